@@ -1,0 +1,83 @@
+"""Runtime settings, read from ``DMPILOT_*`` environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Chroma phones home unless told not to; set before chromadb is imported anywhere.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class Settings(BaseSettings):
+    """Every knob in one typed object, so tests can build an app on a temp directory."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DMPILOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path(".dmpilot"), description="SQLite db, Chroma dir, checkpoints.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; defaults to SQLite under data_dir."
+    )
+    chat_model: str = Field(
+        "offline", description="'offline' or a provider:model string such as openai:gpt-4o-mini."
+    )
+    fallback_models: list[str] = Field(default_factory=list)
+    openai_api_key: SecretStr | None = None
+    google_api_key: SecretStr | None = None
+
+    embedding_threads: int = Field(2, ge=1, le=64)
+    embedding_batch_size: int = Field(32, ge=1, le=512)
+    embedding_cache_size: int = Field(4096, ge=0)
+
+    # Search thresholds.
+    search_min_similarity: float = Field(
+        0.30, description="A product with neither a keyword hit nor this cosine is not a match."
+    )
+    search_rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    search_candidates: int = Field(100, description="Candidates fetched per retriever.")
+    search_exact_fraction: float = Field(
+        0.25,
+        description="When filters leave at most this share of products, score them exactly "
+        "instead of post-filtering the ANN results.",
+    )
+
+    import_batch_size: int = Field(200, ge=1, le=10_000)
+    max_upload_bytes: int = Field(20 * 1024 * 1024)
+    max_body_bytes: int = Field(1 * 1024 * 1024)
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Default SQLite file (used when no database_url is set)."""
+        return self.data_dir / "dmpilot.sqlite3"
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Embedded Chroma persistence directory."""
+        return self.data_dir / "chroma"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """LangGraph SQLite checkpoint file."""
+        return self.data_dir / "checkpoints.sqlite3"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The URL SQLAlchemy should open."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    def ensure_dirs(self) -> None:
+        """Create the data directory tree."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.chroma_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings (tests construct their own ``Settings`` instead)."""
+    return Settings()

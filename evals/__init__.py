@@ -1,0 +1,1 @@
+"""Offline evaluation: datasets in LangSmith example format, metrics and runners."""

@@ -1,0 +1,130 @@
+"""Validated catalog inputs, shared by the importers, the CLI and the HTTP API."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+BrandVoice = Literal["professional", "casual", "playful", "luxury"]
+CREATOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class CreatorIn(BaseModel):
+    """A new creator (tenant)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=CREATOR_ID_PATTERN, description="Slug: lowercase letters, digits, _ -")
+    name: str = Field(min_length=1, max_length=200)
+    brand_voice: BrandVoice = "casual"
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    store_url: str | None = Field(None, max_length=500)
+    channel_settings: dict[str, Any] = Field(
+        default_factory=lambda: {"dm": {"max_chars": 1000}, "comment": {"max_chars": 300}}
+    )
+
+
+class VariantIn(BaseModel):
+    """One purchasable variant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_id: str | None = Field(None, max_length=200)
+    sku: str | None = Field(None, max_length=200)
+    name: str = Field("", max_length=300)
+    options: dict[str, str] = Field(default_factory=dict)
+    price: float = Field(ge=0, le=1_000_000)
+    compare_at_price: float | None = Field(None, ge=0, le=1_000_000)
+    stock: int | None = Field(None, ge=0)
+    available: bool = True
+
+    @field_validator("options")
+    @classmethod
+    def _clean_options(cls, value: dict[str, str]) -> dict[str, str]:
+        out = {}
+        for key, val in value.items():
+            k, v = str(key).strip().lower(), str(val).strip()
+            if k and v:
+                out[k] = v
+        return out
+
+
+class ProductIn(BaseModel):
+    """A product with its variants; a product without variants gets one default variant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_id: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1, max_length=300)
+    description: str = Field("", max_length=20_000)
+    short_description: str = Field("", max_length=500)
+    category: str = Field("", max_length=300)
+    tags: list[str] = Field(default_factory=list)
+    brand: str = Field("", max_length=200)
+    base_price: float | None = Field(None, ge=0, le=1_000_000)
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    main_image: str | None = Field(None, max_length=1000)
+    images: list[str] = Field(default_factory=list)
+    url: str | None = Field(None, max_length=1000)
+    featured: bool = False
+    is_active: bool = True
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    variants: list[VariantIn] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("name must not be blank")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _normalise_category(cls, value: str) -> str:
+        # Accept "a/b/c", "a > b > c" or "a>b"; store "A > B > C".
+        parts = [p.strip() for p in re.split(r"\s*(?:>|/)\s*", value) if p.strip()]
+        return " > ".join(parts)
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, value: list[str]) -> list[str]:
+        seen: dict[str, None] = {}
+        for tag in value:
+            tag = str(tag).strip()
+            if tag:
+                seen.setdefault(tag, None)
+        return list(seen)
+
+    @model_validator(mode="after")
+    def _default_variant(self) -> ProductIn:
+        if not self.variants:
+            if self.base_price is None:
+                raise ValueError("a product needs a base_price or at least one variant")
+            self.variants = [VariantIn(name="Default", price=self.base_price)]
+        if self.base_price is None:
+            self.base_price = min(v.price for v in self.variants)
+        return self
+
+
+class ProductPatch(BaseModel):
+    """Partial update of a product; ``variants`` replaces the whole variant list when given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = Field(None, max_length=20_000)
+    short_description: str | None = Field(None, max_length=500)
+    category: str | None = Field(None, max_length=300)
+    tags: list[str] | None = None
+    brand: str | None = Field(None, max_length=200)
+    base_price: float | None = Field(None, ge=0, le=1_000_000)
+    main_image: str | None = None
+    images: list[str] | None = None
+    url: str | None = None
+    featured: bool | None = None
+    is_active: bool | None = None
+    metadata: dict[str, Any] | None = None
+    variants: list[VariantIn] | None = Field(None, min_length=1)

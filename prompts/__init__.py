@@ -1,0 +1,1 @@
+"""Text and data that steer language: lexicons, NLU examples, templates, LLM prompts."""

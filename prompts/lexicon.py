@@ -1,0 +1,103 @@
+"""Normalisers over ``data/lexicon.json``: colour families, canonical sizes, word stems."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The parsed lexicon file."""
+    return json.loads((DATA / "lexicon.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _color_index() -> dict[str, str]:
+    return {syn: fam for fam, syns in lexicon()["color_families"].items() for syn in syns}
+
+
+@lru_cache(maxsize=1)
+def _size_index() -> dict[str, str]:
+    out = {}
+    for canon, syns in lexicon()["sizes"].items():
+        out[canon.lower()] = canon
+        for s in syns:
+            out[s] = canon
+    return out
+
+
+def color_family(value: str) -> str | None:
+    """Family of a colour name: "Navy Blue" -> blue, "Heather Grey" -> grey, "Chocolate" -> None.
+
+    The last word that names a colour wins ("dusty rose" -> pink, "navy blue" -> blue).
+    """
+    words = _WORD.findall(value.lower())
+    index = _color_index()
+    fams = [index[w] for w in words if w in index]
+    if not fams:
+        joined = " ".join(words)
+        return index.get(joined)
+    return fams[-1]
+
+
+def is_color_option(name: str) -> bool:
+    """Whether a variant option name holds a colour."""
+    return name.lower() in lexicon()["color_option_names"]
+
+
+def is_size_option(name: str) -> bool:
+    """Whether a variant option name holds a size."""
+    return name.lower() in lexicon()["size_option_names"]
+
+
+def normalize_size(value: str) -> str:
+    """Canonical size label: "medium" -> M, "XXL" -> 2XL, "size 8" -> 8, "8.5 US" -> 8.5."""
+    v = value.strip().lower()
+    v = re.sub(r"^(?:size|sz)\s*", "", v)
+    v = re.sub(r"\s*(?:us|uk|eu)$", "", v)
+    index = _size_index()
+    if v in index:
+        return index[v]
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)", v)
+    if m:
+        num = m.group(1)
+        return num.rstrip("0").rstrip(".") if "." in num else num
+    return v.upper()
+
+
+def stem(word: str) -> str:
+    """Crude plural folding so "leggings"/"legging" and "dresses"/"dress" meet."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and re.search(r"(ss|x|ch|sh)es$", w):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and not w.endswith("us"):
+        return w[:-1]
+    return w
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Words that carry no product meaning for keyword search."""
+    return frozenset(lexicon()["stopwords"])
+
+
+def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
+    """Lowercase word tokens, stemmed; hyphenated words also split ("t-shirt" -> t-shirt, t, shirt)."""
+    out: list[str] = []
+    stops = stopwords() if drop_stopwords else frozenset()
+    for w in _WORD.findall(text.lower()):
+        if w in stops:
+            continue
+        out.append(stem(w))
+        if "-" in w:
+            out.extend(stem(p) for p in w.split("-") if p and p not in stops)
+    return out

@@ -1,0 +1,788 @@
+"""Hybrid product search: Chroma vectors + BM25 keywords, fused by reciprocal rank, with filters
+on variants (price, colour, size, any option), hierarchical categories and tags.
+
+How one query runs (``SearchEngine.search``):
+
+1. Filters are evaluated first, on numpy arrays of every variant (price, stock, colour family,
+   canonical size, other options) and product (category, tags); a product is *allowed* when one
+   of its variants passes. This costs well under a millisecond at 10k products.
+2. Vector side: when the allowed share is small (<= ``search_exact_fraction``), the allowed
+   products are scored exactly against an in-memory mirror of their Chroma vectors; otherwise
+   Chroma's HNSW index is queried unfiltered (fast) with over-fetch and the hits are
+   post-filtered, falling back to exact scoring if too few survive. Chroma's own ``where``
+   filter is avoided: it is an order of magnitude slower here (~26 ms vs ~2 ms at 10k).
+3. Keyword side: BM25 (``bm25s``) scores of all products, masked by the allowed set.
+4. Relevance gate, relative to the best match in the whole catalog (so filters narrow rather
+   than admit weak matches): BM25 >= ``kw_relative`` x the best BM25, or cosine >=
+   max(``min_similarity``, best cosine - ``sim_margin``).
+5. Fusion: ``rrf = 1/(k + rank_vector) + 1/(k + rank_bm25)`` (k = 60; a missing rank adds 0),
+   then ``score = rrf * (1 + 0.05*featured + 0.10*availability + 0.10*budget_fit)``, where
+   availability is the in-stock share of the matching variants and budget_fit is 1 within the
+   customer's soft budget and decays linearly to 0 at twice the budget.
+6. No hit with filters: constraints are relaxed one at a time (colour, size and options, price
+   widened by 50 %, price dropped, category, tags, stock) and the relaxation is reported.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import bm25s
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from memory.catalog import Catalog, NotFoundError
+from memory.models import Product, Variant
+from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
+
+Sort = Literal["relevance", "price_asc", "price_desc"]
+
+
+class SearchFilters(BaseModel):
+    """Hard constraints on a search (``budget`` is the one soft preference)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_price: float | None = Field(None, ge=0)
+    max_price: float | None = Field(None, ge=0)
+    colors: list[str] = Field(default_factory=list)
+    sizes: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    options: dict[str, list[str]] = Field(default_factory=dict)
+    in_stock_only: bool = True
+    product_ids: list[int] | None = None
+    exclude_product_ids: list[int] = Field(default_factory=list)
+    budget: float | None = Field(None, ge=0, description="Soft: ranks items over it lower.")
+
+
+class VariantHit(BaseModel):
+    """A variant that satisfies the variant-level filters."""
+
+    variant_id: int
+    sku: str | None
+    name: str
+    options: dict[str, str]
+    price: float
+    compare_at_price: float | None
+    stock: int | None
+    available: bool
+    in_stock: bool
+
+
+class ProductHit(BaseModel):
+    """A product result naming the variants that matched."""
+
+    product_id: int
+    name: str
+    category: str
+    url: str | None
+    image: str | None
+    currency: str
+    price_min: float
+    price_max: float
+    tags: list[str]
+    short_description: str
+    score: float
+    vector_score: float | None = None
+    keyword_score: float | None = None
+    matching_variants: list[VariantHit]
+    featured: bool = False
+
+
+class Relaxation(BaseModel):
+    """A constraint the search dropped or widened to find anything."""
+
+    constraint: str
+    detail: str
+
+
+class SearchResult(BaseModel):
+    """Hits plus what was relaxed and how the query was executed."""
+
+    query: str
+    hits: list[ProductHit]
+    relaxed: list[Relaxation] = Field(default_factory=list)
+    filters: SearchFilters
+    strategy: str = ""
+    took_ms: float = 0.0
+
+
+@dataclass
+class CatalogIndex:
+    """Everything search needs for one creator, as arrays (read-only once built)."""
+
+    creator_id: str
+    version: int
+    product_ids: np.ndarray
+    pos: dict[int, int]
+    products: list[dict[str, Any]]
+    vectors: np.ndarray
+    has_vector: np.ndarray
+    bm25: Any
+    featured: np.ndarray
+    price_min: np.ndarray
+    cat_code: np.ndarray
+    categories: list[str]
+    cat_tokens: list[list[tuple[str, ...]]]
+    tag_sets: list[frozenset[str]]
+    product_color: np.ndarray
+    v_start: np.ndarray
+    v_end: np.ndarray
+    v_pidx: np.ndarray
+    v_price: np.ndarray
+    v_instock: np.ndarray
+    v_color_fam: np.ndarray
+    v_color_raw: np.ndarray
+    v_size: np.ndarray
+    v_options: dict[str, np.ndarray]
+    option_values: dict[str, list[str]]
+    color_fams: list[str]
+    color_raws: list[str]
+    size_labels: list[str]
+    variants: list[dict[str, Any]]
+    build_seconds: float = 0.0
+    _tag_masks: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Number of active products."""
+        return len(self.product_ids)
+
+
+def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
+    out = np.full(len(values), -1, dtype=np.int32)
+    for i, v in enumerate(values):
+        if v is not None:
+            out[i] = vocab.setdefault(v, len(vocab))
+    return out
+
+
+def _search_text(p: dict[str, Any], option_vals: list[str]) -> str:
+    return " ".join(
+        [
+            p["name"],
+            p["name"],  # the name counts double for keyword relevance
+            p["short_description"] or "",
+            (p["description"] or "")[:400],
+            (p["category"] or "").replace(">", " "),
+            " ".join(p["tags"] or []),
+            p["brand"] or "",
+            " ".join(option_vals),
+        ]
+    )
+
+
+def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
+    """Read a creator's active catalog (SQL) and vectors (Chroma) into a ``CatalogIndex``."""
+    t0 = time.perf_counter()
+    version = catalog.version(creator_id)
+    P = Product
+    with catalog.sessions() as s:
+        prows = s.execute(
+            select(
+                P.id, P.name, P.short_description, P.description, P.category, P.tags, P.brand,
+                P.url, P.main_image, P.currency, P.price_min, P.price_max, P.featured,
+            )
+            .where(P.creator_id == creator_id, P.is_active.is_(True))
+            .order_by(P.id)
+        ).all()  # fmt: skip
+        V = Variant
+        vrows = s.execute(
+            select(
+                V.id, V.product_id, V.sku, V.name, V.options, V.price, V.compare_at_price,
+                V.stock, V.available,
+            )
+            .join(P, P.id == V.product_id)
+            .where(V.creator_id == creator_id, P.creator_id == creator_id, P.is_active.is_(True))
+            .order_by(V.product_id, V.id)
+        ).all()  # fmt: skip
+    products = [r._asdict() for r in prows]
+    n = len(products)
+    product_ids = np.array([p["id"] for p in products], dtype=np.int64)
+    pos = {int(pid): i for i, pid in enumerate(product_ids)}
+
+    variants: list[dict[str, Any]] = []
+    for r in vrows:
+        d = r._asdict()
+        if d["product_id"] in pos:
+            d["options"] = {str(k): str(v) for k, v in (d["options"] or {}).items()}
+            d["in_stock"] = bool(d["available"]) and (d["stock"] is None or d["stock"] > 0)
+            variants.append(d)
+    m = len(variants)
+    v_pidx = np.array([pos[v["product_id"]] for v in variants], dtype=np.int32)
+    v_start = np.searchsorted(v_pidx, np.arange(n), side="left").astype(np.int32)
+    v_end = np.searchsorted(v_pidx, np.arange(n), side="right").astype(np.int32)
+
+    fam_vocab: dict[str, int] = {}
+    raw_vocab: dict[str, int] = {}
+    size_vocab: dict[str, int] = {}
+    colors_raw: list[str | None] = []
+    colors_fam: list[str | None] = []
+    sizes: list[str | None] = []
+    other: dict[str, list[str | None]] = {}
+    per_product_opts: list[list[str]] = [[] for _ in range(n)]
+    for j, v in enumerate(variants):
+        c_raw = c_fam = sz = None
+        for k, val in v["options"].items():
+            per_product_opts[v_pidx[j]].append(val)
+            if is_color_option(k):
+                c_raw = val.lower()
+                c_fam = color_family(val)
+            elif is_size_option(k):
+                sz = normalize_size(val)
+            else:
+                other.setdefault(k.lower(), [None] * m)[j] = val.lower()
+        colors_raw.append(c_raw)
+        colors_fam.append(c_fam)
+        sizes.append(sz)
+    opt_vocabs: dict[str, dict[str, int]] = {}
+    v_options = {}
+    for k, vals in other.items():
+        opt_vocabs[k] = {}
+        v_options[k] = _codes(vals, opt_vocabs[k])
+
+    # Product-level colour from the name, for single-variant items such as "Black Yoga Mat".
+    product_color = np.full(n, -1, dtype=np.int32)
+    for i, p in enumerate(products):
+        fam = None
+        for w in tokenize(p["name"], drop_stopwords=False):
+            fam = color_family(w) or fam
+        if fam is not None:
+            product_color[i] = fam_vocab.setdefault(fam, len(fam_vocab))
+
+    cat_vocab: dict[str, int] = {}
+    cat_code = _codes([p["category"] or "" for p in products], cat_vocab)
+    categories = list(cat_vocab)
+    cat_tokens = [
+        [tuple(tokenize(seg, drop_stopwords=False)) for seg in c.split(">") if seg.strip()]
+        for c in categories
+    ]
+    tag_sets = [
+        frozenset(" ".join(tokenize(t, drop_stopwords=False)) for t in (p["tags"] or []))
+        for p in products
+    ]
+
+    corpus = [tokenize(_search_text(p, per_product_opts[i])) or [""] for i, p in enumerate(products)]
+    bm25 = bm25s.BM25()
+    if n:
+        bm25.index(corpus, show_progress=False)
+
+    ids, mat = catalog.vectors.get_all(creator_id)
+    vectors = np.zeros((n, mat.shape[1] if mat.size else 384), dtype=np.float32)
+    has_vector = np.zeros(n, dtype=bool)
+    for cid, row in zip(ids, mat, strict=True):
+        i = pos.get(int(cid))
+        if i is not None:
+            vectors[i] = row
+            has_vector[i] = True
+
+    return CatalogIndex(
+        creator_id=creator_id,
+        version=version,
+        product_ids=product_ids,
+        pos=pos,
+        products=products,
+        vectors=vectors,
+        has_vector=has_vector,
+        bm25=bm25,
+        featured=np.array([bool(p["featured"]) for p in products], dtype=bool),
+        price_min=np.array([p["price_min"] or 0.0 for p in products], dtype=np.float32),
+        cat_code=cat_code,
+        categories=categories,
+        cat_tokens=cat_tokens,
+        tag_sets=tag_sets,
+        product_color=product_color,
+        v_start=v_start,
+        v_end=v_end,
+        v_pidx=v_pidx,
+        v_price=np.array([v["price"] for v in variants], dtype=np.float32),
+        v_instock=np.array([v["in_stock"] for v in variants], dtype=bool),
+        v_color_fam=_codes(colors_fam, fam_vocab),
+        v_color_raw=_codes(colors_raw, raw_vocab),
+        v_size=_codes(sizes, size_vocab),
+        v_options=v_options,
+        option_values={k: list(voc) for k, voc in opt_vocabs.items()},
+        color_fams=list(fam_vocab),
+        color_raws=list(raw_vocab),
+        size_labels=list(size_vocab),
+        variants=variants,
+        build_seconds=time.perf_counter() - t0,
+    )
+
+
+def _category_matches(wanted: str, segments: list[tuple[str, ...]]) -> bool:
+    toks = tuple(tokenize(wanted, drop_stopwords=False))
+    if not toks:
+        return True
+    flat = {t for seg in segments for t in seg}
+    return any(seg == toks for seg in segments) or all(t in flat for t in toks)
+
+
+class SearchEngine:
+    """Per-creator hybrid search over the catalog, with lazily rebuilt in-memory indexes."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        min_similarity: float = 0.30,
+        rrf_k: int = 60,
+        candidates: int = 100,
+        exact_fraction: float = 0.25,
+        sim_margin: float = 0.15,
+        kw_relative: float = 0.3,
+    ) -> None:
+        self.catalog = catalog
+        self.sim_margin = sim_margin
+        self.kw_relative = kw_relative
+        self.min_similarity = min_similarity
+        self.rrf_k = rrf_k
+        self.candidates = candidates
+        self.exact_fraction = exact_fraction
+        self._indexes: dict[str, CatalogIndex] = {}
+        self._lock = threading.Lock()
+
+    # -- index cache ------------------------------------------------------------------
+    def index(self, creator_id: str) -> CatalogIndex:
+        """The creator's index, rebuilt when the catalog version moved."""
+        idx = self._indexes.get(creator_id)
+        if idx is not None and idx.version == self.catalog.version(creator_id):
+            return idx
+        with self._lock:
+            idx = self._indexes.get(creator_id)
+            if idx is None or idx.version != self.catalog.version(creator_id):
+                self.catalog.get_creator(creator_id)
+                idx = build_index(self.catalog, creator_id)
+                self._indexes[creator_id] = idx
+        return idx
+
+    # -- filters ----------------------------------------------------------------------
+    def _variant_mask(self, idx: CatalogIndex, f: SearchFilters) -> np.ndarray:
+        mask = np.ones(len(idx.variants), dtype=bool)
+        if f.in_stock_only:
+            mask &= idx.v_instock
+        if f.min_price is not None:
+            mask &= idx.v_price >= f.min_price - 1e-6
+        if f.max_price is not None:
+            mask &= idx.v_price <= f.max_price + 1e-6
+        if f.colors:
+            fams = {color_family(c) or c.lower() for c in f.colors}
+            raws = {c.lower() for c in f.colors}
+            fam_codes = [i for i, fam in enumerate(idx.color_fams) if fam in fams]
+            raw_codes = [i for i, r in enumerate(idx.color_raws) if r in raws]
+            cmask = np.isin(idx.v_color_fam, fam_codes) | np.isin(idx.v_color_raw, raw_codes)
+            # Variants without a colour option take the colour in the product's name.
+            no_color = idx.v_color_fam < 0
+            cmask |= no_color & np.isin(idx.product_color[idx.v_pidx], fam_codes)
+            mask &= cmask
+        if f.sizes:
+            wanted = {normalize_size(s) for s in f.sizes}
+            mask &= np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
+        for name, values in f.options.items():
+            key = name.lower()
+            if is_color_option(key) or is_size_option(key):
+                continue  # handled above when passed as colors/sizes
+            vals = [v.lower() for v in values]
+            codes = [
+                i for i, ov in enumerate(idx.option_values.get(key, [])) if any(w in ov for w in vals)
+            ]
+            arr = idx.v_options.get(key)
+            mask &= np.isin(arr, codes) if arr is not None else False
+        return mask
+
+    def _product_mask(self, idx: CatalogIndex, f: SearchFilters, vmask: np.ndarray) -> np.ndarray:
+        pmask = np.zeros(idx.size, dtype=bool)
+        pmask[idx.v_pidx[vmask]] = True
+        if f.categories:
+            ok = [
+                c for c, segs in enumerate(idx.cat_tokens)
+                if any(_category_matches(w, segs) for w in f.categories)
+            ]  # fmt: skip
+            pmask &= np.isin(idx.cat_code, ok)
+        for tag in f.tags:
+            key = " ".join(tokenize(tag, drop_stopwords=False))
+            tmask = idx._tag_masks.get(key)
+            if tmask is None:
+                tmask = np.array([key in ts for ts in idx.tag_sets], dtype=bool)
+                idx._tag_masks[key] = tmask
+            pmask &= tmask
+        if f.product_ids is not None:
+            keep = np.zeros(idx.size, dtype=bool)
+            keep[[idx.pos[i] for i in f.product_ids if i in idx.pos]] = True
+            pmask &= keep
+        if f.exclude_product_ids:
+            pmask[[idx.pos[i] for i in f.exclude_product_ids if i in idx.pos]] = False
+        return pmask
+
+    # -- search -----------------------------------------------------------------------
+    def search(
+        self,
+        creator_id: str,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        limit: int = 5,
+        sort: Sort = "relevance",
+        relax: bool = True,
+    ) -> SearchResult:
+        """Run a hybrid search; see the module docstring for the exact rule."""
+        t0 = time.perf_counter()
+        f = filters or SearchFilters()
+        idx = self.index(creator_id)
+        query_vec = None
+        if query.strip():
+            query_vec = self.catalog.embedder.encode([query.strip()])[0]
+        hits, strategy = self._search_once(idx, query, query_vec, f, limit, sort)
+        relaxed: list[Relaxation] = []
+        if not hits and relax:
+            current = f
+            for step in self._relaxations(f):
+                current, note = step(current)
+                if note is None:
+                    continue
+                relaxed.append(note)
+                hits, strategy = self._search_once(idx, query, query_vec, current, limit, sort)
+                if hits:
+                    break
+            if not hits:
+                relaxed = []
+        return SearchResult(
+            query=query,
+            hits=hits,
+            relaxed=relaxed,
+            filters=f,
+            strategy=strategy,
+            took_ms=round((time.perf_counter() - t0) * 1000, 3),
+        )
+
+    def _search_once(
+        self,
+        idx: CatalogIndex,
+        query: str,
+        qvec: np.ndarray | None,
+        f: SearchFilters,
+        limit: int,
+        sort: Sort,
+    ) -> tuple[list[ProductHit], str]:
+        if idx.size == 0:
+            return [], "empty"
+        vmask = self._variant_mask(idx, f)
+        pmask = self._product_mask(idx, f, vmask)
+        allowed = int(pmask.sum())
+        if allowed == 0:
+            return [], "filtered-out"
+        sims = np.full(idx.size, -1.0, dtype=np.float32)
+        kw = np.zeros(idx.size, dtype=np.float32)
+        strategy = "browse"
+        if qvec is not None:
+            strategy, best_sim = self._vector_scores(idx, qvec, pmask, allowed, limit, sims)
+            tokens = tokenize(query)
+            best_kw = 0.0
+            if tokens:
+                kw = np.asarray(idx.bm25.get_scores(tokens), dtype=np.float32)
+                best_kw = float(kw.max())
+                kw[~pmask] = 0.0
+            # Relative gate: near the best match the whole catalog offers, so that filters
+            # narrow the results instead of letting weak matches in.
+            sim_floor = max(self.min_similarity, best_sim - self.sim_margin)
+            kw_floor = max(1e-9, self.kw_relative * best_kw)
+            cand = pmask & ((kw >= kw_floor) | (sims >= sim_floor))
+        else:
+            cand = pmask
+        cand_idx = np.flatnonzero(cand)
+        if cand_idx.size == 0:
+            return [], strategy
+        score = self._fuse(idx, cand_idx, sims, kw, vmask, f, qvec is not None)
+        if sort == "relevance":
+            order = cand_idx[np.argsort(-score, kind="stable")]
+        else:
+            # Cheapest/priciest among the relevant: price of the cheapest matching variant.
+            best_all = np.full(idx.size, np.inf, dtype=np.float32)
+            np.minimum.at(best_all, idx.v_pidx[vmask], idx.v_price[vmask])
+            best = best_all[cand_idx]
+            keep = score >= (score.max() * 0.35 if qvec is not None else 0)
+            cand_idx, best = cand_idx[keep], best[keep]
+            order = cand_idx[np.argsort(best if sort == "price_asc" else -best, kind="stable")]
+            score = score[keep]
+        score_of = dict(zip(cand_idx.tolist(), score.tolist(), strict=True))
+        hits = [
+            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], qvec is not None)
+            for i in order[:limit]
+        ]
+        return hits, strategy
+
+    def _vector_scores(
+        self, idx: CatalogIndex, qvec: np.ndarray, pmask: np.ndarray, allowed: int, limit: int,
+        sims: np.ndarray,
+    ) -> tuple[str, float]:  # fmt: skip
+        """Fill ``sims`` for allowed products; return the strategy and the catalog-wide best."""
+        frac = allowed / idx.size
+        want = min(idx.size, int(self.candidates / frac) + limit)
+        got = self.catalog.vectors.query(idx.creator_id, qvec, want)  # unfiltered ANN: ~2 ms
+        best_sim = got[0][1] if got else 0.0
+        if frac > self.exact_fraction:
+            kept = 0
+            for cid, sim in got:
+                i = idx.pos.get(int(cid))
+                if i is not None and pmask[i]:
+                    sims[i] = sim
+                    kept += 1
+            if kept >= min(self.candidates, allowed) or kept >= limit * 4:
+                return "ann+postfilter", best_sim
+            sims.fill(-1.0)
+        allowed_idx = np.flatnonzero(pmask)
+        sims[allowed_idx] = idx.vectors[allowed_idx] @ qvec
+        sims[~idx.has_vector] = -1.0
+        return "prefilter+exact", best_sim
+
+    def _fuse(
+        self,
+        idx: CatalogIndex,
+        cand_idx: np.ndarray,
+        sims: np.ndarray,
+        kw: np.ndarray,
+        vmask: np.ndarray,
+        f: SearchFilters,
+        has_query: bool,
+    ) -> np.ndarray:
+        k = self.rrf_k
+        if has_query:
+            s = sims[cand_idx]
+            rank_v = np.empty(len(cand_idx))
+            rank_v[np.argsort(-s, kind="stable")] = np.arange(1, len(cand_idx) + 1)
+            rrf = np.where(s > -1.0, 1.0 / (k + rank_v), 0.0)
+            b = kw[cand_idx]
+            rank_b = np.empty(len(cand_idx))
+            rank_b[np.argsort(-b, kind="stable")] = np.arange(1, len(cand_idx) + 1)
+            rrf = rrf + np.where(b > 0, 1.0 / (k + rank_b), 0.0)
+        else:
+            rrf = np.full(len(cand_idx), 1.0 / (k + 1))
+        no_stock = f.model_copy(update={"in_stock_only": False})
+        vmask_any = vmask if not f.in_stock_only else self._variant_mask(idx, no_stock)
+        n_match = np.bincount(idx.v_pidx[vmask_any], minlength=idx.size)[cand_idx]
+        n_ok = np.bincount(idx.v_pidx[vmask_any & idx.v_instock], minlength=idx.size)[cand_idx]
+        avail = np.divide(n_ok, n_match, out=np.zeros(len(cand_idx)), where=n_match > 0)
+        boost = 1.0 + 0.05 * idx.featured[cand_idx] + 0.10 * avail
+        if f.budget:
+            price = idx.price_min[cand_idx]
+            fit = np.clip(1.0 - (price - f.budget) / f.budget, 0.0, 1.0)
+            boost += 0.10 * fit
+        return rrf * boost
+
+    def _hit(
+        self, idx: CatalogIndex, i: int, vmask: np.ndarray, score: float, sim: float, kw: float,
+        has_query: bool, max_variants: int = 6,
+    ) -> ProductHit:  # fmt: skip
+        p = idx.products[i]
+        start, end = int(idx.v_start[i]), int(idx.v_end[i])
+        vs = [idx.variants[j] for j in range(start, end) if vmask[j]]
+        vs.sort(key=lambda v: (not v["in_stock"], v["price"]))
+        return ProductHit(
+            product_id=p["id"],
+            name=p["name"],
+            category=p["category"] or "",
+            url=p["url"],
+            image=p["main_image"],
+            currency=p["currency"],
+            price_min=float(p["price_min"] or 0.0),
+            price_max=float(p["price_max"] or 0.0),
+            tags=list(p["tags"] or []),
+            short_description=p["short_description"] or "",
+            score=round(float(score), 6),
+            vector_score=round(float(sim), 4) if has_query and sim > -1 else None,
+            keyword_score=round(float(kw), 4) if has_query else None,
+            matching_variants=[_variant_hit(v) for v in vs[:max_variants]],
+            featured=bool(p["featured"]),
+        )
+
+    @staticmethod
+    def _relaxations(f: SearchFilters) -> list[Any]:
+        def drop_colors(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.colors:
+                return c, None
+            note = Relaxation(constraint="color", detail=f"dropped colour: {', '.join(c.colors)}")
+            return c.model_copy(update={"colors": []}), note
+
+        def drop_sizes(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.sizes and not c.options:
+                return c, None
+            what = ", ".join(c.sizes + [f"{k}={'/'.join(v)}" for k, v in c.options.items()])
+            note = Relaxation(constraint="size", detail=f"dropped size/options: {what}")
+            return c.model_copy(update={"sizes": [], "options": {}}), note
+
+        def widen_price(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if c.max_price is None and c.min_price is None:
+                return c, None
+            upd: dict[str, Any] = {}
+            parts = []
+            if c.max_price is not None:
+                upd["max_price"] = round(c.max_price * 1.5, 2)
+                parts.append(f"max {c.max_price:g} -> {upd['max_price']:g}")
+            if c.min_price is not None:
+                upd["min_price"] = round(c.min_price / 1.5, 2)
+                parts.append(f"min {c.min_price:g} -> {upd['min_price']:g}")
+            note = Relaxation(constraint="price", detail="widened price: " + ", ".join(parts))
+            return c.model_copy(update=upd), note
+
+        def drop_price(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if c.max_price is None and c.min_price is None:
+                return c, None
+            note = Relaxation(constraint="price", detail="dropped price range")
+            return c.model_copy(update={"min_price": None, "max_price": None}), note
+
+        def drop_category(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.categories:
+                return c, None
+            note = Relaxation(
+                constraint="category", detail=f"dropped category: {', '.join(c.categories)}"
+            )
+            return c.model_copy(update={"categories": []}), note
+
+        def drop_tags(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.tags:
+                return c, None
+            note = Relaxation(constraint="tags", detail=f"dropped tags: {', '.join(c.tags)}")
+            return c.model_copy(update={"tags": []}), note
+
+        def include_oos(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.in_stock_only:
+                return c, None
+            note = Relaxation(constraint="in_stock", detail="included out-of-stock items")
+            return c.model_copy(update={"in_stock_only": False}), note
+
+        return [drop_colors, drop_sizes, widen_price, drop_price, drop_category, drop_tags,
+                include_oos]  # fmt: skip
+
+    # -- other catalog tools ------------------------------------------------------------
+    def _position(self, idx: CatalogIndex, product_id: int) -> int:
+        i = idx.pos.get(int(product_id))
+        if i is None:
+            raise NotFoundError(f"unknown or inactive product {product_id}")
+        return i
+
+    def get_variants(
+        self,
+        creator_id: str,
+        product_id: int,
+        colors: list[str] | None = None,
+        sizes: list[str] | None = None,
+        options: dict[str, list[str]] | None = None,
+        in_stock_only: bool = False,
+    ) -> tuple[ProductHit, list[VariantHit]]:
+        """A product and its variants matching the given options (all variants if none)."""
+        idx = self.index(creator_id)
+        i = self._position(idx, product_id)
+        f = SearchFilters(
+            colors=colors or [], sizes=sizes or [], options=options or {},
+            in_stock_only=in_stock_only,
+        )  # fmt: skip
+        vmask = self._variant_mask(idx, f)
+        hit = self._hit(idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100)
+        return hit, hit.matching_variants
+
+    def compare(self, creator_id: str, product_ids: list[int]) -> dict[str, Any]:
+        """Side-by-side attributes of 2+ products: prices, options, tags, stock."""
+        if len(set(product_ids)) < 2:
+            raise ValueError("compare needs at least two different products")
+        idx = self.index(creator_id)
+        rows = []
+        allv = np.ones(len(idx.variants), dtype=bool)
+        for pid in dict.fromkeys(product_ids):
+            i = self._position(idx, pid)
+            hit = self._hit(idx, i, allv, 0.0, -1.0, 0.0, False, max_variants=1000)
+            opts: dict[str, list[str]] = {}
+            for v in hit.matching_variants:
+                for k, val in v.options.items():
+                    if val not in opts.setdefault(k, []):
+                        opts[k].append(val)
+            rows.append(
+                {
+                    "product_id": hit.product_id,
+                    "name": hit.name,
+                    "category": hit.category,
+                    "price_min": hit.price_min,
+                    "price_max": hit.price_max,
+                    "currency": hit.currency,
+                    "url": hit.url,
+                    "tags": hit.tags,
+                    "options": opts,
+                    "in_stock_variants": sum(v.in_stock for v in hit.matching_variants),
+                    "variants": len(hit.matching_variants),
+                    "short_description": hit.short_description,
+                }
+            )
+        tag_sets = [set(r["tags"]) for r in rows]
+        common = set.intersection(*tag_sets) if tag_sets else set()
+        for r in rows:
+            r["distinct_tags"] = sorted(set(r["tags"]) - common)
+        cheapest = min(rows, key=lambda r: r["price_min"])
+        return {
+            "products": rows,
+            "common_tags": sorted(common),
+            "cheapest_product_id": cheapest["product_id"],
+        }
+
+    def more_like_this(self, creator_id: str, product_id: int, limit: int = 5) -> list[ProductHit]:
+        """Nearest active products by embedding (Chroma ANN), excluding the product itself."""
+        idx = self.index(creator_id)
+        i = self._position(idx, product_id)
+        vmask = idx.v_instock
+        got = self.catalog.vectors.query(creator_id, idx.vectors[i], limit + 10)
+        hits = []
+        for cid, sim in got:
+            j = idx.pos.get(int(cid))
+            if j is None or j == i:
+                continue
+            sl = slice(idx.v_start[j], idx.v_end[j])
+            if not vmask[sl].any():
+                continue
+            hits.append(self._hit(idx, j, vmask, sim, sim, 0.0, True))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def cheaper_alternatives(
+        self, creator_id: str, product_id: int, limit: int = 5
+    ) -> list[ProductHit]:
+        """Same leaf category (else its parent), cheaper, in stock, most similar first."""
+        idx = self.index(creator_id)
+        i = self._position(idx, product_id)
+        category = idx.categories[idx.cat_code[i]] if idx.cat_code[i] >= 0 else ""
+        segments = [s.strip() for s in category.split(">") if s.strip()]
+        instock_p = np.zeros(idx.size, dtype=bool)
+        instock_p[idx.v_pidx[idx.v_instock]] = True
+        price = idx.price_min[i]
+        for depth in range(len(segments), 0, -1):
+            prefix = " > ".join(segments[:depth])
+            codes = [
+                c for c, name in enumerate(idx.categories)
+                if name == prefix or name.startswith(prefix + " > ")
+            ]  # fmt: skip
+            mask = np.isin(idx.cat_code, codes) & (idx.price_min < price - 1e-6) & instock_p
+            mask[i] = False
+            cand = np.flatnonzero(mask)
+            if cand.size:
+                sims = idx.vectors[cand] @ idx.vectors[i]
+                order = cand[np.argsort(-sims)][:limit]
+                return [
+                    self._hit(idx, int(j), idx.v_instock, float(s), float(s), 0.0, True)
+                    for j, s in zip(order, np.sort(-sims)[:limit] * -1, strict=False)
+                ]
+        return []
+
+
+def _variant_hit(v: dict[str, Any]) -> VariantHit:
+    return VariantHit(
+        variant_id=v["id"],
+        sku=v["sku"],
+        name=v["name"],
+        options=v["options"],
+        price=float(v["price"]),
+        compare_at_price=v["compare_at_price"],
+        stock=v["stock"],
+        available=bool(v["available"]),
+        in_stock=bool(v["in_stock"]),
+    )
