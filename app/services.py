@@ -64,5 +64,8 @@ def open_services(settings: Settings) -> Services:
         rrf_k=settings.search_rrf_k,
         candidates=settings.search_candidates,
         exact_fraction=settings.search_exact_fraction,
+        sim_margin=settings.search_sim_margin,
+        kw_relative=settings.search_kw_relative,
+        min_similarity_no_keyword=settings.search_min_similarity_no_keyword,
     )
     return Services(settings, engine, sessions, vectors, embedder, catalog, search)

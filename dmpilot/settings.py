@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     search_min_similarity: float = Field(
         0.30, description="A product with neither a keyword hit nor this cosine is not a match."
     )
+    search_min_similarity_no_keyword: float = Field(
+        0.50, description="Cosine floor when no product shares a keyword with the query."
+    )
+    search_sim_margin: float = Field(0.15, description="Keep products within this cosine of the best.")
+    search_kw_relative: float = Field(0.30, description="Keep products with this share of the best BM25.")
     search_rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
     search_candidates: int = Field(100, description="Candidates fetched per retriever.")
     search_exact_fraction: float = Field(

@@ -82,7 +82,7 @@ def _error_text(exc: ValidationError | ValueError) -> str:
     return str(exc)
 
 
-def _as_bool(value: str | None, default: bool) -> bool:
+def _as_bool(value: str | None, default: bool, name: str = "value") -> bool:
     if value is None or str(value).strip() == "":
         return default
     v = str(value).strip().lower()
@@ -90,7 +90,7 @@ def _as_bool(value: str | None, default: bool) -> bool:
         return True
     if v in {"0", "false", "no", "n", "f"}:
         return False
-    raise ValueError(f"not a boolean: {value!r}")
+    raise ValueError(f"{name}: not a boolean: {value!r}")
 
 
 def _split_list(value: str | None) -> list[str]:
@@ -165,6 +165,7 @@ def parse_csv(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
         first_line = group[0][0]
         head: dict[str, str] | None = None
         variants: list[VariantIn] = []
+        failed_rows = 0
         for line_no, row in group:
             try:
                 if head is None and row.get("name"):
@@ -186,11 +187,14 @@ def parse_csv(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
                             price=row.get("price") or row.get("base_price") or None,  # type: ignore[arg-type]
                             compare_at_price=_blank_none(row.get("compare_at_price")),  # type: ignore[arg-type]
                             stock=_blank_none(row.get("stock")),  # type: ignore[arg-type]
-                            available=_as_bool(row.get("available"), True),
+                            available=_as_bool(row.get("available"), True, "available"),
                         )
                     )
             except (ValidationError, ValueError) as exc:
+                failed_rows += 1
                 errors.append(RowError(line_no, _error_text(exc), row.get("product_id") or None))
+        if failed_rows and not variants:
+            continue  # every variant row was rejected; those row errors say why
         if head is None:
             if not any(e.row == first_line for e in errors):
                 errors.append(RowError(first_line, "name: no row of this product has a name", key))
@@ -210,8 +214,8 @@ def parse_csv(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
                 main_image=_blank_none(head.get("image_url")),
                 images=_split_list(head.get("images")),
                 url=_blank_none(head.get("url")),
-                featured=_as_bool(head.get("featured"), False),
-                is_active=_as_bool(head.get("active"), True),
+                featured=_as_bool(head.get("featured"), False, "featured"),
+                is_active=_as_bool(head.get("active"), True, "active"),
                 metadata=meta if isinstance(meta, dict) else {"value": meta},
                 variants=variants,
             )

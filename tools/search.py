@@ -14,7 +14,8 @@ How one query runs (``SearchEngine.search``):
 3. Keyword side: BM25 (``bm25s``) scores of all products, masked by the allowed set.
 4. Relevance gate, relative to the best match in the whole catalog (so filters narrow rather
    than admit weak matches): BM25 >= ``kw_relative`` x the best BM25, or cosine >=
-   max(``min_similarity``, best cosine - ``sim_margin``).
+   max(``min_similarity``, best cosine - ``sim_margin``). When no product shares a keyword
+   with the query, the cosine floor rises to ``min_similarity_no_keyword``.
 5. Fusion: ``rrf = 1/(k + rank_vector) + 1/(k + rank_bm25)`` (k = 60; a missing rank adds 0),
    then ``score = rrf * (1 + 0.05*featured + 0.10*availability + 0.10*budget_fit)``, where
    availability is the in-stock share of the matching variants and budget_fit is 1 within the
@@ -335,8 +336,10 @@ class SearchEngine:
         exact_fraction: float = 0.25,
         sim_margin: float = 0.15,
         kw_relative: float = 0.3,
+        min_similarity_no_keyword: float = 0.5,
     ) -> None:
         self.catalog = catalog
+        self.min_similarity_no_keyword = min_similarity_no_keyword
         self.sim_margin = sim_margin
         self.kw_relative = kw_relative
         self.min_similarity = min_similarity
@@ -356,6 +359,7 @@ class SearchEngine:
             idx = self._indexes.get(creator_id)
             if idx is None or idx.version != self.catalog.version(creator_id):
                 self.catalog.get_creator(creator_id)
+                self.catalog.sync_vectors(creator_id)  # repair after a crash between stores
                 idx = build_index(self.catalog, creator_id)
                 self._indexes[creator_id] = idx
         return idx
@@ -487,7 +491,9 @@ class SearchEngine:
                 kw[~pmask] = 0.0
             # Relative gate: near the best match the whole catalog offers, so that filters
             # narrow the results instead of letting weak matches in.
-            sim_floor = max(self.min_similarity, best_sim - self.sim_margin)
+            # With no keyword evidence anywhere in the catalog, semantics alone must be stronger.
+            floor = self.min_similarity if best_kw > 0 else self.min_similarity_no_keyword
+            sim_floor = max(floor, best_sim - self.sim_margin)
             kw_floor = max(1e-9, self.kw_relative * best_kw)
             cand = pmask & ((kw >= kw_floor) | (sims >= sim_floor))
         else:
@@ -726,23 +732,30 @@ class SearchEngine:
         }
 
     def more_like_this(self, creator_id: str, product_id: int, limit: int = 5) -> list[ProductHit]:
-        """Nearest active products by embedding (Chroma ANN), excluding the product itself."""
+        """Nearest in-stock products by embedding (Chroma ANN), preferring the same category.
+
+        Score = cosine + 0.15 if the leaf category is the same, + 0.03 if only the parent is;
+        the embedding alone ranks "running leggings" next to "running shorts".
+        """
         idx = self.index(creator_id)
         i = self._position(idx, product_id)
-        vmask = idx.v_instock
-        got = self.catalog.vectors.query(creator_id, idx.vectors[i], limit + 10)
-        hits = []
-        for cid, sim in got:
+        own = idx.categories[idx.cat_code[i]] if idx.cat_code[i] >= 0 else ""
+        parent = own.rsplit(" > ", 1)[0]
+        instock_p = np.zeros(idx.size, dtype=bool)
+        instock_p[idx.v_pidx[idx.v_instock]] = True
+        scored = []
+        for cid, sim in self.catalog.vectors.query(creator_id, idx.vectors[i], limit * 10 + 1):
             j = idx.pos.get(int(cid))
-            if j is None or j == i:
+            if j is None or j == i or not instock_p[j]:
                 continue
-            sl = slice(idx.v_start[j], idx.v_end[j])
-            if not vmask[sl].any():
-                continue
-            hits.append(self._hit(idx, j, vmask, sim, sim, 0.0, True))
-            if len(hits) >= limit:
-                break
-        return hits
+            cat = idx.categories[idx.cat_code[j]] if idx.cat_code[j] >= 0 else ""
+            bonus = 0.15 if cat == own else 0.03 if cat.startswith(parent + " > ") else 0.0
+            scored.append((sim + bonus, sim, j))
+        scored.sort(reverse=True)
+        return [
+            self._hit(idx, j, idx.v_instock, score, sim, 0.0, True)
+            for score, sim, j in scored[:limit]
+        ]
 
     def cheaper_alternatives(
         self, creator_id: str, product_id: int, limit: int = 5

@@ -1,0 +1,44 @@
+# dmpilot: one command to run, one to test. Everything installs into ./.venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run demo test bench lint eval clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dmpilot needs Python 3.11 (set PYTHON=...)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, load the demo creator + catalog, serve the API on http://$(HOST):$(PORT)
+run: install
+	$(BIN)/dmpilot serve --demo --host $(HOST) --port $(PORT)
+
+demo: install
+	$(BIN)/dmpilot demo
+
+## test: install and run the whole test suite (offline; LangSmith tracking off)
+test: install
+	LANGSMITH_TEST_TRACKING=false ANONYMIZED_TELEMETRY=False $(BIN)/python -m pytest
+
+## bench: embeddings, search at 10k (and 100k with BENCH_100K=1) -> bench/results/
+bench: install
+	$(BIN)/python -m bench.run
+
+## eval: offline quality evaluations -> evals/reports/
+eval: install
+	$(BIN)/python -m evals.run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .dmpilot .pytest_cache .mypy_cache .ruff_cache

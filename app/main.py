@@ -1,0 +1,148 @@
+"""FastAPI app factory: lifespan opens the services once; errors are readable 4xx bodies."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest
+from pydantic import ValidationError
+
+from app.routes_catalog import router as catalog_router
+from app.services import Services, open_services
+from dmpilot import __version__
+from dmpilot.settings import Settings, get_settings
+from memory.catalog import ConflictError, NotFoundError
+from memory.importers import ImportFormatError
+
+log = logging.getLogger("dmpilot.api")
+
+
+class Metrics:
+    """Per-app Prometheus registry (a fresh one per app keeps tests independent)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "dmpilot_http_requests_total", "HTTP requests", ["method", "route", "status"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "dmpilot_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
+            buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry,
+        )  # fmt: skip
+
+
+def _error(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(status_code=status, content=body)
+
+
+def _readable(errors: list[Any]) -> tuple[str, list[dict[str, Any]]]:
+    items = []
+    for e in errors:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
+        items.append({"field": loc, "message": e.get("msg", "invalid")})
+    text = "; ".join(f"{i['field']}: {i['message']}" for i in items[:5])
+    return f"invalid request: {text}", items
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the API; pass ``settings`` (tests) or rely on ``DMPILOT_*`` env vars."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = services is None
+        app.state.services = services or open_services(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.services.close()
+
+    app = FastAPI(
+        title="dmpilot",
+        version=__version__,
+        description="Answers creators' DMs with a LangGraph state machine; offline by default.",
+        lifespan=lifespan,
+    )
+    metrics = Metrics()
+    app.state.metrics = metrics
+
+    @app.middleware("http")
+    async def guard_and_measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        is_upload = request.url.path.endswith("/catalog/import")
+        limit = settings.max_upload_bytes if is_upload else settings.max_body_bytes
+        length = request.headers.get("content-length")
+        start = time.perf_counter()
+        if length is not None and length.isdigit() and int(length) > limit:
+            response: Response = _error(413, f"request body larger than {limit} bytes")
+        else:
+            response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, template, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, template).observe(time.perf_counter() - start)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail, items = _readable(list(exc.errors()))
+        return _error(422, detail, items)
+
+    @app.exception_handler(ValidationError)
+    async def _pydantic(_: Request, exc: ValidationError) -> JSONResponse:
+        detail, items = _readable(list(exc.errors()))
+        return _error(422, detail, items)
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return _error(404, str(exc))
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return _error(409, str(exc))
+
+    @app.exception_handler(ImportFormatError)
+    async def _bad_file(_: Request, exc: ImportFormatError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    @app.exception_handler(ValueError)
+    async def _value(_: Request, exc: ValueError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, f"internal error ({type(exc).__name__})")
+
+    @app.get("/health", tags=["ops"])
+    def health(request: Request) -> JSONResponse:
+        """Database and vector store probes; 503 when one fails."""
+        checks = request.app.state.services.health()
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            status_code=200 if ok else 503,
+            content={"status": "ok" if ok else "degraded", "version": __version__, **checks},
+        )
+
+    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    def prometheus() -> Response:
+        """Prometheus exposition format."""
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(catalog_router)
+    return app
