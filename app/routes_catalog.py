@@ -82,7 +82,9 @@ def get_product(creator_id: CreatorId, product_id: ProductId, svc: Svc) -> Any:
 @router.patch(
     "/creators/{creator_id}/products/{product_id}", response_model=ProductOut, tags=["catalog"]
 )
-def update_product(creator_id: CreatorId, product_id: ProductId, body: ProductPatch, svc: Svc) -> Any:
+def update_product(
+    creator_id: CreatorId, product_id: ProductId, body: ProductPatch, svc: Svc
+) -> Any:
     """Partial update; ``variants`` replaces the variant list."""
     return svc.catalog.update_product(creator_id, product_id, body)
 
@@ -203,4 +205,3 @@ def cheaper(
 def compare(creator_id: CreatorId, body: CompareIn, svc: Svc) -> dict[str, Any]:
     """Side-by-side comparison of 2-10 products."""
     return svc.search.compare(creator_id, body.product_ids)
-

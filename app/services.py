@@ -67,5 +67,7 @@ def open_services(settings: Settings) -> Services:
         sim_margin=settings.search_sim_margin,
         kw_relative=settings.search_kw_relative,
         min_similarity_no_keyword=settings.search_min_similarity_no_keyword,
+        ann_candidates=settings.search_ann_candidates,
+        exact_max_products=settings.search_exact_max_products,
     )
     return Services(settings, engine, sessions, vectors, embedder, catalog, search)

@@ -42,8 +42,12 @@ class Settings(BaseSettings):
     search_min_similarity_no_keyword: float = Field(
         0.50, description="Cosine floor when no product shares a keyword with the query."
     )
-    search_sim_margin: float = Field(0.15, description="Keep products within this cosine of the best.")
-    search_kw_relative: float = Field(0.30, description="Keep products with this share of the best BM25.")
+    search_sim_margin: float = Field(
+        0.15, description="Keep products within this cosine of the best."
+    )
+    search_kw_relative: float = Field(
+        0.30, description="Keep products with this share of the best BM25."
+    )
     search_rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
     search_candidates: int = Field(100, description="Candidates fetched per retriever.")
     search_exact_fraction: float = Field(
@@ -51,6 +55,11 @@ class Settings(BaseSettings):
         description="When filters leave at most this share of products, score them exactly "
         "instead of post-filtering the ANN results.",
     )
+
+    search_exact_max_products: int = Field(
+        20_000, description="Up to this many products, score all vectors exactly in numpy."
+    )
+    search_ann_candidates: int = Field(100, description="Hits fetched from Chroma's HNSW index.")
 
     import_batch_size: int = Field(200, ge=1, le=10_000)
     max_upload_bytes: int = Field(20 * 1024 * 1024)

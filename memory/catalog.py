@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.embeddings import MiniLMEmbeddings
@@ -318,10 +318,7 @@ class Catalog:
         if gone_ids:
             self.vectors.delete(creator_id, [str(i) for i in gone_ids])
             with self.sessions.begin() as s:
-                for pid in gone_ids:
-                    p = s.get(Product, pid)
-                    if p is not None:
-                        p.indexed_hash = None
+                s.execute(update(Product), [{"id": pid, "indexed_hash": None} for pid in gone_ids])
             removed = len(gone_ids)
         for start in range(0, len(stale_ids), chunk):
             ids = stale_ids[start : start + chunk]
@@ -337,11 +334,10 @@ class Catalog:
                 [{"product_id": p.id} for p in products],
             )
             with self.sessions.begin() as s:
-                for pid, h in hashes.items():
-                    p = s.get(Product, pid)
-                    if p is not None:
-                        p.indexed_hash = h
-                        p.text_hash = h
+                s.execute(
+                    update(Product),
+                    [{"id": pid, "indexed_hash": h, "text_hash": h} for pid, h in hashes.items()],
+                )
             embedded += len(products)
             if progress:
                 progress(len(products))

@@ -1,4 +1,4 @@
-"""Catalog import: CSV, dmpilot JSON and Shopify ``products.json`` (formats in docs/catalog-formats.md).
+"""Catalog import: CSV, dmpilot JSON and Shopify ``products.json`` (docs/catalog-formats.md).
 
 Parsing validates every row with Pydantic and collects row errors instead of stopping; valid
 products are written in batches, each batch one SQL transaction followed by a vector sync.
@@ -242,7 +242,7 @@ def parse_json(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
     data = _load_json(text)
     items = data.get("products") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise ImportFormatError("JSON must be a list of products or {\"products\": [...]}")
+        raise ImportFormatError('JSON must be a list of products or {"products": [...]}')
     products, errors = [], []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -272,7 +272,7 @@ def parse_shopify(
     data = _load_json(text)
     items = data.get("products") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise ImportFormatError("Shopify file must be {\"products\": [...]}")
+        raise ImportFormatError('Shopify file must be {"products": [...]}')
     base = (store_url or "").rstrip("/")
     products, errors = [], []
     for n, item in enumerate(items, start=1):
@@ -298,7 +298,9 @@ def parse_shopify(
                 stock = max(int(qty), 0) if qty is not None else None
                 available = v.get("available")
                 if available is None:
-                    available = stock is None or stock > 0 or v.get("inventory_policy") == "continue"
+                    available = (
+                        stock is None or stock > 0 or v.get("inventory_policy") == "continue"
+                    )
                 variants.append(
                     VariantIn(
                         source_id=str(v["id"]) if v.get("id") is not None else None,
@@ -311,8 +313,14 @@ def parse_shopify(
                         available=bool(available),
                     )
                 )
-            images = [i["src"] for i in item.get("images") or [] if isinstance(i, dict) and i.get("src")]
-            main = (item.get("image") or {}).get("src") if isinstance(item.get("image"), dict) else None
+            images = [
+                i["src"] for i in item.get("images") or [] if isinstance(i, dict) and i.get("src")
+            ]
+            main = (
+                (item.get("image") or {}).get("src")
+                if isinstance(item.get("image"), dict)
+                else None
+            )
             tags = item.get("tags") or []
             if isinstance(tags, str):
                 tags = [t.strip() for t in tags.split(",") if t.strip()]

@@ -90,7 +90,7 @@ class Product(Base):
 
 
 class Variant(Base):
-    """A purchasable variant; ``options`` is a generic map such as {"color": "Navy", "size": "M"}."""
+    """A purchasable variant; ``options`` is a generic map like {"color": "Navy", "size": "M"}."""
 
     __tablename__ = "variants"
     __table_args__ = (Index("ix_variants_creator_product", "creator_id", "product_id"),)

@@ -106,17 +106,28 @@ class VectorStore:
             self.collection(creator_id, kind).delete(ids=list(ids))
 
     def query(
-        self, creator_id: str, vector: np.ndarray, n: int, kind: str = "products"
+        self,
+        creator_id: str,
+        vector: np.ndarray,
+        n: int,
+        kind: str = "products",
+        count: int | None = None,
     ) -> list[tuple[str, float]]:
-        """Nearest neighbours as (id, cosine similarity), best first."""
+        """Nearest neighbours as (id, cosine similarity), best first.
+
+        ``count`` (the caller's known collection size) saves a ~2 ms ``count()`` round trip.
+        """
         col = self.collection(creator_id, kind)
-        count = col.count()
+        if count is None:
+            count = col.count()
         if count == 0:
             return []
         res = col.query(
             query_embeddings=vector.reshape(1, -1), n_results=min(n, count), include=["distances"]
         )
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        return [
+            (i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
+        ]
 
     def get_all(self, creator_id: str, kind: str = "products") -> tuple[list[str], np.ndarray]:
         """Every id and vector of a collection (for in-memory exact scoring)."""

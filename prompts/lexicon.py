@@ -91,7 +91,7 @@ def stopwords() -> frozenset[str]:
 
 
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
-    """Lowercase word tokens, stemmed; hyphenated words also split ("t-shirt" -> t-shirt, t, shirt)."""
+    """Lowercase stemmed tokens; hyphenated words also split ("t-shirt" -> t-shirt, t, shirt)."""
     out: list[str] = []
     stops = stopwords() if drop_stopwords else frozenset()
     for w in _WORD.findall(text.lower()):

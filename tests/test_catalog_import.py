@@ -43,7 +43,11 @@ def test_json_import_reports_position_and_field(services):
             {"id": "p2", "name": "", "base_price": 10},
             {"id": "p3", "name": "No price"},
             "not an object",
-            {"source_id": "p5", "name": "Variants", "variants": [{"price": 5, "options": {"Color": "Red"}}]},
+            {
+                "source_id": "p5",
+                "name": "Variants",
+                "variants": [{"price": 5, "options": {"Color": "Red"}}],
+            },
         ]
     }
     report = import_catalog(services.catalog, "shop-a", json.dumps(payload), fmt="json")
@@ -58,7 +62,10 @@ def test_json_import_reports_position_and_field(services):
 
 def test_shopify_mapping(services):
     report = import_catalog(
-        services.catalog, "shop-a", (DATA / "shopify_products.json").read_bytes(), filename="products.json"
+        services.catalog,
+        "shop-a",
+        (DATA / "shopify_products.json").read_bytes(),
+        filename="products.json",
     )
     assert report.format == "shopify"
     assert report.created == 2
@@ -114,7 +121,9 @@ def test_reimport_upserts_by_source_id_keeps_variant_ids_and_skips_embedding(ser
 
 
 def test_batch_is_atomic_when_the_database_fails_midway(services, monkeypatch):
-    payload = {"products": [{"id": f"p{i}", "name": f"Item {i}", "base_price": 5 + i} for i in range(5)]}
+    payload = {
+        "products": [{"id": f"p{i}", "name": f"Item {i}", "base_price": 5 + i} for i in range(5)]
+    }
     real_apply = services.catalog._apply
     calls = {"n": 0}
 

@@ -34,9 +34,7 @@ def test_colour_synonyms_and_size_words_match_variants(demo_services):
 
 
 def test_price_filter_is_applied_on_variants(demo_services):
-    res = demo_services.search.search(
-        "demo", "whey protein", SearchFilters(max_price=60), limit=10
-    )
+    res = demo_services.search.search("demo", "whey protein", SearchFilters(max_price=60), limit=10)
     assert res.hits
     for hit in res.hits:
         assert hit.matching_variants
@@ -68,7 +66,9 @@ def test_out_of_stock_hidden_by_default_and_available_on_request(demo_services):
 
 
 def test_hierarchical_categories(demo_services):
-    top = demo_services.search.search("demo", "", SearchFilters(categories=["Supplements"]), limit=50)
+    top = demo_services.search.search(
+        "demo", "", SearchFilters(categories=["Supplements"]), limit=50
+    )
     assert top.hits and all(h.category.startswith("Supplements") for h in top.hits)
     leaf = demo_services.search.search(
         "demo", "", SearchFilters(categories=["Apparel > Men > Shorts"]), limit=50
@@ -142,3 +142,13 @@ def test_errors_for_unknown_products_and_bad_compare(demo_services):
         demo_services.search.compare("demo", [1, 1])
     with pytest.raises(NotFoundError):
         demo_services.search.search("no-such-creator", "x")
+
+
+def test_ann_path_gives_the_same_quality(demo_services, monkeypatch):
+    """Force the Chroma HNSW path (used above ``exact_max_products``) on the demo catalog."""
+    monkeypatch.setattr(demo_services.search, "exact_max_products", 0)
+    result = run_search_eval(demo_services.search, "demo", load_rows())
+    assert result["summary"]["all"]["hit@3"] >= 0.93
+    assert result["summary"]["all"]["ndcg@5"] >= 0.85
+    res = demo_services.search.search("demo", "leggings", SearchFilters(colors=["navy"]))
+    assert res.strategy in {"ann+postfilter", "prefilter+exact"} and res.hits

@@ -1,0 +1,66 @@
+"""``make eval``: offline evaluation runs; today the product-search quality on the demo catalog.
+
+Writes ``evals/reports/<timestamp>.json`` and ``.md`` and prints a table. The agent, conflict
+and clustering evaluations join this runner as those capabilities land.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.services import open_services
+from dmpilot.demo import DEMO_CREATOR, demo_catalog
+from dmpilot.settings import Settings
+from evals.search_eval import load_rows, run_search_eval
+from memory.importers import import_catalog
+from memory.schemas import CreatorIn
+
+REPORTS = Path(__file__).parent / "reports"
+
+
+def main() -> int:
+    """Build the demo catalog in a temp dir, run every evaluation, save the report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        svc = open_services(Settings(data_dir=Path(tmp)))
+        svc.catalog.create_creator(CreatorIn(**DEMO_CREATOR))
+        import_catalog(svc.catalog, "demo", json.dumps({"products": demo_catalog()}), fmt="json")
+        search = run_search_eval(svc.search, "demo", load_rows())
+        svc.close()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    REPORTS.mkdir(exist_ok=True)
+    report = {"when": stamp, "search": search}
+    (REPORTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
+    lines = [
+        f"# dmpilot evaluation {stamp}",
+        "",
+        "## Product search (demo catalog)",
+        "",
+        "| split | n | hit@1 | hit@3 | MRR | nDCG@5 | p50 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split, m in search["summary"].items():
+        lines.append(
+            f"| {split} | {m['n']} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['mrr']:.3f} "
+            f"| {m['ndcg@5']:.3f} | {m['p50_ms']:.1f} |"
+        )
+    worst = sorted(search["rows"], key=lambda r: (r["ndcg@5"], r["mrr"]))[:10]
+    lines += ["", "### 10 worst queries", "", "| query | filters | got (top 3) | expected |",
+              "|---|---|---|---|"]  # fmt: skip
+    for r in worst:
+        lines.append(
+            f"| {r['query']} | {json.dumps(r['filters'])} | {', '.join(r['ranked'][:3])} "
+            f"| {', '.join(r['expected'][:3])} |"
+        )
+    md = "\n".join(lines) + "\n"
+    (REPORTS / f"{stamp}.md").write_text(md)
+    sys.stdout.write(md)
+    print(f"saved evals/reports/{stamp}.json and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
