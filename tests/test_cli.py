@@ -26,7 +26,10 @@ def test_cli_import_reports_rows_and_search_finds_them(tmp_path, capsys):
 
 
 def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys):
-    assert main(["--data-dir", str(tmp_path), "catalog", "import", "missing.csv", "--creator", "x"]) == 2
+    assert (
+        main(["--data-dir", str(tmp_path), "catalog", "import", "missing.csv", "--creator", "x"])
+        == 2
+    )
     assert "no such file" in capsys.readouterr().err
     assert main(["--data-dir", str(tmp_path), "catalog", "import", str(DATA / "catalog.csv"),
                  "--creator", "nobody"]) == 2  # fmt: skip
