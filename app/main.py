@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = services is None
         app.state.services = services or open_services(settings)
+        if own:
+            app.state.services.warm_up()
         try:
             yield
         finally:

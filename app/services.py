@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
@@ -13,6 +15,8 @@ from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.vectors import VectorStore
 from tools.search import SearchEngine
+
+log = logging.getLogger("dmpilot.services")
 
 
 @dataclass
@@ -42,6 +46,20 @@ class Services:
         except Exception as exc:  # noqa: BLE001
             status["vector_store"] = f"error: {type(exc).__name__}"
         return status
+
+    def warm_up(self) -> threading.Thread:
+        """Build every creator's search index in the background, so first queries are fast."""
+
+        def run() -> None:
+            for creator_id in self.catalog.creator_ids():
+                try:
+                    self.search.index(creator_id)
+                except Exception:  # noqa: BLE001 - a failed warm-up only costs latency later
+                    log.exception("index warm-up failed for creator %s", creator_id)
+
+        thread = threading.Thread(target=run, name="dmpilot-warmup", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Release the database pool."""

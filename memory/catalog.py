@@ -115,6 +115,11 @@ class Catalog:
             raise NotFoundError(f"unknown creator '{creator_id}'")
         return creator
 
+    def creator_ids(self) -> list[str]:
+        """Every creator id (index warm-up at startup)."""
+        with self.sessions() as s:
+            return list(s.scalars(select(Creator.id).order_by(Creator.id)).all())
+
     def ensure_creator(self, data: CreatorIn) -> Creator:
         """Create the creator unless it exists (demo loading, CLI)."""
         try:
