@@ -443,7 +443,7 @@ Q = [
             "womens-fleece-joggers",
             "mens-fleece-joggers",
         ],
-        [],
+        ["mens-cargo-joggers", "mens-tapered-joggers"],  # burgundy: red family, a substitute
     ),
 ]
 with open("evals/datasets/search_queries.jsonl", "w") as f:
