@@ -56,7 +56,7 @@ def test_json_import_reports_position_and_field(services):
     assert set(errors) == {2, 3, 4}
     assert "name" in errors[2]
     assert "base_price" in errors[3]
-    p5 = services.catalog.get_products("shop-a", [report.created and 2])[0]
+    p5 = next(p for p in services.catalog.list_products("shop-a")[1] if p.source_id == "p5")
     assert p5.variants[0].options == {"color": "Red"}
 
 
