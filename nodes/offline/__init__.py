@@ -1,0 +1,1 @@
+"""The offline language back-end: NLU, planner, conflict rules and reply templates."""

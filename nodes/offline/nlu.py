@@ -1,0 +1,308 @@
+"""Offline language understanding: split a message into focused questions, label each with an
+intent (logistic regression over MiniLM embeddings, trained on ``prompts/data``), and extract
+entities with rules (prices, colours, sizes, product types, references to shown products).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+from sklearn.linear_model import LogisticRegression
+
+from memory.embeddings import MiniLMEmbeddings
+from prompts.lexicon import DATA, color_family, lexicon, normalize_size, stem
+
+Intent = Literal[
+    "product_search",
+    "variant_question",
+    "price_inquiry",
+    "comparison",
+    "general_question",
+    "support",
+    "greeting",
+    "other",
+]
+INTENTS: tuple[str, ...] = Intent.__args__  # type: ignore[attr-defined]
+
+
+class Reference(BaseModel):
+    """A pointer to a product shown earlier: by position, letter, or description."""
+
+    kind: Literal["ordinal", "letter", "description", "anaphora"]
+    index: int | None = None  # 0-based for ordinals/letters; -1 for "the last one"
+    text: str = ""
+    color: str | None = None
+
+
+class Entities(BaseModel):
+    """What a question constrains."""
+
+    min_price: float | None = None
+    max_price: float | None = None
+    sort: Literal["relevance", "price_asc", "price_desc"] = "relevance"
+    colors: list[str] = Field(default_factory=list)
+    sizes: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    options: dict[str, list[str]] = Field(default_factory=dict)
+    references: list[Reference] = Field(default_factory=list)
+
+    def has_filters(self) -> bool:
+        """Whether any constraint beyond the text was found."""
+        return bool(
+            self.min_price is not None
+            or self.max_price is not None
+            or self.colors
+            or self.sizes
+            or self.options
+            or self.sort != "relevance"
+        )
+
+
+class Question(BaseModel):
+    """One focused question of a message."""
+
+    text: str
+    intent: Intent
+    confidence: float = 1.0
+    entities: Entities = Field(default_factory=Entities)
+    needs_clarification: bool = False
+
+
+# -- splitting -----------------------------------------------------------------------------
+_CUE = (
+    r"what|what's|whats|how|which|where|when|why|who|do|does|did|can|could|is|are|should|would|"
+    r"will|any|have|has|got|show|recommend|tell|i need|i want|i'd like|looking"
+)
+_SENTENCE = re.compile(r"(?<=[?!.])\s+|\n+")
+_CLAUSE = re.compile(
+    rf"\s*(?:,|;)?\s+(?:and|also|plus|&|oh and|but)\s+(?=(?:{_CUE})\b)", re.IGNORECASE
+)
+_REQUEST = re.compile(
+    rf"\?|^\s*(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b",
+    re.IGNORECASE,
+)
+_GREETING_ONLY = re.compile(
+    r"^\s*(?:hi+|hey+|hello+|yo|hiya|good (?:morning|evening|afternoon)|thanks?|thank you"
+    r"(?: so much)?|thx|ty)\b[\s!.,]*(?:there|maya|girl|guys|all|so much)?[\s!.,👋🙏❤️😊]*$",
+    re.IGNORECASE,
+)
+
+
+def split_questions(text: str) -> tuple[list[str], list[str]]:
+    """Split into (questions, statements). Statements are context such as "I'm vegan"."""
+    text = re.sub(r"[ \t]+", " ", text.strip())
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    questions: list[str] = []
+    statements: list[str] = []
+    for sentence in sentences:
+        parts = [p.strip(" ,;") for p in _CLAUSE.split(sentence) if p and p.strip(" ,;")]
+        for part in parts:
+            if _GREETING_ONLY.match(part) and len(sentences) + len(parts) > 2:
+                continue  # "Hi!" in front of a real question adds no question of its own
+            if _REQUEST.search(part) or len(sentences) == 1:
+                questions.append(part)
+            else:
+                statements.append(part)
+    if not questions:
+        questions = [text] if text else []
+        statements = [s for s in statements if s != text]
+    return questions, statements
+
+
+# -- entities --------------------------------------------------------------------------
+_NUM = r"\$?\s?(\d+(?:[.,]\d{1,2})?)\s?(?:\$|usd|dollars|bucks|eur|€)?"
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*(?:and|to|-)\s*{_NUM}", re.I)
+_RANGE = re.compile(rf"{_NUM}\s*(?:-|–|to)\s*{_NUM}\b", re.I)
+_MAX = re.compile(
+    rf"(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|within|"
+    rf"budget (?:is|of)?|<|≤|not over|tops)\s*{_NUM}",
+    re.I,
+)
+_MIN = re.compile(rf"(?:over|above|more than|at least|min(?:imum)?|>|≥|from)\s*{_NUM}", re.I)
+_AROUND = re.compile(rf"(?:around|about|roughly|~)\s*{_NUM}", re.I)
+_CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable|budget)\b", re.I)
+_PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
+_SIZE = re.compile(
+    r"\b(?:size|sz)\s*([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
+    r"|\b(xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|x-large|small|medium|large|one size)\b"
+    r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))",
+    re.I,
+)
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "last": -1, "top": 0,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top)\s+(?:one|1|option|item|"
+    r"product|of (?:them|those|these)|two|pick)?",
+    re.I,
+)
+_NUMBER_REF = re.compile(r"\b(?:number|no\.?|#|option)\s*([1-5])\b", re.I)
+_LETTER = re.compile(r"\b(?:option|dress|item|product|choice|[a-z]+)\s+([A-E])\b")
+_ANAPHORA = re.compile(r"\b(?:it|that one|this one|that|this|them|those|these|the one)\b", re.I)
+_FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
+             "salted caramel", "unflavored", "unflavoured")  # fmt: skip
+
+
+def _price(value: str) -> float:
+    return float(value.replace(",", "."))
+
+
+def extract_entities(text: str, product_types: dict[str, str] | None = None) -> Entities:
+    """Rule-based entities; ``product_types`` maps stemmed words to category names."""
+    ent = Entities()
+    low = text.lower()
+    if m := _BETWEEN.search(low) or _RANGE.search(low):
+        a, b = sorted((_price(m.group(1)), _price(m.group(2))))
+        ent.min_price, ent.max_price = a, b
+    else:
+        if m := _MAX.search(low):
+            ent.max_price = _price(m.group(1))
+        if (m := _MIN.search(low)) and not re.search(r"from\s+\$?\d+\s*(?:lb|kg)", low):
+            ent.min_price = _price(m.group(1))
+        if ent.min_price is None and ent.max_price is None and (m := _AROUND.search(low)):
+            center = _price(m.group(1))
+            ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
+    if _CHEAP.search(low):
+        ent.sort = "price_asc"
+    elif _PRICEY.search(low):
+        ent.sort = "price_desc"
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
+    families = lexicon()["color_families"]
+    for i, w in enumerate(words):
+        if w in ("rose",) and i + 1 < len(words) and words[i + 1] == "gold":
+            continue
+        fam = color_family(w)
+        if fam and w in {s for syns in families.values() for s in syns}:
+            # Keep the word the customer used ("navy"); search maps it to its family.
+            if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
+                ent.colors.append(w)
+    for m in _SIZE.finditer(text):
+        raw = next(g for g in m.groups() if g)
+        size = normalize_size(raw)
+        if size not in ent.sizes:
+            ent.sizes.append(size)
+    for flavour in _FLAVOURS:
+        if flavour in low:
+            name = "cookies & cream" if "cookies" in flavour else flavour.replace("unflavoured", "unflavored")
+            ent.options.setdefault("flavor", []).append(name)
+    if product_types:
+        for w in words:
+            cat = product_types.get(stem(w))
+            if cat and cat not in ent.categories:
+                ent.categories.append(cat)
+    if m := re.search(r"\b(?:first|top) (two|three|2|3)\b|\b(both)\b|\bthe (two|three)\b", low):
+        n = {"two": 2, "2": 2, "three": 3, "3": 3, "both": 2}[next(g for g in m.groups() if g)]
+        for i in range(n):
+            ent.references.append(Reference(kind="ordinal", index=i, text=m.group(0)))
+    for m in _ORDINAL.finditer(low):
+        if ent.references and ent.references[0].text == m.group(0):
+            continue
+        ent.references.append(Reference(kind="ordinal", index=_ORDINALS[m.group(1)], text=m.group(0)))
+    for m in _NUMBER_REF.finditer(low):
+        ent.references.append(Reference(kind="ordinal", index=int(m.group(1)) - 1, text=m.group(0)))
+    for m in _LETTER.finditer(text):
+        if m.group(0).split()[0].lower() not in {"size", "vitamin", "plan", "a", "i"}:
+            idx = ord(m.group(1)) - ord("A")
+            ent.references.append(Reference(kind="letter", index=idx, text=m.group(0)))
+    desc = re.search(r"\bthe\s+((?:[a-z]+\s+)?[a-z]+)\s+one\b|\bthe\s+([a-z]+)\s+([a-z]+s?)\b", low)
+    if desc and not ent.references:
+        phrase = " ".join(g for g in desc.groups() if g)
+        tokens = phrase.split()
+        color = next((t for t in tokens if color_family(t)), None)
+        if color or (product_types and any(stem(t) in product_types for t in tokens)):
+            ent.references.append(Reference(kind="description", text=phrase, color=color))
+    if not ent.references and _ANAPHORA.search(low):
+        ent.references.append(Reference(kind="anaphora", text=_ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]
+    return ent
+
+
+# -- intent classification ------------------------------------------------------------------
+def load_examples() -> list[dict[str, str]]:
+    """Labelled example messages (``prompts/data/intent_examples.jsonl``)."""
+    path = DATA / "intent_examples.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+class IntentClassifier:
+    """Logistic regression over sentence embeddings, trained on the labelled examples."""
+
+    def __init__(self, embedder: MiniLMEmbeddings, examples: list[dict[str, str]] | None = None):
+        self.embedder = embedder
+        rows = examples if examples is not None else load_examples()
+        x = embedder.encode([r["text"] for r in rows])
+        y = [r["intent"] for r in rows]
+        self.model = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
+        self.model.fit(x, y)
+        self.labels: list[str] = list(self.model.classes_)
+
+    def predict(self, texts: list[str]) -> list[tuple[str, float]]:
+        """(intent, probability) per text."""
+        if not texts:
+            return []
+        probs = self.model.predict_proba(self.embedder.encode(texts))
+        best = np.argmax(probs, axis=1)
+        return [(self.labels[i], float(p[i])) for i, p in zip(best, probs, strict=True)]
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _classifier(embedder_id: int, embedder: MiniLMEmbeddings) -> IntentClassifier:
+    return IntentClassifier(embedder)
+
+
+def get_classifier(embedder: MiniLMEmbeddings) -> IntentClassifier:
+    """One trained classifier per embedder (training takes ~1 s)."""
+    with _lock:
+        return _classifier(id(embedder), embedder)
+
+
+_VAGUE = re.compile(
+    r"^\s*(?:i need |i want |show me |recommend |any |got |do you have )?"
+    r"(?:something|anything|stuff|a gift|recommendations?|ideas?)"
+    r"(?: (?:nice|good|cool|cute|for me|you recommend|please|pls|new))*\s*[?!.]*\s*$",
+    re.I,
+)
+
+
+def analyze(
+    text: str,
+    classifier: IntentClassifier,
+    product_types: dict[str, str] | None = None,
+    has_shown_products: bool = False,
+) -> tuple[list[Question], list[str]]:
+    """Questions with intents and entities, plus the statements (context) of the message."""
+    parts, statements = split_questions(text)
+    labels = classifier.predict(parts)
+    questions = []
+    for part, (intent, conf) in zip(parts, labels, strict=True):
+        ent = extract_entities(part, product_types)
+        label: str = intent
+        # Context rules the classifier cannot see: a bare size/colour after products were
+        # shown is a variant question; a bare price cap is a search refinement.
+        if has_shown_products and len(part.split()) <= 4 and not ent.categories:
+            if (ent.sizes or ent.colors) and label not in {"comparison", "price_inquiry"}:
+                label = "variant_question"
+            elif ent.has_filters() and label in {"other", "greeting", "general_question"}:
+                label = "product_search"
+        if label == "variant_question" and not has_shown_products and not ent.references:
+            label = "product_search"  # nothing to ask about yet: find the products first
+        vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
+        questions.append(
+            Question(
+                text=part,
+                intent=label,  # type: ignore[arg-type]
+                confidence=round(conf, 3),
+                entities=ent,
+                needs_clarification=label == "product_search" and vague and not has_shown_products,
+            )
+        )
+    return questions, statements
