@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory import conversations as _conversations  # noqa: F401 - registers its tables
 from memory.models import Base
 
 

@@ -96,6 +96,7 @@ class ProductHit(BaseModel):
     keyword_score: float | None = None
     matching_variants: list[VariantHit]
     featured: bool = False
+    attributes: dict[str, Any] = Field(default_factory=dict)
 
 
 class Relaxation(BaseModel):
@@ -204,7 +205,7 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
         prows = s.execute(
             select(
                 P.id, P.name, P.short_description, P.description, P.category, P.tags, P.brand,
-                P.url, P.main_image, P.currency, P.price_min, P.price_max, P.featured,
+                P.url, P.main_image, P.currency, P.price_min, P.price_max, P.featured, P.meta,
             )
             .where(P.creator_id == creator_id, P.is_active.is_(True))
             .order_by(P.id)
@@ -651,6 +652,7 @@ class SearchEngine:
             keyword_score=round(float(kw), 4) if has_query else None,
             matching_variants=[_variant_hit(v) for v in vs[:max_variants]],
             featured=bool(p["featured"]),
+            attributes=dict(p["meta"] or {}),
         )
 
     @staticmethod

@@ -1,0 +1,78 @@
+"""Agent state, narrow input schema and runtime context.
+
+Only what the next turn needs is kept in state (it is checkpointed at every step): the trimmed
+message history, the compact list of products shown, the last search to refine, the learned
+profile snapshot. Catalog rows and search internals stay out.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict
+
+from memory.conversations import ConversationStore
+from nodes.offline.nlu import IntentClassifier
+from tools.search import SearchEngine
+
+Channel = Literal["dm", "comment"]
+
+
+class AgentInput(TypedDict):
+    """What a caller provides for one turn."""
+
+    creator_id: str
+    customer_id: str
+    channel: Channel
+    text: str
+
+
+def _replace(_: Any, new: Any) -> Any:
+    """Reducer: the newest value wins (documented for clarity next to the others)."""
+    return new
+
+
+class AgentState(TypedDict, total=False):
+    """Conversation state of one thread (creator x customer x channel).
+
+    Reducers: ``messages`` appends and dedupes by id (``add_messages``; ``load_context`` trims
+    old ones with ``RemoveMessage``); ``log`` accumulates node timings within a turn (reset by
+    ``load_context``); every other key is replaced by the newest value.
+    """
+
+    creator_id: str
+    customer_id: str
+    channel: Channel
+    text: str
+    messages: Annotated[list[AnyMessage], add_messages]
+    turn: Annotated[int, _replace]
+    summary: Annotated[str, _replace]
+    profile: Annotated[dict[str, Any], _replace]
+    statements: Annotated[list[str], _replace]
+    questions: Annotated[list[dict[str, Any]], _replace]
+    shown_products: Annotated[list[dict[str, Any]], _replace]
+    last_search: Annotated[dict[str, Any] | None, _replace]
+    tool_results: Annotated[list[dict[str, Any]], _replace]
+    conflicts: Annotated[list[dict[str, Any]], _replace]
+    reply: Annotated[str, _replace]
+    escalated: Annotated[bool, _replace]
+    clarify: Annotated[bool, _replace]
+    model: Annotated[str, _replace]
+    log: Annotated[list[dict[str, Any]], operator.add]
+
+
+@dataclass
+class Context:
+    """Runtime-only dependencies and knobs, never chosen by a model."""
+
+    search: SearchEngine
+    conversations: ConversationStore
+    classifier: IntentClassifier
+    brand_voice: str = "casual"
+    creator_name: str = "the team"
+    history_messages: int = 12
+    max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})

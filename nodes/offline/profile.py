@@ -1,0 +1,254 @@
+"""Learn profile facts from what a customer says about themselves, and check products and
+draft texts against them. Rules and lexicons live in ``prompts/data/profile_conflicts.json``.
+
+A fact is learned only from a first-person clause that is not negated or about someone else:
+"I'm vegan" yes; "I used to be vegan", "my sister is vegan", "I'm not vegan" no.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from prompts.lexicon import DATA, normalize_size
+
+_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i am|me|my|myself|as a)\b", re.I)
+_IDENTITY = re.compile(
+    r"\b(?:i'm|im|i am|i've been|ive been|i have been|i went|i've gone|i became|as a|i eat|"
+    r"i follow|i'm on|i stay|i keep|i'm strictly|i've turned|i can't|i cannot|i cant|i don't|"
+    r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never)\b",
+    re.I,
+)
+_BUDGET = re.compile(
+    r"\b(?:budget(?: is| of)?|can(?:'t| not|not) (?:spend|afford) (?:more than|over)|"
+    r"(?:don't|dont|do not) want to spend (?:more than|over)|max(?:imum)? (?:i can spend|budget))"
+    r"\s*(?:is|of|around|about)?\s*\$?\s?(\d+(?:\.\d{1,2})?)",
+    re.I,
+)
+_WEAR = re.compile(
+    r"\b(?:i(?:'m| am)? (?:a |usually (?:a )?|normally (?:a )?)?(?:wear (?:a )?|take (?:a )?)?size|"
+    r"i (?:usually |normally )?(?:wear|take) (?:a |an )?(?:size )?)\s*"
+    r"(xxs|xs|s|m|l|xl|xxl|2xl|3xl|small|medium|large|extra large|\d{1,2}(?:\.5)?)\b",
+    re.I,
+)
+_BAD_SIZE = re.compile(
+    r"\b(?:size\s+)?(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large|\d{1,2}(?:\.5)?)\s+"
+    r"(?:was|is|were|are|runs?|ran)\s+(?:way |too |a bit |a little |slightly |much )*"
+    r"(?:too\s+)?(small|big|large|tight|loose|short|long)\b"
+    r"|\b(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large)\s+(?:doesn't|does not|didn't|did not) fit\b",
+    re.I,
+)
+_ALLERGY = re.compile(
+    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react badly to)\s+([a-z ,&]+?)"
+    r"(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
+    r"|\b([a-z]+(?: [a-z]+)?) allerg(?:y|ies)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Any]:
+    """The parsed rules file."""
+    return json.loads((DATA / "profile_conflicts.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    r = rules()
+    neg = re.compile(r"(?:" + "|".join(r["negations"]) + r")", re.I)
+    third = re.compile(r"(?:" + "|".join(r["third_party"]) + r")", re.I)
+    return neg, third
+
+
+def _applies(clause: str, match_start: int, need_identity: bool) -> bool:
+    """First person, not negated before the match, not about someone else."""
+    neg, third = _guards()
+    before = clause[:match_start]
+    if third.search(clause) or neg.search(before) or neg.search(clause[match_start:][:30]):
+        return False
+    if need_identity:
+        return bool(_IDENTITY.search(before) or _IDENTITY.search(clause))
+    return bool(_FIRST_PERSON.search(clause))
+
+
+def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the profile updated with facts stated in ``texts`` (the input is not mutated)."""
+    p: dict[str, Any] = json.loads(json.dumps(profile or {}))
+    r = rules()
+    for text in texts:
+        for clause in _CLAUSES.split(text):
+            clause = clause.strip()
+            if not clause:
+                continue
+            low = clause.lower()
+            for diet, spec in r["diets"].items():
+                for pat in spec["patterns"]:
+                    m = re.search(rf"\b{pat}\b", low)
+                    if m and _applies(low, m.start(), need_identity=True):
+                        _add(p, "diet", diet)
+            for injury, spec in r["injuries"].items():
+                for pat in spec["patterns"]:
+                    m = re.search(rf"\b{pat}\b", low)
+                    if m and _applies(low, m.start(), need_identity=False):
+                        _add(p, "injuries", injury)
+            for level, spec in r["levels"].items():
+                for pat in spec["patterns"]:
+                    m = re.search(rf"\b{pat}\b", low)
+                    if m and _applies(low, m.start(), need_identity=True):
+                        p["level"] = level
+            for m in _ALLERGY.finditer(low):
+                if not _applies(low, m.start(), need_identity=False):
+                    continue
+                raw = m.group(1) or m.group(2) or ""
+                for item in re.split(r",|&|\band\b|\bor\b", raw):
+                    item = re.sub(r"^(?:a|an|the|some|severe|mild)\s+", "", item.strip())
+                    if item and item not in {"a", "an", "the", "some"}:
+                        _add(p, "allergies", item)
+            if (m := _BUDGET.search(low)) and _applies(low, m.start(), need_identity=False):
+                p["budget"] = float(m.group(1))
+            if (m := _WEAR.search(low)) and _applies(low, m.start(), need_identity=False):
+                _add(p, "sizes", normalize_size(m.group(1)))
+            for m in _BAD_SIZE.finditer(low):
+                size = normalize_size(m.group(1) or m.group(3))
+                _add(p, "bad_sizes", size)
+                if size in p.get("sizes", []):
+                    p["sizes"].remove(size)
+    return p
+
+
+def _add(p: dict[str, Any], key: str, value: str) -> None:
+    values = p.setdefault(key, [])
+    if value not in values:
+        values.append(value)
+
+
+# -- conflicts -------------------------------------------------------------------------
+def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:
+    tags = {t.lower() for t in product.get("tags", [])}
+    attrs = {k: v for k, v in (product.get("attributes") or {}).items()}
+    text = " ".join(
+        [
+            product.get("name", ""),
+            product.get("short_description", ""),
+            str(attrs.get("material", "")),
+        ]
+    ).lower()
+    return tags, attrs, text
+
+
+def _attr_hits(attrs: dict[str, Any], wanted: dict[str, list[str]]) -> list[str]:
+    hits = []
+    for key, bad in wanted.items():
+        value = attrs.get(key)
+        values = value if isinstance(value, list) else [value]
+        hits += [f"{key}={v}" for v in values if isinstance(v, str) and v.lower() in bad]
+    return hits
+
+
+def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Typed conflicts between one product (compact dict) and a profile."""
+    r = rules()
+    tags, attrs, text = _product_signals(product)
+    out: list[dict[str, Any]] = []
+
+    def add(kind: str, severity: str, fact: str, evidence: list[str]) -> None:
+        out.append(
+            {
+                "type": kind,
+                "severity": severity,
+                "fact": fact,
+                "product_id": product.get("product_id"),
+                "product_name": product.get("name"),
+                "evidence": sorted(set(evidence)),
+            }
+        )
+
+    for diet in profile.get("diet", []):
+        spec = r["diets"].get(diet)
+        if not spec:
+            continue
+        if set(spec.get("ok_tags", [])) & tags:
+            continue
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("dietary", spec["severity"], diet, ev)
+    aliases = r["allergens"]["aliases"]
+    allergens = [a.lower() for a in attrs.get("allergens", []) if isinstance(a, str)]
+    for allergy in profile.get("allergies", []):
+        terms = aliases.get(allergy, [allergy.rstrip("s"), allergy])
+        ev = [f"tag {t}" for t in tags if any(term in t for term in terms)]
+        ev += [f"allergen {a}" for a in allergens if any(term in a for term in terms)]
+        ev += [f"text '{term}'" for term in terms if re.search(rf"\b{re.escape(term)}", text)]
+        if ev:
+            add("allergy", r["allergens"]["severity"], allergy, ev)
+    for injury in profile.get("injuries", []):
+        spec = r["injuries"].get(injury)
+        if not spec or set(spec.get("ok_tags", [])) & tags:
+            continue
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("injury", spec["severity"], injury, ev)
+    level = profile.get("level")
+    if level and level in r["levels"]:
+        spec = r["levels"][level]
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("level", spec["severity"], level, ev)
+    bad = set(profile.get("bad_sizes", []))
+    variants = product.get("variants") or []
+    sizes = {
+        normalize_size(str(v["options"].get("size")))
+        for v in variants
+        if v.get("options", {}).get("size")
+    }
+    if bad and sizes and sizes <= bad:
+        add("fit", "medium", "size " + "/".join(sorted(bad)), [f"only size {s}" for s in sizes])
+    budget = profile.get("budget")
+    price = product.get("price_min")
+    if budget and price and price > budget:
+        severity = "medium" if price > 1.5 * budget else "low"
+        add("budget", severity, f"budget {budget:g}", [f"price {price:g}"])
+    return out
+
+
+def check_text(text: str, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Conflicts between a draft reply's words and the profile (e.g. jump squats vs bad knees)."""
+    r = rules()
+    low = text.lower()
+    out = []
+
+    def words_hit(terms: list[str]) -> list[str]:
+        return [
+            t
+            for t in terms
+            if re.search(rf"\b{re.escape(t.replace('-', ' '))}", low.replace("-", " "))
+        ]
+
+    for diet in profile.get("diet", []):
+        spec = r["diets"].get(diet)
+        if spec and (ev := words_hit([t for t in spec["conflict_tags"] if t != "non-vegan"])):
+            out.append(
+                {"type": "dietary", "severity": spec["severity"], "fact": diet, "evidence": ev}
+            )
+    for injury in profile.get("injuries", []):
+        spec = r["injuries"].get(injury)
+        extra = (
+            ["jump squat", "jumping", "burpee", "box jump", "plyometric", "sprint"]
+            if injury in {"knee", "pregnancy"}
+            else []
+        )
+        if spec and (ev := words_hit(spec["conflict_tags"] + extra)):
+            out.append(
+                {"type": "injury", "severity": spec["severity"], "fact": injury, "evidence": ev}
+            )
+    aliases = r["allergens"]["aliases"]
+    for allergy in profile.get("allergies", []):
+        if ev := words_hit(aliases.get(allergy, [allergy])):
+            out.append({"type": "allergy", "severity": "high", "fact": allergy, "evidence": ev})
+    return out

@@ -1,0 +1,164 @@
+"""The catalog tools the agent can call. Runtime-only values (creator id, the search engine)
+come from ``ToolRuntime`` and are never part of the schema a model sees.
+
+Each tool returns ``(content, artifact)``: a short text for the model and a compact dict that
+the reply generator renders from, so the reply can only name what a tool returned.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from langchain.tools import ToolRuntime
+from langchain_core.tools import tool
+
+from tools.search import ProductHit, SearchFilters, VariantHit
+
+MAX_VARIANTS = 4
+
+
+def compact_variant(v: VariantHit) -> dict[str, Any]:
+    """The variant fields a reply may mention."""
+    return {
+        "variant_id": v.variant_id,
+        "options": v.options,
+        "price": v.price,
+        "in_stock": v.in_stock,
+        "stock": v.stock,
+    }
+
+
+def compact_product(hit: ProductHit, variants: list[VariantHit] | None = None) -> dict[str, Any]:
+    """A product as kept in state and tool artifacts: small, and enough to answer and check."""
+    vs = hit.matching_variants if variants is None else variants
+    return {
+        "product_id": hit.product_id,
+        "name": hit.name,
+        "category": hit.category,
+        "price_min": hit.price_min,
+        "price_max": hit.price_max,
+        "currency": hit.currency,
+        "url": hit.url,
+        "tags": hit.tags,
+        "attributes": hit.attributes,
+        "short_description": hit.short_description,
+        "variants": [compact_variant(v) for v in vs[:MAX_VARIANTS]],
+        "variant_count": len(vs),
+    }
+
+
+def _summary(products: list[dict[str, Any]]) -> str:
+    lines = [
+        f"[{p['product_id']}] {p['name']} ${p['price_min']:.2f}"
+        + (f"-{p['price_max']:.2f}" if p["price_max"] != p["price_min"] else "")
+        for p in products
+    ]
+    return "\n".join(lines) or "no products"
+
+
+@tool(response_format="content_and_artifact")
+def search_products(
+    query: str,
+    min_price: float | None = None,
+    max_price: float | None = None,
+    colors: list[str] | None = None,
+    sizes: list[str] | None = None,
+    categories: list[str] | None = None,
+    tags: list[str] | None = None,
+    options: dict[str, list[str]] | None = None,
+    sort: Literal["relevance", "price_asc", "price_desc"] = "relevance",
+    limit: int = 3,
+    *,
+    runtime: ToolRuntime,
+) -> tuple[str, dict[str, Any]]:
+    """Search the shop's catalog. Filters apply to variants (price, colour, size, options).
+
+    Args:
+        query: what the customer is looking for, in their words.
+        min_price: lowest acceptable variant price.
+        max_price: highest acceptable variant price.
+        colors: wanted colours, e.g. ["navy"] (synonyms are understood).
+        sizes: wanted sizes, e.g. ["M"] or ["8"].
+        categories: product categories, e.g. ["Dresses"].
+        tags: required tags such as ["vegan"].
+        options: other variant options, e.g. {"flavor": ["chocolate"]}.
+        sort: relevance, or price_asc for "cheapest".
+        limit: how many products to return (1-10).
+    """
+    ctx = runtime.context
+    filters = SearchFilters(
+        min_price=min_price,
+        max_price=max_price,
+        colors=colors or [],
+        sizes=sizes or [],
+        categories=categories or [],
+        tags=tags or [],
+        options=options or {},
+        budget=(runtime.state.get("profile") or {}).get("budget"),
+    )
+    res = ctx.search.search(
+        runtime.state["creator_id"], query, filters, limit=max(1, min(limit, 10)), sort=sort
+    )
+    products = [compact_product(h) for h in res.hits]
+    relaxed = [r.model_dump() for r in res.relaxed]
+    artifact = {
+        "tool": "search_products",
+        "query": query,
+        "filters": filters.model_dump(exclude_defaults=True),
+        "sort": sort,
+        "products": products,
+        "relaxed": relaxed,
+    }
+    note = f" (relaxed: {'; '.join(r['detail'] for r in relaxed)})" if relaxed else ""
+    return _summary(products) + note, artifact
+
+
+@tool(response_format="content_and_artifact")
+def get_product_variants(
+    product_id: int,
+    colors: list[str] | None = None,
+    sizes: list[str] | None = None,
+    options: dict[str, list[str]] | None = None,
+    *,
+    runtime: ToolRuntime,
+) -> tuple[str, dict[str, Any]]:
+    """Variants of one product (stock, price, options), optionally only those matching.
+
+    Args:
+        product_id: the product's id as returned by search_products.
+        colors: only variants in these colours.
+        sizes: only variants in these sizes.
+        options: other options, e.g. {"flavor": ["vanilla"]}.
+    """
+    ctx = runtime.context
+    hit, matching = ctx.search.get_variants(
+        runtime.state["creator_id"], product_id, colors or [], sizes or [], options or {}
+    )
+    product = compact_product(hit, matching)
+    product["variants"] = [compact_variant(v) for v in matching[:12]]
+    asked = {"colors": colors or [], "sizes": sizes or [], "options": options or {}}
+    artifact = {"tool": "get_product_variants", "asked": asked, "products": [product]}
+    stock = sum(v.in_stock for v in matching)
+    return f"{hit.name}: {len(matching)} matching variants, {stock} in stock", artifact
+
+
+@tool(response_format="content_and_artifact")
+def compare_products(product_ids: list[int], *, runtime: ToolRuntime) -> tuple[str, dict[str, Any]]:
+    """Compare 2-4 products side by side (prices, options, tags, stock).
+
+    Args:
+        product_ids: ids returned by search_products.
+    """
+    ctx = runtime.context
+    creator = runtime.state["creator_id"]
+    table = ctx.search.compare(creator, product_ids[:4])
+    products = []
+    for row in table["products"]:
+        hit, variants = ctx.search.get_variants(creator, row["product_id"])
+        products.append(compact_product(hit, [v for v in variants if v.in_stock] or variants))
+    artifact = {"tool": "compare_products", "comparison": table, "products": products}
+    return json.dumps({"cheapest": table["cheapest_product_id"]}), artifact
+
+
+CATALOG_TOOLS = [search_products, get_product_variants, compare_products]
