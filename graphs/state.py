@@ -7,7 +7,6 @@ profile snapshot. Catalog rows and search internals stay out.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -40,8 +39,8 @@ class AgentState(TypedDict, total=False):
     """Conversation state of one thread (creator x customer x channel).
 
     Reducers: ``messages`` appends and dedupes by id (``add_messages``; ``load_context`` trims
-    old ones with ``RemoveMessage``); ``log`` accumulates node timings within a turn (reset by
-    ``load_context``); every other key is replaced by the newest value.
+    old ones with ``RemoveMessage`` and ``save_state`` removes the turn's tool traffic); every
+    other key is replaced by the newest value (``log`` is rebuilt each turn by ``timed``).
     """
 
     creator_id: str
@@ -62,7 +61,8 @@ class AgentState(TypedDict, total=False):
     escalated: Annotated[bool, _replace]
     clarify: Annotated[bool, _replace]
     model: Annotated[str, _replace]
-    log: Annotated[list[dict[str, Any]], operator.add]
+    execution_id: Annotated[str, _replace]
+    log: Annotated[list[dict[str, Any]], _replace]
 
 
 @dataclass

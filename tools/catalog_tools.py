@@ -70,7 +70,7 @@ def search_products(
     sort: Literal["relevance", "price_asc", "price_desc"] = "relevance",
     limit: int = 3,
     *,
-    runtime: ToolRuntime,
+    runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
     """Search the shop's catalog. Filters apply to variants (price, colour, size, options).
 
@@ -121,7 +121,7 @@ def get_product_variants(
     sizes: list[str] | None = None,
     options: dict[str, list[str]] | None = None,
     *,
-    runtime: ToolRuntime,
+    runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
     """Variants of one product (stock, price, options), optionally only those matching.
 
@@ -144,7 +144,9 @@ def get_product_variants(
 
 
 @tool(response_format="content_and_artifact")
-def compare_products(product_ids: list[int], *, runtime: ToolRuntime) -> tuple[str, dict[str, Any]]:
+def compare_products(
+    product_ids: list[int], *, runtime: ToolRuntime[Any, Any]
+) -> tuple[str, dict[str, Any]]:
     """Compare 2-4 products side by side (prices, options, tags, stock).
 
     Args:

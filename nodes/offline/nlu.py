@@ -190,7 +190,11 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
             ent.sizes.append(size)
     for flavour in _FLAVOURS:
         if flavour in low:
-            name = "cookies & cream" if "cookies" in flavour else flavour.replace("unflavoured", "unflavored")
+            name = (
+                "cookies & cream"
+                if "cookies" in flavour
+                else flavour.replace("unflavoured", "unflavored")
+            )
             ent.options.setdefault("flavor", []).append(name)
     if product_types:
         for w in words:
@@ -204,7 +208,9 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
     for m in _ORDINAL.finditer(low):
         if ent.references and ent.references[0].text == m.group(0):
             continue
-        ent.references.append(Reference(kind="ordinal", index=_ORDINALS[m.group(1)], text=m.group(0)))
+        ent.references.append(
+            Reference(kind="ordinal", index=_ORDINALS[m.group(1)], text=m.group(0))
+        )
     for m in _NUMBER_REF.finditer(low):
         ent.references.append(Reference(kind="ordinal", index=int(m.group(1)) - 1, text=m.group(0)))
     for m in _LETTER.finditer(text):
@@ -291,8 +297,15 @@ def analyze(
         if has_shown_products and len(part.split()) <= 4 and not ent.categories:
             if (ent.sizes or ent.colors) and label not in {"comparison", "price_inquiry"}:
                 label = "variant_question"
-            elif ent.has_filters() and label in {"other", "greeting", "general_question"}:
-                label = "product_search"
+            elif ent.has_filters() and (
+                label in {"other", "greeting", "general_question"}
+                or (
+                    label == "price_inquiry"
+                    and not ent.references
+                    and (ent.min_price is not None or ent.max_price is not None)
+                )
+            ):
+                label = "product_search"  # "under $60" after a list refines the search
         if label == "variant_question" and not has_shown_products and not ent.references:
             label = "product_search"  # nothing to ask about yet: find the products first
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()

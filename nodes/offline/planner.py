@@ -1,0 +1,226 @@
+"""Deterministic tool planner: the tool calls an LLM agent would make, from analysed questions.
+
+Round 1 plans one call per question (search, variants, compare). Round 2 runs after the tools:
+a comparison whose products had to be found first gets its ``compare_products`` call then.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from prompts.lexicon import color_family, stem, tokenize
+
+_REFINE = re.compile(
+    r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
+    r"do you have|what about|how about|in|under|below|less|cheaper|more|less|not so|without)\b|"
+    r"(?:under|below|less than|cheaper|max)\b)",
+    re.I,
+)
+_MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one", "ones", "please",
+                  "pls", "got", "bit", "little", "do", "you", "have", "what", "about", "how", "and",
+                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead"}  # fmt: skip
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
+
+
+def _call(name: str, args: dict[str, Any], qi: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "args": args,
+        "id": f"call_{qi}_{uuid.uuid4().hex[:8]}",
+        "type": "tool_call",
+    }
+
+
+def resolve(refs: list[dict[str, Any]], shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Products that references point to ("the first one", "dress B", "the blue one", "it")."""
+    out: list[dict[str, Any]] = []
+    for ref in refs:
+        kind = ref.get("kind")
+        if kind in {"ordinal", "letter"} and ref.get("index") is not None:
+            i = ref["index"]
+            if -len(shown) <= i < len(shown):
+                out.append(shown[i])
+        elif kind == "description":
+            words = [stem(w) for w in tokenize(ref.get("text", ""), drop_stopwords=False)]
+            fam = color_family(ref["color"]) if ref.get("color") else None
+            for p in shown:
+                name_words = {stem(w) for w in tokenize(p["name"], drop_stopwords=False)}
+                colours = {
+                    color_family(str(v["options"].get("color", ""))) for v in p.get("variants", [])
+                }
+                noun_ok = any(w in name_words for w in words if not color_family(w))
+                if (fam is None or fam in colours) and (noun_ok or fam):
+                    out.append(p)
+                    break
+        elif kind == "anaphora" and shown:
+            out.append(shown[0])
+    unique: dict[int, dict[str, Any]] = {}
+    for p in out:
+        unique.setdefault(p["product_id"], p)
+    return list(unique.values())
+
+
+def _filters(ent: dict[str, Any]) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    for key in ("min_price", "max_price"):
+        if ent.get(key) is not None:
+            args[key] = ent[key]
+    for key in ("colors", "sizes"):
+        if ent.get(key):
+            args[key] = ent[key]
+    if ent.get("options"):
+        args["options"] = ent["options"]
+    if ent.get("sort", "relevance") != "relevance":
+        args["sort"] = ent["sort"]
+    return args
+
+
+def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
+    ent = q["entities"]
+    if not last or ent.get("categories") or ent.get("references"):
+        return False
+    return bool(_REFINE.match(q["text"])) or (len(q["text"].split()) <= 5 and _has_any(ent))
+
+
+def _has_any(ent: dict[str, Any]) -> bool:
+    return bool(
+        ent.get("min_price") is not None or ent.get("max_price") is not None or ent.get("colors")
+        or ent.get("sizes") or ent.get("options") or ent.get("sort", "relevance") != "relevance"
+    )  # fmt: skip
+
+
+_PRICE_PHRASE = re.compile(
+    r"(?:between|from)\s+\$?\d+(?:\.\d+)?\s*(?:and|to|-)\s*\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)?"
+    r"|(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|over|above|"
+    r"more than|at least|around|about|for)?\s*\$\s?\d+(?:\.\d+)?|\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)"
+    r"|(?:under|below|less than|up to|over|above|at least|around)\s+\d+(?:\.\d+)?",
+    re.I,
+)
+_SIZE_PHRASE = re.compile(
+    r"\b(?:in\s+)?(?:size|sz)\s*\S+|\b(?:in\s+)?(?:xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|"
+    r"small|medium|large)\b",
+    re.I,
+)
+_FILLER = re.compile(
+    r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
+    r"show me|i'?m looking for|looking for|i need|i want|any|some|in stock|the cheapest|cheapest)\b",
+    re.I,
+)
+
+
+def clean_query(text: str, ent: dict[str, Any]) -> str:
+    """The product words of a request: prices, sizes, colours, fillers and emoji removed."""
+    q = _PRICE_PHRASE.sub(" ", text)
+    q = _SIZE_PHRASE.sub(" ", q)
+    for colour in ent.get("colors", []):
+        q = re.sub(rf"\b(?:in\s+)?{re.escape(colour)}\b", " ", q, flags=re.I)
+    q = _FILLER.sub(" ", q)
+    q = re.sub(r"[^\w\s'&/-]", " ", q)
+    q = re.sub(r"\s+", " ", q).strip(" ,.-")
+    return q if len(q) >= 3 else text.strip()
+
+
+def plan_search(
+    q: dict[str, Any], last: dict[str, Any] | None, shown: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Arguments for ``search_products``, refining the previous search when this is a follow-up."""
+    ent = q["entities"]
+    if _is_refinement(q, last):
+        assert last is not None
+        args = {"query": last["query"], **last.get("filters", {})}
+        if last.get("sort", "relevance") != "relevance":
+            args["sort"] = last["sort"]
+        extra = [
+            w for w in re.findall(r"[a-z]+", q["text"].lower())
+            if w not in _MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
+            and len(w) > 2 and tokenize(w)
+        ]  # fmt: skip
+        extra = [w for w in extra if not re.fullmatch(r"under|below|less|than|max|dollars|usd", w)]
+        if extra:
+            args["query"] = f"{last['query']} {' '.join(extra)}"
+        if (
+            re.search(r"\bcheaper\b", q["text"], re.I)
+            and shown
+            and "max_price" not in _filters(ent)
+        ):
+            args["max_price"] = round(min(p["price_min"] for p in shown) - 0.01, 2)
+        args.update(_filters(ent))
+        return args
+    return {"query": clean_query(q["text"], ent), **_filters(ent)}
+
+
+def plan(
+    questions: list[dict[str, Any]],
+    shown: list[dict[str, Any]],
+    last_search: dict[str, Any] | None,
+) -> AIMessage | None:
+    """Round 1: the tool calls for this turn's questions (None when no tool is needed)."""
+    calls: list[dict[str, Any]] = []
+    for qi, q in enumerate(questions):
+        intent, ent = q["intent"], q["entities"]
+        refs = resolve(ent.get("references", []), shown)
+        if intent == "product_search":
+            if q.get("needs_clarification"):
+                continue
+            calls.append(_call("search_products", plan_search(q, last_search, shown), qi))
+        elif intent in {"variant_question", "price_inquiry"}:
+            targets = refs or (shown[:1] if shown and not ent.get("categories") else [])
+            if targets:
+                for p in targets[:2]:
+                    args: dict[str, Any] = {"product_id": p["product_id"]}
+                    for key in ("colors", "sizes", "options"):
+                        if ent.get(key):
+                            args[key] = ent[key]
+                    calls.append(_call("get_product_variants", args, qi))
+            else:
+                calls.append(_call("search_products", plan_search(q, None, shown), qi))
+        elif intent == "comparison":
+            targets = (
+                refs
+                if len(refs) >= 2
+                else shown[:2]
+                if len(shown) >= 2 and not _VERSUS.search(q["text"])
+                else []
+            )
+            if len(targets) >= 2:
+                ids = [p["product_id"] for p in targets[:4]]
+                calls.append(_call("compare_products", {"product_ids": ids}, qi))
+            else:
+                body = re.sub(
+                    r"^.*?(?:between|difference between|compare)\s+", "", q["text"], flags=re.I
+                )
+                sides = [
+                    s.strip(" ?")
+                    for s in re.split(r"\s+and\s+|" + _VERSUS.pattern, body)
+                    if s.strip(" ?")
+                ]
+                if len(sides) >= 2 and not q["entities"].get("references"):
+                    for side in sides[:3]:
+                        calls.append(_call("search_products", {"query": side, "limit": 1}, qi))
+    if not calls:
+        return None
+    return AIMessage(content="", tool_calls=calls, name="planner")
+
+
+def follow_up(questions: list[dict[str, Any]], messages: list[Any]) -> AIMessage | None:
+    """Round 2: compare the products found for a comparison that had to search first."""
+    tool_msgs = [m for m in messages if isinstance(m, ToolMessage)]
+    if any(m.name == "compare_products" for m in tool_msgs):
+        return None
+    calls = []
+    for qi, q in enumerate(questions):
+        if q["intent"] != "comparison":
+            continue
+        found: list[int] = []
+        for m in tool_msgs:
+            if m.tool_call_id.startswith(f"call_{qi}_") and m.name == "search_products":
+                for p in (m.artifact or {}).get("products", [])[:2]:
+                    if p["product_id"] not in found:
+                        found.append(p["product_id"])
+        if len(found) >= 2:
+            calls.append(_call("compare_products", {"product_ids": found[:4]}, qi))
+    return AIMessage(content="", tool_calls=calls, name="planner") if calls else None

@@ -1,0 +1,293 @@
+"""Template replies from tool results, in the creator's voice and within the channel limit.
+
+Grounding: every product name, price, option and stock level in a reply comes from a tool
+artifact of this turn. Products with a high-severity conflict are not recommended; the reply
+says why instead. Trimming drops the least important parts first (opener, links, extra
+products, later questions) before cutting at a sentence boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from prompts import templates as T
+
+SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+
+
+def money(value: float, currency: str = "USD") -> str:
+    """$12.50 style."""
+    return f"{SYMBOL.get(currency, currency + ' ')}{value:,.2f}"
+
+
+def _price_range(p: dict[str, Any]) -> str:
+    lo, hi, cur = p["price_min"], p["price_max"], p.get("currency", "USD")
+    return money(lo, cur) if abs(hi - lo) < 0.005 else f"{money(lo, cur)}–{money(hi, cur)}"
+
+
+def _variant_label(v: dict[str, Any]) -> str:
+    return " / ".join(str(x) for x in v.get("options", {}).values())
+
+
+def _voice(voice: str) -> str:
+    return voice if voice in T.VOICES else "casual"
+
+
+def _product_line(p: dict[str, Any], filtered: bool, with_url: bool = True) -> str:
+    variants = p.get("variants") or []
+    best = next((v for v in variants if v.get("in_stock")), variants[0] if variants else None)
+    price = (
+        money(best["price"], p.get("currency", "USD")) if (filtered and best) else _price_range(p)
+    )
+    note = f" ({_variant_label(best)})" if (filtered and best and best.get("options")) else ""
+    stock = ""
+    if best and best.get("stock") is not None and 0 < best["stock"] <= 3:
+        stock = f", only {best['stock']} left"
+    url = f" {p['url']}" if (with_url and p.get("url")) else ""
+    return T.PRODUCT_LINE.format(
+        name=p["name"], price=price, variant_note=note, stock_note=stock, url=url
+    )
+
+
+class Section:
+    """A part of the reply; lower priority is dropped first when the reply is too long."""
+
+    def __init__(
+        self, priority: int, lines: list[str], products: list[dict[str, Any]] | None = None
+    ):
+        self.priority = priority
+        self.lines = lines
+        self.products = products or []
+
+
+def render(
+    questions: list[dict[str, Any]],
+    results: dict[int, list[dict[str, Any]]],
+    conflicts: list[dict[str, Any]],
+    voice: str,
+    creator: str,
+    max_chars: int,
+) -> tuple[str, list[dict[str, Any]], bool]:
+    """Build the reply; returns (reply, products recommended, escalated)."""
+    v = _voice(voice)
+    blocked = {
+        c["product_id"]: c for c in conflicts if c.get("severity") == "high" and c.get("product_id")
+    }
+    sections: list[Section] = []
+    recommended: list[dict[str, Any]] = []
+    escalated = False
+    noted: set[int] = set()
+    non_social = [q for q in questions if q["intent"] not in {"greeting", "other"}]
+    if not non_social:
+        text = questions[0]["text"].lower() if questions else ""
+        if re.search(r"thank|thx|\bty\b|🙏|appreciate|perfect|great|awesome|cool", text):
+            return T.THANKS[v], [], False
+        if questions and questions[0]["intent"] == "other":
+            return T.OTHER[v].format(creator=creator), [], False
+        return f"{T.OPENERS[v]} {T.GREETING[v]}", [], False
+    sections.append(Section(0, [T.OPENERS[v]]))
+    for qi, q in enumerate(questions):
+        prio = 100 - qi
+        intent = q["intent"]
+        arts = results.get(qi, [])
+        if intent in {"greeting", "other"}:
+            continue
+        if intent == "support":
+            escalated = True
+            sections.append(Section(prio + 50, [T.SUPPORT[v].format(creator=creator)]))
+            continue
+        if intent == "general_question" and not arts:
+            escalated = True
+            question = q["text"].strip().rstrip("?")[:120]
+            sections.append(
+                Section(prio, [T.GENERAL[v].format(question=question + "?", creator=creator)])
+            )
+            continue
+        if q.get("needs_clarification") and not arts:
+            sections.append(Section(prio, [T.CLARIFY[v]]))
+            continue
+        if intent == "comparison" and not arts:
+            sections.append(Section(prio, [T.COMPARE_WHICH[v]]))
+            continue
+        compare = next((a for a in arts if a["tool"] == "compare_products"), None)
+        if compare:
+            lines = []
+            for p in compare["products"]:
+                tags = [t for t in _distinct(compare, p["product_id"])][:3]
+                lines.append(T.COMPARE_LINE.format(name=p["name"], price=_price_range(p),
+                                                   tags=f" ({', '.join(tags)})" if tags else ""))  # fmt: skip
+            cheapest = next(
+                p
+                for p in compare["products"]
+                if p["product_id"] == compare["comparison"]["cheapest_product_id"]
+            )
+            lines.append(T.COMPARE_CHEAPEST.format(name=cheapest["name"]))
+            ok = [p for p in compare["products"] if p["product_id"] not in blocked]
+            recommended += ok
+            sections.append(Section(prio, lines, ok))
+            continue
+        variant_arts = [a for a in arts if a["tool"] == "get_product_variants"]
+        if variant_arts:
+            lines = []
+            for a in variant_arts:
+                p = a["products"][0]
+                lines += _variant_answer(p, a["asked"], intent)
+                if p["product_id"] not in blocked:
+                    recommended.append(p)
+            sections.append(Section(prio, lines))
+            continue
+        searches = [a for a in arts if a["tool"] == "search_products"]
+        lines, shown = [], []
+        for a in searches:
+            products = [p for p in a["products"] if p["product_id"] not in blocked]
+            hidden = [p for p in a["products"] if p["product_id"] in blocked]
+            if not a["products"]:
+                lines.append(T.NO_RESULTS[v].format(query=a["query"][:80]))
+                continue
+            if a.get("relaxed"):
+                details = "; ".join(r["detail"] for r in a["relaxed"])
+                lines.append(T.RELAXED[v].format(details=details))
+            filtered = bool(a.get("filters")) or a.get("sort") != "relevance"
+            if intent == "price_inquiry" and a["products"]:
+                # Asked about by name: answer, and let the conflict note warn (no routing around).
+                p = a["products"][0]
+                lines.append(
+                    T.PRICE_LINE.format(
+                        name=p["name"],
+                        price=_price_range(p),
+                        detail=f" {p['url']}" if p.get("url") else "",
+                    )
+                )
+                shown.append(p)
+                continue
+            if products:
+                lines.append(T.PRODUCTS_INTRO[v])
+                lines += [_product_line(p, filtered) for p in products]
+                shown += products
+            for p in hidden if intent != "price_inquiry" else []:
+                c = blocked[p["product_id"]]
+                noted.add(p["product_id"])
+                lines.append(_conflict_line(c))
+        recommended += shown
+        sections.append(Section(prio, lines, shown))
+    for c in conflicts:
+        pid = c.get("product_id")
+        if pid in noted or c.get("severity") not in {"high", "medium"}:
+            continue
+        if (
+            pid in blocked
+            or any(p["product_id"] == pid for p in recommended)
+            or any(
+                pid == p["product_id"]
+                for arts in results.values()
+                for a in arts
+                for p in a.get("products", [])[:1]
+                if a["tool"] != "search_products"
+            )
+            or _asked_price(questions, results, pid)
+        ):
+            noted.add(pid)
+            sections.append(Section(150, [_conflict_line(c)]))
+    reply = _fit(sections, max_chars)
+    return reply, _dedupe(recommended), escalated
+
+
+def _asked_price(
+    questions: list[dict[str, Any]], results: dict[int, list[dict[str, Any]]], pid: int
+) -> bool:
+    return any(
+        q["intent"] == "price_inquiry" and a["products"] and a["products"][0]["product_id"] == pid
+        for qi, q in enumerate(questions)
+        for a in results.get(qi, [])
+    )
+
+
+def _distinct(compare: dict[str, Any], pid: int) -> list[str]:
+    for row in compare["comparison"]["products"]:
+        if row["product_id"] == pid:
+            return list(row.get("distinct_tags", []))
+    return []
+
+
+def _variant_answer(p: dict[str, Any], asked: dict[str, Any], intent: str) -> list[str]:
+    wanted = [*asked.get("colors", []), *asked.get("sizes", [])]
+    wanted += [x for vals in asked.get("options", {}).values() for x in vals]
+    variants = p.get("variants", [])
+    in_stock = [v for v in variants if v.get("in_stock")]
+    if intent == "price_inquiry" and not wanted:
+        opts = sorted({_variant_label(v) for v in variants})[:3]
+        detail = f" ({', '.join(opts)})" if len(opts) > 1 else ""
+        return [T.PRICE_LINE.format(name=p["name"], price=_price_range(p), detail=detail)]
+    if not wanted:
+        options: dict[str, list[str]] = {}
+        for var in in_stock or variants:
+            for k, val in var.get("options", {}).items():
+                if val not in options.setdefault(k, []):
+                    options[k].append(val)
+        described = "; ".join(f"{k}: {', '.join(vals[:8])}" for k, vals in options.items())
+        return [T.VARIANTS_LIST.format(name=p["name"], options=described or "one version")]
+    asked_text = " ".join(wanted)
+    if in_stock:
+        prices = sorted({var["price"] for var in in_stock})
+        price = f" at {money(prices[0], p.get('currency', 'USD'))}" if prices else ""
+        labels = ", ".join(_variant_label(var) for var in in_stock[:4])
+        return [
+            T.VARIANTS_AVAILABLE.format(
+                name=p["name"], asked=asked_text, prices=f"{price} ({labels})"
+            )
+        ]
+    lines = [T.VARIANTS_UNAVAILABLE.format(name=p["name"], asked=asked_text)]
+    return lines
+
+
+def _conflict_line(c: dict[str, Any]) -> str:
+    fact = T.CONFLICT_LABELS.get(c["fact"], c["fact"])
+    if c["type"] == "allergy":
+        fact = f"your {c['fact']} allergy"
+    evidence = ", ".join(
+        e.replace("tag ", "").replace("diet=", "").replace("text ", "") for e in c["evidence"][:2]
+    )
+    template = T.CONFLICT_HIGH if c["severity"] == "high" else T.CONFLICT_MEDIUM
+    return template.format(name=c.get("product_name") or "this", fact=fact, evidence=evidence)
+
+
+def _dedupe(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[int, dict[str, Any]] = {}
+    for p in products:
+        seen.setdefault(p["product_id"], p)
+    return list(seen.values())
+
+
+def _join(sections: list[Section]) -> str:
+    body = []
+    for s in sections:
+        if s.lines:
+            body.append("\n".join(s.lines))
+    return "\n".join(body).strip()
+
+
+def _fit(sections: list[Section], limit: int) -> str:
+    text = _join(sections)
+    if len(text) <= limit:
+        return text
+    sections = [s for s in sections if s.priority > 0]  # 1. the opener
+    text = _join(sections)
+    if len(text) > limit:  # 2. links
+        for s in sections:
+            s.lines = [re.sub(r" https?://\S+", "", line) for line in s.lines]
+        text = _join(sections)
+    if len(text) > limit:  # 3. one product per list
+        for s in sections:
+            bullets = [i for i, line in enumerate(s.lines) if line.startswith("• ")]
+            for i in reversed(bullets[1:]):
+                del s.lines[i]
+        text = _join(sections)
+    while len(text) > limit and len(sections) > 1:  # 4. the least important section
+        sections.remove(min(sections, key=lambda s: s.priority))
+        text = _join(sections)
+    if len(text) > limit:  # 5. cut at a sentence boundary
+        cut = text[: limit - 1]
+        stop = max(cut.rfind(". "), cut.rfind("\n"), cut.rfind("! "), cut.rfind("? "))
+        text = (cut[: stop + 1] if stop > limit // 2 else cut.rstrip()) + "…"
+    return text

@@ -1,0 +1,53 @@
+"""Node 6: persist the turn: profile, recommendations, execution log; keep history compact."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langchain_core.messages import AIMessage, RemoveMessage, ToolMessage
+from langgraph.runtime import Runtime
+
+from graphs.state import AgentState, Context
+from nodes.agent import this_turn
+from nodes.timing import timed
+
+
+@timed("save_state")
+def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Tool traffic leaves the message history (``shown_products`` keeps what matters)."""
+    ctx = runtime.context
+    t0 = time.perf_counter()
+    creator, customer = state["creator_id"], state["customer_id"]
+    ctx.conversations.save_profile(creator, customer, state.get("profile") or {})
+    recos = [
+        (p["product_id"], (p.get("variants") or [{}])[0].get("variant_id"))
+        for p in (state.get("shown_products") or [])
+        if any(
+            p["product_id"] == q.get("product_id")
+            for a in state.get("tool_results", [])
+            for q in a.get("products", [])
+        )
+    ]
+    log = state.get("log", [])
+    ctx.conversations.record_turn(
+        {
+            "id": state["execution_id"],
+            "creator_id": creator,
+            "customer_id": customer,
+            "channel": state["channel"],
+            "turn": state.get("turn", 0),
+            "model": state.get("model", "offline"),
+            "duration_ms": round(sum(e["ms"] for e in log) + (time.perf_counter() - t0) * 1000, 3),
+            "nodes": log,
+            "intents": [q["intent"] for q in state.get("questions", [])],
+        },
+        recos,
+    )
+    turn = this_turn(state.get("messages", []))
+    tool_traffic = [
+        RemoveMessage(id=m.id)
+        for m in turn
+        if m.id and (isinstance(m, ToolMessage) or (isinstance(m, AIMessage) and m.tool_calls))
+    ]
+    return {"messages": [*tool_traffic, AIMessage(content=state.get("reply", ""))]}
