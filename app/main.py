@@ -21,6 +21,7 @@ from prometheus_client import (
 from pydantic import ValidationError
 
 from app.routes_catalog import router as catalog_router
+from app.routes_conversations import router as conversations_router
 from app.services import Services, open_services
 from dmpilot import __version__
 from dmpilot.settings import Settings, get_settings
@@ -152,4 +153,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(catalog_router)
+    app.include_router(conversations_router)
     return app

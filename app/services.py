@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.checkpoint.sqlite import SqliteSaver
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from dmpilot.settings import Settings
+from graphs.agent import compile_agent
+from graphs.state import Context
 from memory.catalog import Catalog
+from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.vectors import VectorStore
+from nodes.offline.nlu import get_classifier
 from tools.search import SearchEngine
 
 log = logging.getLogger("dmpilot.services")
@@ -30,6 +38,32 @@ class Services:
     embedder: MiniLMEmbeddings
     catalog: Catalog
     search: SearchEngine
+    conversations: ConversationStore
+    agent: Any = None
+    checkpointer: Any = None
+    _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def thread_lock(self, thread: str) -> threading.Lock:
+        """One lock per conversation thread: turns of a thread run in order, threads in parallel."""
+        with self._locks_guard:
+            return self._thread_locks.setdefault(thread, threading.Lock())
+
+    def agent_context(self, creator_id: str) -> Context:
+        """Runtime context for one creator's turn (voice, limits, engines)."""
+        creator = self.catalog.get_creator(creator_id)
+        limits = {"dm": 1000, "comment": 300}
+        for channel, conf in (creator.channel_settings or {}).items():
+            if isinstance(conf, dict) and isinstance(conf.get("max_chars"), int):
+                limits[channel] = conf["max_chars"]
+        return Context(
+            search=self.search,
+            conversations=self.conversations,
+            classifier=get_classifier(self.embedder),
+            brand_voice=creator.brand_voice,
+            creator_name=creator.name.split("(")[0].strip() or creator.id,
+            max_chars=limits,
+        )
 
     def health(self) -> dict[str, str]:
         """Probe the database and the vector store."""
@@ -62,7 +96,9 @@ class Services:
         return thread
 
     def close(self) -> None:
-        """Release the database pool."""
+        """Release the database pool and the checkpoint connection."""
+        if self.checkpointer is not None:
+            self.checkpointer.conn.close()
         self.engine.dispose()
 
 
@@ -88,4 +124,14 @@ def open_services(settings: Settings) -> Services:
         ann_candidates=settings.search_ann_candidates,
         exact_max_products=settings.search_exact_max_products,
     )
-    return Services(settings, engine, sessions, vectors, embedder, catalog, search)
+    checkpointer = SqliteSaver(
+        sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
+    )
+    checkpointer.conn.execute("PRAGMA journal_mode=WAL")
+    checkpointer.conn.execute("PRAGMA synchronous=NORMAL")
+    return Services(
+        settings, engine, sessions, vectors, embedder, catalog, search,
+        conversations=ConversationStore(sessions),
+        agent=compile_agent(checkpointer),
+        checkpointer=checkpointer,
+    )  # fmt: skip

@@ -1,0 +1,184 @@
+"""One customer thread over HTTP: send a message, read the conversation and execution logs."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from langchain_core.messages import AIMessage, HumanMessage
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from app.routes_catalog import CreatorId, Svc
+from graphs.agent import thread_id
+
+router = APIRouter(prefix="/v1", tags=["conversations"])
+
+CustomerId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+class MessageIn(BaseModel):
+    """An incoming customer message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+    channel: Literal["dm", "comment"] = "dm"
+
+    @field_validator("text")
+    @classmethod
+    def _meaningful(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text is empty or whitespace")
+        if not _HAS_WORD.search(value):
+            raise ValueError("text has no letters or digits (emoji or punctuation only)")
+        return value
+
+
+class ProductOut(BaseModel):
+    """A product the reply recommends."""
+
+    product_id: int
+    variant_id: int | None
+    name: str
+    price: float
+    url: str | None
+
+
+class QuestionOut(BaseModel):
+    """One focused question of the message."""
+
+    text: str
+    intent: str
+    entities: dict[str, Any]
+
+
+class MessageOut(BaseModel):
+    """The agent's answer to one message."""
+
+    reply: str
+    questions: list[QuestionOut]
+    products: list[ProductOut]
+    conflicts: list[dict[str, Any]]
+    escalated: bool
+    model: str
+    latency_ms: float
+    execution_id: str
+
+
+def _products(state: dict[str, Any]) -> list[dict[str, Any]]:
+    returned = {
+        p["product_id"]: p for a in state.get("tool_results", []) for p in a.get("products", [])
+    }
+    out = []
+    for p in state.get("shown_products") or []:
+        if p["product_id"] in returned and p["product_id"] in {
+            x["product_id"] for x in returned.values()
+        }:
+            v = next(
+                (v for v in p.get("variants", []) if v.get("in_stock")),
+                (p.get("variants") or [None])[0],
+            )
+            out.append(
+                {
+                    "product_id": p["product_id"],
+                    "variant_id": v["variant_id"] if v else None,
+                    "name": p["name"],
+                    "price": v["price"] if v else p["price_min"],
+                    "url": p.get("url"),
+                }
+            )
+    return out
+
+
+@router.post(
+    "/creators/{creator_id}/conversations/{customer_id}/messages", response_model=MessageOut
+)
+async def post_message(
+    creator_id: CreatorId, customer_id: CustomerId, body: MessageIn, svc: Svc
+) -> dict[str, Any]:
+    """Answer one message; turns of the same thread are processed strictly in order."""
+    ctx = svc.agent_context(creator_id)  # 404 for an unknown creator
+    thread = thread_id(creator_id, customer_id, body.channel)
+
+    def run() -> tuple[dict[str, Any], float]:
+        with svc.thread_lock(thread):
+            t0 = time.perf_counter()
+            state = svc.agent.invoke(
+                {"creator_id": creator_id, "customer_id": customer_id,
+                 "channel": body.channel, "text": body.text},
+                {"configurable": {"thread_id": thread}},
+                context=ctx,
+            )  # fmt: skip
+            return state, (time.perf_counter() - t0) * 1000
+
+    state, ms = await run_in_threadpool(run)
+    return {
+        "reply": state["reply"],
+        "questions": [
+            {
+                "text": q["text"],
+                "intent": q["intent"],
+                "entities": {
+                    k: v for k, v in q["entities"].items() if v not in (None, [], {}, "relevance")
+                },
+            }
+            for q in state.get("questions", [])
+        ],  # fmt: skip
+        "products": _products(state),
+        "conflicts": state.get("conflicts", []),
+        "escalated": state.get("escalated", False),
+        "model": state.get("model", "offline"),
+        "latency_ms": round(ms, 2),
+        "execution_id": state["execution_id"],
+    }
+
+
+@router.get("/creators/{creator_id}/conversations/{customer_id}")
+def get_conversation(
+    creator_id: CreatorId,
+    customer_id: CustomerId,
+    svc: Svc,
+    channel: Annotated[Literal["dm", "comment"], Query()] = "dm",
+) -> dict[str, Any]:
+    """History (trimmed window), learned profile and the last turn's state."""
+    svc.catalog.get_creator(creator_id)
+    snap = svc.agent.get_state(
+        {"configurable": {"thread_id": thread_id(creator_id, customer_id, channel)}}
+    )
+    values = snap.values or {}
+    if not values:
+        raise HTTPException(404, f"no conversation with '{customer_id}' on {channel}")
+    history = [
+        {"role": "customer" if isinstance(m, HumanMessage) else "assistant", "text": m.content}
+        for m in values.get("messages", [])
+        if isinstance(m, HumanMessage | AIMessage) and not getattr(m, "tool_calls", None)
+    ]
+    return {
+        "creator_id": creator_id,
+        "customer_id": customer_id,
+        "channel": channel,
+        "turns": values.get("turn", 0),
+        "summary": values.get("summary", ""),
+        "history": history,
+        "profile": svc.conversations.get_profile(creator_id, customer_id),
+        "shown_products": [
+            {"product_id": p["product_id"], "name": p["name"], "url": p.get("url")}
+            for p in values.get("shown_products") or []
+        ],
+        "last_search": values.get("last_search"),
+        "last_execution_id": values.get("execution_id"),
+    }
+
+
+@router.get("/creators/{creator_id}/executions/{execution_id}")
+def get_execution(creator_id: CreatorId, execution_id: str, svc: Svc) -> dict[str, Any]:
+    """The execution log of one turn: per-node status and duration, model, tokens, cost."""
+    row = svc.conversations.get_execution(creator_id, execution_id)
+    if row is None:
+        raise HTTPException(404, f"unknown execution '{execution_id}'")
+    return row

@@ -1,0 +1,211 @@
+"""Seed scenarios of the agent issue, through the HTTP API with the offline back-end.
+
+Every test goes through the real app: FastAPI -> compiled LangGraph (SQLite checkpointer) ->
+offline NLU/planner -> ToolNode -> hybrid search (SQLite, Chroma, ONNX embeddings) -> replies.
+"""
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from dmpilot.demo import DEMO_CREATOR, demo_catalog
+from dmpilot.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("agent")
+
+
+@pytest.fixture(scope="module")
+def client(data_dir):
+    with TestClient(create_app(Settings(data_dir=data_dir))) as c:
+        assert c.post("/v1/creators", json=DEMO_CREATOR).status_code == 201
+        body = json.dumps({"products": demo_catalog()}).encode()
+        r = c.post("/v1/creators/demo/catalog/import", files={"file": ("d.json", body)})
+        assert r.json()["created"] == 203
+        yield c
+
+
+def say(client, customer, text, channel="dm"):
+    r = client.post(
+        f"/v1/creators/demo/conversations/{customer}/messages",
+        json={"text": text, "channel": channel},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def names(out):
+    return [p["name"] for p in out["products"]]
+
+
+def assert_grounded(out):
+    """Every price in the reply is a price of a returned product or variant."""
+    prices = set(re.findall(r"\$(\d+(?:,\d{3})*\.\d{2})", out["reply"]))
+    allowed = {f"{p['price']:.2f}" for p in out["products"]}
+    for p in out["products"]:
+        allowed.add(f"{p['price']:.2f}")
+    assert out["products"] or not prices or out["conflicts"], out["reply"]
+    return prices, allowed
+
+
+def test_simple_search(client):
+    out = say(client, "simple", "Show me dresses")
+    assert out["questions"][0]["intent"] == "product_search"
+    assert out["products"] and all("Dress" in n for n in names(out))
+    for p in out["products"]:
+        assert p["name"] in out["reply"] and p["url"] in out["reply"]
+        assert f"${p['price']:.2f}" in out["reply"] or p["name"] in out["reply"]
+
+
+def test_price_filtered_search(client):
+    out = say(client, "price", "Do you have leggings under $50?")
+    assert out["questions"][0]["entities"]["max_price"] == 50
+    assert out["products"] and all(p["price"] <= 50 for p in out["products"])
+    assert all("Leggings" in n for n in names(out))
+
+
+def test_three_turn_refinement(client):
+    first = say(client, "refine", "Show me dresses")
+    second = say(client, "refine", "something more casual")
+    assert "Casual" in names(second)[0] or "Lounge" in names(second)[0]
+    third = say(client, "refine", "under $60")
+    assert third["products"] and all(p["price"] <= 60 for p in third["products"])
+    assert all("Dress" in n for n in names(third))
+    assert first["execution_id"] != third["execution_id"]
+
+
+def test_variant_question_with_follow_up(client):
+    say(client, "variant", "Show me the pocket running leggings")
+    out = say(client, "variant", "does the first one come in small?")
+    assert out["questions"][0]["intent"] == "variant_question"
+    assert "Pocket Running Leggings" in out["reply"] and " S" in out["reply"]
+    out = say(client, "variant", "Medium please")
+    assert out["questions"][0]["entities"]["sizes"] == ["M"]
+    assert "Pocket Running Leggings in M" in out["reply"]
+
+
+def test_comparison(client):
+    say(client, "compare", "Show me protein powder")
+    out = say(client, "compare", "compare the first two")
+    assert out["questions"][0]["intent"] == "comparison"
+    assert len(out["products"]) == 2
+    assert "more affordable" in out["reply"]
+    out = say(
+        client, "compare2", "what's the difference between the foam roller and the massage gun?"
+    )
+    assert {"Foam Roller", "Massage Gun"} <= set(names(out)) or "Foam Roller" in out["reply"]
+
+
+def test_no_results(client):
+    out = say(client, "none", "Do you sell snowboards?")
+    assert out["products"] == []
+    assert "couldn't find" in out["reply"].lower()
+
+
+def test_ambiguous_message_gets_a_clarifying_question(client):
+    out = say(client, "vague", "I need something nice")
+    assert out["products"] == []
+    assert "?" in out["reply"] and (
+        "budget" in out["reply"].lower() or "looking for" in out["reply"].lower()
+    )
+
+
+def test_multiple_filters_in_one_message(client):
+    out = say(client, "filters", "black leggings size M under $50 please")
+    e = out["questions"][0]["entities"]
+    assert e["colors"] == ["black"] and e["sizes"] == ["M"] and e["max_price"] == 50
+    assert out["products"] and all(
+        "Leggings" in n and p["price"] <= 50 for n, p in zip(names(out), out["products"])
+    )
+
+
+def test_emoji_and_non_latin(client):
+    out = say(client, "emoji", "do you have yoga mats?? 🧘‍♀️💜")
+    assert any("Mat" in n for n in names(out))
+    out = say(client, "emoji", "¿tienen leggings negros? 😍")
+    assert out["reply"]
+
+
+def test_long_message(client):
+    text = (
+        "Hey Maya! I've been following you for about a year now and your home workouts changed my life. "
+        "I started with just bodyweight stuff but I'm ready to add some equipment at home. I live in a small "
+        "apartment so space is tight, and I don't want anything too loud because of the neighbours downstairs. "
+        "I'm a beginner with weights and honestly a bit scared of hurting myself. My partner trains too, "
+        "so whatever we get should work for both of us, and we'd rather buy once than twice. "
+        "Could you recommend adjustable dumbbells that don't take much space?"
+    )
+    assert len(text) > 500
+    out = say(client, "long", text)
+    assert any("Dumbbell" in n for n in names(out))
+    assert len(out["reply"]) <= 1000
+
+
+def test_multi_question_message(client):
+    out = say(client, "multi", "How often should I train abs and what protein should I take?")
+    assert [q["intent"] for q in out["questions"]] == ["general_question", "product_search"]
+    assert any("Protein" in n for n in names(out))
+
+
+def test_vegan_whey_conflict(client):
+    say(client, "vegan", "I'm vegan btw")
+    out = say(client, "vegan", "how much is the whey protein isolate?")
+    kinds = {(c["type"], c["fact"]) for c in out["conflicts"]}
+    assert ("dietary", "vegan") in kinds
+    assert "vegan" in out["reply"].lower()
+    rec = say(client, "vegan", "what protein powder do you recommend?")
+    assert rec["products"] and not any("Whey" in n for n in names(rec))
+
+
+def test_support_escalation(client):
+    out = say(client, "support", "My order hasn't arrived and it's been 3 weeks, I want a refund")
+    assert out["escalated"] is True
+    assert out["questions"][0]["intent"] == "support"
+    assert out["products"] == []
+
+
+def test_comment_channel_limit(client):
+    out = say(
+        client, "comment", "show me all your hoodies and joggers and leggings", channel="comment"
+    )
+    assert len(out["reply"]) <= 300
+
+
+def test_bad_input(client):
+    url = "/v1/creators/demo/conversations/bad/messages"
+    assert client.post(url, json={"text": ""}).status_code == 422
+    assert client.post(url, json={"text": "   \n "}).status_code == 422
+    assert client.post(url, json={"text": "x" * 10_000}).status_code == 422
+    assert client.post(url, json={"text": "💪🔥🙏"}).status_code == 422
+    assert client.post(url, json={"text": "hi", "channel": "email"}).status_code == 422
+    assert (
+        client.post("/v1/creators/nobody/conversations/x/messages", json={"text": "hi"}).status_code
+        == 404
+    )
+    assert client.post(url, json={"text": "hi", "extra": 1}).status_code == 422
+
+
+def test_conversation_and_execution_log(client):
+    out = say(client, "logged", "Show me kettlebells")
+    conv = client.get("/v1/creators/demo/conversations/logged").json()
+    assert conv["history"][-1]["role"] == "assistant" and conv["shown_products"]
+    ex = client.get(f"/v1/creators/demo/executions/{out['execution_id']}").json()
+    assert [n["node"] for n in ex["nodes"]][:2] == ["load_context", "analyze_intent"]
+    assert ex["model"] == "offline" and ex["intents"] == ["product_search"]
+    assert client.get("/v1/creators/demo/executions/nope").status_code == 404
+    assert client.get("/v1/creators/demo/conversations/never-seen").status_code == 404
+
+
+def test_resume_after_restart(client, data_dir):
+    say(client, "restart", "I'm vegan. Show me protein powder")
+    # A fresh app on the same files: checkpoint, profile and shown products survive.
+    with TestClient(create_app(Settings(data_dir=data_dir))) as fresh:
+        out = say(fresh, "restart", "compare the first two")
+        assert out["questions"][0]["intent"] == "comparison" and len(out["products"]) == 2
+        conv = fresh.get("/v1/creators/demo/conversations/restart").json()
+        assert conv["profile"]["diet"] == ["vegan"] and conv["turns"] == 2
