@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
-
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -1,4 +1,4 @@
-"""The conversational agent graph: one customer thread, one turn per invocation.
+r"""The conversational agent graph: one customer thread, one turn per invocation.
 
 START -> load_context -> analyze_intent -> agent -(tool calls?)-> tools -> agent
                                                \\-> detect_conflicts -> generate_response
@@ -22,7 +22,7 @@ from nodes.save_state import save_state
 from tools.catalog_tools import CATALOG_TOOLS
 
 
-def build_agent_graph() -> StateGraph:
+def build_agent_graph() -> StateGraph[AgentState, Context, AgentInput, AgentState]:
     """The uncompiled builder (tests and the app compile it with their own checkpointer)."""
     builder = StateGraph(AgentState, context_schema=Context, input_schema=AgentInput)
     builder.add_node("load_context", load_context)

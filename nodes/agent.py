@@ -1,5 +1,7 @@
-"""Node 3: decide which tools to call. Offline: the deterministic planner emits the same
-``AIMessage.tool_calls`` an LLM agent would; the graph's ``ToolNode`` executes them.
+"""Node 3: decide which tools to call.
+
+Offline, the deterministic planner emits the same ``AIMessage.tool_calls`` an LLM agent would;
+the graph's ``ToolNode`` executes them.
 """
 
 from __future__ import annotations

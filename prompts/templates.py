@@ -1,5 +1,6 @@
-"""Reply templates of the offline back-end, per brand voice. Placeholders are filled only with
-values taken from tool results, so a reply cannot name a product, price or stock level that the
+"""Reply templates of the offline back-end, per brand voice.
+
+Placeholders are filled only with values taken from tool results, so a reply cannot name a product, price or stock level that the
 tools did not return.
 """
 

@@ -120,7 +120,8 @@ def test_multiple_filters_in_one_message(client):
     e = out["questions"][0]["entities"]
     assert e["colors"] == ["black"] and e["sizes"] == ["M"] and e["max_price"] == 50
     assert out["products"] and all(
-        "Leggings" in n and p["price"] <= 50 for n, p in zip(names(out), out["products"])
+        "Leggings" in n and p["price"] <= 50
+        for n, p in zip(names(out), out["products"], strict=True)
     )
 
 

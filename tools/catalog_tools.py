@@ -1,5 +1,7 @@
-"""The catalog tools the agent can call. Runtime-only values (creator id, the search engine)
-come from ``ToolRuntime`` and are never part of the schema a model sees.
+"""The catalog tools the agent can call.
+
+Runtime-only values (creator id, the search engine) come from ``ToolRuntime`` and are never
+part of the schema a model sees.
 
 Each tool returns ``(content, artifact)``: a short text for the model and a compact dict that
 the reply generator renders from, so the reply can only name what a tool returned.

@@ -1,6 +1,8 @@
-"""Offline language understanding: split a message into focused questions, label each with an
-intent (logistic regression over MiniLM embeddings, trained on ``prompts/data``), and extract
-entities with rules (prices, colours, sizes, product types, references to shown products).
+"""Offline language understanding: focused questions, intents and entities.
+
+A message is split into focused questions; each gets an intent (logistic regression over MiniLM
+embeddings, trained on ``prompts/data``) and entities from rules (prices, colours, sizes,
+product types, references to shown products).
 """
 
 from __future__ import annotations

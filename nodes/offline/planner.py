@@ -96,7 +96,8 @@ def _has_any(ent: dict[str, Any]) -> bool:
 _PRICE_PHRASE = re.compile(
     r"(?:between|from)\s+\$?\d+(?:\.\d+)?\s*(?:and|to|-)\s*\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)?"
     r"|(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|over|above|"
-    r"more than|at least|around|about|for)?\s*\$\s?\d+(?:\.\d+)?|\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)"
+    r"more than|at least|around|about|for)?\s*\$\s?\d+(?:\.\d+)?"
+    r"|\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)"
     r"|(?:under|below|less than|up to|over|above|at least|around)\s+\d+(?:\.\d+)?",
     re.I,
 )
@@ -107,7 +108,8 @@ _SIZE_PHRASE = re.compile(
 )
 _FILLER = re.compile(
     r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
-    r"show me|i'?m looking for|looking for|i need|i want|any|some|in stock|the cheapest|cheapest)\b",
+    r"show me|i'?m looking for|looking for|i need|i want|any|some|in stock|the cheapest|"
+    r"cheapest)\b",
     re.I,
 )
 

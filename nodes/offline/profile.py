@@ -1,5 +1,6 @@
-"""Learn profile facts from what a customer says about themselves, and check products and
-draft texts against them. Rules and lexicons live in ``prompts/data/profile_conflicts.json``.
+"""Learn profile facts from what customers say about themselves; check products and texts.
+
+Rules and lexicons live in ``prompts/data/profile_conflicts.json``.
 
 A fact is learned only from a first-person clause that is not negated or about someone else:
 "I'm vegan" yes; "I used to be vegan", "my sister is vegan", "I'm not vegan" no.

@@ -115,8 +115,10 @@ def render(
             lines = []
             for p in compare["products"]:
                 tags = [t for t in _distinct(compare, p["product_id"])][:3]
-                lines.append(T.COMPARE_LINE.format(name=p["name"], price=_price_range(p),
-                                                   tags=f" ({', '.join(tags)})" if tags else ""))  # fmt: skip
+                tag_text = f" ({', '.join(tags)})" if tags else ""
+                lines.append(
+                    T.COMPARE_LINE.format(name=p["name"], price=_price_range(p), tags=tag_text)
+                )
             cheapest = next(
                 p
                 for p in compare["products"]
@@ -173,7 +175,7 @@ def render(
         sections.append(Section(prio, lines, shown))
     for c in conflicts:
         pid = c.get("product_id")
-        if pid in noted or c.get("severity") not in {"high", "medium"}:
+        if pid is None or pid in noted or c.get("severity") not in {"high", "medium"}:
             continue
         if (
             pid in blocked
