@@ -52,3 +52,8 @@ def thread_id(creator_id: str, customer_id: str, channel: str) -> str:
 def compile_agent(checkpointer: Any = None) -> Any:
     """Compiled graph; pass a LangGraph checkpointer to persist threads."""
     return build_agent_graph().compile(checkpointer=checkpointer, name="dmpilot-agent")
+
+
+# What `langgraph.json` points at (LangGraph Platform / `langgraph dev` supply persistence;
+# the dmpilot app compiles its own copy with a SQLite checkpointer).
+graph = compile_agent()
