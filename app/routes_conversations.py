@@ -70,31 +70,6 @@ class MessageOut(BaseModel):
     execution_id: str
 
 
-def _products(state: dict[str, Any]) -> list[dict[str, Any]]:
-    returned = {
-        p["product_id"]: p for a in state.get("tool_results", []) for p in a.get("products", [])
-    }
-    out = []
-    for p in state.get("shown_products") or []:
-        if p["product_id"] in returned and p["product_id"] in {
-            x["product_id"] for x in returned.values()
-        }:
-            v = next(
-                (v for v in p.get("variants", []) if v.get("in_stock")),
-                (p.get("variants") or [None])[0],
-            )
-            out.append(
-                {
-                    "product_id": p["product_id"],
-                    "variant_id": v["variant_id"] if v else None,
-                    "name": p["name"],
-                    "price": v["price"] if v else p["price_min"],
-                    "url": p.get("url"),
-                }
-            )
-    return out
-
-
 @router.post(
     "/creators/{creator_id}/conversations/{customer_id}/messages", response_model=MessageOut
 )
@@ -129,7 +104,7 @@ async def post_message(
             }
             for q in state.get("questions", [])
         ],  # fmt: skip
-        "products": _products(state),
+        "products": state.get("recommended", []),
         "conflicts": state.get("conflicts", []),
         "escalated": state.get("escalated", False),
         "model": state.get("model", "offline"),

@@ -55,7 +55,8 @@ class AgentState(TypedDict, total=False):
     questions: Annotated[list[dict[str, Any]], _replace]
     shown_products: Annotated[list[dict[str, Any]], _replace]
     last_search: Annotated[dict[str, Any] | None, _replace]
-    tool_results: Annotated[list[dict[str, Any]], _replace]
+    tool_results: Annotated[list[dict[str, Any]], _replace]  # this turn only; cleared on save
+    recommended: Annotated[list[dict[str, Any]], _replace]
     conflicts: Annotated[list[dict[str, Any]], _replace]
     reply: Annotated[str, _replace]
     escalated: Annotated[bool, _replace]

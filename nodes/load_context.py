@@ -38,6 +38,7 @@ def load_context(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]
         "statements": [],
         "conflicts": [],
         "tool_results": [],
+        "recommended": [],
         "reply": "",
         "escalated": False,
         "clarify": False,

@@ -20,15 +20,7 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     t0 = time.perf_counter()
     creator, customer = state["creator_id"], state["customer_id"]
     ctx.conversations.save_profile(creator, customer, state.get("profile") or {})
-    recos = [
-        (p["product_id"], (p.get("variants") or [{}])[0].get("variant_id"))
-        for p in (state.get("shown_products") or [])
-        if any(
-            p["product_id"] == q.get("product_id")
-            for a in state.get("tool_results", [])
-            for q in a.get("products", [])
-        )
-    ]
+    recos = [(p["product_id"], p["variant_id"]) for p in state.get("recommended", [])]
     log = state.get("log", [])
     ctx.conversations.record_turn(
         {
@@ -50,4 +42,7 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
         for m in turn
         if m.id and (isinstance(m, ToolMessage) or (isinstance(m, AIMessage) and m.tool_calls))
     ]
-    return {"messages": [*tool_traffic, AIMessage(content=state.get("reply", ""))]}
+    return {
+        "messages": [*tool_traffic, AIMessage(content=state.get("reply", ""))],
+        "tool_results": [],  # per-turn scratch: keep it out of the checkpoint
+    }
