@@ -88,6 +88,9 @@ async def post_message(
                  "channel": body.channel, "text": body.text},
                 {"configurable": {"thread_id": thread}},
                 context=ctx,
+                # One checkpoint per turn, written when the turn completes: a crash mid-turn
+                # leaves the previous turn intact and the client retries (measured in bench).
+                durability="exit",
             )  # fmt: skip
             return state, (time.perf_counter() - t0) * 1000
 

@@ -187,6 +187,15 @@ def main() -> int:
         print(f"== search at {n:,} products", flush=True)
         results[f"search_{n}"] = bench_search(n)
         print(json.dumps(results[f"search_{n}"], indent=2), flush=True)
+    from bench.agent import bench_graph, bench_http
+
+    agent_dir, _ = build_catalog(10_000)
+    print("== agent turns through the compiled graph (10k catalog)", flush=True)
+    results["agent_graph"] = bench_graph(agent_dir)
+    print(json.dumps(results["agent_graph"], indent=2), flush=True)
+    print("== agent turns over HTTP (uvicorn on localhost, 10k catalog)", flush=True)
+    results["agent_http"] = bench_http(agent_dir)
+    print(json.dumps(results["agent_http"], indent=2), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in ("latest.json", f"{stamp}.json"):
@@ -200,6 +209,12 @@ def main() -> int:
         target = 15 if n == 10_000 else 50
         print(f"  search {n:>7,}: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms (target <= {target}); "
               f"build {s['build']['products_per_s']} products/s incl. embedding")  # fmt: skip
+    g, h = results["agent_graph"], results["agent_http"]
+    print(f"  agent turn (graph): p50 {g['p50_ms']} ms, p95 {g['p95_ms']} ms (target 25/50); "
+          f"turn 1-10 p50 {g['first_10_p50_ms']} ms, turn 191-200 p50 {g['last_10_p50_ms']} ms; "
+          f"checkpoint db {g['db_mb_after_turn_200']} MB after 200 turns (target <= 5)")  # fmt: skip
+    print(f"  agent turn (HTTP): p50 {h['sequential_p50_ms']} ms, p95 {h['sequential_p95_ms']} ms; "
+          f"8 clients: {h['turns_per_s']} turns/s (target >= 100), errors {h['errors']}")  # fmt: skip
     print(f"saved bench/results/latest.json and {stamp}.json")
     return 0
 

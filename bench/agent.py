@@ -1,0 +1,151 @@
+"""Agent turn benchmarks (part of ``make bench``): latency through the compiled graph and the
+HTTP API on the 10k catalog, growth from turn 1 to 200 of one thread, and HTTP throughput
+with 8 concurrent clients on a real uvicorn server on localhost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from app.services import open_services
+from dmpilot.settings import Settings
+from graphs.agent import compile_agent
+
+TURNS = [
+    "show me hoodies", "under $60", "does the first one come in M?", "show me yoga mats",
+    "compare the first two", "how much is the first one", "I'm vegan, what protein do you have?",
+    "where is my order", "black leggings size M under $50", "How often should I train abs and what protein should I take?",
+]  # fmt: skip
+
+
+def _pct(xs: list[float], q: float) -> float:
+    return round(float(np.percentile(np.asarray(xs), q)), 2)
+
+
+def _db_mb(path: str) -> float:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return round(os.path.getsize(path) / 1e6, 3)
+
+
+def bench_graph(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
+    """Turn latency through the compiled graph, per node, and growth over 200 turns."""
+    svc = open_services(Settings(data_dir=data_dir))
+    svc.search.index(creator)
+    ctx = svc.agent_context(creator)
+    path = tempfile.mktemp(suffix=".sqlite")
+    conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    graph = compile_agent(SqliteSaver(conn))
+    cfg = {"configurable": {"thread_id": f"{creator}:growth:dm"}}
+    times, per_node = [], {}
+    size_at: dict[int, float] = {}
+    for i in range(200):
+        t0 = time.perf_counter()
+        out = graph.invoke(
+            {"creator_id": creator, "customer_id": "growth", "channel": "dm", "text": f"{TURNS[i % len(TURNS)]} {i}"},
+            cfg, context=ctx, durability="exit",
+        )  # fmt: skip
+        times.append((time.perf_counter() - t0) * 1000)
+        for entry in out["log"]:
+            per_node.setdefault(entry["node"], []).append(entry["ms"])
+        if i + 1 in (1, 200):
+            conn.commit()
+            size_at[i + 1] = _db_mb(path)
+    svc.close()
+    return {
+        "turns": 200,
+        "p50_ms": _pct(times, 50),
+        "p95_ms": _pct(times, 95),
+        "first_10_p50_ms": round(statistics.median(times[:10]), 2),
+        "last_10_p50_ms": round(statistics.median(times[-10:]), 2),
+        "db_mb_after_turn_1": size_at[1],
+        "db_mb_after_turn_200": size_at[200],
+        "per_node_p50_ms": {k: _pct(v, 50) for k, v in per_node.items()},
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _clients(
+    base: str, creator: str, clients: int, per_client: int
+) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    errors = 0
+
+    async def one(cid: int) -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            for i in range(per_client):
+                t0 = time.perf_counter()
+                r = await http.post(
+                    f"/v1/creators/{creator}/conversations/load-{cid}/messages",
+                    json={"text": f"{TURNS[i % len(TURNS)]} {i}"},
+                )
+                latencies.append((time.perf_counter() - t0) * 1000)
+                errors += r.status_code != 200
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(c) for c in range(clients)))
+    return latencies, time.perf_counter() - t0, errors
+
+
+def bench_http(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
+    """Sequential latency and 8-client throughput against a uvicorn server on localhost."""
+    port = _free_port()
+    env = {**os.environ, "DMPILOT_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        # Warm the index and the classifier.
+        for i in range(5):
+            httpx.post(
+                f"{base}/v1/creators/{creator}/conversations/warm/messages",
+                json={"text": TURNS[i]},
+                timeout=120,
+            )
+        seq, _, seq_err = asyncio.run(_clients(base, creator, 1, 60))
+        par, wall, par_err = asyncio.run(_clients(base, creator, 8, 40))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {
+        "sequential_p50_ms": _pct(seq, 50),
+        "sequential_p95_ms": _pct(seq, 95),
+        "concurrent_clients": 8,
+        "concurrent_turns": len(par),
+        "turns_per_s": round(len(par) / wall, 1),
+        "concurrent_p50_ms": _pct(par, 50),
+        "concurrent_p95_ms": _pct(par, 95),
+        "errors": seq_err + par_err,
+    }
