@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.vectors import VectorStore
+from nodes.llm_backend import LLMBackend, build_backend
 from nodes.offline.nlu import get_classifier
+from tools.catalog_tools import CATALOG_TOOLS
 from tools.search import SearchEngine
 
 log = logging.getLogger("dmpilot.services")
@@ -40,6 +43,7 @@ class Services:
     conversations: ConversationStore
     agent: Any = None
     checkpointer: Any = None
+    llm: LLMBackend | None = None
     _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,6 +63,7 @@ class Services:
             search=self.search,
             conversations=self.conversations,
             classifier=get_classifier(self.embedder),
+            llm=self.llm,
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
@@ -101,8 +106,31 @@ class Services:
         self.engine.dispose()
 
 
-def open_services(settings: Settings) -> Services:
-    """Build the services on ``settings.data_dir``."""
+def llm_from_settings(settings: Settings) -> LLMBackend | None:
+    """The configured chat models; a provider without an API key is skipped (offline stays)."""
+    keys = {
+        "openai": settings.openai_api_key.get_secret_value() if settings.openai_api_key else "",
+        "google": settings.google_api_key.get_secret_value() if settings.google_api_key else "",
+    }
+    keys = {k: v or os.environ.get(f"{k.upper()}_API_KEY", "") for k, v in keys.items()}
+    usable = []
+    for spec in [settings.chat_model, *settings.fallback_models]:
+        provider = spec.split(":", 1)[0]
+        needed = {"openai": "openai", "google_genai": "google"}.get(provider)
+        if spec == "offline":
+            continue
+        if needed and not keys.get(needed):
+            log.warning("no API key for %s: skipping it, the offline back-end answers", spec)
+            continue
+        usable.append(spec)
+    return build_backend(
+        usable, CATALOG_TOOLS, settings.llm_timeout_s, settings.llm_max_retries,
+        settings.llm_requests_per_second, keys,
+    )  # fmt: skip
+
+
+def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services:
+    """Build the services on ``settings.data_dir`` (``llm`` overrides the configured models)."""
     settings.ensure_dirs()
     engine = make_engine(settings.resolved_database_url)
     sessions = make_sessionmaker(engine)
@@ -133,4 +161,5 @@ def open_services(settings: Settings) -> Services:
         conversations=ConversationStore(sessions),
         agent=compile_agent(checkpointer),
         checkpointer=checkpointer,
+        llm=llm if llm is not None else llm_from_settings(settings),
     )  # fmt: skip

@@ -27,7 +27,12 @@ class Settings(BaseSettings):
     chat_model: str = Field(
         "offline", description="'offline' or a provider:model string such as openai:gpt-4o-mini."
     )
-    fallback_models: list[str] = Field(default_factory=list)
+    fallback_models: list[str] = Field(
+        default_factory=list, description="Tried in order when the chat model fails."
+    )
+    llm_timeout_s: float = Field(20.0, gt=0, description="Per-call timeout.")
+    llm_max_retries: int = Field(2, ge=0, description="Retries on 429/5xx/timeouts, with backoff.")
+    llm_requests_per_second: float = Field(5.0, gt=0, description="Client-side rate limit.")
     openai_api_key: SecretStr | None = None
     google_api_key: SecretStr | None = None
 

@@ -15,6 +15,7 @@ from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
 from memory.conversations import ConversationStore
+from nodes.llm_backend import LLMBackend
 from nodes.offline.nlu import IntentClassifier
 from tools.search import SearchEngine
 
@@ -62,6 +63,10 @@ class AgentState(TypedDict, total=False):
     escalated: Annotated[bool, _replace]
     clarify: Annotated[bool, _replace]
     model: Annotated[str, _replace]
+    fallback_used: Annotated[bool, _replace]
+    usage: Annotated[dict[str, Any], _replace]
+    llm_draft: Annotated[str, _replace]
+    errors: Annotated[list[str], _replace]
     execution_id: Annotated[str, _replace]
     log: Annotated[list[dict[str, Any]], _replace]
 
@@ -73,6 +78,7 @@ class Context:
     search: SearchEngine
     conversations: ConversationStore
     classifier: IntentClassifier
+    llm: LLMBackend | None = None
     brand_voice: str = "casual"
     creator_name: str = "the team"
     history_messages: int = 12

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from graphs.state import AgentState, Context
-from nodes.offline.nlu import analyze
+from nodes.llm_backend import LLMAnalysis
+from nodes.llm_calls import call_llm
+from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
 from nodes.offline.profile import learn
 from nodes.timing import timed
-from prompts.lexicon import stem, tokenize
+from prompts.lexicon import normalize_size, stem, tokenize
+from prompts.llm import ANALYZE_SYSTEM
 
 
 def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
@@ -28,18 +33,66 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
     return cache
 
 
+def _from_llm(result: LLMAnalysis) -> tuple[list[Question], dict[str, Any]]:
+    questions = []
+    for q in result.questions:
+        # Reference phrases are resolved by the same rules as offline ("the first one" -> #1).
+        refs: list[Reference] = []
+        for phrase in q.references:
+            refs += extract_entities(phrase).references or [
+                Reference(kind="description", text=phrase)
+            ]
+        ent = Entities(
+            min_price=q.min_price,
+            max_price=q.max_price,
+            sort="price_asc" if q.cheapest else "relevance",
+            colors=[c.lower() for c in q.colors],
+            sizes=[normalize_size(s) for s in q.sizes],
+            categories=q.categories,
+            references=refs,
+        )
+        questions.append(
+            Question(text=q.text, intent=q.intent, entities=ent,
+                     needs_clarification=q.needs_clarification)
+        )  # fmt: skip
+    return questions, result.facts.model_dump(exclude_defaults=True)
+
+
 @timed("analyze_intent")
 def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Offline NLU; facts the customer states about themselves update the profile right away."""
+    """LLM structured output when configured, else (or on failure) the offline NLU."""
     ctx = runtime.context
-    questions, statements = analyze(
-        state["text"],
-        ctx.classifier,
-        product_types(ctx, state["creator_id"]),
-        has_shown_products=bool(state.get("shown_products")),
-    )
-    profile = learn([*statements, *(q.text for q in questions)], state.get("profile") or {})
+    shown = state.get("shown_products") or []
+    update: dict[str, Any] = {}
+    questions: list[Question] | None = None
+    statements: list[str] = []
+    facts: dict[str, Any] = {}
+    if ctx.llm is not None and not state.get("fallback_used"):
+        brief = json.dumps([{"product_id": p["product_id"], "name": p["name"]} for p in shown])
+        prompt = [
+            SystemMessage(ANALYZE_SYSTEM.format(creator=ctx.creator_name, shown=brief)),
+            HumanMessage(state["text"]),
+        ]
+        llm = ctx.llm
+        result, update = call_llm(
+            llm, dict(state), "analyze_intent", lambda cfg: llm.analyzer().invoke(prompt, cfg)
+        )
+        if isinstance(result, LLMAnalysis) and result.questions:
+            questions, facts = _from_llm(result)
+    if questions is None:
+        questions, statements = analyze(
+            state["text"], ctx.classifier, product_types(ctx, state["creator_id"]),
+            has_shown_products=bool(shown),
+        )  # fmt: skip
+    # The rules always run too: they are cheap and guard against a model missing a stated fact.
+    profile = learn([state["text"]], state.get("profile") or {})
+    for key, value in facts.items():
+        if isinstance(value, list):
+            profile[key] = sorted({*profile.get(key, []), *value})
+        elif value is not None:
+            profile[key] = value
     return {
+        **update,
         "questions": [q.model_dump() for q in questions],
         "statements": statements,
         "profile": profile,

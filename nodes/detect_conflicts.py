@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from langchain_core.messages import ToolMessage
+from langchain_core.messages import SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
 from graphs.state import AgentState, Context
 from nodes.agent import this_turn
+from nodes.llm_backend import LLMConflictReport
+from nodes.llm_calls import call_llm
 from nodes.offline.profile import check_product
 from nodes.timing import timed
+from prompts.llm import CONFLICT_SYSTEM
 
 
 @timed("detect_conflicts")
@@ -31,4 +35,27 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
                 if key not in seen:
                     seen.add(key)
                     conflicts.append(c)
-    return {"tool_results": results, "conflicts": conflicts}
+    update: dict[str, Any] = {}
+    products = {p["product_id"]: p for art in results for p in art.get("products", [])}
+    llm = runtime.context.llm
+    if llm is not None and products and profile and not state.get("fallback_used"):
+        brief = [
+            {k: p.get(k) for k in ("product_id", "name", "tags", "attributes", "price_min")}
+            for p in products.values()
+        ]
+        prompt = CONFLICT_SYSTEM.format(profile=json.dumps(profile), products=json.dumps(brief))
+        report, update = call_llm(
+            llm, dict(state), "detect_conflicts",
+            lambda cfg: llm.conflict_reviewer().invoke([SystemMessage(prompt)], cfg),
+        )  # fmt: skip
+        if isinstance(report, LLMConflictReport):
+            for c in report.conflicts:
+                key = (c.product_id, c.type, c.fact)
+                if c.product_id in products and key not in seen:
+                    seen.add(key)
+                    conflicts.append(
+                        {"type": c.type, "severity": c.severity, "fact": c.fact,
+                         "product_id": c.product_id, "product_name": products[c.product_id]["name"],
+                         "evidence": [c.evidence], "source": "llm"}
+                    )  # fmt: skip
+    return {**update, "tool_results": results, "conflicts": conflicts}

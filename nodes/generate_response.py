@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -9,6 +10,29 @@ from langgraph.runtime import Runtime
 from graphs.state import AgentState, Context
 from nodes.offline.responder import render
 from nodes.timing import timed
+
+_PRICE = re.compile(r"[$€£]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)")
+
+
+def grounded(draft: str, state: AgentState, ctx: Context) -> bool:
+    """Every price and catalog product name in ``draft`` came from a tool in this thread."""
+    products = [p for a in state.get("tool_results", []) for p in a.get("products", [])]
+    products += state.get("shown_products") or []
+    prices = set()
+    for p in products:
+        prices |= {round(p["price_min"], 2), round(p["price_max"], 2)}
+        prices |= {round(v["price"], 2) for v in p.get("variants", [])}
+    for m in _PRICE.finditer(draft):
+        if round(float(m.group(1).replace(",", "")), 2) not in prices:
+            return False
+    known = {p["name"].lower() for p in products}
+    low = draft.lower()
+    idx = ctx.search.index(state["creator_id"])
+    return not any(
+        p["name"].lower() in low and p["name"].lower() not in known
+        for p in idx.products
+        if len(p["name"]) > 6
+    )
 
 
 def _brief(p: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +63,11 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
         ctx.creator_name,
         ctx.max_chars.get(state["channel"], 1000),
     )
+    draft = state.get("llm_draft", "")
+    limit = ctx.max_chars.get(state["channel"], 1000)
+    blocked = [c for c in state.get("conflicts", []) if c.get("severity") == "high"]
+    if draft and not blocked and len(draft) <= limit and grounded(draft, state, ctx):
+        reply = draft  # the model's own words, checked against what the tools returned
     update: dict[str, Any] = {
         "reply": reply,
         "escalated": escalated,

@@ -42,6 +42,10 @@ def load_context(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]
         "reply": "",
         "escalated": False,
         "clarify": False,
-        "model": "offline",
+        "model": ctx.llm.name if ctx.llm else "offline",
+        "fallback_used": False,
+        "usage": {"tokens_in": 0, "tokens_out": 0, "cost_usd": 0.0},
+        "llm_draft": "",
+        "errors": [],
         "log": [],
     }
