@@ -49,13 +49,14 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
             lambda cfg: llm.conflict_reviewer().invoke([SystemMessage(prompt)], cfg),
         )  # fmt: skip
         if isinstance(report, LLMConflictReport):
-            for c in report.conflicts:
-                key = (c.product_id, c.type, c.fact)
-                if c.product_id in products and key not in seen:
+            for found in report.conflicts:
+                key = (found.product_id, found.type, found.fact)
+                if found.product_id in products and key not in seen:
                     seen.add(key)
                     conflicts.append(
-                        {"type": c.type, "severity": c.severity, "fact": c.fact,
-                         "product_id": c.product_id, "product_name": products[c.product_id]["name"],
-                         "evidence": [c.evidence], "source": "llm"}
+                        {"type": found.type, "severity": found.severity, "fact": found.fact,
+                         "product_id": found.product_id,
+                         "product_name": products[found.product_id]["name"],
+                         "evidence": [found.evidence], "source": "llm"}
                     )  # fmt: skip
     return {**update, "tool_results": results, "conflicts": conflicts}

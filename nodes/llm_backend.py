@@ -1,7 +1,8 @@
-"""The LLM back-end: chat models from ``provider:model`` strings, with retries, a rate limiter,
-timeouts and a fallback chain; structured outputs for analysis and conflict review; usage and
-cost accounting. Nodes call it when configured and fall back to the offline pipeline when every
-model fails, so no message is ever lost.
+"""The LLM back-end: chat models from ``provider:model`` strings, with fallbacks.
+
+Retries, a rate limiter, timeouts and a fallback chain; structured outputs for analysis and
+conflict review; usage and cost accounting. Nodes call it when configured and fall back to the
+offline pipeline when every model fails, so no message is ever lost.
 """
 
 from __future__ import annotations

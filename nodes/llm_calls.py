@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from langchain_core.callbacks import UsageMetadataCallbackHandler
+from langchain_core.runnables import RunnableConfig
 
 from nodes.llm_backend import LLMBackend, usage_from
 
@@ -15,7 +16,7 @@ T = TypeVar("T")
 
 
 def call_llm(
-    llm: LLMBackend, state: dict[str, Any], node: str, fn: Callable[[dict[str, Any]], T]
+    llm: LLMBackend, state: dict[str, Any], node: str, fn: Callable[[RunnableConfig], T]
 ) -> tuple[T | None, dict[str, Any]]:
     """Run ``fn(config)``; return (result or None on failure, state update with usage/errors)."""
     handler = UsageMetadataCallbackHandler()
