@@ -6,7 +6,11 @@ import re
 import time
 from typing import Annotated, Any, Literal
 
+import json
+from collections.abc import Iterator
+
 from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import StreamingResponse
 from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -95,6 +99,10 @@ async def post_message(
             return state, (time.perf_counter() - t0) * 1000
 
     state, ms = await run_in_threadpool(run)
+    return _message_out(state, ms)
+
+
+def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
     return {
         "reply": state["reply"],
         "questions": [
@@ -114,6 +122,39 @@ async def post_message(
         "latency_ms": round(ms, 2),
         "execution_id": state["execution_id"],
     }
+
+
+@router.post("/creators/{creator_id}/conversations/{customer_id}/messages/stream")
+def stream_message(
+    creator_id: CreatorId, customer_id: CustomerId, body: MessageIn, svc: Svc
+) -> StreamingResponse:
+    """Server-Sent Events: ``node`` after each step, ``token`` for reply chunks, then ``done``
+    with the same body as the non-streaming route (or ``error``)."""
+    ctx = svc.agent_context(creator_id)
+    thread = thread_id(creator_id, customer_id, body.channel)
+
+    def events() -> Iterator[str]:
+        with svc.thread_lock(thread):
+            t0 = time.perf_counter()
+            try:
+                for mode, chunk in svc.agent.stream(
+                    {"creator_id": creator_id, "customer_id": customer_id,
+                     "channel": body.channel, "text": body.text},
+                    {"configurable": {"thread_id": thread}},
+                    context=ctx, durability="exit", stream_mode=["updates", "custom"],
+                ):  # fmt: skip
+                    if mode == "custom":
+                        yield f"event: token\ndata: {json.dumps(chunk)}\n\n"
+                    else:
+                        for node in chunk:
+                            yield f"event: node\ndata: {json.dumps({'node': node})}\n\n"
+                state = svc.agent.get_state({"configurable": {"thread_id": thread}}).values
+                out = _message_out(state, (time.perf_counter() - t0) * 1000)
+                yield f"event: done\ndata: {json.dumps(out, default=str)}\n\n"
+            except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
+                yield f"event: error\ndata: {json.dumps({'detail': type(exc).__name__})}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
 
 
 @router.get("/creators/{creator_id}/conversations/{customer_id}")

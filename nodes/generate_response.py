@@ -68,6 +68,9 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
     blocked = [c for c in state.get("conflicts", []) if c.get("severity") == "high"]
     if draft and not blocked and len(draft) <= limit and grounded(draft, state, ctx):
         reply = draft  # the model's own words, checked against what the tools returned
+    # Streaming clients get the reply as it is written (stream_mode="custom"); a no-op otherwise.
+    for token in re.findall(r"\S+\s*", reply):
+        runtime.stream_writer({"token": token})
     update: dict[str, Any] = {
         "reply": reply,
         "escalated": escalated,

@@ -210,3 +210,42 @@ def test_resume_after_restart(client, data_dir):
         assert out["questions"][0]["intent"] == "comparison" and len(out["products"]) == 2
         conv = fresh.get("/v1/creators/demo/conversations/restart").json()
         assert conv["profile"]["diet"] == ["vegan"] and conv["turns"] == 2
+
+
+def test_streaming_sends_nodes_tokens_and_done(client):
+    with client.stream("POST", "/v1/creators/demo/conversations/streamer/messages/stream",
+                       json={"text": "show me foam rollers"}) as r:  # fmt: skip
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        body = "".join(r.iter_text())
+    events = re.findall(r"event: (\w+)\ndata: (.*)\n\n", body)
+    kinds = [k for k, _ in events]
+    assert kinds[-1] == "done" and "token" in kinds
+    nodes = [json.loads(d)["node"] for k, d in events if k == "node"]
+    assert nodes[:3] == ["load_context", "analyze_intent", "agent"] and "tools" in nodes
+    done = json.loads(events[-1][1])
+    assert "".join(json.loads(d)["token"] for k, d in events if k == "token") == done["reply"]
+    assert (
+        client.post(
+            "/v1/creators/demo/conversations/x/messages/stream", json={"text": " "}
+        ).status_code
+        == 422
+    )
+
+
+def test_same_thread_turns_run_in_order_and_threads_in_parallel(client):
+    import concurrent.futures
+
+    def send(customer, text):
+        return say(client, customer, text)
+
+    texts = [f"show me hoodies {i}" for i in range(6)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda t: send("ordered", t), texts))
+        list(pool.map(lambda i: send(f"parallel-{i}", "show me socks"), range(4)))
+    conv = client.get("/v1/creators/demo/conversations/ordered").json()
+    assert conv["turns"] == 6
+    history = conv["history"]
+    # Strictly alternating customer/assistant: no interleaved or lost turns.
+    assert [h["role"] for h in history] == ["customer", "assistant"] * (len(history) // 2)
+    for i in range(4):
+        assert client.get(f"/v1/creators/demo/conversations/parallel-{i}").json()["turns"] == 1
