@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
-from typing import Annotated, Any, Literal
-
-import json
 from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import StreamingResponse
@@ -128,8 +127,11 @@ def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
 def stream_message(
     creator_id: CreatorId, customer_id: CustomerId, body: MessageIn, svc: Svc
 ) -> StreamingResponse:
-    """Server-Sent Events: ``node`` after each step, ``token`` for reply chunks, then ``done``
-    with the same body as the non-streaming route (or ``error``)."""
+    """Server-Sent Events of one turn.
+
+    ``node`` after each step, ``token`` for reply chunks, then ``done`` with the same body as
+    the non-streaming route (or ``error``).
+    """
     ctx = svc.agent_context(creator_id)
     thread = thread_id(creator_id, customer_id, body.channel)
 

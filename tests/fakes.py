@@ -19,8 +19,11 @@ class RateLimitError(Exception):
 
 
 class ScriptedChatModel(BaseChatModel):
-    """Replies from a script: AIMessages (or callables of the prompt) for tool calling, and
-    objects per schema name for structured output. ``fail_with`` makes every call raise."""
+    """Replies from a script.
+
+    AIMessages (or callables of the prompt) for tool calling, objects per schema name for
+    structured output; ``fail_with`` makes every call raise.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
