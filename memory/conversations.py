@@ -88,10 +88,19 @@ class ConversationStore:
         self,
         execution: dict[str, Any],
         recommendations: list[tuple[int, int | None]],
+        profile: dict[str, Any] | None = None,
     ) -> str:
-        """Store the execution log and its recommendations in one transaction."""
+        """Store the profile, the execution log and recommendations in one transaction."""
         exec_id = execution.get("id") or str(uuid.uuid4())
         with self.sessions.begin() as s:
+            if profile is not None:
+                key = (execution["creator_id"], execution["customer_id"])
+                row = s.get(CustomerProfile, key)
+                if row is None:
+                    s.add(CustomerProfile(creator_id=key[0], customer_id=key[1], data=profile))
+                elif row.data != profile:
+                    row.data = profile
+                    row.updated_at = utcnow()
             s.add(Execution(**{**execution, "id": exec_id}))
             for product_id, variant_id in recommendations:
                 s.add(

@@ -19,7 +19,6 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     ctx = runtime.context
     t0 = time.perf_counter()
     creator, customer = state["creator_id"], state["customer_id"]
-    ctx.conversations.save_profile(creator, customer, state.get("profile") or {})
     recos = [(p["product_id"], p["variant_id"]) for p in state.get("recommended", [])]
     log = state.get("log", [])
     ctx.conversations.record_turn(
@@ -40,6 +39,7 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
             "intents": [q["intent"] for q in state.get("questions", [])],
         },
         recos,
+        profile=state.get("profile") or {},
     )
     turn = this_turn(state.get("messages", []))
     tool_traffic = [
