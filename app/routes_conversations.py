@@ -184,6 +184,7 @@ def get_conversation(
         "customer_id": customer_id,
         "channel": channel,
         "turns": values.get("turn", 0),
+        "stage": values.get("stage", "new"),
         "summary": values.get("summary", ""),
         "history": history,
         "profile": svc.conversations.get_profile(creator_id, customer_id),

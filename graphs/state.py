@@ -51,6 +51,7 @@ class AgentState(TypedDict, total=False):
     messages: Annotated[list[AnyMessage], add_messages]
     turn: Annotated[int, _replace]
     summary: Annotated[str, _replace]
+    stage: Annotated[str, _replace]  # new -> browsing -> deciding; support when escalated
     profile: Annotated[dict[str, Any], _replace]
     statements: Annotated[list[str], _replace]
     questions: Annotated[list[dict[str, Any]], _replace]

@@ -13,6 +13,21 @@ from nodes.agent import this_turn
 from nodes.timing import timed
 
 
+_DECIDING = {"variant_question", "price_inquiry", "comparison"}
+
+
+def next_stage(state: AgentState) -> str:
+    """Where the customer is: browsing products, deciding between them, or in a support case."""
+    intents = {q["intent"] for q in state.get("questions", [])}
+    if state.get("escalated") and "support" in intents:
+        return "support"
+    if intents & _DECIDING:
+        return "deciding"
+    if "product_search" in intents:
+        return "browsing"
+    return state.get("stage") or "new"
+
+
 @timed("save_state")
 def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Tool traffic leaves the message history (``shown_products`` keeps what matters)."""
@@ -48,6 +63,7 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
         if m.id and (isinstance(m, ToolMessage) or (isinstance(m, AIMessage) and m.tool_calls))
     ]
     return {
+        "stage": next_stage(state),
         "messages": [*tool_traffic, AIMessage(content=state.get("reply", ""))],
         "tool_results": [],  # per-turn scratch: keep it out of the checkpoint
     }

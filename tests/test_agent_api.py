@@ -195,6 +195,9 @@ def test_conversation_and_execution_log(client):
     out = say(client, "logged", "Show me kettlebells")
     conv = client.get("/v1/creators/demo/conversations/logged").json()
     assert conv["history"][-1]["role"] == "assistant" and conv["shown_products"]
+    assert conv["stage"] == "browsing"
+    say(client, "logged", "how much is the first one?")
+    assert client.get("/v1/creators/demo/conversations/logged").json()["stage"] == "deciding"
     ex = client.get(f"/v1/creators/demo/executions/{out['execution_id']}").json()
     assert [n["node"] for n in ex["nodes"]][:2] == ["load_context", "analyze_intent"]
     assert ex["model"] == "offline" and ex["intents"] == ["product_search"]
