@@ -102,8 +102,35 @@ class Services:
     def close(self) -> None:
         """Release the database pool and the checkpoint connection."""
         if self.checkpointer is not None:
-            self.checkpointer.conn.close()
+            pool = getattr(self.checkpointer, "pool", None)
+            (pool or self.checkpointer.conn).close()
         self.engine.dispose()
+
+
+def make_checkpointer(settings: Settings) -> Any:
+    """Postgres when ``checkpoint_url`` says so, else SQLite under the data directory."""
+    url = settings.checkpoint_url
+    if url and url.startswith(("postgresql://", "postgres://")):
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import ConnectionPool
+
+        pool = ConnectionPool(
+            url, min_size=1, max_size=8, open=True,
+            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        )  # fmt: skip
+        saver = PostgresSaver(pool)  # type: ignore[arg-type]
+        saver.setup()
+        saver.pool = pool  # type: ignore[attr-defined]
+        return saver
+    if url:
+        raise ValueError(f"unsupported checkpoint_url scheme: {url.split(':', 1)[0]}")
+    saver = SqliteSaver(
+        sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
+    )
+    saver.conn.execute("PRAGMA journal_mode=WAL")
+    saver.conn.execute("PRAGMA synchronous=NORMAL")
+    return saver
 
 
 def llm_from_settings(settings: Settings) -> LLMBackend | None:
@@ -151,11 +178,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         ann_candidates=settings.search_ann_candidates,
         exact_max_products=settings.search_exact_max_products,
     )
-    checkpointer = SqliteSaver(
-        sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
-    )
-    checkpointer.conn.execute("PRAGMA journal_mode=WAL")
-    checkpointer.conn.execute("PRAGMA synchronous=NORMAL")
+    checkpointer = make_checkpointer(settings)
     return Services(
         settings, engine, sessions, vectors, embedder, catalog, search,
         conversations=ConversationStore(sessions),

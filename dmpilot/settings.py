@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; defaults to SQLite under data_dir."
     )
+    checkpoint_url: str | None = Field(
+        None, description="postgresql://... to keep LangGraph checkpoints in Postgres."
+    )
     chat_model: str = Field(
         "offline", description="'offline' or a provider:model string such as openai:gpt-4o-mini."
     )

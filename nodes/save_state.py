@@ -12,7 +12,6 @@ from graphs.state import AgentState, Context
 from nodes.agent import this_turn
 from nodes.timing import timed
 
-
 _DECIDING = {"variant_question", "price_inquiry", "comparison"}
 
 
