@@ -125,12 +125,10 @@ def make_checkpointer(settings: Settings) -> Any:
         return saver
     if url:
         raise ValueError(f"unsupported checkpoint_url scheme: {url.split(':', 1)[0]}")
-    saver = SqliteSaver(
-        sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
-    )
-    saver.conn.execute("PRAGMA journal_mode=WAL")
-    saver.conn.execute("PRAGMA synchronous=NORMAL")
-    return saver
+    conn = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return SqliteSaver(conn)
 
 
 def llm_from_settings(settings: Settings) -> LLMBackend | None:
