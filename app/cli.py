@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo creator first")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
 
     sub.add_parser("demo", help="load the demo creator and catalog")
 
@@ -145,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.demo:
             print("loading demo data:", load_demo(settings))
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        if args.workers > 1:
+            # Workers import the app themselves; they read the data dir from the environment.
+            os.environ["DMPILOT_DATA_DIR"] = str(settings.data_dir)
+            uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers)
+        else:
+            uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
         return 0
     if args.command == "catalog" and args.catalog_command == "import":
         return cmd_import(args, settings)

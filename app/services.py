@@ -20,6 +20,7 @@ from memory.catalog import Catalog
 from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
+from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.offline.nlu import get_classifier
@@ -47,10 +48,16 @@ class Services:
     _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
-    def thread_lock(self, thread: str) -> threading.Lock:
-        """One lock per conversation thread: turns of a thread run in order, threads in parallel."""
+    def thread_lock(self, thread: str) -> ThreadLock:
+        """One lock per conversation thread, across worker processes too.
+
+        Turns of one thread run in order; different threads run in parallel.
+        """
         with self._locks_guard:
-            return self._thread_locks.setdefault(thread, threading.Lock())
+            local = self._thread_locks.setdefault(thread, threading.Lock())
+        locks = self.settings.data_dir / "locks"
+        locks.mkdir(exist_ok=True)
+        return ThreadLock(locks, thread, local)
 
     def agent_context(self, creator_id: str) -> Context:
         """Runtime context for one creator's turn (voice, limits, engines)."""

@@ -9,7 +9,6 @@ next sync instead of leaving search and catalog out of step.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,17 +84,22 @@ class Catalog:
         self.sessions = sessions
         self.vectors = vectors
         self.embedder = embedder
-        self._versions: dict[str, int] = {}
-        self._lock = threading.Lock()
 
     # -- change tracking (the search index rebuilds lazily when this moves) --------------
     def version(self, creator_id: str) -> int:
-        """Monotonic per-creator counter bumped after every catalog write."""
-        return self._versions.get(creator_id, 0)
+        """Per-creator counter bumped after every catalog write, by any process (CLI, workers)."""
+        with self.sessions() as s:
+            return int(
+                s.scalar(select(Creator.catalog_version).where(Creator.id == creator_id)) or 0
+            )
 
     def _bump(self, creator_id: str) -> None:
-        with self._lock:
-            self._versions[creator_id] = self._versions.get(creator_id, 0) + 1
+        with self.sessions.begin() as s:
+            s.execute(
+                update(Creator)
+                .where(Creator.id == creator_id)
+                .values(catalog_version=Creator.catalog_version + 1)
+            )
 
     # -- creators ---------------------------------------------------------------------
     def create_creator(self, data: CreatorIn) -> Creator:

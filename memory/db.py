@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import conversations as _conversations  # noqa: F401 - registers its tables
@@ -28,7 +28,18 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added after a data directory was created (create_all only adds tables)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("creators")}
+    if "catalog_version" not in columns:
+        with engine.begin() as conn:
+            conn.execute(
+                text("ALTER TABLE creators ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 0")
+            )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

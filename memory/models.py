@@ -42,6 +42,8 @@ class Creator(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     store_url: Mapped[str | None] = mapped_column(String(500))
     channel_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Bumped by every catalog write, so search indexes in any process know to rebuild.
+    catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -199,3 +199,19 @@ def test_variant_filters_on_imported_catalog(services):
     import_catalog(services.catalog, "shop-a", (DATA / "catalog.csv").read_bytes())
     res = services.search.search("shop-a", "tee", SearchFilters(colors=["blue"]))
     assert [v.options["color"] for h in res.hits for v in h.matching_variants] == ["Navy"]
+
+
+def test_a_write_from_another_process_refreshes_the_search_index(services, tmp_path):
+    from app.services import open_services
+
+    assert services.search.search("shop-a", "kettlebell").hits == []
+    # A second set of services on the same files stands for the CLI or another worker.
+    other = open_services(services.settings)
+    try:
+        import_catalog(other.catalog, "shop-a", json.dumps({"products": [
+            {"id": "kb", "name": "Cast Iron Kettlebell", "base_price": 40}]}), fmt="json")  # fmt: skip
+    finally:
+        other.close()
+    assert [h.name for h in services.search.search("shop-a", "kettlebell").hits] == [
+        "Cast Iron Kettlebell"
+    ]
