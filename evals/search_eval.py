@@ -26,18 +26,8 @@ def run_search_eval(
     engine: SearchEngine, creator_id: str, rows: list[dict[str, Any]], limit: int = 10
 ) -> dict[str, Any]:
     """Score every row; returns aggregate metrics per split and the per-row results."""
-    source_of: dict[int, str] = {}
-    idx = engine.index(creator_id)
-    with engine.catalog.sessions() as s:
-        from sqlalchemy import select
-
-        from memory.models import Product
-
-        for pid, sid in s.execute(
-            select(Product.id, Product.source_id).where(Product.creator_id == creator_id)
-        ):
-            source_of[pid] = sid
-    del idx
+    _, products = engine.catalog.list_products(creator_id, limit=1_000_000)
+    source_of = {p.id: p.source_id or "" for p in products}
     results = []
     for row in rows:
         inp, out = row["inputs"], row["outputs"]
