@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from sklearn.linear_model import LogisticRegression
 
 from memory.embeddings import MiniLMEmbeddings
+from nodes.offline.planner import clean_query
 from prompts.lexicon import DATA, color_family, lexicon, normalize_size, stem
 
 Intent = Literal[
@@ -289,10 +290,14 @@ def analyze(
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
     parts, statements = split_questions(text)
+    entities = [extract_entities(part, product_types) for part in parts]
+    # One ONNX batch for the questions and the search queries the planner will derive from
+    # them: the classifier and the product search then both hit the embedding cache.
+    queries = [clean_query(p, e.model_dump()) for p, e in zip(parts, entities, strict=True)]
+    classifier.embedder.encode(list(dict.fromkeys(parts + queries)))
     labels = classifier.predict(parts)
     questions = []
-    for part, (intent, conf) in zip(parts, labels, strict=True):
-        ent = extract_entities(part, product_types)
+    for part, ent, (intent, conf) in zip(parts, entities, labels, strict=True):
         label: str = intent
         # Context rules the classifier cannot see: a bare size/colour after products were
         # shown is a variant question; a bare price cap is a search refinement.
