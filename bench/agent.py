@@ -109,10 +109,16 @@ async def _clients(
     return latencies, time.perf_counter() - t0, errors
 
 
-def bench_http(data_dir: Path, creator: str = "bench", workers: int = 1) -> dict[str, Any]:
+def bench_http(
+    data_dir: Path, creator: str = "bench", workers: int = 1, embedding_threads: int = 2
+) -> dict[str, Any]:
     """Sequential latency and 8-client throughput against a uvicorn server on localhost."""
     port = _free_port()
-    env = {**os.environ, "DMPILOT_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "DMPILOT_DATA_DIR": str(data_dir),
+        "DMPILOT_EMBEDDING_THREADS": str(embedding_threads),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning", "--workers", str(workers)],
@@ -141,6 +147,7 @@ def bench_http(data_dir: Path, creator: str = "bench", workers: int = 1) -> dict
         proc.wait(timeout=30)
     return {
         "workers": workers,
+        "embedding_threads": embedding_threads,
         "sequential_p50_ms": _pct(seq, 50),
         "sequential_p95_ms": _pct(seq, 95),
         "concurrent_clients": 8,
