@@ -15,6 +15,7 @@ from pathlib import Path
 from app.services import open_services
 from dmpilot.demo import DEMO_CREATOR, demo_catalog
 from dmpilot.settings import Settings
+from evals.intent_cv import run_intent_cv
 from evals.search_eval import load_rows, run_search_eval
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
@@ -30,9 +31,10 @@ def main() -> int:
         import_catalog(svc.catalog, "demo", json.dumps({"products": demo_catalog()}), fmt="json")
         search = run_search_eval(svc.search, "demo", load_rows())
         svc.close()
+    intents = run_intent_cv()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     REPORTS.mkdir(exist_ok=True)
-    report = {"when": stamp, "search": search}
+    report = {"when": stamp, "search": search, "intent_cv": intents}
     (REPORTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     lines = [
         f"# dmpilot evaluation {stamp}",
@@ -55,6 +57,14 @@ def main() -> int:
             f"| {r['query']} | {json.dumps(r['filters'])} | {', '.join(r['ranked'][:3])} "
             f"| {', '.join(r['expected'][:3])} |"
         )
+    lines += [
+        "",
+        "## Offline intent classifier (5-fold CV on prompts/data/intent_examples.jsonl)",
+        "",
+        f"{intents['examples']} examples: accuracy {intents['accuracy']:.3f}, "
+        f"macro-F1 {intents['macro_f1']:.3f}. Top confusions: "
+        + "; ".join(intents["top_confusions"][:5]),
+    ]
     md = "\n".join(lines) + "\n"
     (REPORTS / f"{stamp}.md").write_text(md)
     sys.stdout.write(md)
