@@ -16,9 +16,11 @@ from app.services import open_services
 from dmpilot.demo import DEMO_CREATOR, demo_catalog
 from dmpilot.settings import Settings
 from evals.intent_cv import run_intent_cv
+from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
+from nodes.analyze_intent import product_types
 
 REPORTS = Path(__file__).parent / "reports"
 
@@ -30,11 +32,13 @@ def main() -> int:
         svc.catalog.create_creator(CreatorIn(**DEMO_CREATOR))
         import_catalog(svc.catalog, "demo", json.dumps({"products": demo_catalog()}), fmt="json")
         search = run_search_eval(svc.search, "demo", load_rows())
+        ctx = svc.agent_context("demo")
+        nlu = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))
         svc.close()
     intents = run_intent_cv()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     REPORTS.mkdir(exist_ok=True)
-    report = {"when": stamp, "search": search, "intent_cv": intents}
+    report = {"when": stamp, "search": search, "intents": nlu, "intent_cv": intents}
     (REPORTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     lines = [
         f"# dmpilot evaluation {stamp}",
@@ -57,6 +61,27 @@ def main() -> int:
             f"| {r['query']} | {json.dumps(r['filters'])} | {', '.join(r['ranked'][:3])} "
             f"| {', '.join(r['expected'][:3])} |"
         )
+    lines += [
+        "",
+        "## Offline NLU on evals/datasets/intents.jsonl",
+        "",
+        "| split | messages | questions | intent acc | intent macro-F1 | split count acc | "
+        "segment F1 | entity P | entity R |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for split, m in nlu["summary"].items():
+        lines.append(
+            f"| {split} | {m['n']} | {m['questions']} | {m['intent_accuracy']:.3f} "
+            f"| {m['intent_macro_f1']:.3f} | {m['split_count_accuracy']:.3f} "
+            f"| {m['segment_f1']:.3f} | {m['entity_precision']:.3f} | {m['entity_recall']:.3f} |"
+        )
+    wrong = [r for r in nlu["rows"] if any(a != b for a, b in r["pairs"]) or not r["count_ok"]]
+    confused = [
+        f"{k}: {v}" for k, v in sorted(nlu["confusion"].items()) if len(set(k.split(" -> "))) == 2
+    ]
+    lines += ["", "Confusions (gold -> predicted): " + "; ".join(confused), "",
+              "### Worst NLU rows", ""]  # fmt: skip
+    lines += [f"- `{r['text'][:90]}` -> {r['predicted']}" for r in wrong[:10]]
     lines += [
         "",
         "## Offline intent classifier (5-fold CV on prompts/data/intent_examples.jsonl)",

@@ -72,11 +72,17 @@ def normalize_size(value: str) -> str:
     return v.upper()
 
 
+# Nouns whose plural is "-ies" from "-ie" (hoodie -> hoodies), not from "-y" (body -> bodies).
+_IE_NOUNS = frozenset(
+    "hoodie cookie smoothie beanie brownie onesie selfie movie pie tie goodie bootie zombie".split()
+)
+
+
 def stem(word: str) -> str:
     """Crude plural folding so "leggings"/"legging" and "dresses"/"dress" meet."""
     w = word.lower()
     if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
+        return w[:-1] if w[:-1] in _IE_NOUNS else w[:-3] + "y"
     if len(w) > 4 and re.search(r"(ss|x|ch|sh)es$", w):
         return w[:-2]
     if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and not w.endswith("us"):

@@ -252,3 +252,17 @@ def test_same_thread_turns_run_in_order_and_threads_in_parallel(client):
     assert [h["role"] for h in history] == ["customer", "assistant"] * (len(history) // 2)
     for i in range(4):
         assert client.get(f"/v1/creators/demo/conversations/parallel-{i}").json()["turns"] == 1
+
+
+def test_offline_nlu_quality_on_the_intents_dataset(client):
+    """evals/datasets/intents.jsonl (hand-annotated; never used as training data)."""
+    from app.services import Services
+    from evals.intent_eval import run_intent_eval
+    from nodes.analyze_intent import product_types
+
+    svc: Services = client.app.state.services
+    ctx = svc.agent_context("demo")
+    m = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))["summary"]["all"]
+    assert m["intent_accuracy"] >= 0.93 and m["intent_macro_f1"] >= 0.93
+    assert m["split_count_accuracy"] >= 0.95 and m["segment_f1"] >= 0.95
+    assert m["entity_recall"] >= 0.9 and m["entity_precision"] >= 0.8

@@ -87,7 +87,8 @@ _CLAUSE = re.compile(
     rf"\s*(?:,|;)?\s+(?:and|also|plus|&|oh and|but)\s+(?=(?:{_CUE})\b)", re.IGNORECASE
 )
 _REQUEST = re.compile(
-    rf"\?|^\s*(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b",
+    rf"\?|^\s*(?:(?:and|also|plus|oh|but|ok|so)\s+)*"
+    rf"(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b",
     re.IGNORECASE,
 )
 _GREETING_ONLY = re.compile(
@@ -129,7 +130,7 @@ _MAX = re.compile(
 )
 _MIN = re.compile(rf"(?:over|above|more than|at least|min(?:imum)?|>|≥|from)\s*{_NUM}", re.I)
 _AROUND = re.compile(rf"(?:around|about|roughly|~)\s*{_NUM}", re.I)
-_CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable|budget)\b", re.I)
+_CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
 _SIZE = re.compile(
     r"\b(?:size|sz)\s*([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
@@ -187,6 +188,8 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
             if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
                 ent.colors.append(w)
     for m in _SIZE.finditer(text):
+        if re.search(r"\b(?:too|so|very|a bit|bit|way)\s*$", text[: m.start()], re.I):
+            continue  # "they're too small" describes fit, it asks for no size
         raw = next(g for g in m.groups() if g)
         size = normalize_size(raw)
         if size not in ent.sizes:

@@ -1,0 +1,387 @@
+"""Hand-annotated customer messages for the intents dataset (LangSmith example format).
+
+Each row: message, then one tuple per focused question: (question text, intent, entities).
+Entities use the demo catalog's category names. Written as an annotator would, independent of
+the pipeline's rules; never copied from ``prompts/data/intent_examples.jsonl`` (training data).
+Run ``python -m evals.builders.intents`` to rewrite ``evals/datasets/intents.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "datasets" / "intents.jsonl"
+
+PS, VQ, PI, CMP, GQ, SUP, GR, OT = (
+    "product_search", "variant_question", "price_inquiry", "comparison", "general_question",
+    "support", "greeting", "other",
+)  # fmt: skip
+
+# (message, shown_products_before, [(question, intent, entities), ...])
+ROWS: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    (
+        "do u have leggings w pockets??",
+        False,
+        [("do u have leggings w pockets??", PS, {"categories": ["Leggings"]})],
+    ),
+    (
+        "show me ur hoodies pls",
+        False,
+        [("show me ur hoodies pls", PS, {"categories": ["Hoodies"]})],
+    ),
+    (
+        "Looking for a sports bra for HIIT classes, size S",
+        False,
+        [
+            (
+                "Looking for a sports bra for HIIT classes, size S",
+                PS,
+                {"categories": ["Sports Bras"], "sizes": ["S"]},
+            )
+        ],
+    ),
+    (
+        "any vegan protein under $40?",
+        False,
+        [("any vegan protein under $40?", PS, {"max_price": 40, "categories": ["Protein"]})],
+    ),
+    (
+        "I need a yoga mat that's not too expensive, maybe 30-50 dollars",
+        False,
+        [
+            (
+                "I need a yoga mat that's not too expensive, maybe 30-50 dollars",
+                PS,
+                {"min_price": 30, "max_price": 50, "categories": ["Mats"]},
+            )
+        ],
+    ),
+    (
+        "what's the cheapest kettlebell you sell",
+        False,
+        [("what's the cheapest kettlebell you sell", PS, {"sort": "price_asc"})],
+    ),
+    (
+        "hiii 👋 do you sell dresses",
+        False,
+        [("do you sell dresses", PS, {"categories": ["Dresses"]})],
+    ),
+    (
+        "Black joggers in large?",
+        False,
+        [
+            (
+                "Black joggers in large?",
+                PS,
+                {"colors": ["black"], "sizes": ["L"], "categories": ["Joggers"]},
+            )
+        ],
+    ),
+    (
+        "need a gift for my gym bro, budget around 60",
+        False,
+        [("need a gift for my gym bro, budget around 60", PS, {"min_price": 48, "max_price": 72})],
+    ),
+    (
+        "recommend me running shoes!! 🏃‍♀️",
+        False,
+        [("recommend me running shoes!!", PS, {"categories": ["Shoes"]})],
+    ),
+    (
+        "got any navy shorts for men, medium",
+        False,
+        [
+            (
+                "got any navy shorts for men, medium",
+                PS,
+                {"colors": ["navy"], "sizes": ["M"], "categories": ["Shorts"]},
+            )
+        ],
+    ),
+    (
+        "Is there something for sore muscles after leg day",
+        False,
+        [("Is there something for sore muscles after leg day", PS, {})],
+    ),
+    (
+        "quiero unos leggings negros",
+        False,
+        [("quiero unos leggings negros", PS, {"categories": ["Leggings"]})],
+    ),
+    (
+        "I'd love a cute water bottle, pink if possible",
+        False,
+        [
+            (
+                "I'd love a cute water bottle, pink if possible",
+                PS,
+                {"colors": ["pink"], "categories": ["Bottles"]},
+            )
+        ],
+    ),
+    (
+        "what resistance bands would u recommend for beginners",
+        False,
+        [("what resistance bands would u recommend for beginners", PS, {"categories": ["Bands"]})],
+    ),
+    ("something nice", False, [("something nice", PS, {})]),
+    ("recommend something?", False, [("recommend something?", PS, {})]),
+    (
+        "does the first one come in XS?",
+        True,
+        [("does the first one come in XS?", VQ, {"sizes": ["XS"]})],
+    ),
+    ("is it available in olive", True, [("is it available in olive", VQ, {"colors": ["olive"]})]),
+    ("Medium pls", True, [("Medium pls", VQ, {"sizes": ["M"]})]),
+    ("and in black?", True, [("and in black?", VQ, {"colors": ["black"]})]),
+    (
+        "what colours does the second one come in",
+        True,
+        [("what colours does the second one come in", VQ, {})],
+    ),
+    (
+        "do you have the hoodie in XXL",
+        True,
+        [("do you have the hoodie in XXL", VQ, {"sizes": ["2XL"], "categories": ["Hoodies"]})],
+    ),
+    (
+        "what flavours is the vegan protein",
+        True,
+        [("what flavours is the vegan protein", VQ, {"categories": ["Protein"]})],
+    ),
+    ("is the chocolate one in stock", True, [("is the chocolate one in stock", VQ, {})]),
+    ("size 9?", True, [("size 9?", VQ, {"sizes": ["9"]})]),
+    ("how much is the massage gun", False, [("how much is the massage gun", PI, {})]),
+    ("price of the first one?", True, [("price of the first one?", PI, {})]),
+    ("how much would the 5 lb tub be", True, [("how much would the 5 lb tub be", PI, {})]),
+    (
+        "whats the price on the tennis dress",
+        False,
+        [("whats the price on the tennis dress", PI, {"categories": ["Dresses"]})],
+    ),
+    (
+        "is the yoga mat on sale rn?",
+        False,
+        [("is the yoga mat on sale rn?", PI, {"categories": ["Mats"]})],
+    ),
+    ("how much", True, [("how much", PI, {})]),
+    ("compare the first two", True, [("compare the first two", CMP, {})]),
+    (
+        "whats the difference between whey isolate and concentrate",
+        False,
+        [("whats the difference between whey isolate and concentrate", CMP, {})],
+    ),
+    (
+        "foam roller or massage gun for recovery?",
+        False,
+        [("foam roller or massage gun for recovery?", CMP, {})],
+    ),
+    (
+        "which one is better for running, the first or the third",
+        True,
+        [("which one is better for running, the first or the third", CMP, {})],
+    ),
+    (
+        "is the cork mat better than the 6mm one",
+        False,
+        [("is the cork mat better than the 6mm one", CMP, {"categories": ["Mats"]})],
+    ),
+    ("which of those is warmer", True, [("which of those is warmer", CMP, {})]),
+    ("How often should I train abs?", False, [("How often should I train abs?", GQ, {})]),
+    ("is it bad to lift every day", False, [("is it bad to lift every day", GQ, {})]),
+    (
+        "what should i eat before a 6am workout",
+        False,
+        [("what should i eat before a 6am workout", GQ, {})],
+    ),
+    ("how do I get my first pull up", False, [("how do I get my first pull up", GQ, {})]),
+    (
+        "how many grams of protein a day do i need",
+        False,
+        [("how many grams of protein a day do i need", GQ, {})],
+    ),
+    (
+        "can you build muscle with just bands?",
+        False,
+        [("can you build muscle with just bands?", GQ, {})],
+    ),
+    (
+        "where's my order?? it's been 10 days",
+        False,
+        [("where's my order?? it's been 10 days", SUP, {})],
+    ),
+    (
+        "I want to return the leggings, they're too small",
+        False,
+        [("I want to return the leggings, they're too small", SUP, {"categories": ["Leggings"]})],
+    ),
+    (
+        "my discount code doesn't work at checkout",
+        False,
+        [("my discount code doesn't work at checkout", SUP, {})],
+    ),
+    ("do you ship to Australia?", False, [("do you ship to Australia?", SUP, {})]),
+    (
+        "got charged twice for one order 😡",
+        False,
+        [("got charged twice for one order 😡", SUP, {})],
+    ),
+    (
+        "the program link in my email is broken",
+        False,
+        [("the program link in my email is broken", SUP, {})],
+    ),
+    ("hey girl!", False, [("hey girl!", GR, {})]),
+    ("thank you!!", True, [("thank you!!", GR, {})]),
+    ("good morning ☀️", False, [("good morning ☀️", GR, {})]),
+    ("ok cool thx", True, [("ok cool thx", GR, {})]),
+    ("are you a real person?", False, [("are you a real person?", OT, {})]),
+    ("can you shout out my page", False, [("can you shout out my page", OT, {})]),
+    ("what camera do u film with", False, [("what camera do u film with", OT, {})]),
+    ("collab?", False, [("collab?", OT, {})]),
+    # multi-question messages
+    (
+        "How often should I train abs and what protein should I take?",
+        False,
+        [
+            ("How often should I train abs", GQ, {}),
+            ("what protein should I take?", PS, {"categories": ["Protein"]}),
+        ],
+    ),
+    (
+        "Do you have leggings under $50? Also do you ship to Canada?",
+        False,
+        [
+            ("Do you have leggings under $50?", PS, {"max_price": 50, "categories": ["Leggings"]}),
+            ("Also do you ship to Canada?", SUP, {}),
+        ],
+    ),
+    (
+        "hi! how much is the foam roller and does it come in purple?",
+        False,
+        [
+            ("how much is the foam roller", PI, {}),
+            ("does it come in purple?", VQ, {"colors": ["purple"]}),
+        ],
+    ),
+    (
+        "I'm vegan. What protein do you recommend, and how much should I take per day?",
+        False,
+        [
+            ("What protein do you recommend", PS, {"categories": ["Protein"]}),
+            ("how much should I take per day?", GQ, {}),
+        ],
+    ),
+    (
+        "does the first one come in M and how much is shipping?",
+        True,
+        [
+            ("does the first one come in M", VQ, {"sizes": ["M"]}),
+            ("how much is shipping?", SUP, {}),
+        ],
+    ),
+    (
+        "Can you compare the first two? Also what's the cheapest one you have?",
+        True,
+        [
+            ("Can you compare the first two?", CMP, {}),
+            ("Also what's the cheapest one you have?", PS, {"sort": "price_asc"}),
+        ],
+    ),
+    (
+        "where is my order and can I add a shaker bottle to it",
+        False,
+        [
+            ("where is my order", SUP, {}),
+            ("can I add a shaker bottle to it", SUP, {"categories": ["Bottles"]}),
+        ],
+    ),
+    (
+        "love your videos!! what mat do you use and what's your morning routine?",
+        False,
+        [
+            ("what mat do you use", PS, {"categories": ["Mats"]}),
+            ("what's your morning routine?", GQ, {}),
+        ],
+    ),
+    (
+        "do you have a knee sleeve? also is it ok to squat with knee pain",
+        False,
+        [("do you have a knee sleeve?", PS, {}), ("also is it ok to squat with knee pain", GQ, {})],
+    ),
+    (
+        "what's the difference between the two pre workouts and which one has less caffeine?",
+        False,
+        [
+            ("what's the difference between the two pre workouts", CMP, {}),
+            ("which one has less caffeine?", CMP, {}),
+        ],
+    ),
+    (
+        "I need new running shoes, size 8. And do you have socks too?",
+        False,
+        [
+            ("I need new running shoes, size 8.", PS, {"sizes": ["8"], "categories": ["Shoes"]}),
+            ("And do you have socks too?", PS, {"categories": ["Socks"]}),
+        ],
+    ),
+    (
+        "hey! is the tennis dress in stock in small? and how long does delivery take",
+        False,
+        [
+            (
+                "is the tennis dress in stock in small?",
+                VQ,
+                {"sizes": ["S"], "categories": ["Dresses"]},
+            ),
+            ("how long does delivery take", SUP, {}),
+        ],
+    ),
+    (
+        "Show me hoodies under 60 and joggers to match",
+        False,
+        [
+            ("Show me hoodies under 60", PS, {"max_price": 60, "categories": ["Hoodies"]}),
+            ("joggers to match", PS, {"categories": ["Joggers"]}),
+        ],
+    ),
+    (
+        "how much is creatine and should I take it on rest days?",
+        False,
+        [("how much is creatine", PI, {}), ("should I take it on rest days?", GQ, {})],
+    ),
+]
+
+
+def build() -> list[dict[str, Any]]:
+    """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
+    out = []
+    for i, (text, shown, questions) in enumerate(ROWS):
+        out.append(
+            {
+                "inputs": {"text": text, "has_shown_products": shown},
+                "outputs": {
+                    "questions": [
+                        {"text": q, "intent": intent, "entities": ent}
+                        for q, intent, ent in questions
+                    ]
+                },
+                "metadata": {
+                    "id": f"int-{i:03d}",
+                    "split": "dev" if i % 2 == 0 else "test",
+                    "multi_question": len(questions) > 1,
+                },
+            }
+        )
+    return out
+
+
+if __name__ == "__main__":
+    rows = build()
+    OUT.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    multi = sum(r["metadata"]["multi_question"] for r in rows)
+    print(f"wrote {len(rows)} rows ({multi} multi-question) to {OUT}")
