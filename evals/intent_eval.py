@@ -15,6 +15,7 @@ from typing import Any
 
 from sklearn.metrics import f1_score
 
+from evals.ls import run_offline
 from nodes.offline.nlu import IntentClassifier, analyze
 
 DATASET = Path(__file__).parent / "datasets" / "intents.jsonl"
@@ -41,50 +42,74 @@ def _pairs(ent: dict[str, Any]) -> set[tuple[str, str]]:
     return out
 
 
+def _align(
+    gold: list[dict[str, Any]], pred: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    used: set[int] = set()
+    aligned: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+    for g in gold:
+        options = [(i, _overlap(g["text"], p["text"])) for i, p in enumerate(pred) if i not in used]
+        best = max(options, key=lambda t: t[1], default=(None, 0.0))
+        if best[0] is not None and best[1] >= 0.6:
+            used.add(best[0])
+            aligned.append((g, pred[best[0]]))
+        else:
+            aligned.append((g, None))
+    return aligned
+
+
 def run_intent_eval(
     classifier: IntentClassifier, product_types: dict[str, str], path: Path = DATASET
 ) -> dict[str, Any]:
     """Metrics per split plus the rows for the report."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    results = []
-    for row in rows:
-        gold = row["outputs"]["questions"]
+
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
         pred, _ = analyze(
-            row["inputs"]["text"], classifier, product_types,
-            has_shown_products=row["inputs"].get("has_shown_products", False),
+            inputs["text"], classifier, product_types,
+            has_shown_products=inputs.get("has_shown_products", False),
         )  # fmt: skip
-        pred_d = [q.model_dump() for q in pred]
-        used: set[int] = set()
-        aligned = []
-        for g in gold:
-            options = [
-                (i, _overlap(g["text"], p["text"])) for i, p in enumerate(pred_d) if i not in used
-            ]
-            best = max(options, key=lambda t: t[1], default=(None, 0.0))
-            if best[0] is not None and best[1] >= 0.6:
-                used.add(best[0])
-                aligned.append((g, pred_d[best[0]]))
-            else:
-                aligned.append((g, None))
+        return {"questions": [q.model_dump() for q in pred]}
+
+    def evaluator(outputs: dict[str, Any], reference: dict[str, Any]) -> dict[str, float]:
+        pred_d, gold = outputs["questions"], reference["questions"]
+        aligned = _align(gold, pred_d)
         tp = fp = fn = 0
         for g, p in aligned:
             gp = _pairs(g["entities"])
             pp = _pairs(p["entities"]) if p else set()
             tp, fp, fn = tp + len(gp & pp), fp + len(pp - gp), fn + len(gp - pp)
+        return {
+            "count_ok": float(len(pred_d) == len(gold)),
+            "segments_matched": float(sum(p is not None for _, p in aligned)),
+            "intent_correct": float(
+                sum(p is not None and g["intent"] == p["intent"] for g, p in aligned)
+            ),
+            "entity_tp": float(tp), "entity_fp": float(fp), "entity_fn": float(fn),
+        }  # fmt: skip
+
+    by_id = {r["metadata"]["id"]: r for r in rows}
+    results = []
+    for r in run_offline("dmpilot-intents", rows, target, evaluator):
+        row = by_id[r["metadata"]["id"]]
+        gold, pred_d = row["outputs"]["questions"], r["outputs"]["questions"]
+        aligned = _align(gold, pred_d)
         results.append(
             {
                 "id": row["metadata"]["id"],
                 "split": row["metadata"]["split"],
                 "text": row["inputs"]["text"],
-                "count_ok": len(pred_d) == len(gold),
-                "segments_matched": sum(p is not None for _, p in aligned),
+                "count_ok": bool(r["scores"]["count_ok"]),
+                "segments_matched": int(r["scores"]["segments_matched"]),
                 "gold_n": len(gold),
                 "pred_n": len(pred_d),
                 "pairs": [(g["intent"], p["intent"] if p else "none") for g, p in aligned],
-                "entity_tp": tp, "entity_fp": fp, "entity_fn": fn,
+                "entity_tp": int(r["scores"]["entity_tp"]),
+                "entity_fp": int(r["scores"]["entity_fp"]),
+                "entity_fn": int(r["scores"]["entity_fn"]),
                 "predicted": [(p["text"], p["intent"]) for p in pred_d],
             }
-        )  # fmt: skip
+        )
     summary: dict[str, Any] = {}
     for split in ("dev", "test", "all"):
         part = [r for r in results if split == "all" or r["split"] == split]

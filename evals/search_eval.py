@@ -11,6 +11,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from evals.ls import run_offline
 from evals.metrics import hit_at, ndcg_at, reciprocal_rank
 from tools.search import SearchEngine, SearchFilters
 
@@ -25,32 +26,46 @@ def load_rows(path: Path = DATASET) -> list[dict[str, Any]]:
 def run_search_eval(
     engine: SearchEngine, creator_id: str, rows: list[dict[str, Any]], limit: int = 10
 ) -> dict[str, Any]:
-    """Score every row; returns aggregate metrics per split and the per-row results."""
+    """Score every row through ``langsmith.evaluate`` (offline); metrics per split and rows."""
     _, products = engine.catalog.list_products(creator_id, limit=1_000_000)
     source_of = {p.id: p.source_id or "" for p in products}
-    results = []
-    for row in rows:
-        inp, out = row["inputs"], row["outputs"]
+
+    def target(inputs: dict[str, Any]) -> dict[str, Any]:
         res = engine.search(
-            creator_id, inp.get("query", ""), SearchFilters(**inp.get("filters", {})), limit=limit
-        )
-        ranked = [source_of.get(h.product_id, "") for h in res.hits]
-        exact = set(out["exact"])
-        grades = {s: 2.0 for s in exact} | {s: 1.0 for s in out.get("substitute", [])}
+            creator_id, inputs.get("query", ""), SearchFilters(**inputs.get("filters", {})),
+            limit=limit,
+        )  # fmt: skip
+        return {
+            "ranked": [source_of.get(h.product_id, "") for h in res.hits],
+            "relaxed": [r.detail for r in res.relaxed],
+            "ms": res.took_ms,
+        }
+
+    def evaluator(outputs: dict[str, Any], reference: dict[str, Any]) -> dict[str, float]:
+        ranked, exact = outputs["ranked"], set(reference["exact"])
+        grades = {s: 2.0 for s in exact} | {s: 1.0 for s in reference.get("substitute", [])}
+        return {
+            "hit@1": hit_at(ranked, exact, 1),
+            "hit@3": hit_at(ranked, exact, 3),
+            "mrr": reciprocal_rank(ranked, exact),
+            "ndcg@5": ndcg_at(ranked, grades, 5),
+        }
+
+    by_id = {r.get("metadata", {}).get("id"): r for r in rows}
+    results = []
+    for r in run_offline("dmpilot-search-queries", rows, target, evaluator):
+        row = by_id.get(r["metadata"].get("id"), {})
         results.append(
             {
-                "id": row.get("metadata", {}).get("id"),
-                "split": row.get("metadata", {}).get("split", "dev"),
-                "query": inp.get("query", ""),
-                "filters": inp.get("filters", {}),
-                "ranked": ranked[:5],
-                "expected": sorted(exact)[:5],
-                "hit@1": hit_at(ranked, exact, 1),
-                "hit@3": hit_at(ranked, exact, 3),
-                "mrr": reciprocal_rank(ranked, exact),
-                "ndcg@5": ndcg_at(ranked, grades, 5),
-                "relaxed": [r.detail for r in res.relaxed],
-                "ms": res.took_ms,
+                "id": r["metadata"].get("id"),
+                "split": r["metadata"].get("split", "dev"),
+                "query": row.get("inputs", {}).get("query", ""),
+                "filters": row.get("inputs", {}).get("filters", {}),
+                "ranked": r["outputs"].get("ranked", [])[:5],
+                "expected": sorted(row.get("outputs", {}).get("exact", []))[:5],
+                "relaxed": r["outputs"].get("relaxed", []),
+                "ms": r["outputs"].get("ms", 0.0),
+                **r["scores"],
             }
         )
     summary: dict[str, Any] = {}
