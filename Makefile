@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench lint eval clean
+.PHONY: install run demo test bench lint eval eval-gate eval-baseline clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dmpilot needs Python 3.11 (set PYTHON=...)"'
@@ -34,6 +34,13 @@ bench: install
 ## eval: offline quality evaluations -> evals/reports/
 eval: install
 	$(BIN)/python -m evals.run
+
+## eval-gate: fail when a headline metric drops below evals/baseline.json by > the tolerance
+eval-gate: install
+	$(BIN)/python -m evals.run --gate
+
+eval-baseline: install
+	$(BIN)/python -m evals.run --write-baseline
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,6 +15,8 @@ from pathlib import Path
 from app.services import open_services
 from dmpilot.demo import DEMO_CREATOR, demo_catalog
 from dmpilot.settings import Settings
+from evals import gate
+from evals.gate import write_baseline
 from evals.intent_cv import run_intent_cv
 from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
@@ -25,8 +27,13 @@ from nodes.analyze_intent import product_types
 REPORTS = Path(__file__).parent / "reports"
 
 
-def main() -> int:
-    """Build the demo catalog in a temp dir, run every evaluation, save the report."""
+def main(argv: list[str] | None = None) -> int:
+    """Build the demo catalog in a temp dir, run every evaluation, save the report.
+
+    ``--gate`` exits 1 when a headline metric drops below the baseline by more than the
+    tolerance; ``--write-baseline`` records the current metrics as the baseline.
+    """
+    args = set(argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory() as tmp:
         svc = open_services(Settings(data_dir=Path(tmp)))
         svc.catalog.create_creator(CreatorIn(**DEMO_CREATOR))
@@ -94,6 +101,15 @@ def main() -> int:
     (REPORTS / f"{stamp}.md").write_text(md)
     sys.stdout.write(md)
     print(f"saved evals/reports/{stamp}.json and .md")
+    if "--write-baseline" in args:
+        write_baseline(report)
+        print(f"baseline written: {gate.BASELINE}")
+    if "--gate" in args:
+        failures = gate.check(gate.headline(report), gate.load_baseline())
+        for f in failures:
+            print(f"GATE FAILED {f}")
+        print("gate: " + ("FAILED" if failures else f"passed (tolerance {gate.TOLERANCE})"))
+        return 1 if failures else 0
     return 0
 
 

@@ -1,0 +1,58 @@
+"""Quality gate: headline metrics against ``evals/baseline.json`` with a stated tolerance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+BASELINE = Path(__file__).parent / "baseline.json"
+TOLERANCE = 0.02  # an absolute drop larger than this fails the gate
+
+HEADLINE = {
+    "search.hit@3": ("search", "all", "hit@3"),
+    "search.ndcg@5": ("search", "all", "ndcg@5"),
+    "search.mrr": ("search", "all", "mrr"),
+    "intents.intent_accuracy": ("intents", "all", "intent_accuracy"),
+    "intents.intent_macro_f1": ("intents", "all", "intent_macro_f1"),
+    "intents.split_count_accuracy": ("intents", "all", "split_count_accuracy"),
+    "intents.segment_f1": ("intents", "all", "segment_f1"),
+    "intents.entity_precision": ("intents", "all", "entity_precision"),
+    "intents.entity_recall": ("intents", "all", "entity_recall"),
+}
+
+
+def headline(report: dict[str, Any]) -> dict[str, float]:
+    """The gated numbers of a report."""
+    out = {}
+    for name, (section, split, metric) in HEADLINE.items():
+        value = report.get(section, {}).get("summary", {}).get(split, {}).get(metric)
+        if value is not None:
+            out[name] = float(value)
+    return out
+
+
+def check(
+    current: dict[str, float], baseline: dict[str, float], tolerance: float = TOLERANCE
+) -> list[str]:
+    """Failures: metrics that dropped by more than ``tolerance`` (or disappeared)."""
+    failures = []
+    for name, base in baseline.items():
+        now = current.get(name)
+        if now is None:
+            failures.append(f"{name}: missing (baseline {base:.4f})")
+        elif now < base - tolerance:
+            failures.append(f"{name}: {now:.4f} < baseline {base:.4f} - {tolerance}")
+    return failures
+
+
+def load_baseline() -> dict[str, float]:
+    """The committed baseline."""
+    return {k: float(v) for k, v in json.loads(BASELINE.read_text())["metrics"].items()}
+
+
+def write_baseline(report: dict[str, Any]) -> None:
+    """Record the current headline metrics as the baseline (``make eval-baseline``)."""
+    BASELINE.write_text(
+        json.dumps({"tolerance": TOLERANCE, "metrics": headline(report)}, indent=2) + "\n"
+    )

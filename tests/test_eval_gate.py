@@ -1,0 +1,27 @@
+"""The evaluation gate in CI: search and NLU headline metrics against evals/baseline.json."""
+
+from evals import gate
+from evals.intent_eval import run_intent_eval
+from evals.search_eval import load_rows, run_search_eval
+
+
+def test_gate_logic_flags_drops_beyond_tolerance():
+    base = {"a": 0.90, "b": 0.80}
+    assert gate.check({"a": 0.89, "b": 0.80}, base, 0.02) == []
+    failures = gate.check({"a": 0.85}, base, 0.02)
+    assert any(f.startswith("a:") for f in failures) and any("b: missing" in f for f in failures)
+
+
+def test_quality_gate_against_the_committed_baseline(demo_services):
+    from graphs.state import Context
+    from memory.conversations import ConversationStore
+    from nodes.analyze_intent import product_types
+    from nodes.offline.nlu import get_classifier
+
+    ctx = Context(search=demo_services.search, conversations=ConversationStore(demo_services.sessions),
+                  classifier=get_classifier(demo_services.embedder))  # fmt: skip
+    report = {
+        "search": run_search_eval(demo_services.search, "demo", load_rows()),
+        "intents": run_intent_eval(ctx.classifier, product_types(ctx, "demo")),
+    }
+    assert gate.check(gate.headline(report), gate.load_baseline()) == []
