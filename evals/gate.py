@@ -19,6 +19,8 @@ HEADLINE = {
     "intents.segment_f1": ("intents", "all", "segment_f1"),
     "intents.entity_precision": ("intents", "all", "entity_precision"),
     "intents.entity_recall": ("intents", "all", "entity_recall"),
+    "conflicts.precision": ("conflicts", "all", "precision"),
+    "conflicts.recall": ("conflicts", "all", "recall"),
 }
 
 

@@ -16,6 +16,7 @@ from app.services import open_services
 from dmpilot.demo import DEMO_CREATOR, demo_catalog
 from dmpilot.settings import Settings
 from evals import gate
+from evals.conflict_eval import run_conflict_eval
 from evals.gate import write_baseline
 from evals.intent_cv import run_intent_cv
 from evals.intent_eval import run_intent_eval
@@ -42,10 +43,17 @@ def main(argv: list[str] | None = None) -> int:
         ctx = svc.agent_context("demo")
         nlu = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))
         svc.close()
+    conflicts = run_conflict_eval()
     intents = run_intent_cv()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     REPORTS.mkdir(exist_ok=True)
-    report = {"when": stamp, "search": search, "intents": nlu, "intent_cv": intents}
+    report = {
+        "when": stamp,
+        "search": search,
+        "intents": nlu,
+        "conflicts": conflicts,
+        "intent_cv": intents,
+    }
     (REPORTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     lines = [
         f"# dmpilot evaluation {stamp}",
@@ -89,6 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", "Confusions (gold -> predicted): " + "; ".join(confused), "",
               "### Worst NLU rows", ""]  # fmt: skip
     lines += [f"- `{r['text'][:90]}` -> {r['predicted']}" for r in wrong[:10]]
+    lines += ["", "## Conflict detection on evals/datasets/conflicts.jsonl", "",
+              "| split | cases | precision | recall | F1 |", "|---|---|---|---|---|"]  # fmt: skip
+    for split, m in conflicts["summary"].items():
+        lines.append(
+            f"| {split} | {m['n']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |"
+        )
+    per_type = conflicts["summary"]["all"]["per_type"]
+    typed = [
+        f"{t} P {v['precision']:.2f} R {v['recall']:.2f} (n={v['support']})"
+        for t, v in per_type.items()
+    ]
+    lines += ["", "Per type (all): " + "; ".join(typed)]
+    lines += [
+        f"- wrong: {e['inputs']} expected {e['expected']} got {e['got']}"
+        for e in conflicts["errors"][:10]
+    ]
     lines += [
         "",
         "## Offline intent classifier (5-fold CV on prompts/data/intent_examples.jsonl)",

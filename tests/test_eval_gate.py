@@ -1,6 +1,7 @@
 """The evaluation gate in CI: search and NLU headline metrics against evals/baseline.json."""
 
 from evals import gate
+from evals.conflict_eval import run_conflict_eval
 from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
 
@@ -23,5 +24,6 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
     report = {
         "search": run_search_eval(demo_services.search, "demo", load_rows()),
         "intents": run_intent_eval(ctx.classifier, product_types(ctx, "demo")),
+        "conflicts": run_conflict_eval(),
     }
     assert gate.check(gate.headline(report), gate.load_baseline()) == []

@@ -64,12 +64,25 @@ def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return neg, third
 
 
-def _applies(clause: str, match_start: int, need_identity: bool) -> bool:
-    """First person, not negated before the match, not about someone else."""
+_BARE = re.compile(
+    r"^\W*(?:fully |strictly |100% )?(?P<fact>[\w' -]+?)\s*(?:here|btw|fyi|tho|though|too|"
+    r"now|lol)?\W*$",
+    re.I,
+)
+
+
+def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
+    """First person, not negated around the match, not about someone else.
+
+    A clause that is nothing but the fact ("vegan here 🌱", "vegan btw") is the speaker's own.
+    """
     neg, third = _guards()
-    before = clause[:match_start]
-    if third.search(clause) or neg.search(before) or neg.search(clause[match_start:][:30]):
+    before = clause[: match.start()]
+    if third.search(clause) or neg.search(before) or neg.search(clause[match.end() :][:30]):
         return False
+    bare = None if clause.rstrip().endswith("?") else _BARE.match(clause)
+    if bare and bare.group("fact").strip().lower() == match.group(0).strip().lower():
+        return True
     if need_identity:
         return bool(_IDENTITY.search(before) or _IDENTITY.search(clause))
     return bool(_FIRST_PERSON.search(clause))
@@ -80,37 +93,36 @@ def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, 
     p: dict[str, Any] = json.loads(json.dumps(profile or {}))
     r = rules()
     for text in texts:
-        for clause in _CLAUSES.split(text):
-            clause = clause.strip()
+        for clause in _clauses(text):
             if not clause:
                 continue
             low = clause.lower()
             for diet, spec in r["diets"].items():
                 for pat in spec["patterns"]:
                     m = re.search(rf"\b{pat}\b", low)
-                    if m and _applies(low, m.start(), need_identity=True):
+                    if m and _applies(low, m, need_identity=True):
                         _add(p, "diet", diet)
             for injury, spec in r["injuries"].items():
                 for pat in spec["patterns"]:
                     m = re.search(rf"\b{pat}\b", low)
-                    if m and _applies(low, m.start(), need_identity=False):
+                    if m and _applies(low, m, need_identity=False):
                         _add(p, "injuries", injury)
             for level, spec in r["levels"].items():
                 for pat in spec["patterns"]:
                     m = re.search(rf"\b{pat}\b", low)
-                    if m and _applies(low, m.start(), need_identity=True):
+                    if m and _applies(low, m, need_identity=True):
                         p["level"] = level
             for m in _ALLERGY.finditer(low):
-                if not _applies(low, m.start(), need_identity=False):
+                if not _applies(low, m, need_identity=False):
                     continue
                 raw = m.group(1) or m.group(2) or ""
                 for item in re.split(r",|&|\band\b|\bor\b", raw):
                     item = re.sub(r"^(?:a|an|the|some|severe|mild)\s+", "", item.strip())
                     if item and item not in {"a", "an", "the", "some"}:
                         _add(p, "allergies", item)
-            if (m := _BUDGET.search(low)) and _applies(low, m.start(), need_identity=False):
+            if (m := _BUDGET.search(low)) and _applies(low, m, need_identity=False):
                 p["budget"] = float(m.group(1))
-            if (m := _WEAR.search(low)) and _applies(low, m.start(), need_identity=False):
+            if (m := _WEAR.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in _BAD_SIZE.finditer(low):
                 size = normalize_size(m.group(1) or m.group(3))
@@ -118,6 +130,20 @@ def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, 
                 if size in p.get("sizes", []):
                     p["sizes"].remove(size)
     return p
+
+
+def _clauses(text: str) -> list[str]:
+    """Clauses with their closing punctuation kept ("vegan?" stays a question)."""
+    out, start = [], 0
+    for m in _CLAUSES.finditer(text):
+        piece = (text[start : m.start()] + ("?" if "?" in m.group(0) else "")).strip()
+        if piece.strip("?"):
+            out.append(piece)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
 
 
 def _add(p: dict[str, Any], key: str, value: str) -> None:
@@ -147,6 +173,16 @@ def _attr_hits(attrs: dict[str, Any], wanted: dict[str, list[str]]) -> list[str]
         values = value if isinstance(value, list) else [value]
         hits += [f"{key}={v}" for v in values if isinstance(v, str) and v.lower() in bad]
     return hits
+
+
+def _mentions(text: str, term: str) -> bool:
+    """``term`` occurs in ``text`` other than as "term-free", "no term" or "without term"."""
+    for m in re.finditer(rf"\b{re.escape(term)}", text):
+        after, before = text[m.end() : m.end() + 6], text[max(0, m.start() - 9) : m.start()]
+        if re.match(r"[- ]free\b", after) or re.search(r"\b(?:no|without|non)[- ]$", before):
+            continue
+        return True
+    return False
 
 
 def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict[str, Any]]:
@@ -183,7 +219,7 @@ def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict
         terms = aliases.get(allergy, [allergy.rstrip("s"), allergy])
         ev = [f"tag {t}" for t in tags if any(term in t for term in terms)]
         ev += [f"allergen {a}" for a in allergens if any(term in a for term in terms)]
-        ev += [f"text '{term}'" for term in terms if re.search(rf"\b{re.escape(term)}", text)]
+        ev += [f"text '{term}'" for term in terms if _mentions(text, term)]
         if ev:
             add("allergy", r["allergens"]["severity"], allergy, ev)
     for injury in profile.get("injuries", []):

@@ -1,0 +1,131 @@
+"""Hand-annotated conflict cases.
+
+What the customer said, a product (or a draft reply), and the conflict types a careful human
+would flag. Includes negatives and tricky statements.
+Run ``python -m evals.builders.conflicts`` to rewrite ``evals/datasets/conflicts.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "datasets" / "conflicts.jsonl"
+
+# (history, product source id or None, draft text or None, variant sizes or None, expected types)
+CASES: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    (["I'm vegan"], "whey-protein-isolate", None, None, ["dietary"]),
+    (["I'm vegan"], "vegan-pea-protein", None, None, []),
+    (["I used to be vegan but now I eat everything"], "whey-protein-isolate", None, None, []),
+    (["my sister is vegan, I'm buying for me"], "whey-protein-concentrate", None, None, []),
+    (["im vegan btw"], "collagen-peptides", None, None, ["dietary"]),
+    (["as a vegan I'm careful with supplements"], "omega-3-fish-oil", None, None, ["dietary"]),
+    (["I'm vegan"], "algae-omega-3", None, None, []),
+    (["I went vegan last year"], "whey-protein-bars-12-pack", None, None, ["dietary"]),
+    (["I'm not vegan"], "casein-night-protein", None, None, []),
+    (["I'm vegan"], "bcaa-recovery-powder", None, None, ["dietary"]),
+    (["vegan here 🌱"], "egg-white-protein", None, None, ["dietary"]),
+    (["I'm vegetarian"], "collagen-beauty-gummies", None, None, ["dietary"]),
+    (["I'm vegetarian"], "whey-protein-isolate", None, None, []),
+    (["I'm lactose intolerant"], "whey-protein-concentrate", None, None, ["dietary"]),
+    (["I'm lactose intolerant"], "vegan-pea-protein", None, None, []),
+    (["I can't have dairy at all"], "mass-gainer", None, None, ["dietary"]),
+    (["I avoid caffeine"], "pre-workout-energy", None, None, ["dietary"]),
+    (["I avoid caffeine"], "stim-free-pre-workout", None, None, []),
+    (["thinking about going vegan"], "whey-protein-isolate", None, None, []),
+    (["I'm allergic to wool"], "womens-merino-wool-tee", None, None, ["allergy"]),
+    (["I'm allergic to wool"], "womens-essential-cotton-tee", None, None, []),
+    (["I'm allergic to nuts"], "vegan-protein-bars-12-pack", None, None, ["allergy"]),
+    (["I have a peanut allergy"], "peanut-butter-protein-cookies", None, None, ["allergy"]),
+    (["I'm allergic to tree nuts"], "almond-butter-protein-bites", None, None, ["allergy"]),
+    (["my son is allergic to nuts"], "vegan-protein-bars-12-pack", None, None, []),
+    (["I'm allergic to soy"], "soy-protein-isolate", None, None, ["allergy"]),
+    (["I'm allergic to fish"], "omega-3-fish-oil", None, None, ["allergy"]),
+    (["I'm allergic to wool"], "merino-wool-hiking-socks", None, None, ["allergy"]),
+    (["I'm allergic to wool"], "knit-sweater-dress", None, None, ["allergy"]),
+    (["I'm allergic to wool"], "mens-seamless-base-layer-top", None, None, []),
+    (["I have bad knees"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["I have bad knees"], "mini-stepper", None, None, []),
+    (["I tore my ACL last year"], "speed-jump-rope", None, None, ["injury"]),
+    (["my knee hurts when I run"], "weighted-jump-rope", None, None, ["injury"]),
+    (["my husband has bad knees"], "plyo-box-3-in-1", None, None, []),
+    (["I hurt my back deadlifting"], "slam-ball", None, None, ["injury"]),
+    (["I'm pregnant"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["I'm pregnant"], "stability-ball", None, None, []),
+    (["I'm pregnant"], "pre-workout-energy", None, None, ["injury"]),
+    (["I have shoulder impingement"], "wooden-gymnastic-rings", None, None, ["injury"]),
+    (["I have bad knees"], "yoga-mat-6mm", None, None, []),
+    (["I'm a beginner"], "competition-kettlebell", None, None, ["level"]),
+    (["I'm a beginner"], "cast-iron-kettlebell", None, None, []),
+    (["I just started lifting"], "olympic-barbell-20-kg", None, None, ["level"]),
+    (["I've been lifting for 10 years"], "olympic-barbell-20-kg", None, None, []),
+    (["my daughter is a beginner"], "parallettes", None, None, []),
+    (["I'm new to the gym"], "leather-lifting-belt", None, None, ["level"]),
+    (["M was too small in your leggings"], "pocket-running-leggings", None, ["M"], ["fit"]),
+    (["medium doesn't fit me"], "womens-running-shorts", None, ["M"], ["fit"]),
+    (["I usually wear a medium"], "yoga-flow-leggings", None, ["M"], []),
+    (["L was too big"], "womens-classic-pullover-hoodie", None, ["M"], []),
+    (["my budget is $50"], "adjustable-dumbbell-set", None, None, ["budget"]),
+    (["my budget is $50"], "yoga-mat-6mm", None, None, []),
+    (["I can't spend more than 30"], "massage-gun", None, None, ["budget"]),
+    (
+        ["I have bad knees"],
+        None,
+        "Try jump squats and burpees three times a week!",
+        None,
+        ["injury"],
+    ),
+    (["I have bad knees"], None, "Try glute bridges and wall sits to start.", None, []),
+    (["I'm vegan"], None, "Have a whey shake right after training.", None, ["dietary"]),
+    (["I'm vegan"], None, "A pea protein shake works great after training.", None, []),
+    (
+        ["I'm allergic to nuts"],
+        None,
+        "Add a spoon of peanut butter to your oats.",
+        None,
+        ["allergy"],
+    ),
+    (["my mom is vegan"], None, "Whey is the best protein for recovery.", None, []),
+    (["I used to have knee pain"], None, "Box jumps are great for power.", None, []),
+    (["I'm pregnant"], None, "Finish with a few sets of box jumps.", None, ["injury"]),
+    (["I'm vegan and I have bad knees"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (
+        ["I'm vegan and I have bad knees"],
+        None,
+        "Jump squats, then a whey shake.",
+        None,
+        ["dietary", "injury"],
+    ),
+    (["I'm a beginner and allergic to wool"], "mens-merino-wool-tank", None, None, ["allergy"]),
+]
+
+
+def build() -> list[dict[str, Any]]:
+    """Rows in LangSmith example format, alternating dev/test."""
+    rows = []
+    for i, (history, product, draft, sizes, expected) in enumerate(CASES):
+        inputs: dict[str, Any] = {"history": history}
+        if product:
+            inputs["product_source_id"] = f"demo-{product}"
+        if draft:
+            inputs["draft"] = draft
+        if sizes:
+            inputs["variant_sizes"] = sizes
+        rows.append(
+            {
+                "inputs": inputs,
+                "outputs": {"conflicts": sorted(expected)},
+                "metadata": {"id": f"cf-{i:03d}", "split": "dev" if i % 2 == 0 else "test"},
+            }
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    rows = build()
+    OUT.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    negatives = sum(not r["outputs"]["conflicts"] for r in rows)
+    print(f"wrote {len(rows)} rows ({negatives} without conflict) to {OUT}")
