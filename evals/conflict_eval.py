@@ -95,6 +95,12 @@ def run_conflict_eval(path: Path = DATASET) -> dict[str, Any]:
     for r in results:
         row = by_id[r["metadata"]["id"]]
         if set(r["outputs"]["conflicts"]) != set(row["outputs"]["conflicts"]):
-            wrong.append({"id": row["metadata"]["id"], "inputs": row["inputs"],
-                          "expected": row["outputs"]["conflicts"], "got": r["outputs"]["conflicts"]})  # fmt: skip
+            wrong.append(
+                {
+                    "id": row["metadata"]["id"],
+                    "inputs": row["inputs"],
+                    "expected": row["outputs"]["conflicts"],
+                    "got": r["outputs"]["conflicts"],
+                }
+            )
     return {"summary": summary, "errors": wrong}
