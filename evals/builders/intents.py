@@ -355,10 +355,154 @@ ROWS: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]
 
 
+# Batch 2: written after the batch-1 failures were fixed; measured before any further change.
+ROWS_2: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    (
+        "omg these leggings are everything 😍 do they come in a tall length??",
+        True,
+        [("do they come in a tall length??", VQ, {})],
+    ),
+    (
+        "heyy can u send me the link for the grey joggers",
+        False,
+        [
+            (
+                "heyy can u send me the link for the grey joggers",
+                PS,
+                {"colors": ["grey"], "categories": ["Joggers"]},
+            )
+        ],
+    ),
+    (
+        "what weight kettlebell should a beginner woman start with",
+        False,
+        [("what weight kettlebell should a beginner woman start with", GQ, {})],
+    ),
+    (
+        "do you guys have anything for wrist pain when doing pushups",
+        False,
+        [("do you guys have anything for wrist pain when doing pushups", PS, {})],
+    ),
+    (
+        "whey or plant protein for someone trying to lean out?",
+        False,
+        [("whey or plant protein for someone trying to lean out?", CMP, {})],
+    ),
+    (
+        "how much are the knee sleeves in large",
+        False,
+        [("how much are the knee sleeves in large", PI, {"sizes": ["L"]})],
+    ),
+    ("is the second one machine washable", True, [("is the second one machine washable", VQ, {})]),
+    (
+        "my order came with the wrong colour 😩",
+        False,
+        [("my order came with the wrong colour 😩", SUP, {})],
+    ),
+    (
+        "anything in sage green? tops or bottoms",
+        False,
+        [("anything in sage green? tops or bottoms", PS, {"colors": ["sage", "green"]})],
+    ),
+    (
+        "i want the cheapest shaker you got",
+        False,
+        [("i want the cheapest shaker you got", PS, {"sort": "price_asc"})],
+    ),
+    (
+        "bonjour! vous avez des tapis de yoga?",
+        False,
+        [("bonjour! vous avez des tapis de yoga?", PS, {})],
+    ),
+    (
+        "when will the scrunch leggings be back in stock",
+        False,
+        [("when will the scrunch leggings be back in stock", VQ, {"categories": ["Leggings"]})],
+    ),
+    (
+        "compare those two hoodies for me",
+        True,
+        [("compare those two hoodies for me", CMP, {"categories": ["Hoodies"]})],
+    ),
+    ("thx sm ❤️", True, [("thx sm ❤️", GR, {})]),
+    ("lmaooo your last reel", False, [("lmaooo your last reel", OT, {})]),
+    (
+        "Do you have a discount for students? Also what's the best protein for a vegan teen athlete?",
+        False,
+        [
+            ("Do you have a discount for students?", SUP, {}),
+            (
+                "Also what's the best protein for a vegan teen athlete?",
+                PS,
+                {"categories": ["Protein"]},
+            ),
+        ],
+    ),
+    (
+        "i'm 5'4 and 140lbs what size leggings should i get and do they run small",
+        False,
+        [
+            ("what size leggings should i get", VQ, {"categories": ["Leggings"]}),
+            ("do they run small", VQ, {}),
+        ],
+    ),
+    (
+        "is the massage gun loud? and how long does the battery last",
+        False,
+        [("is the massage gun loud?", VQ, {}), ("how long does the battery last", VQ, {})],
+    ),
+    (
+        "need a gym bag and a water bottle, both black if possible",
+        False,
+        [
+            (
+                "need a gym bag and a water bottle, both black if possible",
+                PS,
+                {"colors": ["black"], "categories": ["Bags", "Bottles"]},
+            )
+        ],
+    ),
+    (
+        "Hi Maya!! I've been doing your 12 week program and I'm on week 6, loving it. My gym just closed though so I'm training at home now and only have bands. Can I keep doing the program with just bands, and which bands would you recommend?",
+        False,
+        [
+            ("Can I keep doing the program with just bands", GQ, {}),
+            ("which bands would you recommend?", PS, {"categories": ["Bands"]}),
+        ],
+    ),
+    (
+        "price for the algae omega 3? and is it actually vegan",
+        False,
+        [("price for the algae omega 3?", PI, {}), ("is it actually vegan", VQ, {})],
+    ),
+    (
+        "can i get a refund on the coaching month i haven't started yet",
+        False,
+        [("can i get a refund on the coaching month i haven't started yet", SUP, {})],
+    ),
+    (
+        "how long should i rest between sets for strength",
+        False,
+        [("how long should i rest between sets for strength", GQ, {})],
+    ),
+    (
+        "got anything under $20 for a stocking stuffer",
+        False,
+        [("got anything under $20 for a stocking stuffer", PS, {"max_price": 20})],
+    ),
+    (
+        "size M in the olive one?",
+        True,
+        [("size M in the olive one?", VQ, {"sizes": ["M"], "colors": ["olive"]})],
+    ),
+]
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
-    for i, (text, shown, questions) in enumerate(ROWS):
+    batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2]
+    for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {
                 "inputs": {"text": text, "has_shown_products": shown},
@@ -372,6 +516,7 @@ def build() -> list[dict[str, Any]]:
                     "id": f"int-{i:03d}",
                     "split": "dev" if i % 2 == 0 else "test",
                     "multi_question": len(questions) > 1,
+                    "batch": batch,
                 },
             }
         )
