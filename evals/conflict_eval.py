@@ -68,8 +68,14 @@ def run_conflict_eval(path: Path = DATASET) -> dict[str, Any]:
     results = run_offline("dmpilot-conflicts", rows, target, evaluator)
     by_id = {r["metadata"]["id"]: r for r in rows}
     summary: dict[str, Any] = {}
-    for split in ("dev", "test", "all"):
-        part = [r for r in results if split == "all" or r["metadata"].get("split") == split]
+    groups = {
+        "dev": lambda m: m.get("split") == "dev",
+        "test": lambda m: m.get("split") == "test",
+        "batch_2_untouched": lambda m: m.get("batch") == 2,
+        "all": lambda m: True,
+    }
+    for split, keep in groups.items():
+        part = [r for r in results if keep(r["metadata"])]
         if not part:
             continue
         per_type = {}

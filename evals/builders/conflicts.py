@@ -101,10 +101,54 @@ CASES: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]
 ]
 
 
+# Batch 2: written after batch-1 failures were fixed; measured before any further change.
+CASES_2: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    (["plant based for 3 years now"], "casein-night-protein", None, None, ["dietary"]),
+    (["I'm vegan, but my boyfriend isn't"], "vegan-pea-protein", None, None, []),
+    (["I'm vegan, but my boyfriend isn't"], "hydrolyzed-whey-protein", None, None, ["dietary"]),
+    (["dairy makes me really bloated"], "whey-protein-concentrate", None, None, ["dietary"]),
+    (
+        ["no caffeine for me after 2pm, I train in the evenings"],
+        "pre-workout-energy",
+        None,
+        None,
+        ["dietary"],
+    ),
+    (["I react badly to wool"], "womens-merino-wool-hoodie", None, None, ["allergy"]),
+    (["nut allergy here"], "peanut-butter-protein-cookies", None, None, ["allergy"]),
+    (["I had knee surgery in March"], "weighted-jump-rope", None, None, ["injury"]),
+    (["I had knee surgery in March"], "extra-thick-pilates-mat-10mm", None, None, []),
+    (
+        ["my back has been killing me since I lifted something heavy"],
+        "training-sandbag",
+        None,
+        None,
+        ["injury"],
+    ),
+    (["first time ever in a gym lol"], "competition-kettlebell", None, None, ["level"]),
+    (["I'm 20 weeks pregnant"], "slam-ball", None, None, ["injury"]),
+    (["I love the smell of wool sweaters"], "womens-merino-wool-tee", None, None, []),
+    (["My coach is vegan and swears by pea protein"], "whey-protein-isolate", None, None, []),
+    (["I'm on a tight budget, max $25"], "foam-roller", None, None, ["budget"]),
+    (["I'm on a tight budget, max $25"], "massage-ball-set", None, None, []),
+    (["size S always fits me perfectly"], "pocket-running-leggings", None, ["S"], []),
+    (["I have bad knees"], None, "For cardio, try the stepper or swimming.", None, []),
+    (["I'm vegan"], None, "Collagen peptides in your coffee help your joints.", None, ["dietary"]),
+    (
+        ["allergic to peanuts"],
+        None,
+        "Our vegan bars are peanut based, so they're a tasty pick!",
+        None,
+        ["allergy"],
+    ),
+]
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test."""
     rows = []
-    for i, (history, product, draft, sizes, expected) in enumerate(CASES):
+    cases = [(1, c) for c in CASES] + [(2, c) for c in CASES_2]
+    for i, (batch, (history, product, draft, sizes, expected)) in enumerate(cases):
         inputs: dict[str, Any] = {"history": history}
         if product:
             inputs["product_source_id"] = f"demo-{product}"
@@ -116,7 +160,11 @@ def build() -> list[dict[str, Any]]:
             {
                 "inputs": inputs,
                 "outputs": {"conflicts": sorted(expected)},
-                "metadata": {"id": f"cf-{i:03d}", "split": "dev" if i % 2 == 0 else "test"},
+                "metadata": {
+                    "id": f"cf-{i:03d}",
+                    "split": "dev" if i % 2 == 0 else "test",
+                    "batch": batch,
+                },
             }
         )
     return rows
