@@ -24,6 +24,7 @@ from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.offline.nlu import get_classifier
+from nodes.offline.profile import get_fact_matcher
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.search import SearchEngine
 
@@ -71,6 +72,7 @@ class Services:
             conversations=self.conversations,
             classifier=get_classifier(self.embedder),
             llm=self.llm,
+            facts=get_fact_matcher(self.embedder),
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,

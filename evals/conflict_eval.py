@@ -12,7 +12,8 @@ from typing import Any
 
 from dmpilot.demo import demo_catalog
 from evals.ls import run_offline
-from nodes.offline.profile import check_product, check_text, learn
+from memory.embeddings import get_embedder
+from nodes.offline.profile import FactMatcher, check_product, check_text, get_fact_matcher, learn
 from prompts.lexicon import normalize_size
 
 DATASET = Path(__file__).parent / "datasets" / "conflicts.jsonl"
@@ -40,13 +41,17 @@ def compact(product: dict[str, Any], sizes: list[str] | None) -> dict[str, Any]:
     }
 
 
-def run_conflict_eval(path: Path = DATASET) -> dict[str, Any]:
-    """Micro and per-type precision/recall/F1, per split, plus the rows."""
+def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) -> dict[str, Any]:
+    """Micro and per-type precision/recall/F1, per split, plus the rows.
+
+    ``matcher`` defaults to the semantic fact matcher on the local embedder.
+    """
+    matcher = matcher or get_fact_matcher(get_embedder())
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     catalog = {p["source_id"]: p for p in demo_catalog()}
 
     def target(inputs: dict[str, Any]) -> dict[str, Any]:
-        profile = learn(inputs["history"])
+        profile = learn(inputs["history"], matcher=matcher)
         found: list[dict[str, Any]] = []
         if inputs.get("product_source_id"):
             found += check_product(

@@ -17,6 +17,7 @@ from typing_extensions import TypedDict
 from memory.conversations import ConversationStore
 from nodes.llm_backend import LLMBackend
 from nodes.offline.nlu import IntentClassifier
+from nodes.offline.profile import FactMatcher
 from tools.search import SearchEngine
 
 Channel = Literal["dm", "comment"]
@@ -80,6 +81,7 @@ class Context:
     conversations: ConversationStore
     classifier: IntentClassifier
     llm: LLMBackend | None = None
+    facts: FactMatcher | None = None
     brand_voice: str = "casual"
     creator_name: str = "the team"
     history_messages: int = 12

@@ -12,7 +12,7 @@ from graphs.state import AgentState, Context
 from nodes.llm_backend import LLMAnalysis
 from nodes.llm_calls import call_llm
 from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
-from nodes.offline.profile import learn
+from nodes.offline.profile import clauses, learn
 from nodes.timing import timed
 from prompts.lexicon import normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
@@ -83,9 +83,10 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
         questions, statements = analyze(
             state["text"], ctx.classifier, product_types(ctx, state["creator_id"]),
             has_shown_products=bool(shown),
+            prefetch=clauses(state["text"]) if ctx.facts else None,
         )  # fmt: skip
     # The rules always run too: they are cheap and guard against a model missing a stated fact.
-    profile = learn([state["text"]], state.get("profile") or {})
+    profile = learn([state["text"]], state.get("profile") or {}, matcher=ctx.facts)
     for key, value in facts.items():
         if isinstance(value, list):
             profile[key] = sorted({*profile.get(key, []), *value})

@@ -290,6 +290,7 @@ def analyze(
     classifier: IntentClassifier,
     product_types: dict[str, str] | None = None,
     has_shown_products: bool = False,
+    prefetch: list[str] | None = None,
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
     parts, statements = split_questions(text)
@@ -297,7 +298,7 @@ def analyze(
     # One ONNX batch for the questions and the search queries the planner will derive from
     # them: the classifier and the product search then both hit the embedding cache.
     queries = [clean_query(p, e.model_dump()) for p, e in zip(parts, entities, strict=True)]
-    classifier.embedder.encode(list(dict.fromkeys(parts + queries)))
+    classifier.embedder.encode(list(dict.fromkeys(parts + queries + (prefetch or []))))
     labels = classifier.predict(parts)
     questions = []
     for part, ent, (intent, conf) in zip(parts, entities, labels, strict=True):

@@ -24,6 +24,7 @@ _IDENTITY = re.compile(
     re.I,
 )
 _BUDGET = re.compile(
+    r"\bbudget\b[^.!?\d$]{0,25}\$?\s?(\d+(?:\.\d{1,2})?)|"
     r"\b(?:budget(?: is| of)?|can(?:'t| not|not) (?:spend|afford) (?:more than|over)|"
     r"(?:don't|dont|do not) want to spend (?:more than|over)|max(?:imum)? (?:i can spend|budget))"
     r"\s*(?:is|of|around|about)?\s*\$?\s?(\d+(?:\.\d{1,2})?)",
@@ -88,12 +89,71 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     return bool(_FIRST_PERSON.search(clause))
 
 
-def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, Any]:
+@lru_cache(maxsize=2)
+def get_fact_matcher(embedder: Any) -> FactMatcher:
+    """One matcher per embedder (embeds ~80 prototype statements once)."""
+    return FactMatcher(embedder)
+
+
+class FactMatcher:
+    """Semantic fact detection: a clause close to a prototype statement teaches that fact.
+
+    Catches paraphrases the patterns miss ("dairy makes me bloated"). The same person,
+    negation and third-party guards apply before a clause is compared.
+    """
+
+    def __init__(self, embedder: Any, threshold: float = 0.75) -> None:
+        data = json.loads((DATA / "fact_prototypes.json").read_text(encoding="utf-8"))
+        self.labels: list[str] = []
+        texts: list[str] = []
+        for label, examples in data.items():
+            if label.startswith("_"):
+                continue
+            for example in examples:
+                self.labels.append(label)
+                texts.append(example)
+        self.embedder = embedder
+        self.vectors = embedder.encode(texts)
+        self.threshold = threshold
+
+    def facts(self, clauses: list[str]) -> list[list[str]]:
+        """Fact labels per clause (empty where nothing is close enough)."""
+        if not clauses:
+            return []
+        sims = self.embedder.encode(clauses) @ self.vectors.T
+        out = []
+        for row in sims:
+            best = int(row.argmax())
+            out.append([self.labels[best]] if row[best] >= self.threshold else [])
+        return out
+
+
+def _semantic(clauses: list[str], matcher: FactMatcher, p: dict[str, Any]) -> None:
+    neg, third = _guards()
+    candidates = [
+        c for c in clauses
+        if not c.rstrip().endswith("?") and not third.search(c) and not neg.search(c)
+        and (_FIRST_PERSON.search(c) or len(c.split()) <= 6)
+    ]  # fmt: skip
+    for labels in matcher.facts(candidates):
+        for label in labels:
+            kind, value = label.split(":", 1)
+            if kind == "level":
+                p["level"] = value
+            else:
+                _add(p, "diet" if kind == "diet" else "injuries", value)
+
+
+def learn(
+    texts: list[str], profile: dict[str, Any] | None = None, matcher: FactMatcher | None = None
+) -> dict[str, Any]:
     """Return the profile updated with facts stated in ``texts`` (the input is not mutated)."""
     p: dict[str, Any] = json.loads(json.dumps(profile or {}))
     r = rules()
+    all_clauses: list[str] = []
     for text in texts:
         for clause in _clauses(text):
+            all_clauses.append(clause.lower())
             if not clause:
                 continue
             low = clause.lower()
@@ -121,7 +181,7 @@ def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, 
                     if item and item not in {"a", "an", "the", "some"}:
                         _add(p, "allergies", item)
             if (m := _BUDGET.search(low)) and _applies(low, m, need_identity=False):
-                p["budget"] = float(m.group(1))
+                p["budget"] = float(m.group(1) or m.group(2))
             if (m := _WEAR.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in _BAD_SIZE.finditer(low):
@@ -129,7 +189,14 @@ def learn(texts: list[str], profile: dict[str, Any] | None = None) -> dict[str, 
                 _add(p, "bad_sizes", size)
                 if size in p.get("sizes", []):
                     p["sizes"].remove(size)
+    if matcher is not None:
+        _semantic(all_clauses, matcher, p)
     return p
+
+
+def clauses(text: str) -> list[str]:
+    """Lowercased clauses the semantic matcher may embed (to batch them with other texts)."""
+    return [c.lower() for c in _clauses(text)]
 
 
 def _clauses(text: str) -> list[str]:
