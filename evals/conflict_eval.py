@@ -76,7 +76,7 @@ def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) 
     groups = {
         "dev": lambda m: m.get("split") == "dev",
         "test": lambda m: m.get("split") == "test",
-        "batch_2_untouched": lambda m: m.get("batch") == 2,
+        "batch_2": lambda m: m.get("batch") == 2,
         "all": lambda m: True,
     }
     for split, keep in groups.items():
