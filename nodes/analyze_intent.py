@@ -14,7 +14,7 @@ from nodes.llm_calls import call_llm
 from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
 from nodes.offline.profile import clauses, learn
 from nodes.timing import timed
-from prompts.lexicon import normalize_size, stem, tokenize
+from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
 
 
@@ -24,11 +24,17 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
     cache = getattr(idx, "_product_types", None)
     if cache is None:
         cache = {}
+        abstract = set(lexicon().get("abstract_category_words", []))
         for category in idx.categories:
             leaf = category.split(">")[-1].strip()
-            for word in tokenize(leaf, drop_stopwords=False):
-                if len(word) > 2:
-                    cache.setdefault(stem(word), leaf)
+            words = [w for w in tokenize(leaf, drop_stopwords=False) if "-" not in w]
+            # The head noun names the product ("Free Weights" -> weight, "Sports Bras" -> bra);
+            # modifiers and abstract leaves ("Small", "Strength", "Recovery") would misfire.
+            head = [w for w in words[-1:] if len(w) > 2 and w not in abstract]
+            for word in head + ([w for w in words if w not in abstract] if len(words) == 1 else []):
+                cache.setdefault(stem(word), leaf)
+            if "-" in leaf or "shirt" in leaf.lower():
+                cache.setdefault(stem(leaf.lower().split("-")[-1]), leaf)
         idx._product_types = cache  # type: ignore[attr-defined]
     return cache
 

@@ -498,10 +498,133 @@ ROWS_2: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]
 
 
+# Batch 3: written after the batch-2 fixes (attribute-question examples, head-noun categories);
+# measured once, before any further change.
+ROWS_3: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    (
+        "yo do u have any oversized tees",
+        False,
+        [("yo do u have any oversized tees", PS, {"categories": ["T-Shirts"]})],
+    ),
+    (
+        "is the tank top see through in white?",
+        True,
+        [
+            (
+                "is the tank top see through in white?",
+                VQ,
+                {"colors": ["white"], "categories": ["Tank Tops"]},
+            )
+        ],
+    ),
+    ("what's the return window", False, [("what's the return window", SUP, {})]),
+    (
+        "need a birthday present for my mum who does pilates, around $40",
+        False,
+        [
+            (
+                "need a birthday present for my mum who does pilates, around $40",
+                PS,
+                {"min_price": 32, "max_price": 48},
+            )
+        ],
+    ),
+    (
+        "do the socks come in a 3 pack?",
+        False,
+        [("do the socks come in a 3 pack?", VQ, {"categories": ["Socks"]})],
+    ),
+    (
+        "how do I stop my lower back hurting on deadlifts",
+        False,
+        [("how do I stop my lower back hurting on deadlifts", GQ, {})],
+    ),
+    (
+        "cheapest protein powder pls",
+        False,
+        [("cheapest protein powder pls", PS, {"sort": "price_asc", "categories": ["Protein"]})],
+    ),
+    (
+        "second one in sky blue?",
+        True,
+        [("second one in sky blue?", VQ, {"colors": ["sky", "blue"]})],
+    ),
+    ("OMG obsessed with ur content 😭😭", False, [("OMG obsessed with ur content 😭😭", GR, {})]),
+    (
+        "hey what's the difference between the light and medium support bras",
+        False,
+        [
+            (
+                "what's the difference between the light and medium support bras",
+                CMP,
+                {"categories": ["Sports Bras"]},
+            )
+        ],
+    ),
+    (
+        "I got the wrong flavour, I ordered vanilla",
+        False,
+        [("I got the wrong flavour, I ordered vanilla", SUP, {})],
+    ),
+    (
+        "is the massage gun worth it or should I just get a foam roller",
+        False,
+        [("is the massage gun worth it or should I just get a foam roller", CMP, {})],
+    ),
+    ("how much for the 24kg kettlebell", False, [("how much for the 24kg kettlebell", PI, {})]),
+    (
+        "do you have any bags under $40 and water bottles in black?",
+        False,
+        [
+            ("do you have any bags under $40", PS, {"max_price": 40, "categories": ["Bags"]}),
+            ("water bottles in black?", PS, {"colors": ["black"], "categories": ["Bottles"]}),
+        ],
+    ),
+    (
+        "What time of day is best to train? And is the pre workout safe to take at night?",
+        False,
+        [
+            ("What time of day is best to train?", GQ, {}),
+            ("And is the pre workout safe to take at night?", VQ, {}),
+        ],
+    ),
+    (
+        "can you recommend shorts for running, and do they have a zip pocket?",
+        False,
+        [
+            ("can you recommend shorts for running", PS, {"categories": ["Shorts"]}),
+            ("do they have a zip pocket?", VQ, {}),
+        ],
+    ),
+    (
+        "is it ok if I message you for a collab",
+        False,
+        [("is it ok if I message you for a collab", OT, {})],
+    ),
+    (
+        "grey hoodie size L under 70 bucks",
+        False,
+        [
+            (
+                "grey hoodie size L under 70 bucks",
+                PS,
+                {"colors": ["grey"], "sizes": ["L"], "max_price": 70, "categories": ["Hoodies"]},
+            )
+        ],
+    ),
+    ("ok thanks, I'll think about it", True, [("ok thanks, I'll think about it", GR, {})]),
+    (
+        "where do you ship from and how long to the US?",
+        False,
+        [("where do you ship from", SUP, {}), ("how long to the US?", SUP, {})],
+    ),
+]
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
-    batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2]
+    batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2] + [(3, r) for r in ROWS_3]
     for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {
