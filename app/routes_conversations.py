@@ -73,6 +73,17 @@ class MessageOut(BaseModel):
     execution_id: str
 
 
+def _turn(
+    creator_id: str, customer_id: str, body: MessageIn, thread: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Graph input and config of one turn (shared by the plain and the streaming route)."""
+    return (
+        {"creator_id": creator_id, "customer_id": customer_id,
+         "channel": body.channel, "text": body.text},
+        {"configurable": {"thread_id": thread}},
+    )  # fmt: skip
+
+
 @router.post(
     "/creators/{creator_id}/conversations/{customer_id}/messages", response_model=MessageOut
 )
@@ -87,9 +98,7 @@ async def post_message(
         with svc.thread_lock(thread):
             t0 = time.perf_counter()
             state = svc.agent.invoke(
-                {"creator_id": creator_id, "customer_id": customer_id,
-                 "channel": body.channel, "text": body.text},
-                {"configurable": {"thread_id": thread}},
+                *_turn(creator_id, customer_id, body, thread),
                 context=ctx,
                 # One checkpoint per turn, written when the turn completes: a crash mid-turn
                 # leaves the previous turn intact and the client retries (measured in bench).
@@ -140,9 +149,7 @@ def stream_message(
             t0 = time.perf_counter()
             try:
                 for mode, chunk in svc.agent.stream(
-                    {"creator_id": creator_id, "customer_id": customer_id,
-                     "channel": body.channel, "text": body.text},
-                    {"configurable": {"thread_id": thread}},
+                    *_turn(creator_id, customer_id, body, thread),
                     context=ctx, durability="exit", stream_mode=["updates", "custom"],
                 ):  # fmt: skip
                     if mode == "custom":

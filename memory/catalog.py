@@ -9,11 +9,11 @@ next sync instead of leaving search and catalog out of step.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.embeddings import MiniLMEmbeddings
@@ -141,19 +141,6 @@ class Catalog:
         if product is None:
             raise NotFoundError(f"unknown product {product_id} for creator '{creator_id}'")
         return product
-
-    def get_products(self, creator_id: str, product_ids: Iterable[int]) -> list[Product]:
-        """Several products in the order asked; unknown ids raise ``NotFoundError``."""
-        ids = list(dict.fromkeys(int(i) for i in product_ids))
-        with self.sessions() as s:
-            rows = s.scalars(
-                select(Product).where(Product.creator_id == creator_id, Product.id.in_(ids))
-            ).all()
-        by_id = {p.id: p for p in rows}
-        missing = [i for i in ids if i not in by_id]
-        if missing:
-            raise NotFoundError(f"unknown product(s) {missing} for creator '{creator_id}'")
-        return [by_id[i] for i in ids]
 
     def list_products(
         self, creator_id: str, offset: int = 0, limit: int = 50, include_inactive: bool = False
@@ -410,12 +397,3 @@ class Catalog:
         product.price_max = max(prices) if prices else item.base_price
         product.text_hash = text_hash(product_text(product))
         product.updated_at = utcnow()
-
-    def purge_creator_products(self, creator_id: str) -> None:
-        """Hard-delete every product of a creator (tests and demo reloads)."""
-        with self.sessions.begin() as s:
-            ids = s.scalars(select(Product.id).where(Product.creator_id == creator_id)).all()
-            s.execute(delete(Variant).where(Variant.creator_id == creator_id))
-            s.execute(delete(Product).where(Product.creator_id == creator_id))
-        self.vectors.delete(creator_id, [str(i) for i in ids])
-        self._bump(creator_id)

@@ -74,16 +74,6 @@ class ConversationStore:
             row = s.get(CustomerProfile, (creator_id, customer_id))
             return dict(row.data) if row else {}
 
-    def save_profile(self, creator_id: str, customer_id: str, data: dict[str, Any]) -> None:
-        """Replace the profile."""
-        with self.sessions.begin() as s:
-            row = s.get(CustomerProfile, (creator_id, customer_id))
-            if row is None:
-                s.add(CustomerProfile(creator_id=creator_id, customer_id=customer_id, data=data))
-            else:
-                row.data = data
-                row.updated_at = utcnow()
-
     def record_turn(
         self,
         execution: dict[str, Any],
@@ -125,17 +115,3 @@ class ConversationStore:
             if row is None:
                 return None
             return {c.name: getattr(row, c.name) for c in Execution.__table__.columns}
-
-    def recommended_products(self, creator_id: str, customer_id: str) -> list[int]:
-        """Product ids recommended to a customer, oldest first."""
-        with self.sessions() as s:
-            return list(
-                s.scalars(
-                    select(Recommendation.product_id)
-                    .where(
-                        Recommendation.creator_id == creator_id,
-                        Recommendation.customer_id == customer_id,
-                    )
-                    .order_by(Recommendation.id)
-                ).all()
-            )

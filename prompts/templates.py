@@ -41,7 +41,6 @@ CLARIFY = {
 }
 VARIANTS_AVAILABLE = "{name} in {asked}: available{prices}."
 VARIANTS_UNAVAILABLE = "{name} in {asked} is not in stock right now."
-VARIANTS_ALTERNATIVES = "In stock: {alternatives}."
 VARIANTS_LIST = "{name} comes in {options}."
 PRICE_LINE = "{name} is {price}{detail}."
 COMPARE_LINE = "• {name}: {price}{tags}"
