@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -19,6 +19,7 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.routes_catalog import router as catalog_router
 from app.routes_conversations import router as conversations_router
@@ -45,6 +46,48 @@ class Metrics:
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=self.registry,
         )  # fmt: skip
+
+
+class GuardAndMeasure:
+    """Pure ASGI middleware: body-size guard plus request metrics.
+
+    ``@app.middleware("http")`` (BaseHTTPMiddleware) wraps every request in an extra task and
+    stream; under 8 concurrent clients that cost ~1 ms of CPU per request.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, metrics: Metrics) -> None:
+        self.app = app
+        self.settings = settings
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Reject oversized bodies by Content-Length; count and time everything else."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_upload = scope["path"].endswith("/catalog/import")
+        limit = self.settings.max_upload_bytes if is_upload else self.settings.max_body_bytes
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        start = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if length.isdigit() and int(length) > limit:
+                await _error(413, f"request body larger than {limit} bytes")(scope, receive, send)
+                status = 413
+            else:
+                await self.app(scope, receive, send_status)
+        finally:
+            template = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            self.metrics.requests.labels(method, template, str(status)).inc()
+            self.metrics.latency.labels(method, template).observe(time.perf_counter() - start)
 
 
 def _error(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
@@ -88,23 +131,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     metrics = Metrics()
     app.state.metrics = metrics
 
-    @app.middleware("http")
-    async def guard_and_measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        is_upload = request.url.path.endswith("/catalog/import")
-        limit = settings.max_upload_bytes if is_upload else settings.max_body_bytes
-        length = request.headers.get("content-length")
-        start = time.perf_counter()
-        if length is not None and length.isdigit() and int(length) > limit:
-            response: Response = _error(413, f"request body larger than {limit} bytes")
-        else:
-            response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, template, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, template).observe(time.perf_counter() - start)
-        return response
+    app.add_middleware(GuardAndMeasure, settings=settings, metrics=metrics)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

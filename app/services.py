@@ -12,6 +12,7 @@ from typing import Any
 from langgraph.checkpoint.sqlite import SqliteSaver
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from threadpoolctl import threadpool_limits
 
 from dmpilot.settings import Settings
 from graphs.agent import compile_agent
@@ -166,13 +167,14 @@ def llm_from_settings(settings: Settings) -> LLMBackend | None:
 def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services:
     """Build the services on ``settings.data_dir`` (``llm`` overrides the configured models)."""
     settings.ensure_dirs()
+    threadpool_limits(limits=settings.blas_threads, user_api="blas")  # process-wide, on purpose
     engine = make_engine(settings.resolved_database_url)
     sessions = make_sessionmaker(engine)
     vectors = VectorStore(settings.chroma_dir)
     embedder = get_embedder(
         settings.embedding_threads, settings.embedding_batch_size, settings.embedding_cache_size
     )
-    catalog = Catalog(sessions, vectors, embedder)
+    catalog = Catalog(sessions, vectors, embedder, settings.catalog_version_ttl_s)
     search = SearchEngine(
         catalog,
         min_similarity=settings.search_min_similarity,

@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(2, ge=1, le=64)
     embedding_batch_size: int = Field(32, ge=1, le=512)
     embedding_cache_size: int = Field(4096, ge=0)
+    blas_threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="numpy/OpenBLAS threads. Idle OpenBLAS threads spin after each call; on 2 "
+        "cores the search matmuls then burned a second core (41.6 -> 21.5 CPU ms per turn at 1).",
+    )
+
+    catalog_version_ttl_s: float = Field(
+        0.5, ge=0, description="How stale another process's catalog write may look to search."
+    )
 
     # Search thresholds.
     search_min_similarity: float = Field(

@@ -25,6 +25,7 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
 MAX_TOKENS = 256  # the sentence-transformers max_seq_length of this model
+SMALL_BATCH = 8  # up to this many texts run on the single-threaded session
 
 
 def _model_path() -> Path:
@@ -51,6 +52,18 @@ class MiniLMEmbeddings(Embeddings):
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to longest in batch
+        self._session = self._open(threads)
+        # A DM turn embeds a few short texts: splitting that work over threads costs more CPU
+        # than it saves in latency, and concurrent turns already use every core. Bulk work
+        # (imports, clustering) keeps the multi-threaded session.
+        self._small = self._session if threads == 1 else self._open(1)
+        self.batch_size = batch_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _open(threads: int) -> ort.InferenceSession:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -58,13 +71,7 @@ class MiniLMEmbeddings(Embeddings):
         # Idle ORT threads spin by default and steal the CPU from Chroma and numpy right after
         # each call; on 2 cores that doubled the search p95.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(_model_path()), options, providers=["CPUExecutionProvider"]
-        )
-        self.batch_size = batch_size
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
+        return ort.InferenceSession(str(_model_path()), options, providers=["CPUExecutionProvider"])
 
     @property
     def model_id(self) -> str:
@@ -75,7 +82,8 @@ class MiniLMEmbeddings(Embeddings):
         encodings = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        hidden = self._session.run(
+        session = self._small if len(texts) <= SMALL_BATCH else self._session
+        hidden = session.run(
             None,
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
         )[0]

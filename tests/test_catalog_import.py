@@ -1,4 +1,5 @@
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,7 @@ def test_a_write_from_another_process_refreshes_the_search_index(services, tmp_p
             {"id": "kb", "name": "Cast Iron Kettlebell", "base_price": 40}]}), fmt="json")  # fmt: skip
     finally:
         other.close()
+    time.sleep(services.settings.catalog_version_ttl_s + 0.05)  # the documented staleness bound
     assert [h.name for h in services.search.search("shop-a", "kettlebell").hits] == [
         "Cast Iron Kettlebell"
     ]
