@@ -199,6 +199,11 @@ def main() -> int:
     print("== agent turns over HTTP, 2 workers", flush=True)
     results["agent_http_2_workers"] = bench_http(agent_dir, workers=2)
     print(json.dumps(results["agent_http_2_workers"], indent=2), flush=True)
+    from bench.clustering import bench_clustering
+
+    print("== clustering 10,000 questions from raw text", flush=True)
+    results["clustering"] = bench_clustering()
+    print(json.dumps(results["clustering"], indent=2), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in ("latest.json", f"{stamp}.json"):
@@ -221,6 +226,11 @@ def main() -> int:
     w = results["agent_http_2_workers"]
     print(f"  agent turn (HTTP, 2 workers): p50 {w['sequential_p50_ms']} ms; "
           f"8 clients: {w['turns_per_s']} turns/s, errors {w['errors']}")  # fmt: skip
+    c = results["clustering"]
+    if "skipped" not in c:
+        print(f"  clustering {c['questions']:,} questions: {c['total_s']} s from raw text "
+              f"(embedding {c['embed_s']} s; target <= 60), incremental p95 "
+              f"{c['incremental_ms_p95']} ms at {c['incremental_clusters_stored']:,} clusters")  # fmt: skip
     print(f"saved bench/results/latest.json and {stamp}.json")
     return 0
 

@@ -1,0 +1,274 @@
+"""Question clustering without a given number of clusters.
+
+Batch: Leiden community detection (modularity, ``RBConfigurationVertexPartition``) on the
+k-nearest-neighbour graph of mean-centred sentence embeddings. Centring removes the direction
+every MiniLM vector shares, so cosine reflects topic. The graph method finds the number of
+clusters itself; on BANKING77 train it beat scipy Ward given the true k (NMI 0.826 vs 0.789,
+ARI 0.580 vs 0.502) in a third of the time (see ``make eval``, evals/cluster_eval.py).
+
+Incremental: a new question joins the nearest open cluster when its centroid is close enough,
+else it starts a new one. Batch runs keep ids stable by mapping new clusters onto old ones by
+overlap (Hungarian assignment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import igraph as ig
+import leidenalg as la
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.feature_extraction.text import CountVectorizer
+
+# Chosen by mean ARI over five development sets of different sizes and domains (banking77 dev
+# 1k, banking77 train 3k and 9k, stackoverflow 1k and 4k): k=10/res 4.0 scored 0.546, against
+# 0.519 for k=5/res 4.0 and 0.514 for k=10/res 2.0.
+NEIGHBOURS = 10  # k of the kNN graph
+RESOLUTION = 4.0  # modularity resolution: higher -> more, smaller clusters
+KNN_CHUNK = 2048  # rows of the similarity matrix held at once (memory ~ chunk x n x 4 bytes)
+
+
+def centre(x: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the shared direction and re-normalise (cosine = dot product afterwards)."""
+    mean = x.mean(axis=0) if mean is None else mean
+    y = x - mean
+    return (y / np.clip(np.linalg.norm(y, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+
+def knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and similarities of each row's k nearest other rows, chunked to bound memory."""
+    n = len(x)
+    k = min(k, n - 1)
+    idx = np.empty((n, k), dtype=np.int64)
+    sim = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, KNN_CHUNK):
+        block = x[start : start + KNN_CHUNK] @ x.T
+        rows = np.arange(len(block))
+        block[rows, rows + start] = -np.inf  # not your own neighbour
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        idx[start : start + len(block)] = top
+        sim[start : start + len(block)] = np.take_along_axis(block, top, axis=1)
+    return idx, sim
+
+
+def leiden_labels(
+    x: np.ndarray, neighbours: int = NEIGHBOURS, resolution: float = RESOLUTION, seed: int = 0
+) -> np.ndarray:
+    """Cluster label per row of an L2-normalised (already centred) embedding matrix."""
+    n = len(x)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if n <= 2:
+        return np.arange(n, dtype=np.int64)
+    idx, sim = knn(x, neighbours)
+    rows = np.repeat(np.arange(n), idx.shape[1])
+    graph = ig.Graph(n=n, edges=np.stack([rows, idx.ravel()], axis=1), directed=False)
+    graph.es["weight"] = np.clip(sim.ravel(), 0.0, None)
+    graph = graph.simplify(combine_edges="max")  # i->j and j->i become one edge
+    partition = la.find_partition(
+        graph,
+        la.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+        n_iterations=-1,  # iterate until stable
+    )
+    return np.asarray(partition.membership, dtype=np.int64)
+
+
+@dataclass
+class ClusterSummary:
+    """What the dashboard shows per cluster."""
+
+    label: int
+    members: list[int]
+    title: str
+    cohesion: float  # mean cosine of members to the centroid (higher = tighter)
+    outliers: list[int] = field(default_factory=list)
+    representatives: list[int] = field(default_factory=list)
+
+
+def centroids(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Normalised mean vector per label (labels must be 0..m-1)."""
+    m = int(labels.max()) + 1 if len(labels) else 0
+    c = np.zeros((m, x.shape[1]), dtype=np.float32)
+    np.add.at(c, labels, x)
+    return c / np.clip(np.linalg.norm(c, axis=1, keepdims=True), 1e-12, None)
+
+
+_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9']+\b"
+
+
+def titles(texts: Sequence[str], labels: np.ndarray, top: int = 3) -> dict[int, str]:
+    """Class-based TF-IDF (c-TF-IDF): words frequent in a cluster and rare in the others."""
+    if not len(texts):
+        return {}
+    vec = CountVectorizer(token_pattern=_TOKEN, stop_words="english", ngram_range=(1, 2))
+    try:
+        counts = vec.fit_transform(texts)
+    except ValueError:  # only stop words
+        return {int(lbl): "" for lbl in set(labels.tolist())}
+    m = int(labels.max()) + 1
+    onehot = np.zeros((m, len(texts)), dtype=np.float32)
+    onehot[labels, np.arange(len(texts))] = 1.0
+    tf = np.asarray(onehot @ counts.toarray(), dtype=np.float64)
+    tf_norm = tf / np.clip(tf.sum(axis=1, keepdims=True), 1, None)
+    avg_words = tf.sum() / max(m, 1)
+    idf = np.log(1 + avg_words / np.clip(tf.sum(axis=0), 1, None))
+    scores = tf_norm * idf
+    vocab = vec.get_feature_names_out()
+    out: dict[int, str] = {}
+    for lbl in range(m):
+        picked: list[str] = []
+        for j in np.argsort(-scores[lbl]):
+            if scores[lbl, j] <= 0 or len(picked) == top:
+                break
+            word = str(vocab[j])
+            if any(word in p or p in word for p in picked):
+                continue  # "card" and "card arrive" say the same thing
+            picked.append(word)
+        out[lbl] = ", ".join(picked)
+    return out
+
+
+def summarise(
+    x: np.ndarray, texts: Sequence[str], labels: np.ndarray, outlier_z: float = 2.0
+) -> list[ClusterSummary]:
+    """Title, cohesion, outliers (far below the cluster's typical similarity) per cluster."""
+    cent = centroids(x, labels)
+    sims = np.einsum("ij,ij->i", x, cent[labels])
+    names = titles(texts, labels)
+    out = []
+    for lbl in range(len(cent)):
+        members = np.flatnonzero(labels == lbl)
+        if not len(members):
+            continue
+        s = sims[members]
+        cut = s.mean() - outlier_z * s.std() if len(members) >= 5 else -np.inf
+        order = members[np.argsort(-s)]
+        out.append(
+            ClusterSummary(
+                label=lbl,
+                members=members.tolist(),
+                title=names.get(lbl, ""),
+                cohesion=round(float(s.mean()), 4),
+                outliers=members[s < cut].tolist(),
+                representatives=order[:3].tolist(),
+            )
+        )
+    return out
+
+
+def merge_suggestions(cent: np.ndarray, threshold: float = 0.85) -> list[tuple[int, int, float]]:
+    """Pairs of clusters whose centroids are near duplicates, most similar first."""
+    if len(cent) < 2:
+        return []
+    sim = cent @ cent.T
+    i, j = np.triu_indices(len(cent), k=1)
+    keep = sim[i, j] >= threshold
+    pairs = sorted(zip(i[keep], j[keep], sim[i, j][keep], strict=True), key=lambda p: -p[2])
+    return [(int(a), int(b), round(float(s), 4)) for a, b, s in pairs]
+
+
+def stable_ids(
+    new_labels: np.ndarray, old_ids: Sequence[str | None], fresh_id: IdFactory
+) -> list[str]:
+    """Map each new cluster onto the old cluster id it overlaps most (one-to-one).
+
+    ``old_ids[i]`` is the id item ``i`` had before (None for new items). New clusters without
+    an old counterpart get ``fresh_id()``.
+    """
+    old_names = sorted({o for o in old_ids if o is not None})
+    m = int(new_labels.max()) + 1 if len(new_labels) else 0
+    assign: dict[int, str] = {}
+    if old_names and m:
+        col = {name: j for j, name in enumerate(old_names)}
+        overlap = np.zeros((m, len(old_names)))
+        for lbl, old in zip(new_labels.tolist(), old_ids, strict=True):
+            if old is not None:
+                overlap[lbl, col[old]] += 1
+        rows, cols = linear_sum_assignment(-overlap)
+        for r, c in zip(rows, cols, strict=True):
+            if overlap[r, c] > 0:
+                assign[int(r)] = old_names[c]
+    for lbl in range(m):
+        if lbl not in assign:
+            assign[lbl] = fresh_id()
+    return [assign[int(lbl)] for lbl in new_labels]
+
+
+class IdFactory:
+    """Callable producing ``prefix-1``, ``prefix-2``... after the largest existing number."""
+
+    def __init__(self, prefix: str, existing: Sequence[str] = ()) -> None:
+        self.prefix = prefix
+        nums = [int(m.group(1)) for e in existing if (m := re.fullmatch(rf"{prefix}-(\d+)", e))]
+        self.next = max(nums, default=0) + 1
+
+    def __call__(self) -> str:
+        """The next unused id."""
+        out = f"{self.prefix}-{self.next}"
+        self.next += 1
+        return out
+
+
+class IncrementalClusterer:
+    """Nearest-centroid assignment for questions arriving one at a time.
+
+    Centroids are running means, kept normalised; a question joins the nearest cluster when
+    the cosine to its centroid is at least ``threshold`` and, when topics are given, the
+    cluster's dominant topic matches; otherwise it opens a new cluster.
+    """
+
+    def __init__(self, dim: int, threshold: float = 0.6, capacity: int = 1024) -> None:
+        self.threshold = threshold
+        self._sum = np.zeros((capacity, dim), dtype=np.float32)
+        self._unit = np.zeros((capacity, dim), dtype=np.float32)
+        self.sizes: list[int] = []
+        self.ids: list[str] = []
+        self.topics: list[Counter[str]] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add_cluster(self, cluster_id: str, vectors: np.ndarray, topics: Sequence[str] = ()) -> int:
+        """Register an existing cluster (e.g. loaded from the database)."""
+        row = len(self.ids)
+        if row == len(self._sum):
+            self._sum = np.vstack([self._sum, np.zeros_like(self._sum)])
+            self._unit = np.vstack([self._unit, np.zeros_like(self._unit)])
+        self._sum[row] = vectors.sum(axis=0)
+        self._unit[row] = self._sum[row] / max(float(np.linalg.norm(self._sum[row])), 1e-12)
+        self.sizes.append(len(vectors))
+        self.ids.append(cluster_id)
+        self.topics.append(Counter(t for t in topics if t))
+        return row
+
+    def assign(
+        self, vector: np.ndarray, new_id: IdFactory, topic: str | None = None
+    ) -> tuple[str, float, bool]:
+        """(cluster id, similarity to it, whether the cluster is new)."""
+        n = len(self.ids)
+        if n:
+            sims = self._unit[:n] @ vector
+            if topic:
+                mismatched = [
+                    i for i, t in enumerate(self.topics) if t and t.most_common(1)[0][0] != topic
+                ]
+                sims[mismatched] = -1.0
+            best = int(np.argmax(sims))
+            if sims[best] >= self.threshold:
+                self._sum[best] += vector
+                norm = max(float(np.linalg.norm(self._sum[best])), 1e-12)
+                self._unit[best] = self._sum[best] / norm
+                self.sizes[best] += 1
+                if topic:
+                    self.topics[best][topic] += 1
+                return self.ids[best], float(sims[best]), False
+        cid = new_id()
+        self.add_cluster(cid, vector[None, :], [topic] if topic else [])
+        return cid, 1.0, True
