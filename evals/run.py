@@ -22,6 +22,8 @@ from evals.gate import write_baseline
 from evals.intent_cv import run_intent_cv
 from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
+from evals.trajectory_eval import load_rows as load_trajectories
+from evals.trajectory_eval import run_trajectory_eval
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
 from nodes.analyze_intent import product_types
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         search = run_search_eval(svc.search, "demo", load_rows())
         ctx = svc.agent_context("demo")
         nlu = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))
+        names = [p["name"] for p in demo_catalog()]
+        trajectories = run_trajectory_eval(svc.agent, ctx, "demo", names, load_trajectories())
         svc.close()
     conflicts = run_conflict_eval()
     intents = run_intent_cv()
@@ -53,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": stamp,
         "search": search,
         "intents": nlu,
+        "trajectories": trajectories,
         "conflicts": conflicts,
         "intent_cv": intents,
         "clustering": clustering,
@@ -100,6 +105,25 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", "Confusions (gold -> predicted): " + "; ".join(confused), "",
               "### Worst NLU rows", ""]  # fmt: skip
     lines += [f"- `{r['text'][:90]}` -> {r['predicted']}" for r in wrong[:10]]
+    lines += [
+        "",
+        "## Agent conversations on evals/datasets/trajectories.jsonl (compiled graph, offline)",
+        "",
+        "| split | convs | turns | strict | superset | turn tools | tool args | reply checks "
+        "| grounded | length ok | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for split, m in trajectories["summary"].items():
+        lines.append(
+            f"| {split} | {m['n']} | {m['turns']} | {m['strict']:.3f} | {m['superset']:.3f} "
+            f"| {m['turn_tools']:.3f} | {m['tool_args']:.3f} | {m['reply_checks']:.3f} "
+            f"| {m['grounded']:.3f} | {m['length_ok']:.3f} | {m['p50_ms']} | {m['p95_ms']} |"
+        )
+    lines += ["", "### Worst conversations", ""]
+    for f in trajectories["failures"]:
+        lines.append(f"- {f['id']}: " + "; ".join(
+            f"`{t['text'][:60]}` -> {[c['name'] + json.dumps(c['args']) for c in t['calls']]}"
+            for t in f["turns"]))  # fmt: skip
     lines += ["", "## Conflict detection on evals/datasets/conflicts.jsonl", "",
               "| split | cases | precision | recall | F1 |", "|---|---|---|---|---|"]  # fmt: skip
     for split, m in conflicts["summary"].items():

@@ -14,6 +14,11 @@ from nodes.timing import timed
 _PRICE = re.compile(r"[$€£]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)")
 
 
+def mentions(name: str, text: str) -> bool:
+    """Whole-name match: "Men's Tee" is not mentioned by "Women's Tee"."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
 def grounded(draft: str, state: AgentState, ctx: Context) -> bool:
     """Every price and catalog product name in ``draft`` came from a tool in this thread."""
     products = [p for a in state.get("tool_results", []) for p in a.get("products", [])]
@@ -29,7 +34,7 @@ def grounded(draft: str, state: AgentState, ctx: Context) -> bool:
     low = draft.lower()
     idx = ctx.search.index(state["creator_id"])
     return not any(
-        p["name"].lower() in low and p["name"].lower() not in known
+        p["name"].lower() not in known and mentions(p["name"].lower(), low)
         for p in idx.products
         if len(p["name"]) > 6
     )

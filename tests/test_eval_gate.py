@@ -21,7 +21,16 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
 
     ctx = Context(search=demo_services.search, conversations=ConversationStore(demo_services.sessions),
                   classifier=get_classifier(demo_services.embedder))  # fmt: skip
+    from dmpilot.demo import demo_catalog
+    from evals.trajectory_eval import load_rows as load_trajectories
+    from evals.trajectory_eval import run_trajectory_eval
+
+    names = [p["name"] for p in demo_catalog()]
+    agent_ctx = demo_services.agent_context("demo")
     report = {
+        "trajectories": run_trajectory_eval(
+            demo_services.agent, agent_ctx, "demo", names, load_trajectories()
+        ),
         "search": run_search_eval(demo_services.search, "demo", load_rows()),
         "intents": run_intent_eval(ctx.classifier, product_types(ctx, "demo")),
         "conflicts": run_conflict_eval(),

@@ -47,3 +47,12 @@ def test_state_stays_bounded_and_tool_traffic_is_dropped(demo_services):
     assert all(m.type in {"human", "ai"} and not getattr(m, "tool_calls", None) for m in msgs)
     assert out["summary"]  # older turns folded into the summary
     assert out["turn"] == 7
+
+
+def test_grounding_guard_matches_whole_product_names_only():
+    from nodes.generate_response import mentions
+
+    assert mentions("men's classic pullover hoodie", "try the men's classic pullover hoodie!")
+    # "Women's ..." must not count as a mention of the men's product (it made the guard reject
+    # correct drafts about women's products).
+    assert not mentions("men's classic pullover hoodie", "the women's classic pullover hoodie")
