@@ -31,9 +31,9 @@ test: install
 bench: install
 	$(BIN)/python -m bench.run
 
-## eval: offline quality evaluations -> evals/reports/
+## eval: offline quality evaluations -> evals/reports/ (ARGS="--model openai:gpt-4o-mini" or "--upload")
 eval: install
-	$(BIN)/python -m evals.run
+	$(BIN)/python -m evals.run $(ARGS)
 
 ## eval-gate: fail when a headline metric drops below evals/baseline.json by > the tolerance
 eval-gate: install

@@ -45,13 +45,48 @@ def examples(dataset: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
     return out
 
 
+_UPLOAD: dict[str, Any] = {"client": None}
+
+
+def enable_upload(client: Any) -> None:
+    """From now on, runs go to LangSmith through ``client`` (``make eval ARGS=--upload``)."""
+    _UPLOAD["client"] = client
+
+
+def upsert_dataset(client: Any, dataset: str, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Create the dataset if needed, then add new examples and update existing ones by id.
+
+    Idempotent: example ids are uuid5(dataset, row id), so re-running changes nothing but the
+    rows whose content changed.
+    """
+    if client.has_dataset(dataset_name=dataset):
+        ds = client.read_dataset(dataset_name=dataset)
+    else:
+        ds = client.create_dataset(dataset, description=f"dmpilot evals: {dataset}")
+    present = {str(e.id) for e in client.list_examples(dataset_id=ds.id)}
+    new, changed = [], []
+    for ex in examples(dataset, rows):
+        item = {"id": str(ex.id), "inputs": ex.inputs, "outputs": ex.outputs,
+                "metadata": ex.metadata}  # fmt: skip
+        (changed if item["id"] in present else new).append(item)
+    if new:
+        client.create_examples(dataset_id=ds.id, examples=new)
+    if changed:
+        client.update_examples(dataset_id=ds.id, updates=changed)
+    return {"created": len(new), "updated": len(changed)}
+
+
 def run_offline(
     dataset: str,
     rows: Sequence[dict[str, Any]],
     target: Callable[[dict[str, Any]], dict[str, Any]],
     evaluator: Callable[[dict[str, Any], dict[str, Any]], dict[str, float]],
 ) -> list[dict[str, Any]]:
-    """Evaluate ``target`` on ``rows``; returns per-row metadata, outputs and scores."""
+    """Evaluate ``target`` on ``rows``; returns per-row metadata, outputs and scores.
+
+    Offline unless ``enable_upload`` was called: then the dataset is upserted and the
+    experiment recorded in LangSmith.
+    """
     from langsmith import evaluate
 
     def scorer(outputs: dict[str, Any], reference_outputs: dict[str, Any]) -> dict[str, Any]:
@@ -60,12 +95,15 @@ def run_offline(
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        client = _UPLOAD["client"]
+        if client is not None:
+            upsert_dataset(client, dataset, rows)
         results = evaluate(
             target,
-            data=examples(dataset, rows),
+            data=dataset if client is not None else examples(dataset, rows),
             evaluators=[scorer],
-            client=offline_client(),
-            upload_results=False,
+            client=client or offline_client(),
+            upload_results=client is not None,
             max_concurrency=0,
             experiment_prefix=dataset,
         )

@@ -1,21 +1,23 @@
-"""``make eval``: offline evaluation runs; today the product-search quality on the demo catalog.
+"""``make eval``: offline evaluation runs of every dataset through the real components.
 
-Writes ``evals/reports/<timestamp>.json`` and ``.md`` and prints a table. The agent, conflict
-and clustering evaluations join this runner as those capabilities land.
+Product search, NLU (intents, entities, splitting), agent conversations (trajectories,
+replies, grounding), conflicts, the intent classifier's cross-validation and question
+clustering. Writes ``evals/reports/<timestamp>.json`` and ``.md`` and prints the tables.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.services import open_services
+from app.services import llm_from_settings, open_services
 from dmpilot.demo import DEMO_CREATOR, demo_catalog
 from dmpilot.settings import Settings
-from evals import gate
+from evals import gate, ls
 from evals.cluster_eval import run_cluster_eval
 from evals.conflict_eval import run_conflict_eval
 from evals.gate import write_baseline
@@ -35,11 +37,31 @@ def main(argv: list[str] | None = None) -> int:
     """Build the demo catalog in a temp dir, run every evaluation, save the report.
 
     ``--gate`` exits 1 when a headline metric drops below the baseline by more than the
-    tolerance; ``--write-baseline`` records the current metrics as the baseline.
+    tolerance; ``--write-baseline`` records the current metrics as the baseline;
+    ``--model provider:model`` runs the agent conversations on that LLM back-end (the NLU,
+    search, conflict and clustering sections stay on the local components); ``--upload``
+    (with ``LANGSMITH_API_KEY``) upserts the datasets in LangSmith and records experiments.
     """
-    args = set(argv if argv is not None else sys.argv[1:])
+    argl = list(argv if argv is not None else sys.argv[1:])
+    args = set(argl)
+    model = argl[argl.index("--model") + 1] if "--model" in argl[:-1] else "offline"
+    if "--upload" in args:
+        if not os.environ.get("LANGSMITH_API_KEY"):
+            print(
+                "--upload needs LANGSMITH_API_KEY; nothing was uploaded (offline runs need no flag)"
+            )
+            return 2
+        from langsmith import Client
+
+        ls.enable_upload(Client())
     with tempfile.TemporaryDirectory() as tmp:
-        svc = open_services(Settings(data_dir=Path(tmp)))
+        settings = Settings(data_dir=Path(tmp), chat_model=model, fallback_models=[])
+        llm = llm_from_settings(settings)
+        if model != "offline" and llm is None:
+            print(f"--model {model}: skipped, its API key is not set (OPENAI_API_KEY or "
+                  "GOOGLE_API_KEY); run without --model for the offline back-end")  # fmt: skip
+            return 0
+        svc = open_services(settings, llm=llm)
         svc.catalog.create_creator(CreatorIn(**DEMO_CREATOR))
         import_catalog(svc.catalog, "demo", json.dumps({"products": demo_catalog()}), fmt="json")
         search = run_search_eval(svc.search, "demo", load_rows())
@@ -55,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     REPORTS.mkdir(exist_ok=True)
     report = {
         "when": stamp,
+        "model": model,
         "search": search,
         "intents": nlu,
         "trajectories": trajectories,

@@ -58,6 +58,9 @@ class AgentState(TypedDict, total=False):
     questions: Annotated[list[dict[str, Any]], _replace]
     shown_products: Annotated[list[dict[str, Any]], _replace]
     last_search: Annotated[dict[str, Any] | None, _replace]
+    # The one product the last answer was about (a variants answer), so "16kg please" or
+    # "Medium please" stays on it; a new list of results clears it.
+    focus_product: Annotated[int | None, _replace]
     tool_results: Annotated[list[dict[str, Any]], _replace]  # this turn only; cleared on save
     recommended: Annotated[list[dict[str, Any]], _replace]
     conflicts: Annotated[list[dict[str, Any]], _replace]

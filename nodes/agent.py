@@ -70,12 +70,18 @@ def agent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
         if any(isinstance(m, ToolMessage) for m in turn):
             return update  # the model failed after tools ran: answer from the results offline
         state = {**state, **update}  # type: ignore[typeddict-item]
-        planned = plan(questions, state.get("shown_products") or [], state.get("last_search"))
+        planned = plan(
+            questions, state.get("shown_products") or [], state.get("last_search"),
+            state.get("focus_product"),
+        )  # fmt: skip
         return {**update, "messages": [planned]} if planned else update
     if any(isinstance(m, ToolMessage) for m in turn):
         message = follow_up(questions, turn) if rounds < MAX_ROUNDS else None
     else:
-        message = plan(questions, state.get("shown_products") or [], state.get("last_search"))
+        message = plan(
+            questions, state.get("shown_products") or [], state.get("last_search"),
+            state.get("focus_product"),
+        )  # fmt: skip
     return {"messages": [message]} if message else {}
 
 

@@ -87,6 +87,16 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
     listed = {p["product_id"] for a in searches for p in a["products"]}
     if shown and any(p["product_id"] in listed for p in shown):
         update["shown_products"] = [p for p in shown if p["product_id"] in listed][:6]
+    about = {
+        p["product_id"]
+        for a in state.get("tool_results", [])
+        if a["tool"] == "get_product_variants"
+        for p in a["products"]
+    }
+    if len(about) == 1:
+        update["focus_product"] = next(iter(about))
+    elif listed:
+        update["focus_product"] = None
     if searches and searches[-1]["products"]:
         last = searches[-1]
         update["last_search"] = {

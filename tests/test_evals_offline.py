@@ -71,3 +71,61 @@ def test_trajectory_eval_runs_the_graph_offline(demo_services, no_network):
     assert result["summary"]["all"]["n"] == 4
     assert result["summary"]["all"]["length_ok"] == 1.0
     assert no_network == []
+
+
+class FakeLangSmith:
+    """Records what an upload would send; stores examples like the service does."""
+
+    def __init__(self):
+        self.datasets, self.examples, self.calls = {}, {}, []
+
+    def has_dataset(self, *, dataset_name):
+        return dataset_name in self.datasets
+
+    def read_dataset(self, *, dataset_name):
+        return self.datasets[dataset_name]
+
+    def create_dataset(self, name, description=""):
+        from types import SimpleNamespace
+
+        self.datasets[name] = SimpleNamespace(id=f"ds-{name}", name=name)
+        self.calls.append(("create_dataset", name))
+        return self.datasets[name]
+
+    def list_examples(self, dataset_id):
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(id=i) for i in self.examples.get(dataset_id, {})]
+
+    def create_examples(self, *, dataset_id, examples):
+        self.examples.setdefault(dataset_id, {}).update({e["id"]: e for e in examples})
+        self.calls.append(("create_examples", len(examples)))
+
+    def update_examples(self, *, dataset_id, updates):
+        self.examples[dataset_id].update({e["id"]: e for e in updates})
+        self.calls.append(("update_examples", len(updates)))
+
+
+def test_dataset_upload_is_idempotent_by_example_id():
+    from evals.ls import upsert_dataset
+
+    rows = load_rows()[:5]
+    fake = FakeLangSmith()
+    assert upsert_dataset(fake, "dmpilot-search", rows) == {"created": 5, "updated": 0}
+    assert upsert_dataset(fake, "dmpilot-search", rows) == {"created": 0, "updated": 5}
+    assert len(fake.examples["ds-dmpilot-search"]) == 5
+    assert [c for c in fake.calls if c[0] == "create_dataset"] == [
+        ("create_dataset", "dmpilot-search")
+    ]
+
+
+def test_upload_without_a_key_and_model_without_a_key_say_so(monkeypatch, capsys):
+    from evals.run import main
+
+    monkeypatch.delenv("LANGSMITH_API_KEY", raising=False)
+    assert main(["--upload"]) == 2
+    assert "LANGSMITH_API_KEY" in capsys.readouterr().out
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("DMPILOT_OPENAI_API_KEY", raising=False)
+    assert main(["--model", "openai:gpt-4o-mini"]) == 0
+    assert "skipped" in capsys.readouterr().out

@@ -143,8 +143,10 @@ _ORDINALS = {
     "fifth": 4, "5th": 4, "last": -1, "top": 0,
 }  # fmt: skip
 _ORDINAL = re.compile(
-    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|top)\s+(?:one|1|option|item|"
-    r"product|of (?:them|those|these)|two|pick)?",
+    # "the third" may end the message; "top" only counts before a noun ("tank top" is not one).
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b(?:\s+(?:one|1|option|item|"
+    r"product|of (?:them|those|these)|two|pick)\b)?"
+    r"|\b(top)\s+(?:one|1|option|item|product|of (?:them|those|these)|two|pick)\b",
     re.I,
 )
 _NUMBER_REF = re.compile(r"\b(?:number|no\.?|#|option)\s*([1-5])\b", re.I)
@@ -214,9 +216,8 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
     for m in _ORDINAL.finditer(low):
         if ent.references and ent.references[0].text == m.group(0):
             continue
-        ent.references.append(
-            Reference(kind="ordinal", index=_ORDINALS[m.group(1)], text=m.group(0))
-        )
+        word = m.group(1) or m.group(2)
+        ent.references.append(Reference(kind="ordinal", index=_ORDINALS[word], text=m.group(0)))
     for m in _NUMBER_REF.finditer(low):
         ent.references.append(Reference(kind="ordinal", index=int(m.group(1)) - 1, text=m.group(0)))
     for m in _LETTER.finditer(text):

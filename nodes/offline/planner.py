@@ -150,17 +150,31 @@ def plan_search(
             and "max_price" not in _filters(ent)
         ):
             args["max_price"] = round(min(p["price_min"] for p in shown) - 0.01, 2)
+            args["sort"] = "price_asc"  # cheaper than what was shown, cheapest first
         args.update(_filters(ent))
         return args
     return {"query": clean_query(q["text"], ent), **_filters(ent)}
+
+
+def _attribute_only(q: dict[str, Any]) -> bool:
+    """A short follow-up that names only a colour, size or option ("in grey?", "navy?")."""
+    ent = q["entities"]
+    has_attr = bool(ent.get("colors") or ent.get("sizes") or ent.get("options"))
+    return has_attr and len(q["text"].split()) <= 6 and not ent.get("categories")
 
 
 def plan(
     questions: list[dict[str, Any]],
     shown: list[dict[str, Any]],
     last_search: dict[str, Any] | None,
+    focus: int | None = None,
 ) -> AIMessage | None:
-    """Round 1: the tool calls for this turn's questions (None when no tool is needed)."""
+    """Round 1: the tool calls for this turn's questions (None when no tool is needed).
+
+    A variant question without a reference goes to the product the last answer was about
+    (``focus``); with several products on screen and no focus, a bare "in grey?" refines the
+    last search instead of guessing that the customer meant the first product.
+    """
     calls: list[dict[str, Any]] = []
     for qi, q in enumerate(questions):
         intent, ent = q["intent"], q["entities"]
@@ -170,7 +184,15 @@ def plan(
                 continue
             calls.append(_call("search_products", plan_search(q, last_search, shown), qi))
         elif intent in {"variant_question", "price_inquiry"}:
-            targets = refs or (shown[:1] if shown and not ent.get("categories") else [])
+            targets = refs
+            if not targets and shown and not ent.get("categories"):
+                if focus is not None:
+                    targets = [{"product_id": focus}]
+                elif len(shown) > 1 and last_search and _attribute_only(q):
+                    calls.append(_call("search_products", plan_search(q, last_search, shown), qi))
+                    continue
+                else:
+                    targets = shown[:1]
             if targets:
                 for p in targets[:2]:
                     args: dict[str, Any] = {"product_id": p["product_id"]}
