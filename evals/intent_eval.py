@@ -99,6 +99,7 @@ def run_intent_eval(
                 "id": row["metadata"]["id"],
                 "split": row["metadata"]["split"],
                 "batch": row["metadata"].get("batch", 1),
+                "multi": len(gold) > 1,
                 "text": row["inputs"]["text"],
                 "count_ok": bool(r["scores"]["count_ok"]),
                 "segments_matched": int(r["scores"]["segments_matched"]),
@@ -119,6 +120,8 @@ def run_intent_eval(
         # the figure closest to unseen data.
         "batch_2": lambda r: r["batch"] == 2,
         "batch_3": lambda r: r["batch"] == 3,
+        "batch_4": lambda r: r["batch"] == 4,
+        "multi_question": lambda r: r["multi"],
         "all": lambda r: True,
     }
     for split, keep in groups.items():

