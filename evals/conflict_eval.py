@@ -77,6 +77,7 @@ def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) 
         "dev": lambda m: m.get("split") == "dev",
         "test": lambda m: m.get("split") == "test",
         "batch_2": lambda m: m.get("batch") == 2,
+        "batch_3": lambda m: m.get("batch") == 3,
         "all": lambda m: True,
     }
     for split, keep in groups.items():
