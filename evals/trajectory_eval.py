@@ -18,7 +18,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +134,7 @@ def args_match(expected: dict[str, Any], actual: dict[str, Any]) -> tuple[int, i
 def resolve(
     call: dict[str, Any],
     shown: list[int],
-    found: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    found: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Turn references into product ids (None when nothing matches).
 
