@@ -33,6 +33,20 @@ from nodes.analyze_intent import product_types
 REPORTS = Path(__file__).parent / "reports"
 
 
+def confusion_table(confusion: dict[str, int]) -> list[str]:
+    """Markdown matrix from ``{"gold -> predicted": n}`` ("none" = question not found)."""
+    pairs = {tuple(k.split(" -> ")): n for k, n in confusion.items()}
+    gold = sorted({g for g, _ in pairs})
+    pred = sorted({p for _, p in pairs} | set(gold))
+    short = {p: p.replace("_question", "_q").replace("product_", "") for p in pred}
+    lines = ["| gold \\ predicted | " + " | ".join(short[p] for p in pred) + " |",
+             "|---" * (len(pred) + 1) + "|"]  # fmt: skip
+    for g in gold:
+        cells = [str(pairs.get((g, p), "")) for p in pred]
+        lines.append(f"| {short[g]} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the demo catalog in a temp dir, run every evaluation, save the report.
 
@@ -122,11 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             f"| {m['segment_f1']:.3f} | {m['entity_precision']:.3f} | {m['entity_recall']:.3f} |"
         )
     wrong = [r for r in nlu["rows"] if any(a != b for a, b in r["pairs"]) or not r["count_ok"]]
-    confused = [
-        f"{k}: {v}" for k, v in sorted(nlu["confusion"].items()) if len(set(k.split(" -> "))) == 2
-    ]
-    lines += ["", "Confusions (gold -> predicted): " + "; ".join(confused), "",
-              "### Worst NLU rows", ""]  # fmt: skip
+    lines += ["", "### Intent confusion matrix (rows gold, columns predicted)", ""]
+    lines += confusion_table(nlu["confusion"])
+    lines += ["", "### Worst NLU rows", ""]
     lines += [f"- `{r['text'][:90]}` -> {r['predicted']}" for r in wrong[:10]]
     lines += [
         "",

@@ -36,3 +36,14 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
         "conflicts": run_conflict_eval(),
     }
     assert gate.check(gate.headline(report), gate.load_baseline(), sections=set(report)) == []
+
+
+def test_confusion_matrix_in_the_report():
+    from evals.run import confusion_table
+
+    table = confusion_table(
+        {"product_search -> product_search": 5, "variant_question -> product_search": 2}
+    )
+    assert table[0].startswith("| gold")
+    assert "| variant_q |  | 2 |" not in table  # columns are every label seen, in order
+    assert table[-1] == "| variant_q | 2 |  |"
