@@ -59,6 +59,7 @@ def run_search_eval(
             {
                 "id": r["metadata"].get("id"),
                 "split": r["metadata"].get("split", "dev"),
+                "batch": r["metadata"].get("batch", 1),
                 "query": row.get("inputs", {}).get("query", ""),
                 "filters": row.get("inputs", {}).get("filters", {}),
                 "ranked": r["outputs"].get("ranked", [])[:5],
@@ -69,8 +70,14 @@ def run_search_eval(
             }
         )
     summary: dict[str, Any] = {}
-    for split in ("dev", "test", "all"):
-        part = [r for r in results if split == "all" or r["split"] == split]
+    groups = {
+        "dev": lambda r: r["split"] == "dev",
+        "test": lambda r: r["split"] == "test",
+        "batch_2": lambda r: r["batch"] == 2,  # written later, measured once before changes
+        "all": lambda r: True,
+    }
+    for split, keep in groups.items():
+        part = [r for r in results if keep(r)]
         if not part:
             continue
         summary[split] = {

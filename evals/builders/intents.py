@@ -798,11 +798,134 @@ ROWS_4: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]  # fmt: skip
 
 
+# Batch 5 (2026-11-21, written before any run on it).
+ROWS_5: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("do you sell chalk", False, [q("do you sell chalk", PS, categories=["Lifting Gear"])]),
+    ("lookin for a cheap jump rope", False, [q("lookin for a cheap jump rope", PS, categories=["Cardio"], sort="price_asc")]),
+    ("Need a bench for my garage gym, under $250. Also do you have plates?", False, [
+        q("Need a bench for my garage gym, under $250.", PS, categories=["Strength"], max_price=250),
+        q("Also do you have plates?", PS, categories=["Free Weights"])]),
+    ("womens puffer vest in black, M", False, [q("womens puffer vest in black, M", PS, categories=["Jackets"], colors=["black"], sizes=["M"])]),
+    ("what's the difference between creatine HCL and monohydrate?", False, [
+        q("what's the difference between creatine HCL and monohydrate?", CMP, categories=["Performance"])]),
+    ("is the first one available in a bigger size?", True, [q("is the first one available in a bigger size?", VQ)]),
+    ("how much is the 1:1 coaching per month", False, [q("how much is the 1:1 coaching per month", PI)]),
+    ("hi there! 😊", False, [q("hi there! 😊", GR)]),
+    ("i need help with my order", False, [q("i need help with my order", SUP)]),
+    ("where's my tracking number", False, [q("where's my tracking number", SUP)]),
+    ("should I stretch before lifting?", False, [q("should I stretch before lifting?", GQ)]),
+    ("what's a good split for 4 days a week", False, [q("what's a good split for 4 days a week", GQ)]),
+    ("any meal plans? and are they vegan friendly", False, [
+        q("any meal plans?", PS),
+        q("and are they vegan friendly", VQ)]),
+    ("do u have thermal leggings size XS", False, [q("do u have thermal leggings size XS", PS, categories=["Leggings"], sizes=["XS"])]),
+    ("compare the first 2 pls", True, [q("compare the first 2 pls", CMP)]),
+    ("which of these is the cheapest", True, [q("which of these is the cheapest", CMP, sort="price_asc")]),
+    ("is shipping free over $50?", False, [q("is shipping free over $50?", SUP)]),
+    ("can I get it in sage", True, [q("can I get it in sage", VQ, colors=["sage"])]),
+    ("how do I do a proper deadlift", False, [q("how do I do a proper deadlift", GQ)]),
+    ("looking for a dress I can play tennis in", False, [q("looking for a dress I can play tennis in", PS, categories=["Dresses"])]),
+    ("show me mens running shorts under 40", False, [q("show me mens running shorts under 40", PS, categories=["Shorts"], max_price=40)]),
+    ("what are the ingredients in the greens powder? is it gluten free?", False, [
+        q("what are the ingredients in the greens powder?", VQ, categories=["Wellness"]),
+        q("is it gluten free?", VQ)]),
+    ("Do you have weighted vests? How heavy?", False, [
+        q("Do you have weighted vests?", PS, categories=["Strength"]),
+        q("How heavy?", VQ)]),
+    ("my promo code says expired but the post said valid till friday", False, [q("my promo code says expired but the post said valid till friday", SUP)]),
+    ("okay perfect, thanks Maya!!", True, [q("okay perfect, thanks Maya!!", GR)]),
+    ("😂😂 love it", False, [q("😂😂 love it", GR)]),
+    ("whats better for fat loss, cardio or weights?", False, [q("whats better for fat loss, cardio or weights?", GQ)]),
+    ("mini massage gun or the big one for travel?", False, [q("mini massage gun or the big one for travel?", CMP, categories=["Recovery"])]),
+    ("is the yoga mat non slip", False, [q("is the yoga mat non slip", VQ, categories=["Mats"])]),
+    ("dumbbells under $20", False, [q("dumbbells under $20", PS, categories=["Free Weights"], max_price=20)]),
+    ("Hey, can you recommend a hoodie that's not too thick? Also what size should I get, I'm 6ft 180lbs", False, [
+        q("can you recommend a hoodie that's not too thick?", PS, categories=["Hoodies"]),
+        q("Also what size should I get, I'm 6ft 180lbs", VQ)]),
+    ("I ordered 2 weeks ago and nothing yet", False, [q("I ordered 2 weeks ago and nothing yet", SUP)]),
+    ("vegan snacks?", False, [q("vegan snacks?", PS, categories=["Snacks"])]),
+    ("are these squat proof", True, [q("are these squat proof", VQ)]),
+    ("do you have a discount for students or military", False, [q("do you have a discount for students or military", PI)]),
+    ("can I use the resistance bands for physio after surgery?", False, [q("can I use the resistance bands for physio after surgery?", GQ, categories=["Bands"])]),
+    ("oversized hoodie in pink size S", False, [q("oversized hoodie in pink size S", PS, categories=["Hoodies"], colors=["pink"], sizes=["S"])]),
+    ("how long will the sale last and is it on everything?", False, [
+        q("how long will the sale last", PI),
+        q("and is it on everything?", PI)]),
+    ("something for my wife's birthday, she loves yoga", False, [q("something for my wife's birthday, she loves yoga", PS)]),
+    ("have you got the cargo joggers in khaki?", False, [q("have you got the cargo joggers in khaki?", PS, categories=["Joggers"], colors=["khaki"])]),
+    ("what size is the half gallon jug? does it fit in a car cup holder", False, [
+        q("what size is the half gallon jug?", VQ, categories=["Bottles"]),
+        q("does it fit in a car cup holder", VQ)]),
+    ("cheapest protein you have?", False, [q("cheapest protein you have?", PS, categories=["Protein"], sort="price_asc")]),
+    ("can you ship to a PO box", False, [q("can you ship to a PO box", SUP)]),
+    ("whats the warranty on the massage gun", False, [q("whats the warranty on the massage gun", VQ, categories=["Recovery"])]),
+    ("I wanna get into calisthenics, what do I need?", False, [q("I wanna get into calisthenics, what do I need?", PS)]),
+    ("do the shoes come in wide", True, [q("do the shoes come in wide", VQ, categories=["Shoes"])]),
+    ("Is it better to train fasted? And which pre workout is easiest on the stomach?", False, [
+        q("Is it better to train fasted?", GQ),
+        q("And which pre workout is easiest on the stomach?", PS, categories=["Performance"])]),
+    ("thank u!! ordered 🛒", True, [q("thank u!! ordered 🛒", GR)]),
+    ("need a sports bra in XL, navy pls", False, [q("need a sports bra in XL, navy pls", PS, categories=["Sports Bras"], sizes=["XL"], colors=["navy"])]),
+    ("how many scoops per serving for the pea protein", False, [q("how many scoops per serving for the pea protein", VQ, categories=["Protein"])]),
+    ("can I talk to a real person", False, [q("can I talk to a real person", SUP)]),
+    ("is the program downloadable or in an app?", False, [q("is the program downloadable or in an app?", VQ)]),
+    ("recommend me tees that don't shrink", False, [q("recommend me tees that don't shrink", PS, categories=["T-Shirts"])]),
+    ("which one is lighter?", True, [q("which one is lighter?", CMP)]),
+    ("running jacket with reflective bits, womens M", False, [q("running jacket with reflective bits, womens M", PS, categories=["Jackets"], sizes=["M"])]),
+    ("how do you stay motivated??", False, [q("how do you stay motivated??", GQ)]),
+    ("will you restock the lavender tee? size S", False, [q("will you restock the lavender tee? size S", VQ, colors=["lavender"], sizes=["S"], categories=["T-Shirts"])]),
+    ("the zip broke on my jacket after 1 week", False, [q("the zip broke on my jacket after 1 week", SUP)]),
+    ("socks and a headband please, both in white", False, [
+        q("socks", PS, categories=["Socks"], colors=["white"]),
+        q("and a headband please, both in white", PS, colors=["white"])]),
+    ("show me something for recovery under $30", False, [q("show me something for recovery under $30", PS, max_price=30)]),
+    ("what's the return window", False, [q("what's the return window", SUP)]),
+    ("do you have any bundles or sets", False, [q("do you have any bundles or sets", PS)]),
+    ("how heavy should my kettlebell be as a woman starting out? and which one do you sell", False, [
+        q("how heavy should my kettlebell be as a woman starting out?", GQ, categories=["Free Weights"]),
+        q("and which one do you sell", PS)]),
+    ("yoo 👋 what's good", False, [q("yoo 👋 what's good", GR)]),
+    ("i'd like to become an affiliate", False, [q("i'd like to become an affiliate", OT)]),
+    ("yoga leggings in black or grey, size S, under $45", False, [
+        q("yoga leggings in black or grey, size S, under $45", PS, categories=["Leggings"], colors=["black", "grey"], sizes=["S"], max_price=45)]),
+    ("is the mat good for hot yoga? does it get slippery", False, [
+        q("is the mat good for hot yoga?", VQ, categories=["Mats"]),
+        q("does it get slippery", VQ)]),
+    ("price for the 12 week program?", False, [q("price for the 12 week program?", PI)]),
+    ("which is more comfortable for long runs, road or trail shoes?", False, [
+        q("which is more comfortable for long runs, road or trail shoes?", CMP, categories=["Shoes"])]),
+    ("hey! I just had my baby 3 months ago and want to get back in shape. Do you have a program "
+     "for that? And can I use it if I had a c-section?", False, [
+        q("Do you have a program for that?", PS),
+        q("And can I use it if I had a c-section?", GQ)]),
+    ("got protein bars without nuts?", False, [q("got protein bars without nuts?", PS, categories=["Snacks"])]),
+    ("I need a new yoga mat, mine is falling apart lol. Something thick? Budget 60", False, [
+        q("I need a new yoga mat, mine is falling apart lol. Something thick? Budget 60", PS, categories=["Mats"], max_price=60)]),
+    ("does the price include tax", True, [q("does the price include tax", PI)]),
+    ("🤔", True, [q("🤔", OT)]),
+    ("can you help me pick between the two jackets", True, [q("can you help me pick between the two jackets", CMP, categories=["Jackets"])]),
+    ("what colours do the sports bras come in", False, [q("what colours do the sports bras come in", VQ, categories=["Sports Bras"])]),
+    ("how do I track macros", False, [q("how do I track macros", GQ)]),
+    ("the leggings pilled after 2 washes, can I get a replacement?", False, [q("the leggings pilled after 2 washes, can I get a replacement?", SUP)]),
+    ("shorts for the gym, men, size L, black", False, [q("shorts for the gym, men, size L, black", PS, categories=["Shorts"], sizes=["L"], colors=["black"])]),
+    ("do you have anything for knee pain", False, [q("do you have anything for knee pain", PS)]),
+    ("whats the cheapest thing in the shop lol", False, [q("whats the cheapest thing in the shop lol", PS, sort="price_asc")]),
+    ("is the vest true to size? I'm between M and L", False, [q("is the vest true to size? I'm between M and L", VQ, categories=["Jackets"], sizes=["M", "L"])]),
+    ("love your new video! which leggings were you wearing?", False, [
+        q("which leggings were you wearing?", PS, categories=["Leggings"])]),
+    ("can I pause my coaching for a month", False, [q("can I pause my coaching for a month", SUP)]),
+    ("sleep supplement without melatonin?", False, [q("sleep supplement without melatonin?", PS)]),
+    ("what do you think about intermittent fasting", False, [q("what do you think about intermittent fasting", GQ)]),
+    ("are there any deals on shoes right now? size 8 womens", False, [
+        q("are there any deals on shoes right now? size 8 womens", PI, categories=["Shoes"], sizes=["8"])]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
     batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2] + [(3, r) for r in ROWS_3]
-    batches += [(4, r) for r in ROWS_4]
+    batches += [(4, r) for r in ROWS_4] + [(5, r) for r in ROWS_5]
     for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {
