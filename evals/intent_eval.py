@@ -121,6 +121,7 @@ def run_intent_eval(
         "batch_2": lambda r: r["batch"] == 2,
         "batch_3": lambda r: r["batch"] == 3,
         "batch_4": lambda r: r["batch"] == 4,
+        "batch_5": lambda r: r["batch"] == 5,
         "multi_question": lambda r: r["multi"],
         "all": lambda r: True,
     }

@@ -798,7 +798,9 @@ ROWS_4: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]  # fmt: skip
 
 
-# Batch 5 (2026-11-21, written before any run on it).
+# Batch 5 (2026-11-21, written before any run on it). First measurement, before any change:
+# 87 messages / 99 questions, intent accuracy 0.727, macro-F1 0.698, split count accuracy
+# 0.954, entity P/R 0.891/0.662: the honest held-out figure for the offline NLU today.
 ROWS_5: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
     ("do you sell chalk", False, [q("do you sell chalk", PS, categories=["Lifting Gear"])]),
     ("lookin for a cheap jump rope", False, [q("lookin for a cheap jump rope", PS, categories=["Cardio"], sort="price_asc")]),
