@@ -122,6 +122,7 @@ def run_intent_eval(
         "batch_3": lambda r: r["batch"] == 3,
         "batch_4": lambda r: r["batch"] == 4,
         "batch_5": lambda r: r["batch"] == 5,
+        "batch_6": lambda r: r["batch"] == 6,
         "multi_question": lambda r: r["multi"],
         "all": lambda r: True,
     }

@@ -923,11 +923,257 @@ ROWS_5: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]  # fmt: skip
 
 
+# Batch 6 (written 2026-11-21 before any run on it): mostly messages that ask several things
+# (to reach a quarter multi-question), with typos, slang, emoji, a little Spanish/French/German
+# and long rambling DMs. First measurement, before any change: 90 messages / 151 questions,
+# intent accuracy 0.676, macro-F1 0.689, split count accuracy 0.878, segment F1 0.957, entity
+# P/R 0.780/0.447. Main errors: bare attribute follow-ups ("what colours??", "and do they have
+# pockets") read as product_search; non-English price/shipping questions.
+ROWS_6: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("do u have biker shorts? what colours??", False, [
+        q("do u have biker shorts?", PS, categories=["Shorts"]),
+        q("what colours??", VQ)]),
+    ("how much is the pre workout and does it have caffeine", False, [
+        q("how much is the pre workout", PI, categories=["Performance"]),
+        q("does it have caffeine", VQ)]),
+    ("Hi! I'm looking for a rain jacket for running in the city, ideally under 90. Do you ship to Canada?", False, [
+        q("I'm looking for a rain jacket for running in the city, ideally under 90.", PS, categories=["Jackets"], max_price=90),
+        q("Do you ship to Canada?", SUP)]),
+    ("which foam roller is best for beginners and how often should I use it", False, [
+        q("which foam roller is best for beginners", PS, categories=["Recovery"]),
+        q("how often should I use it", GQ)]),
+    ("is the scrunch butt legging squat proof? also does it come in XL", False, [
+        q("is the scrunch butt legging squat proof?", VQ, categories=["Leggings"]),
+        q("also does it come in XL", VQ, sizes=["XL"])]),
+    ("ok the second one, how much? and when would it arrive", True, [
+        q("ok the second one, how much?", PI),
+        q("and when would it arrive", SUP)]),
+    ("Do you have adjustable dumbbells? My apartment is tiny lol. What's the max weight?", False, [
+        q("Do you have adjustable dumbbells? My apartment is tiny lol.", PS, categories=["Free Weights"]),
+        q("What's the max weight?", VQ)]),
+    ("what protein do you recommend for weight loss? and should I drink it before or after training", False, [
+        q("what protein do you recommend for weight loss?", PS, categories=["Protein"]),
+        q("and should I drink it before or after training", GQ)]),
+    ("my order came damaged 😭 the bottle was leaking everywhere. can I get a new one? and do I need to send it back", False, [
+        q("my order came damaged 😭 the bottle was leaking everywhere. can I get a new one?", SUP),
+        q("and do I need to send it back", SUP)]),
+    ("tienen mancuernas? y cuánto cuestan?", False, [
+        q("tienen mancuernas?", PS, categories=["Free Weights"]),
+        q("y cuánto cuestan?", PI)]),
+    ("compare the pocket leggings and the compression ones pls, which is better for long runs?", False, [
+        q("compare the pocket leggings and the compression ones pls, which is better for long runs?", CMP, categories=["Leggings"])]),
+    ("hey hey 👋 quick q: do you have a beginner program and is there a free trial", False, [
+        q("do you have a beginner program", PS, categories=["Programs & Coaching"]),
+        q("is there a free trial", PI)]),
+    ("need a gym bag thats not huge. black if possible. under 50?", False, [
+        q("need a gym bag thats not huge. black if possible. under 50?", PS, categories=["Bags"], colors=["black"], max_price=50)]),
+    ("what size should I get in the mens hoodie, I'm 6ft and 80kg? and does it shrink", False, [
+        q("what size should I get in the mens hoodie, I'm 6ft and 80kg?", VQ, categories=["Hoodies"]),
+        q("and does it shrink", VQ)]),
+    ("I want to start lifting at home but I have no idea what to buy. I have maybe $200 total. "
+     "Do I need a bench? Or just dumbbells first?", False, [
+        q("I want to start lifting at home but I have no idea what to buy. I have maybe $200 total.", PS, max_price=200),
+        q("Do I need a bench? Or just dumbbells first?", GQ)]),
+    ("thank youuu 🙏", True, [q("thank youuu 🙏", OT)]),
+    ("how long does shipping take and can I change my address after ordering?", False, [
+        q("how long does shipping take", SUP),
+        q("and can I change my address after ordering?", SUP)]),
+    ("do you have electrolytes without sugar? and what flavours", False, [
+        q("do you have electrolytes without sugar?", PS, categories=["Hydration"]),
+        q("and what flavours", VQ)]),
+    ("is the yoga mat non slip? how thick is it?", True, [
+        q("is the yoga mat non slip?", VQ, categories=["Mats"]),
+        q("how thick is it?", VQ)]),
+    ("Bonjour, vous avez des brassières de sport taille S ?", False, [
+        q("Bonjour, vous avez des brassières de sport taille S ?", PS, categories=["Sports Bras"], sizes=["S"])]),
+    ("show me womens tanks under 30 and also some shorts to match", False, [
+        q("show me womens tanks under 30", PS, categories=["Tank Tops"], max_price=30),
+        q("and also some shorts to match", PS, categories=["Shorts"])]),
+    ("which one is cheaper, the rower or the bike?", False, [
+        q("which one is cheaper, the rower or the bike?", CMP, categories=["Cardio"], sort="price_asc")]),
+    ("whats the return policy? and can I exchange for a different colour instead", False, [
+        q("whats the return policy?", SUP),
+        q("and can I exchange for a different colour instead", SUP)]),
+    ("how many grams of protein should I eat a day? I weigh 65kg. and is your whey good for that", False, [
+        q("how many grams of protein should I eat a day? I weigh 65kg.", GQ),
+        q("and is your whey good for that", VQ, categories=["Protein"])]),
+    ("do the merino tees come in navy", False, [
+        q("do the merino tees come in navy", VQ, categories=["T-Shirts"], colors=["navy"])]),
+    ("gimme the cheapest resistance bands u got and do they come as a set", False, [
+        q("gimme the cheapest resistance bands u got", PS, categories=["Bands"], sort="price_asc"),
+        q("and do they come as a set", VQ)]),
+    ("I've been following you for 2 years and finally ready to commit!! what's the difference between "
+     "the 12 week program and the coaching? and how much is each", False, [
+        q("what's the difference between the 12 week program and the coaching?", CMP, categories=["Programs & Coaching"]),
+        q("and how much is each", PI)]),
+    ("is there a discount code for first order", False, [
+        q("is there a discount code for first order", PI)]),
+    ("can you recommend shoes for lifting? wide feet, size 11 mens. and are they ok for running too", False, [
+        q("can you recommend shoes for lifting? wide feet, size 11 mens.", PS, categories=["Shoes"], sizes=["11"]),
+        q("and are they ok for running too", VQ)]),
+    ("the 3rd one in M please, and the 1st one in S", True, [
+        q("the 3rd one in M please", VQ, sizes=["M"]),
+        q("and the 1st one in S", VQ, sizes=["S"])]),
+    ("wie viel kostet der Versand nach Deutschland?", False, [
+        q("wie viel kostet der Versand nach Deutschland?", SUP)]),
+    ("Do you sell creatine? Is it safe for women? I'm 34 and just started lifting", False, [
+        q("Do you sell creatine?", PS, categories=["Performance"]),
+        q("Is it safe for women? I'm 34 and just started lifting", GQ)]),
+    ("any hoodies on sale rn? size M, grey or black", False, [
+        q("any hoodies on sale rn? size M, grey or black", PI, categories=["Hoodies"], sizes=["M"], colors=["grey", "black"])]),
+    ("hey so i bought the zip hoodie last week and the zipper broke already 😤 what do i do", False, [
+        q("hey so i bought the zip hoodie last week and the zipper broke already 😤 what do i do", SUP, categories=["Hoodies"])]),
+    ("are the lifting straps good for deadlifts? and do you have chalk too", False, [
+        q("are the lifting straps good for deadlifts?", VQ, categories=["Lifting Gear"]),
+        q("and do you have chalk too", PS, categories=["Lifting Gear"])]),
+    ("multivitamin for women over 40? and is it vegan?", False, [
+        q("multivitamin for women over 40?", PS, categories=["Vitamins"]),
+        q("and is it vegan?", VQ)]),
+    ("what should i eat before a morning workout", False, [
+        q("what should i eat before a morning workout", GQ)]),
+    ("do u have a jump rope w counter? how long is the cable? can i adjust it", False, [
+        q("do u have a jump rope w counter?", PS, categories=["Cardio"]),
+        q("how long is the cable?", VQ),
+        q("can i adjust it", VQ)]),
+    ("how much is the kettlebell 16kg vs 20kg", False, [
+        q("how much is the kettlebell 16kg vs 20kg", PI, categories=["Free Weights"])]),
+    ("looking for a dress for a wedding lol jk, for pilates. something black, size S, under 70", False, [
+        q("looking for a dress for a wedding lol jk, for pilates. something black, size S, under 70", PS, categories=["Dresses"], colors=["black"], sizes=["S"], max_price=70)]),
+    ("my coaching payment failed twice, can you check? and can I pay with paypal instead", False, [
+        q("my coaching payment failed twice, can you check?", SUP),
+        q("and can I pay with paypal instead", SUP)]),
+    ("which is warmer, the fleece joggers or the thermal leggings?", False, [
+        q("which is warmer, the fleece joggers or the thermal leggings?", CMP, categories=["Joggers", "Leggings"])]),
+    ("I'm pregnant (5 months) 🤰 do you have maternity leggings? also is it ok to keep doing squats", False, [
+        q("do you have maternity leggings?", PS, categories=["Leggings"]),
+        q("also is it ok to keep doing squats", GQ)]),
+    ("wait is that price in USD or euros", True, [q("wait is that price in USD or euros", PI)]),
+    ("do you have ankle weights? and what about a weighted vest", False, [
+        q("do you have ankle weights?", PS, categories=["Free Weights"]),
+        q("and what about a weighted vest", PS)]),
+    ("what's in the sleep stack? does it make you groggy? can I take it with melatonin", False, [
+        q("what's in the sleep stack?", VQ, categories=["Wellness"]),
+        q("does it make you groggy?", VQ),
+        q("can I take it with melatonin", GQ)]),
+    ("best thing for sore muscles after leg day?? i can barely walk 😂", False, [
+        q("best thing for sore muscles after leg day?? i can barely walk 😂", GQ)]),
+    ("show me the blue ones only", True, [q("show me the blue ones only", PS, colors=["blue"])]),
+    ("do you have socks for running? what sizes? are they sold in packs", False, [
+        q("do you have socks for running?", PS, categories=["Socks"]),
+        q("what sizes?", VQ),
+        q("are they sold in packs", VQ)]),
+    ("Can I cancel my subscription? I'm moving abroad next month", False, [
+        q("Can I cancel my subscription? I'm moving abroad next month", SUP)]),
+    ("hi! how much is shipping and is there express", False, [
+        q("how much is shipping", SUP),
+        q("and is there express", SUP)]),
+    ("do you have any protein that doesn't taste like chalk lmao, chocolate maybe? price?", False, [
+        q("do you have any protein that doesn't taste like chalk lmao, chocolate maybe?", PS, categories=["Protein"]),
+        q("price?", PI)]),
+    ("is the racerback bra good for big boobs or should I get the high impact one", False, [
+        q("is the racerback bra good for big boobs or should I get the high impact one", CMP, categories=["Sports Bras"])]),
+    ("what's your fav exercise for glutes? and which bands do you use in your videos", False, [
+        q("what's your fav exercise for glutes?", GQ),
+        q("and which bands do you use in your videos", PS, categories=["Bands"])]),
+    ("can I get the cargo joggers in khaki, size L? how much with shipping", False, [
+        q("can I get the cargo joggers in khaki, size L?", VQ, categories=["Joggers"], colors=["khaki"], sizes=["L"]),
+        q("how much with shipping", PI)]),
+    ("do you do gift cards?", False, [q("do you do gift cards?", PS)]),
+    ("hii do u ship to the UK and how much is it? also are prices in pounds", False, [
+        q("do u ship to the UK", SUP),
+        q("and how much is it?", SUP),
+        q("also are prices in pounds", PI)]),
+    ("I have bad knees, what cardio machine is easiest on the joints? do you sell one", False, [
+        q("I have bad knees, what cardio machine is easiest on the joints?", GQ),
+        q("do you sell one", PS, categories=["Cardio"])]),
+    ("Is the bamboo tee soft? is it see-through in white", False, [
+        q("Is the bamboo tee soft?", VQ, categories=["T-Shirts"]),
+        q("is it see-through in white", VQ, colors=["white"])]),
+    ("can u compare the 2 protein bars? which has less sugar", True, [
+        q("can u compare the 2 protein bars? which has less sugar", CMP, categories=["Snacks"])]),
+    ("need a water bottle that keeps stuff cold all day, 1 liter, no plastic taste pls", False, [
+        q("need a water bottle that keeps stuff cold all day, 1 liter, no plastic taste pls", PS, categories=["Bottles"])]),
+    ("what time do you usually reply lol", False, [q("what time do you usually reply lol", OT)]),
+    ("do you sell a pull up bar? will it fit a normal door frame? and what's the weight limit", False, [
+        q("do you sell a pull up bar?", PS, categories=["Strength"]),
+        q("will it fit a normal door frame?", VQ),
+        q("and what's the weight limit", VQ)]),
+    ("ok which of these is best for a beginner", True, [
+        q("ok which of these is best for a beginner", CMP)]),
+    ("cuánto cuesta el programa de 8 semanas? está en español?", False, [
+        q("cuánto cuesta el programa de 8 semanas?", PI, categories=["Programs & Coaching"]),
+        q("está en español?", VQ)]),
+    ("have the leggings in burgundy restocked yet? and will the XS come back", False, [
+        q("have the leggings in burgundy restocked yet?", VQ, categories=["Leggings"], colors=["burgundy"]),
+        q("and will the XS come back", VQ, sizes=["XS"])]),
+    ("I signed up for the program but never got the login email, help? also can I access it on my phone", False, [
+        q("I signed up for the program but never got the login email, help?", SUP),
+        q("also can I access it on my phone", SUP)]),
+    ("what's better for building muscle, whey or plant protein? and do you sell both", False, [
+        q("what's better for building muscle, whey or plant protein?", CMP, categories=["Protein"]),
+        q("and do you sell both", PS, categories=["Protein"])]),
+    ("long sleeve running top for winter, womens M, bright colour so cars see me", False, [
+        q("long sleeve running top for winter, womens M, bright colour so cars see me", PS, categories=["T-Shirts"], sizes=["M"])]),
+    ("how do you stay motivated when you don't see results?", False, [
+        q("how do you stay motivated when you don't see results?", GQ)]),
+    ("got any bundles? like leggings + bra? and is there a discount for buying both", False, [
+        q("got any bundles? like leggings + bra?", PS, categories=["Leggings", "Sports Bras"]),
+        q("and is there a discount for buying both", PI)]),
+    ("size chart for the mens shorts? I'm usually a 32 waist. also inseam length?", False, [
+        q("size chart for the mens shorts? I'm usually a 32 waist.", VQ, categories=["Shorts"]),
+        q("also inseam length?", VQ)]),
+    ("🔥🔥🔥", False, [q("🔥🔥🔥", OT)]),
+    ("is the balance board good for ankle rehab? and how much is it", False, [
+        q("is the balance board good for ankle rehab?", VQ, categories=["Balance"]),
+        q("and how much is it", PI)]),
+    ("heyyy I need a whole new gym outfit for my first day 😅 leggings, a bra and maybe a top? size M, "
+     "i like pastel colours. budget maybe 120 for everything", False, [
+        q("heyyy I need a whole new gym outfit for my first day 😅 leggings, a bra and maybe a top? size M, i like pastel colours. budget maybe 120 for everything",
+          PS, categories=["Leggings", "Sports Bras"], sizes=["M"], max_price=120)]),
+    ("can I use the massage gun on my neck? is it loud?", True, [
+        q("can I use the massage gun on my neck?", GQ, categories=["Recovery"]),
+        q("is it loud?", VQ)]),
+    ("which one would you pick, the first or the last", True, [
+        q("which one would you pick, the first or the last", CMP)]),
+    ("is the omega 3 from fish? I'm vegetarian. any algae version?", False, [
+        q("is the omega 3 from fish? I'm vegetarian.", VQ, categories=["Vitamins"]),
+        q("any algae version?", PS, categories=["Vitamins"])]),
+    ("where do I enter my promo code", False, [q("where do I enter my promo code", SUP)]),
+    ("do you have blender bottles? and a bag to carry my stuff to the gym, something small", False, [
+        q("do you have blender bottles?", PS, categories=["Bottles"]),
+        q("and a bag to carry my stuff to the gym, something small", PS, categories=["Bags"])]),
+    ("how many times a week should a beginner train? and how long per session", False, [
+        q("how many times a week should a beginner train?", GQ),
+        q("and how long per session", GQ)]),
+    ("what's the price of the mesh tank for men and does it come in red", False, [
+        q("what's the price of the mesh tank for men", PI, categories=["Tank Tops"]),
+        q("and does it come in red", VQ, colors=["red"])]),
+    ("I ordered the wrong size 🤦‍♀️ can I swap the S for an M?", False, [
+        q("I ordered the wrong size 🤦‍♀️ can I swap the S for an M?", SUP, sizes=["S", "M"])]),
+    ("cheap lifting belt? first time using one. how tight should it be", False, [
+        q("cheap lifting belt? first time using one.", PS, categories=["Lifting Gear"], sort="price_asc"),
+        q("how tight should it be", GQ)]),
+    ("what do you have for recovery? and is the foam roller or the massage gun better", False, [
+        q("what do you have for recovery?", PS, categories=["Recovery"]),
+        q("and is the foam roller or the massage gun better", CMP, categories=["Recovery"])]),
+    ("the link in your bio doesn't work btw", False, [q("the link in your bio doesn't work btw", SUP)]),
+    ("trail running shoes for women, size 7.5? waterproof would be amazing", False, [
+        q("trail running shoes for women, size 7.5? waterproof would be amazing", PS, categories=["Shoes"], sizes=["7.5"])]),
+    ("Are your supplements third party tested? And are they halal?", False, [
+        q("Are your supplements third party tested?", VQ),
+        q("And are they halal?", VQ)]),
+    ("do u have a cheaper version of this", True, [q("do u have a cheaper version of this", PS, sort="price_asc")]),
+    ("good morning! are the flare leggings high waisted? and do they have pockets", False, [
+        q("are the flare leggings high waisted?", VQ, categories=["Leggings"]),
+        q("and do they have pockets", VQ)]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
     batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2] + [(3, r) for r in ROWS_3]
-    batches += [(4, r) for r in ROWS_4] + [(5, r) for r in ROWS_5]
+    batches += [(4, r) for r in ROWS_4] + [(5, r) for r in ROWS_5] + [(6, r) for r in ROWS_6]
     for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {
