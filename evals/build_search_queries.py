@@ -534,14 +534,52 @@ Q2 = [
     ("dumbbell workout plan for home", {}, ["home-dumbbell-program"], []),
     ("balance board", {}, ["balance-trainer-dome"], ["stability-ball"]),
 ]  # fmt: skip
+
+# Batch 3: short multi-turn conversations (history, last message, constraints stated anywhere in
+# the conversation, exact, substitute). They run through the compiled agent graph; the ranking
+# is the last turn's search output. Constraints serve only the annotation check below.
+Q_MULTI = [
+    (["do you have hoodies for women?"], "any in white?", {"colors": ["white"]},
+     ["womens-classic-pullover-hoodie", "womens-zip-up-training-hoodie", "womens-merino-wool-hoodie"], []),
+    (["show me leggings"], "which ones have pockets?", {}, ["pocket-running-leggings"], []),
+    (["I need protein powder"], "but I'm vegan", {},
+     ["vegan-pea-protein", "plant-protein-blend", "soy-protein-isolate"], []),
+    (["looking for running shoes"], "for men, size 10", {"sizes": ["10"]},
+     ["mens-road-running-shoes", "mens-trail-running-shoes"],
+     ["mens-cross-training-shoes", "mens-minimalist-barefoot-shoes"]),
+    (["got any kettlebells?"], "something cheaper?", {}, ["cast-iron-kettlebell"], ["competition-kettlebell"]),
+    (["mens joggers pls"], "in black", {"colors": ["black"]}, ["mens-fleece-joggers"], []),
+    (["I want a yoga mat"], "something thicker for my knees", {},
+     ["extra-thick-pilates-mat-10mm"], ["yoga-mat-6mm"]),
+    (["do you have sports bras"], "for running, high impact", {},
+     ["high-impact-running-bra", "front-zip-sports-bra"], ["medium-support-sports-bra"]),
+    (["what recovery stuff do you have?"], "under $50", {"max_price": 50},
+     ["foam-roller", "massage-ball-set"], []),
+    (["show me water bottles"], "an insulated one", {},
+     ["insulated-water-bottle-32-oz"], ["stainless-steel-shaker"]),
+    (["protein bars?"], "any without nuts", {}, ["whey-protein-bars-12-pack"], []),
+    (["I need a jacket for running"], "waterproof, women's", {},
+     ["womens-rain-shell-jacket"], ["womens-windbreaker-running-jacket"]),
+    (["omega 3?"], "is there a vegan one", {}, ["algae-omega-3"], []),
+    (["dumbbells for home"], "I only have like 20 bucks", {"max_price": 20},
+     ["hex-dumbbell", "neoprene-dumbbell-pair"], []),
+    (["women's tees"], "merino ones", {}, ["womens-merino-wool-tee"], []),
+    (["show me shorts for men"], "for basketball", {}, ["mens-mesh-basketball-shorts"], []),
+    (["any hoodies?"], "men, size XXL, green-ish", {"sizes": ["XXL"], "colors": ["green"]},
+     ["mens-classic-pullover-hoodie", "mens-zip-up-training-hoodie", "mens-oversized-hoodie"], []),
+    (["hi", "I'm looking for a gift for my boyfriend, he runs a lot"], "a jacket maybe, under 90",
+     {"max_price": 90}, ["mens-windbreaker-running-jacket"], ["mens-rain-shell-jacket"]),
+]  # fmt: skip
 Q_BATCH = [(1, row) for row in Q] + [(2, row) for row in Q2]
+Q_BATCH += [(3, (q, {}, ex, sub, hist, cons)) for hist, q, cons, ex, sub in Q_MULTI]
 
 with open("evals/datasets/search_queries.jsonl", "w") as f:
-    for i, (batch, (q, filt, ex, sub)) in enumerate(Q_BATCH):
+    for i, (batch, (q, filt, ex, sub, *conv)) in enumerate(Q_BATCH):
+        extra = {"history": conv[0], "constraints": conv[1]} if conv else {}
         f.write(
             json.dumps(
                 {
-                    "inputs": {"query": q, "filters": filt},
+                    "inputs": {"query": q, "filters": filt, **extra},
                     "outputs": {
                         "exact": ["demo-" + x for x in ex],
                         "substitute": ["demo-" + x for x in sub],
@@ -594,7 +632,7 @@ def satisfiable(sid, f):  # noqa: D103
 rows = [json.loads(line) for line in open("evals/datasets/search_queries.jsonl")]
 kept = []
 for r in rows:
-    f = r["inputs"]["filters"]
+    f = r["inputs"]["filters"] | r["inputs"].get("constraints", {})
     r["outputs"]["exact"] = [s for s in r["outputs"]["exact"] if satisfiable(s, f)]
     r["outputs"]["substitute"] = [s for s in r["outputs"]["substitute"] if satisfiable(s, f)]
     if r["outputs"]["exact"]:

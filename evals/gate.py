@@ -13,6 +13,8 @@ HEADLINE = {
     "search.hit@3": ("search", "all", "hit@3"),
     "search.ndcg@5": ("search", "all", "ndcg@5"),
     "search.mrr": ("search", "all", "mrr"),
+    "search.multi_turn.hit@3": ("search", "multi_turn", "hit@3"),
+    "search.multi_turn.ndcg@5": ("search", "multi_turn", "ndcg@5"),
     "intents.intent_accuracy": ("intents", "all", "intent_accuracy"),
     "intents.intent_macro_f1": ("intents", "all", "intent_macro_f1"),
     "intents.split_count_accuracy": ("intents", "all", "split_count_accuracy"),

@@ -25,7 +25,7 @@ from evals.intent_cv import run_intent_cv
 from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
 from evals.trajectory_eval import load_rows as load_trajectories
-from evals.trajectory_eval import run_trajectory_eval
+from evals.trajectory_eval import last_turn_products, run_trajectory_eval
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
 from nodes.analyze_intent import product_types
@@ -78,8 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         svc = open_services(settings, llm=llm)
         svc.catalog.create_creator(CreatorIn(**DEMO_CREATOR))
         import_catalog(svc.catalog, "demo", json.dumps({"products": demo_catalog()}), fmt="json")
-        search = run_search_eval(svc.search, "demo", load_rows())
         ctx = svc.agent_context("demo")
+        search = run_search_eval(
+            svc.search,
+            "demo",
+            load_rows(),
+            converse=lambda turns: last_turn_products(svc.agent, ctx, "demo", turns),
+        )
         nlu = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))
         names = [p["name"] for p in demo_catalog()]
         trajectories = run_trajectory_eval(svc.agent, ctx, "demo", names, load_trajectories())

@@ -2,13 +2,17 @@
 
 Each row: ``inputs {query, filters}``, ``outputs {exact: [source ids], substitute: [...]}``.
 Relevance for hit@k and MRR is "exact"; nDCG@5 grades exact 2, substitute 1.
+Multi-turn rows (``inputs.history``) run through the compiled agent graph via ``converse``;
+their ranking is the last turn's search output, so follow-up resolution is measured too.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from evals.ls import run_offline
@@ -24,13 +28,28 @@ def load_rows(path: Path = DATASET) -> list[dict[str, Any]]:
 
 
 def run_search_eval(
-    engine: SearchEngine, creator_id: str, rows: list[dict[str, Any]], limit: int = 10
+    engine: SearchEngine,
+    creator_id: str,
+    rows: list[dict[str, Any]],
+    limit: int = 10,
+    converse: Callable[[list[str]], list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Score every row through ``langsmith.evaluate`` (offline); metrics per split and rows."""
+    """Score every row through ``langsmith.evaluate`` (offline); metrics per split and rows.
+
+    ``converse(turns)`` plays a conversation and returns the last turn's ranked product ids;
+    without it, multi-turn rows are skipped.
+    """
     _, products = engine.catalog.list_products(creator_id, limit=1_000_000)
     source_of = {p.id: p.source_id or "" for p in products}
+    if converse is None:
+        rows = [r for r in rows if not r["inputs"].get("history")]
 
     def target(inputs: dict[str, Any]) -> dict[str, Any]:
+        if inputs.get("history") and converse is not None:
+            t0 = time.perf_counter()
+            ids = converse([*inputs["history"], inputs["query"]])
+            ms = (time.perf_counter() - t0) * 1000
+            return {"ranked": [source_of.get(i, "") for i in ids], "relaxed": [], "ms": ms}
         res = engine.search(
             creator_id, inputs.get("query", ""), SearchFilters(**inputs.get("filters", {})),
             limit=limit,
@@ -74,6 +93,8 @@ def run_search_eval(
         "dev": lambda r: r["split"] == "dev",
         "test": lambda r: r["split"] == "test",
         "batch_2": lambda r: r["batch"] == 2,  # written later, measured once before changes
+        "multi_turn": lambda r: r["batch"] == 3,
+        "single_turn": lambda r: r["batch"] != 3,
         "all": lambda r: True,
     }
     for split, keep in groups.items():

@@ -263,9 +263,9 @@ def test_offline_nlu_quality_on_the_intents_dataset(client):
     svc: Services = client.app.state.services
     ctx = svc.agent_context("demo")
     m = run_intent_eval(ctx.classifier, product_types(ctx, "demo"))["summary"]["all"]
-    # Coarse floors a little under today's level on all 312 messages (intent accuracy 0.83,
-    # macro-F1 0.84, entity P/R 0.86/0.79 since the fresh batches 4 and 5 joined); the gate in
+    # Coarse floors a little under today's level on all 402 messages (intent accuracy 0.78,
+    # macro-F1 0.79, entity P/R 0.85/0.70 since the fresh batches 4-6 joined); the gate in
     # tests/test_eval_gate.py catches smaller regressions against evals/baseline.json.
-    assert m["intent_accuracy"] >= 0.78 and m["intent_macro_f1"] >= 0.78
-    assert m["split_count_accuracy"] >= 0.94 and m["segment_f1"] >= 0.95
-    assert m["entity_recall"] >= 0.75 and m["entity_precision"] >= 0.8
+    assert m["intent_accuracy"] >= 0.75 and m["intent_macro_f1"] >= 0.75
+    assert m["split_count_accuracy"] >= 0.93 and m["segment_f1"] >= 0.95
+    assert m["entity_recall"] >= 0.65 and m["entity_precision"] >= 0.8

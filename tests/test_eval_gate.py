@@ -23,7 +23,7 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
                   classifier=get_classifier(demo_services.embedder))  # fmt: skip
     from dmpilot.demo import demo_catalog
     from evals.trajectory_eval import load_rows as load_trajectories
-    from evals.trajectory_eval import run_trajectory_eval
+    from evals.trajectory_eval import last_turn_products, run_trajectory_eval
 
     names = [p["name"] for p in demo_catalog()]
     agent_ctx = demo_services.agent_context("demo")
@@ -31,7 +31,14 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
         "trajectories": run_trajectory_eval(
             demo_services.agent, agent_ctx, "demo", names, load_trajectories()
         ),
-        "search": run_search_eval(demo_services.search, "demo", load_rows()),
+        "search": run_search_eval(
+            demo_services.search,
+            "demo",
+            load_rows(),
+            converse=lambda turns: last_turn_products(
+                demo_services.agent, agent_ctx, "demo", turns
+            ),
+        ),  # fmt: skip
         "intents": run_intent_eval(ctx.classifier, product_types(ctx, "demo")),
         "conflicts": run_conflict_eval(),
     }

@@ -130,6 +130,13 @@ _MAX = re.compile(
 )
 _MIN = re.compile(rf"(?:over|above|more than|at least|min(?:imum)?|>|≥|from)\s*{_NUM}", re.I)
 _AROUND = re.compile(rf"(?:around|about|roughly|~)\s*{_NUM}", re.I)
+# A stated budget ("I only have like 20 bucks", "can spend $40"): an explicit currency is
+# required so that "I have 2 kids" is not a price.
+_BUDGET = re.compile(
+    r"\b(?:have|got|spend|afford|budget(?: is| of)?)\s+(?:like |about |around |maybe |only )?"
+    r"(?:\$\s?(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s?(?:\$|dollars|bucks|usd)\b)",
+    re.I,
+)
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
 _SIZE = re.compile(
@@ -172,6 +179,8 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
             ent.max_price = _price(m.group(1))
         if (m := _MIN.search(low)) and not re.search(r"from\s+\$?\d+\s*(?:lb|kg)", low):
             ent.min_price = _price(m.group(1))
+        if ent.max_price is None and (m := _BUDGET.search(low)):
+            ent.max_price = _price(m.group(1) or m.group(2))
         if ent.min_price is None and ent.max_price is None and (m := _AROUND.search(low)):
             center = _price(m.group(1))
             ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
@@ -278,6 +287,15 @@ def get_classifier(embedder: MiniLMEmbeddings) -> IntentClassifier:
         return _classifier(id(embedder), embedder)
 
 
+# An advice question names a category without asking for a product ("how do I wash leggings").
+_ADVICE = re.compile(
+    r"^\W*(?:how|why|when|should|is it|can i|what should|what's the best way)\b", re.I
+)
+# An elliptical follow-up that narrows the products on screen.
+_FRAGMENT = re.compile(
+    r"^\W*(?:and |but |ok |so )?(?:for|with|without|no|only|just|i'?m|im|preferably|ideally)\b",
+    re.I,
+)
 _VAGUE = re.compile(
     r"^\s*(?:i need |i want |show me |recommend |any |got |do you have )?"
     r"(?:something|anything|stuff|a gift|recommendations?|ideas?)"
@@ -318,6 +336,17 @@ def analyze(
                 )
             ):
                 label = "product_search"  # "under $60" after a list refines the search
+        if (
+            ent.categories
+            and label in {"general_question", "other", "greeting"}
+            and (conf < 0.5 and not _ADVICE.match(part))
+        ):
+            label = "product_search"  # "mens joggers pls": a bare product noun phrase
+        elif (
+            has_shown_products and label in {"general_question", "other"} and conf < 0.5
+            and len(part.split()) <= 5 and _FRAGMENT.match(part)
+        ):  # fmt: skip
+            label = "product_search"  # "but I'm vegan", "for running": narrows the list
         if label == "variant_question" and not has_shown_products and not ent.references:
             label = "product_search"  # nothing to ask about yet: find the products first
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()

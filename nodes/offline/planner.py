@@ -16,13 +16,17 @@ from prompts.lexicon import color_family, stem, tokenize
 
 _REFINE = re.compile(
     r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
-    r"do you have|what about|how about|in|under|below|less|cheaper|more|less|not so|without)\b|"
-    r"(?:under|below|less than|cheaper|max)\b)",
+    r"do you have|what about|how about|in|under|below|less|cheaper|more|less|not so|without|"
+    r"for|with|no|only|just|i'?m|im|preferably|ideally|which ones|which of them)\b|"
+    r"(?:under|below|less than|cheaper|max)\b)"
+    r"|^(?:\W*\w+){0,5}?\W+ones?\W*$",  # "is there a vegan one", "merino ones"
     re.I,
 )
 _MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one", "ones", "please",
                   "pls", "got", "bit", "little", "do", "you", "have", "what", "about", "how", "and",
-                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead"}  # fmt: skip
+                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for", "with",
+                  "only", "just", "there", "which", "is", "are", "any", "the", "them", "like",
+                  "preferably", "ideally"}  # fmt: skip
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
 
@@ -83,7 +87,7 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
     if not last or ent.get("categories") or ent.get("references"):
         return False
-    return bool(_REFINE.match(q["text"])) or (len(q["text"].split()) <= 5 and _has_any(ent))
+    return bool(_REFINE.match(q["text"])) or (len(q["text"].split()) <= 6 and _has_any(ent))
 
 
 def _has_any(ent: dict[str, Any]) -> bool:
@@ -188,7 +192,11 @@ def plan(
             if not targets and shown and not ent.get("categories"):
                 if focus is not None:
                     targets = [{"product_id": focus}]
-                elif len(shown) > 1 and last_search and _attribute_only(q):
+                elif (
+                    len(shown) > 1
+                    and last_search
+                    and (_attribute_only(q) or _is_refinement(q, last_search))
+                ):
                     calls.append(_call("search_products", plan_search(q, last_search, shown), qi))
                     continue
                 else:
