@@ -24,8 +24,8 @@ from evals.gate import write_baseline
 from evals.intent_cv import run_intent_cv
 from evals.intent_eval import run_intent_eval
 from evals.search_eval import load_rows, run_search_eval
-from evals.trajectory_eval import load_rows as load_trajectories
 from evals.trajectory_eval import last_turn_products, run_trajectory_eval
+from evals.trajectory_eval import load_rows as load_trajectories
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
 from nodes.analyze_intent import product_types

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from evals.ls import run_offline

@@ -22,8 +22,8 @@ def test_quality_gate_against_the_committed_baseline(demo_services):
     ctx = Context(search=demo_services.search, conversations=ConversationStore(demo_services.sessions),
                   classifier=get_classifier(demo_services.embedder))  # fmt: skip
     from dmpilot.demo import demo_catalog
-    from evals.trajectory_eval import load_rows as load_trajectories
     from evals.trajectory_eval import last_turn_products, run_trajectory_eval
+    from evals.trajectory_eval import load_rows as load_trajectories
 
     names = [p["name"] for p in demo_catalog()]
     agent_ctx = demo_services.agent_context("demo")

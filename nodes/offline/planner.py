@@ -24,9 +24,9 @@ _REFINE = re.compile(
 )
 _MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one", "ones", "please",
                   "pls", "got", "bit", "little", "do", "you", "have", "what", "about", "how", "and",
-                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for", "with",
-                  "only", "just", "there", "which", "is", "are", "any", "the", "them", "like",
-                  "preferably", "ideally"}  # fmt: skip
+                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for",
+                  "with", "only", "just", "there", "which", "is", "are", "any", "the", "them",
+                  "like", "preferably", "ideally"}  # fmt: skip
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
 
