@@ -239,15 +239,78 @@ CONVERSATIONS: list[tuple[str, list[dict[str, Any]]]] = [
 ]  # fmt: skip
 
 
+# Batch 2 (written 2026-11-21 after the batch-1 fixes and before any run on it). First
+# measurement, before any change: strict 0.833, superset 0.833, turn tools 0.875, tool args
+# 0.931, reply checks 0.875, grounded 1.00, length 1.00. One failure was a regression of the
+# same day ("how much is the competition one?" refined the search instead of pricing the shown
+# Competition Kettlebell); fixing it generally ("the <word> one" is resolved against the names
+# on screen) gave strict 0.917. So batch 2 is seen now; the first figure is the held-out one.
+CONVERSATIONS_2: list[tuple[str, list[dict[str, Any]]]] = [
+    ("dm", [
+        turn("hiya, do u sell resistance bands?", [search("band")], mention_any=["band"]),
+        turn("the cheapest one pls", [search("band", sort="price_asc")]),
+    ]),
+    ("dm", [
+        turn("I'm vegan and looking for a protein powder under $50",
+             [search("protein", max_price=50)], mention_any=["pea", "plant", "soy"],
+             must_not_mention=["whey", "casein"]),
+        turn("which one has the most protein per serving?", [compare("shown[0]", "shown[1]")]),
+    ]),
+    ("dm", [
+        turn("looking for a yoga mat", [search("mat")], mention_any=["mat"]),
+        turn("does the first one come in lavender?", [variants("shown[0]", colors=["lavender"])]),
+    ]),
+    ("dm", [
+        turn("my knee has been hurting since my ACL surgery, what kind of shoes should I get?",
+             [search("shoe")], mention_any=["shoe"]),
+    ]),
+    ("comment", [
+        turn("link to the leggings you're wearing?? 😍", [search("legging")],
+             mention_any=["legging"]),
+    ]),
+    ("dm", [
+        turn("hey I ordered a hoodie 10 days ago and still nothing, order #4821", [],
+             escalated=True),
+    ]),
+    ("dm", [
+        turn("do you have kettlebells?", [search("kettlebell")], mention_any=["kettlebell"]),
+        turn("how much is the competition one?", [variants("name:competition")]),
+    ]),
+    ("dm", [
+        turn("mens running shorts size L", [search("short", sizes=["L"])], mention_any=["short"]),
+        turn("in black?", [search("short", colors=["black"])]),
+    ]),
+    ("dm", [
+        turn("whats the difference between the whey concentrate and the isolate",
+             [search("whey concentrate"), search("isolate"),
+              compare("name:whey protein concentrate", "name:whey protein isolate")]),
+    ]),
+    ("dm", [
+        turn("good morning!", [], asks=True),
+        turn("I need something to help me recover after long runs", [search("recover")],
+             mention_any=["roller", "massage", "recovery"]),
+    ]),
+    ("dm", [
+        turn("any water bottles? and do you have a gym bag too", [search("bottle"), search("bag")],
+             mention_any=["bottle"]),
+    ]),
+    ("dm", [
+        turn("I'm allergic to peanuts, any protein snacks I can have?", [search("snack|bar|protein")],
+             must_not_mention=["peanut butter protein cookies"]),
+    ]),
+]  # fmt: skip
+
+
 def rows() -> list[dict[str, Any]]:
     """LangSmith-format rows; ids are stable, odd ids form the held-out test split."""
     out = []
-    for i, (channel, turns) in enumerate(CONVERSATIONS, start=1):
+    batches = [(1, c) for c in CONVERSATIONS] + [(2, c) for c in CONVERSATIONS_2]
+    for i, (batch, (channel, turns)) in enumerate(batches, start=1):
         out.append(
             {
                 "inputs": {"channel": channel, "turns": [t["text"] for t in turns]},
                 "outputs": {"turns": [{k: v for k, v in t.items() if k != "text"} for t in turns]},
-                "metadata": {"id": f"traj-{i:03d}", "batch": 1,
+                "metadata": {"id": f"traj-{i:03d}", "batch": batch,
                              "split": "test" if i % 2 else "dev"},
             }
         )  # fmt: skip
@@ -256,4 +319,4 @@ def rows() -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows()))
-    print(f"wrote {len(CONVERSATIONS)} conversations to {OUT}")
+    print(f"wrote {len(CONVERSATIONS) + len(CONVERSATIONS_2)} conversations to {OUT}")

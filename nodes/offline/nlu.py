@@ -120,6 +120,34 @@ def split_questions(text: str) -> tuple[list[str], list[str]]:
 
 
 # -- entities --------------------------------------------------------------------------
+_NOT_NAMES = {
+    "other",
+    "same",
+    "next",
+    "last",
+    "right",
+    "wrong",
+    "new",
+    "old",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "only",
+    "good",
+    "better",
+    "bad",
+    "one",
+    "that",
+    "this",
+    "big",
+    "small",
+    "expensive",
+    "pricey",
+    "cheap",
+    "affordable",
+}
 _NUM = r"\$?\s?(\d+(?:[.,]\d{1,2})?)\s?(?:\$|usd|dollars|bucks|eur|€)?"
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*(?:and|to|-)\s*{_NUM}", re.I)
 _RANGE = re.compile(rf"{_NUM}\s*(?:-|–|to)\s*{_NUM}\b", re.I)
@@ -238,7 +266,12 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
         phrase = " ".join(g for g in desc.groups() if g)
         tokens = phrase.split()
         color = next((t for t in tokens if color_family(t)), None)
-        if color or (product_types and any(stem(t) in product_types for t in tokens)):
+        # "the competition one" names a shown product by a word of its name (resolved against
+        # the products on screen); "the cheapest one" / "the other one" do not.
+        named_one = bool(desc.group(1)) and not any(
+            t.endswith("est") or t in _NOT_NAMES for t in tokens
+        )
+        if color or named_one or (product_types and any(stem(t) in product_types for t in tokens)):
             ent.references.append(Reference(kind="description", text=phrase, color=color))
     if not ent.references and _ANAPHORA.search(low):
         ent.references.append(Reference(kind="anaphora", text=_ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]

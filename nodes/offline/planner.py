@@ -85,7 +85,9 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
 
 def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
-    if not last or ent.get("categories") or ent.get("references"):
+    # A description ("the vegan one") that named no shown product does not block refining.
+    refs = [r for r in ent.get("references", []) if r.get("kind") != "description"]
+    if not last or ent.get("categories") or refs:
         return False
     return bool(_REFINE.match(q["text"])) or (len(q["text"].split()) <= 6 and _has_any(ent))
 
