@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.routes_catalog import router as catalog_router
 from app.routes_conversations import router as conversations_router
+from app.routes_fanout import router as fanout_router
 from app.services import Services, open_services
 from dmpilot import __version__
 from dmpilot.settings import Settings, get_settings
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         app.state.services = services or open_services(settings)
         if own:
             app.state.services.warm_up()
+            app.state.services.start_recluster_schedule()
         try:
             yield
         finally:
@@ -181,4 +183,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app.include_router(catalog_router)
     app.include_router(conversations_router)
+    app.include_router(fanout_router)
     return app

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from app.schemas import CompareIn, CreatorOut, ProductOut, ProductPage
 from app.services import Services
 from memory.importers import import_catalog
-from memory.schemas import CREATOR_ID_PATTERN, CreatorIn, ProductIn, ProductPatch
+from memory.schemas import CREATOR_ID_PATTERN, CreatorIn, CreatorPatch, ProductIn, ProductPatch
 from tools.search import ProductHit, SearchFilters, SearchResult
 
 router = APIRouter(prefix="/v1")
@@ -46,6 +46,12 @@ def create_creator(body: CreatorIn, svc: Svc) -> Any:
 def get_creator(creator_id: CreatorId, svc: Svc) -> Any:
     """One creator."""
     return svc.catalog.get_creator(creator_id)
+
+
+@router.patch("/creators/{creator_id}", response_model=CreatorOut, tags=["creators"])
+def patch_creator(creator_id: CreatorId, body: CreatorPatch, svc: Svc) -> Any:
+    """Change a creator's name, voice or message retention."""
+    return svc.catalog.update_creator(creator_id, body)
 
 
 @router.get("/creators/{creator_id}/products", response_model=ProductPage, tags=["catalog"])

@@ -19,6 +19,7 @@ class CreatorOut(BaseModel):
     currency: str
     store_url: str | None
     channel_settings: dict[str, Any]
+    retain_messages: bool
     created_at: datetime
 
 

@@ -14,8 +14,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from threadpoolctl import threadpool_limits
 
+from app.fanout import FanoutRunner
 from dmpilot.settings import Settings
 from graphs.agent import compile_agent
+from graphs.fanout import compile_fanout
+from graphs.fanout_state import FanoutContext
 from graphs.state import Context
 from memory.catalog import Catalog
 from memory.conversations import ConversationStore
@@ -23,10 +26,13 @@ from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.locks import ThreadLock
 from memory.vectors import VectorStore
+from nodes.analyze_intent import product_types
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.offline.nlu import get_classifier
 from nodes.offline.profile import get_fact_matcher
 from tools.catalog_tools import CATALOG_TOOLS
+from tools.channels import OutboxAdapter
+from tools.inbox import FanInbox
 from tools.search import SearchEngine
 
 log = logging.getLogger("dmpilot.services")
@@ -47,8 +53,12 @@ class Services:
     agent: Any = None
     checkpointer: Any = None
     llm: LLMBackend | None = None
+    inbox: FanInbox | None = None
+    fanout: FanoutRunner | None = None
+    outbox: OutboxAdapter | None = None
     _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
 
     def thread_lock(self, thread: str) -> ThreadLock:
         """One lock per conversation thread, across worker processes too.
@@ -78,6 +88,40 @@ class Services:
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
         )
+
+    def fanout_context(self, creator_id: str) -> FanoutContext:
+        """Runtime context of a creator's fan-out run."""
+        assert self.outbox is not None
+        return FanoutContext(
+            sessions=self.sessions,
+            conversations=self.conversations,
+            channel=self.outbox,
+            max_chars=self.agent_context(creator_id).max_chars,
+            min_confidence=self.settings.fanout_min_confidence,
+        )
+
+    def start_recluster_schedule(self) -> threading.Thread | None:
+        """Re-cluster every creator with new questions each ``recluster_interval_s``."""
+        interval = self.settings.recluster_interval_s
+        if interval <= 0 or self.inbox is None:
+            return None
+        inbox, stop = self.inbox, self._stop
+        seen: dict[str, int] = {}
+
+        def run() -> None:
+            while not stop.wait(interval):
+                for creator_id in self.catalog.creator_ids():
+                    try:
+                        n = self.vectors.count(creator_id, kind="questions")
+                        if n and seen.get(creator_id) != n:
+                            inbox.recluster(creator_id)
+                            seen[creator_id] = n
+                    except Exception:  # noqa: BLE001 - retried at the next tick
+                        log.exception("scheduled re-clustering failed for %s", creator_id)
+
+        thread = threading.Thread(target=run, name="dmpilot-recluster", daemon=True)
+        thread.start()
+        return thread
 
     def health(self) -> dict[str, str]:
         """Probe the database and the vector store."""
@@ -111,6 +155,7 @@ class Services:
 
     def close(self) -> None:
         """Release the database pool and the checkpoint connection."""
+        self._stop.set()
         if self.checkpointer is not None:
             pool = getattr(self.checkpointer, "pool", None)
             (pool or self.checkpointer.conn).close()
@@ -188,10 +233,22 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         exact_max_products=settings.search_exact_max_products,
     )
     checkpointer = make_checkpointer(settings)
-    return Services(
+    svc = Services(
         settings, engine, sessions, vectors, embedder, catalog, search,
         conversations=ConversationStore(sessions),
         agent=compile_agent(checkpointer),
         checkpointer=checkpointer,
         llm=llm if llm is not None else llm_from_settings(settings),
+        outbox=OutboxAdapter(sessions),
     )  # fmt: skip
+    svc.inbox = FanInbox(
+        sessions, vectors, embedder, get_classifier(embedder), get_fact_matcher(embedder),
+        svc.conversations, lambda cid: product_types(svc.agent_context(cid), cid),
+        batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
+        topic_gating=settings.cluster_topic_gating,
+    )  # fmt: skip
+    svc.fanout = FanoutRunner(
+        sessions, compile_fanout(checkpointer), svc.fanout_context, svc.thread_lock,
+        max_concurrency=settings.fanout_max_concurrency,
+    )  # fmt: skip
+    return svc

@@ -80,6 +80,27 @@ class Settings(BaseSettings):
     )
     search_ann_candidates: int = Field(100, description="Hits fetched from Chroma's HNSW index.")
 
+    fanout_batch_size: int = Field(
+        10,
+        ge=1,
+        le=1000,
+        description="Analyse a fan conversation every N messages (and at its end).",
+    )
+    cluster_threshold: float = Field(
+        0.62, ge=0, le=1, description="Cosine to a cluster centroid needed to join it."
+    )
+    cluster_topic_gating: bool = Field(
+        False, description="Only join clusters whose dominant topic matches the question's."
+    )
+    recluster_interval_s: float = Field(
+        900.0,
+        ge=0,
+        description="Scheduled batch re-clustering of creators with new questions (0: off).",
+    )
+    fanout_min_confidence: float = Field(
+        0.55, ge=0, le=1, description="Drafts below this confidence go to human review."
+    )
+    fanout_max_concurrency: int = Field(8, ge=1, le=256, description="Parallel draft branches.")
     import_batch_size: int = Field(200, ge=1, le=10_000)
     max_upload_bytes: int = Field(20 * 1024 * 1024)
     max_body_bytes: int = Field(1 * 1024 * 1024)

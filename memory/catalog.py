@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from memory.embeddings import MiniLMEmbeddings
 from memory.models import Creator, Product, Variant, utcnow
-from memory.schemas import CreatorIn, ProductIn, ProductPatch, VariantIn
+from memory.schemas import CreatorIn, CreatorPatch, ProductIn, ProductPatch, VariantIn
 from memory.vectors import VectorStore
 
 
@@ -133,6 +133,16 @@ class Catalog:
             creator = s.get(Creator, creator_id)
         if creator is None:
             raise NotFoundError(f"unknown creator '{creator_id}'")
+        return creator
+
+    def update_creator(self, creator_id: str, patch: CreatorPatch) -> Creator:
+        """Apply the fields set in ``patch``."""
+        with self.sessions.begin() as s:
+            creator = s.get(Creator, creator_id)
+            if creator is None:
+                raise NotFoundError(f"unknown creator '{creator_id}'")
+            for key, value in patch.model_dump(exclude_none=True).items():
+                setattr(creator, key, value)
         return creator
 
     def creator_ids(self) -> list[str]:

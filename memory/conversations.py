@@ -74,6 +74,15 @@ class ConversationStore:
             row = s.get(CustomerProfile, (creator_id, customer_id))
             return dict(row.data) if row else {}
 
+    def save_profile(self, creator_id: str, customer_id: str, profile: dict[str, Any]) -> None:
+        """Replace a customer's learned profile (fan-out analysis learns from inbox messages)."""
+        with self.sessions.begin() as s:
+            row = s.get(CustomerProfile, (creator_id, customer_id))
+            if row is None:
+                s.add(CustomerProfile(creator_id=creator_id, customer_id=customer_id, data=profile))
+            else:
+                row.data, row.updated_at = profile, utcnow()
+
     def record_turn(
         self,
         execution: dict[str, Any],

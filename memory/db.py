@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import conversations as _conversations  # noqa: F401 - registers its tables
+from memory import fanout as _fanout  # noqa: F401 - registers its tables
 from memory.models import Base
 
 
@@ -35,11 +36,14 @@ def make_engine(url: str) -> Engine:
 def _add_missing_columns(engine: Engine) -> None:
     """Columns added after a data directory was created (create_all only adds tables)."""
     columns = {c["name"] for c in inspect(engine).get_columns("creators")}
-    if "catalog_version" not in columns:
-        with engine.begin() as conn:
-            conn.execute(
-                text("ALTER TABLE creators ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 0")
-            )
+    added = {
+        "catalog_version": "INTEGER NOT NULL DEFAULT 0",
+        "retain_messages": "BOOLEAN NOT NULL DEFAULT 1",
+    }
+    for name, ddl in added.items():
+        if name not in columns:
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE creators ADD COLUMN {name} {ddl}"))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -44,6 +44,8 @@ class Creator(Base):
     channel_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Bumped by every catalog write, so search indexes in any process know to rebuild.
     catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Privacy: when off, raw fan messages are cleared once analysed into questions.
+    retain_messages: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

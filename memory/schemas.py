@@ -24,6 +24,19 @@ class CreatorIn(BaseModel):
     channel_settings: dict[str, Any] = Field(
         default_factory=lambda: {"dm": {"max_chars": 1000}, "comment": {"max_chars": 300}}
     )
+    retain_messages: bool = Field(
+        True, description="Keep raw fan messages after analysis (off: only questions remain)."
+    )
+
+
+class CreatorPatch(BaseModel):
+    """Settings a creator may change later."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    brand_voice: BrandVoice | None = None
+    retain_messages: bool | None = None
 
 
 class VariantIn(BaseModel):

@@ -1,0 +1,205 @@
+"""Runs fan-outs and human approvals: the graph's interrupts mirrored as rows in ``approvals``.
+
+``start`` runs a cluster's fan-out until its approvals pause it; ``decide`` resumes exactly the
+decided interrupt (``Command(resume={interrupt_id: decision})``). The checkpointer keeps the
+paused run, so approvals survive a restart; the SQL rows only make them listable and enforce
+"decide once" (409 on a second decision).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from langgraph.types import Command
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from graphs.fanout_state import FanoutContext
+from graphs.hitl import validate_response
+from memory.catalog import ConflictError, NotFoundError
+from memory.fanout import Approval, Draft, FanQuestion, QuestionCluster, row_dict
+from memory.models import utcnow
+
+
+class FanoutRunner:
+    """Start fan-outs, list pending approvals, apply decisions."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        graph: Any,
+        context: Callable[[str], FanoutContext],
+        lock: Callable[[str], AbstractContextManager[Any]],
+        max_concurrency: int = 8,
+    ) -> None:
+        self.sessions = sessions
+        self.graph = graph
+        self.context = context
+        self.lock = lock
+        self.max_concurrency = max_concurrency
+
+    def _config(self, thread: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread}, "max_concurrency": self.max_concurrency}
+
+    def start(
+        self, creator_id: str, cluster_id: str, answer: str, channel: str = "dm"
+    ) -> dict[str, Any]:
+        """Draft every affected fan's reply; pause on approvals. 409 if already answered."""
+        thread = f"fanout:{creator_id}:{cluster_id}"
+        with self.lock(thread):
+            with self.sessions.begin() as s:
+                cluster = s.get(QuestionCluster, (creator_id, cluster_id))
+                if cluster is None:
+                    raise NotFoundError(f"unknown cluster '{cluster_id}'")
+                if cluster.status != "pending":
+                    raise ConflictError(f"cluster '{cluster_id}' is already {cluster.status}")
+                has = s.scalar(
+                    select(FanQuestion.id).where(
+                        FanQuestion.creator_id == creator_id, FanQuestion.cluster_id == cluster_id
+                    )
+                )
+                if has is None:
+                    raise ValueError(f"cluster '{cluster_id}' has no questions")
+                cluster.fanout_thread = thread
+            self.graph.invoke(
+                {"creator_id": creator_id, "cluster_id": cluster_id, "answer": answer,
+                 "channel": channel},
+                self._config(thread), context=self.context(creator_id),
+            )  # fmt: skip
+            self._sync(creator_id, thread)
+        return self.summary(creator_id, cluster_id)
+
+    def summary(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
+        """Drafts by status and pending approvals of one cluster."""
+        with self.sessions() as s:
+            cluster = s.get(QuestionCluster, (creator_id, cluster_id))
+            if cluster is None:
+                raise NotFoundError(f"unknown cluster '{cluster_id}'")
+            drafts = list(
+                s.scalars(
+                    select(Draft).where(
+                        Draft.creator_id == creator_id, Draft.cluster_id == cluster_id
+                    )
+                )
+            )
+            pending = list(
+                s.scalars(
+                    select(Approval.id).where(
+                        Approval.creator_id == creator_id,
+                        Approval.thread_id == cluster.fanout_thread,
+                        Approval.status == "pending",
+                    )
+                )
+            )
+            return {
+                "cluster_id": cluster_id,
+                "status": cluster.status,
+                "drafts": dict(Counter(d.status for d in drafts)),
+                "pending_approvals": pending,
+            }
+
+    def drafts(self, creator_id: str, cluster_id: str) -> list[dict[str, Any]]:
+        """Every draft of a cluster with its checks."""
+        with self.sessions() as s:
+            if s.get(QuestionCluster, (creator_id, cluster_id)) is None:
+                raise NotFoundError(f"unknown cluster '{cluster_id}'")
+            rows = s.scalars(
+                select(Draft)
+                .where(Draft.creator_id == creator_id, Draft.cluster_id == cluster_id)
+                .order_by(Draft.customer_id)
+            )
+            return [row_dict(r) for r in rows]
+
+    def pending(self, creator_id: str) -> list[dict[str, Any]]:
+        """Pending approvals with their Agent Inbox payloads (re-synced from checkpoints)."""
+        with self.sessions() as s:
+            threads = list(
+                s.scalars(
+                    select(QuestionCluster.fanout_thread).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.status.in_(("drafting", "review")),
+                        QuestionCluster.fanout_thread.is_not(None),
+                    )
+                )
+            )
+        for thread in threads:  # a crash between checkpoint and SQL insert loses nothing
+            if thread:
+                self._sync(creator_id, thread)
+        with self.sessions() as s:
+            rows = s.scalars(
+                select(Approval)
+                .where(Approval.creator_id == creator_id, Approval.status == "pending")
+                .order_by(Approval.created_at)
+            )
+            return [self._out(r) for r in rows]
+
+    def decide(self, approval_id: str, response: dict[str, Any]) -> dict[str, Any]:
+        """Validate and apply one decision; 404 unknown, 409 already decided."""
+        with self.sessions() as s:
+            row = s.get(Approval, approval_id)
+            if row is None:
+                raise NotFoundError(f"unknown approval '{approval_id}'")
+            thread, creator_id, payload = row.thread_id, row.creator_id, row.payload
+        decision = validate_response(payload, response)  # type: ignore[arg-type]
+        with self.lock(thread):
+            with self.sessions.begin() as s:
+                row = s.get(Approval, approval_id)
+                assert row is not None
+                if row.status != "pending":
+                    raise ConflictError(f"approval '{approval_id}' was already decided")
+                row.status, row.decision, row.decided_at = "decided", dict(decision), utcnow()
+            try:
+                self.graph.invoke(
+                    Command(resume={approval_id: decision}), self._config(thread),
+                    context=self.context(creator_id),
+                )  # fmt: skip
+            except Exception:
+                with self.sessions.begin() as s:  # not applied: the person may decide again
+                    row = s.get(Approval, approval_id)
+                    if row is not None:
+                        row.status, row.decision, row.decided_at = "pending", None, None
+                raise
+            self._sync(creator_id, thread)
+        with self.sessions() as s:
+            row = s.get(Approval, approval_id)
+            assert row is not None
+            return self._out(row)
+
+    def _sync(self, creator_id: str, thread: str) -> None:
+        """Insert a row for every interrupt the paused run is waiting on.
+
+        A decision recorded but not applied (the process died during the resume) is applied
+        again: delivery is idempotent, so the replay cannot double-send.
+        """
+        snap = self.graph.get_state({"configurable": {"thread_id": thread}})
+        replay: dict[str, Any] = {}
+        with self.sessions.begin() as s:
+            for it in snap.interrupts:
+                row = s.get(Approval, it.id)
+                if row is not None and row.status == "decided" and row.decision:
+                    replay[it.id] = row.decision
+                if row is None:
+                    value = it.value
+                    s.add(
+                        Approval(
+                            id=it.id, creator_id=creator_id, thread_id=thread,
+                            kind=value["action_request"]["action"], payload=value,
+                        )
+                    )  # fmt: skip
+        if replay:
+            self.graph.invoke(
+                Command(resume=replay), self._config(thread), context=self.context(creator_id)
+            )
+            self._sync(creator_id, thread)
+
+    @staticmethod
+    def _out(row: Approval) -> dict[str, Any]:
+        return {
+            "id": row.id, "kind": row.kind, "status": row.status, "payload": row.payload,
+            "decision": row.decision, "thread_id": row.thread_id,
+            "created_at": row.created_at.isoformat(),
+            "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+        }  # fmt: skip

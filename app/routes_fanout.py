@@ -1,0 +1,227 @@
+"""Fan inbox, question clusters (the creator's dashboard), fan-out and human approvals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
+
+from app.routes_catalog import CreatorId, Svc
+from app.routes_conversations import CustomerId
+from tools.inbox import MessageIn
+
+router = APIRouter(prefix="/v1", tags=["fan-out"])
+
+ClusterId = Annotated[str, Path(pattern=r"^c-\d{1,9}$")]
+ApprovalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+class InboxMessageIn(BaseModel):
+    """One fan message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+    chat_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,159}$")
+    text: str = Field(min_length=1, max_length=4000)
+    timestamp: datetime
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or whitespace")
+        return value.strip()
+
+    @field_validator("timestamp")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("timestamp needs a timezone (e.g. 2026-11-21T10:00:00Z)")
+        return value
+
+
+class InboxIn(BaseModel):
+    """A batch of fan messages (from a channel export or webhook relay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[InboxMessageIn] = Field(min_length=1, max_length=1000)
+
+
+class RenameIn(BaseModel):
+    """A new cluster title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+
+
+class MergeIn(BaseModel):
+    """Clusters to merge into the first one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cluster_ids: list[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
+        min_length=2, max_length=50
+    )
+    title: str | None = Field(None, min_length=1, max_length=200)
+
+    @field_validator("cluster_ids")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("cluster_ids must be distinct")
+        return value
+
+
+class SplitIn(BaseModel):
+    """Questions to move out into a new cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_ids: list[int] = Field(min_length=1, max_length=10_000)
+    title: str | None = Field(None, min_length=1, max_length=200)
+
+
+class AnswerIn(BaseModel):
+    """The creator's canonical answer to a cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(min_length=1, max_length=4000)
+    channel: Literal["dm", "comment"] = "dm"
+
+    @field_validator("answer")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("answer is empty or whitespace")
+        return value.strip()
+
+
+class DecisionIn(BaseModel):
+    """A decision in the Agent Inbox convention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["accept", "edit", "response", "ignore"]
+    args: None | str | dict[str, Any] = None
+
+
+@router.post("/creators/{creator_id}/inbox")
+async def post_inbox(creator_id: CreatorId, body: InboxIn, svc: Svc) -> dict[str, Any]:
+    """Store fan messages; chats with enough new messages are analysed and clustered now."""
+    assert svc.inbox is not None
+    msgs = [MessageIn(m.customer_id, m.chat_id, m.text, m.timestamp) for m in body.messages]
+    return await run_in_threadpool(svc.inbox.ingest, creator_id, msgs)
+
+
+@router.post("/creators/{creator_id}/conversations/{customer_id}/end")
+async def end_conversation(
+    creator_id: CreatorId, customer_id: CustomerId, svc: Svc
+) -> dict[str, Any]:
+    """Analyse and cluster the rest of this fan's messages."""
+    assert svc.inbox is not None
+    return await run_in_threadpool(svc.inbox.end_conversation, creator_id, customer_id)
+
+
+@router.get("/creators/{creator_id}/clusters")
+def list_clusters(
+    creator_id: CreatorId,
+    svc: Svc,
+    status: Annotated[
+        Literal["pending", "drafting", "review", "answered", "sent"] | None, Query()
+    ] = None,
+    sort: Annotated[Literal["size", "urgency", "recency"], Query()] = "size",
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """A page of question clusters for the creator's dashboard."""
+    assert svc.inbox is not None
+    return svc.inbox.list_clusters(creator_id, status, sort, limit, offset)
+
+
+@router.post("/creators/{creator_id}/clusters/recluster")
+async def recluster(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
+    """Batch re-clustering now (ids stay stable; answered clusters keep their questions)."""
+    assert svc.inbox is not None
+    return await run_in_threadpool(svc.inbox.recluster, creator_id)
+
+
+@router.post("/creators/{creator_id}/clusters/merge")
+def merge_clusters(creator_id: CreatorId, body: MergeIn, svc: Svc) -> dict[str, Any]:
+    """Merge pending clusters into the first one."""
+    assert svc.inbox is not None
+    return svc.inbox.merge(creator_id, body.cluster_ids, body.title)
+
+
+@router.get("/creators/{creator_id}/clusters/{cluster_id}")
+def get_cluster(creator_id: CreatorId, cluster_id: ClusterId, svc: Svc) -> dict[str, Any]:
+    """All questions of a cluster, its quality and outliers."""
+    assert svc.inbox is not None
+    svc.catalog.get_creator(creator_id)
+    return svc.inbox.get_cluster(creator_id, cluster_id)
+
+
+@router.post("/creators/{creator_id}/clusters/{cluster_id}/rename")
+def rename_cluster(
+    creator_id: CreatorId, cluster_id: ClusterId, body: RenameIn, svc: Svc
+) -> dict[str, Any]:
+    """Set a title (kept through re-clustering)."""
+    assert svc.inbox is not None
+    return svc.inbox.rename(creator_id, cluster_id, body.title)
+
+
+@router.post("/creators/{creator_id}/clusters/{cluster_id}/split", status_code=201)
+def split_cluster(
+    creator_id: CreatorId, cluster_id: ClusterId, body: SplitIn, svc: Svc
+) -> dict[str, Any]:
+    """Move questions into a new cluster (returned)."""
+    assert svc.inbox is not None
+    return svc.inbox.split(creator_id, cluster_id, body.question_ids, body.title)
+
+
+@router.post("/creators/{creator_id}/clusters/{cluster_id}/answer")
+async def answer_cluster(
+    creator_id: CreatorId, cluster_id: ClusterId, body: AnswerIn, svc: Svc
+) -> dict[str, Any]:
+    """Start the fan-out: a checked, personal draft per affected chat; risky ones wait."""
+    assert svc.fanout is not None
+    svc.catalog.get_creator(creator_id)
+    return await run_in_threadpool(
+        svc.fanout.start, creator_id, cluster_id, body.answer, body.channel
+    )
+
+
+@router.get("/creators/{creator_id}/clusters/{cluster_id}/drafts")
+def cluster_drafts(creator_id: CreatorId, cluster_id: ClusterId, svc: Svc) -> dict[str, Any]:
+    """Drafts of a cluster with their status, confidence, checks and delivery status."""
+    assert svc.fanout is not None
+    return {"items": svc.fanout.drafts(creator_id, cluster_id)}
+
+
+@router.get("/creators/{creator_id}/approvals")
+async def list_approvals(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
+    """Pending approvals with their Agent Inbox payloads."""
+    assert svc.fanout is not None
+    svc.catalog.get_creator(creator_id)
+    return {"items": await run_in_threadpool(svc.fanout.pending, creator_id)}
+
+
+@router.post("/approvals/{approval_id}")
+async def decide(approval_id: ApprovalId, body: DecisionIn, svc: Svc) -> dict[str, Any]:
+    """Accept, edit, respond or ignore; unknown ids 404, a second decision 409."""
+    assert svc.fanout is not None
+    return await run_in_threadpool(svc.fanout.decide, approval_id, body.model_dump())
+
+
+@router.get("/creators/{creator_id}/deliveries")
+def deliveries(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
+    """What the outbox adapter delivered, oldest first."""
+    assert svc.outbox is not None
+    svc.catalog.get_creator(creator_id)
+    return {"items": svc.outbox.deliveries(creator_id)}

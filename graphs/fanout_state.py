@@ -1,0 +1,77 @@
+"""Fan-out state, input schema and runtime context.
+
+Reducers: ``drafts`` and ``decisions`` are appended to by parallel ``Send`` branches
+(``operator.add``: one branch per chat, one per approval); every other key is replaced.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from typing_extensions import TypedDict
+
+from memory.conversations import ConversationStore
+from tools.channels import ChannelAdapter
+
+
+class FanoutInput(TypedDict):
+    """What starts a fan-out: the creator's canonical answer to one cluster."""
+
+    creator_id: str
+    cluster_id: str
+    answer: str
+    channel: str
+
+
+class FanoutState(TypedDict, total=False):
+    """One cluster's fan-out run (thread ``fanout:<creator>:<cluster>:<n>``)."""
+
+    creator_id: str
+    cluster_id: str
+    answer: str
+    channel: str
+    cluster_title: str
+    style: dict[str, Any]
+    chats: list[dict[str, Any]]  # per affected chat: customer, questions, profile
+    drafts: Annotated[list[dict[str, Any]], operator.add]
+    decisions: Annotated[list[dict[str, Any]], operator.add]
+    delivered: list[dict[str, Any]]
+
+
+class ChatTask(TypedDict):
+    """The input of one ``draft_reply`` branch (sent with ``Send``)."""
+
+    creator_id: str
+    cluster_id: str
+    answer: str
+    style: dict[str, Any]
+    chat: dict[str, Any]
+    channel: str
+
+
+class ReviewTask(TypedDict):
+    """The input of one ``review_draft`` branch."""
+
+    draft: dict[str, Any]
+    cluster_title: str
+
+
+class ReadyTask(TypedDict):
+    """The input of the ``approve_ready`` branch."""
+
+    drafts: list[dict[str, Any]]
+    cluster_title: str
+
+
+@dataclass
+class FanoutContext:
+    """Runtime-only dependencies and thresholds."""
+
+    sessions: sessionmaker[Session]
+    conversations: ConversationStore
+    channel: ChannelAdapter
+    max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
+    min_confidence: float = 0.55

@@ -1,0 +1,166 @@
+"""Fan-out memory in SQL: inbox messages, focused questions, clusters, drafts, approvals, sends.
+
+Vectors of questions live in Chroma (kind ``questions``); everything else is here. Every row
+carries ``creator_id`` and every repository call is scoped by it.
+
+Status lifecycles:
+- cluster: ``pending`` -> ``drafting`` (answer given, drafts being written) -> ``review`` (some
+  drafts wait for a person) or ``answered`` (all drafts decided) -> ``sent`` (every approved
+  reply delivered);
+- draft: ``ready`` | ``needs_review`` | ``rejected`` -> ``approved`` | ``ignored`` -> ``sent``;
+- approval: ``pending`` -> ``decided``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from memory.models import Base, utcnow
+
+
+class InboxMessage(Base):
+    """A fan message as received; ``text`` is cleared after analysis when retention is off."""
+
+    __tablename__ = "inbox_messages"
+    __table_args__ = (
+        UniqueConstraint("creator_id", "message_key", name="uq_inbox_key"),
+        Index("ix_inbox_chat", "creator_id", "chat_id", "analysed"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    creator_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(160))
+    # Hash of (customer, chat, timestamp, text): a retried bulk upload is not stored twice.
+    message_key: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    analysed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FanQuestion(Base):
+    """One focused question split from a fan message, with its analysis and cluster."""
+
+    __tablename__ = "fan_questions"
+    __table_args__ = (
+        Index("ix_fanq_cluster", "creator_id", "cluster_id"),
+        Index("ix_fanq_chat", "creator_id", "chat_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    creator_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(160))
+    message_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str] = mapped_column(String(32))
+    topic: Mapped[str] = mapped_column(String(64))
+    urgency: Mapped[str] = mapped_column(String(8), default="low")  # low | normal | high
+    tone: Mapped[str] = mapped_column(String(16), default="neutral")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cluster_id: Mapped[str | None] = mapped_column(String(32))
+    similarity: Mapped[float] = mapped_column(Float, default=1.0)  # to the cluster centroid
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuestionCluster(Base):
+    """A group of fans' questions that one canonical answer can serve."""
+
+    __tablename__ = "question_clusters"
+
+    creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    title_locked: Mapped[bool] = mapped_column(Boolean, default=False)  # renamed by a person
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    cohesion: Mapped[float] = mapped_column(Float, default=1.0)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fanout_thread: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Draft(Base):
+    """A personal reply for one chat of an answered cluster, with the checks it passed."""
+
+    __tablename__ = "fan_drafts"
+    __table_args__ = (
+        UniqueConstraint("creator_id", "cluster_id", "chat_id", name="uq_draft_chat"),
+        Index("ix_draft_status", "creator_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    creator_id: Mapped[str] = mapped_column(String(64))
+    cluster_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(160))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    delivery_status: Mapped[str] = mapped_column(String(16), default="not_sent")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Approval(Base):
+    """A pending human decision: the payload of a LangGraph ``interrupt()``."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approval_status", "creator_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the interrupt id
+    creator_id: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # review_draft | send_ready
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Delivery(Base):
+    """A reply handed to a channel; the idempotency key makes a second send a no-op."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("idempotency_key", name="uq_delivery_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    creator_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    draft_id: Mapped[str] = mapped_column(String(36))
+    customer_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(160))
+    channel: Mapped[str] = mapped_column(String(32), default="outbox")
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="delivered")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def message_key(customer_id: str, chat_id: str, sent_at: datetime, text: str) -> str:
+    """Content hash identifying a message across retries of the same upload."""
+    raw = "\x1f".join([customer_id, chat_id, sent_at.isoformat(), text])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    """Column values of an ORM row."""
+    return {c.name: getattr(row, c.key) for c in row.__table__.columns}

@@ -1,0 +1,1 @@
+"""Nodes of the fan-out graph (graphs/fanout.py), one per module."""

@@ -1,0 +1,71 @@
+"""Wording of fan-out drafts (offline back-end) and of approval requests.
+
+Drafts never invent facts: their substance is the creator's canonical answer; these strings
+only greet, acknowledge the fan's question, soften for beginners and add conflict caveats.
+"""
+
+from __future__ import annotations
+
+GREETING = {"emoji": "Hey! 👋", "plain": "Hi!"}
+ACK = "You asked: “{question}”"
+ACK_MANY = "You asked a couple of things, so here's the answer to all of them:"
+APOLOGY = "Sorry for the wait, and thanks for your patience."
+EXCITED_CLOSER = {"emoji": "So glad you asked! 🙌", "plain": "So glad you asked!"}
+CLOSER = {
+    "emoji": "Any other questions, just message me 💬",
+    "plain": "Any other questions, just message me.",
+}
+BEGINNER_NOTE = "No stress if you're just starting out: go at your own pace."
+
+# Plain words for jargon when the fan is a beginner (the canonical answer keeps its facts).
+PLAIN_WORDS = {
+    "hypertrophy": "muscle growth",
+    "progressive overload": "adding a little more weight or reps over time",
+    "compound lifts": "big exercises that work several muscles",
+    "compound movements": "big exercises that work several muscles",
+    "macros": "protein, carbs and fat",
+    "macronutrients": "protein, carbs and fat",
+    "rpe": "effort level",
+    "doms": "muscle soreness",
+    "caloric deficit": "eating a bit less than you burn",
+    "calorie deficit": "eating a bit less than you burn",
+    "tdee": "daily calorie needs",
+    "1rm": "the most you can lift once",
+    "amrap": "as many reps as you can",
+    "deload": "an easier recovery week",
+}
+
+# Caveats when a draft conflicts with what the fan said before; {fact} and {evidence} come
+# from the conflict check.
+CAVEAT = {
+    "dietary": "Since you mentioned you're {fact}, skip the {evidence} part; message me and I'll "
+    "suggest an alternative that fits.",
+    "allergy": "You mentioned a {fact} allergy, so please avoid {evidence}; I'll check a safe "
+    "alternative for you.",
+    "injury": "With your {fact} in mind, please skip {evidence} and check with your physio "
+    "first; I can suggest a gentler option.",
+    "level": "As you're {fact}, start lighter than this and build up slowly.",
+}
+CAVEAT_DEFAULT = "Given what you told me before ({fact}), please double-check this fits you."
+
+DRAFT_DESCRIPTION = """### Reply to {customer_id} ({chat_id})
+
+**Cluster:** {cluster_title}
+**Their question(s):** {questions}
+
+**Draft**
+
+{draft}
+
+**Confidence:** {confidence:.2f}
+**Conflicts:** {conflicts}
+**Checks:** {checks}
+"""
+
+READY_DESCRIPTION = """### Send {n} ready replies for “{cluster_title}”
+
+Every draft below passed the checks (no conflicts, confidence ≥ {min_confidence:.2f}).
+Accept to send all; edit ``draft_ids`` to send some; ignore to send none.
+
+{lines}
+"""
