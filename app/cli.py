@@ -1,4 +1,4 @@
-"""The ``dmpilot`` command line: serve the API, load demo data, import and search catalogs."""
+"""The ``dmpilot`` command line: serve the API, demo data, catalogs, split and cluster."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -103,6 +104,82 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_texts(path: str) -> list[dict[str, Any]]:
+    """JSONL objects with a ``text`` field, or plain text (one item per non-empty line)."""
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    with stream:
+        out: list[dict[str, Any]] = []
+        for n, line in enumerate(stream, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise SystemExit(f"{path}:{n}: invalid JSON ({exc.msg})") from exc
+                if not isinstance(item.get("text"), str) or not item["text"].strip():
+                    raise SystemExit(f"{path}:{n}: a JSON line needs a non-empty 'text'")
+                out.append(item)
+            else:
+                out.append({"text": line})
+    return out
+
+
+def _write(rows: list[dict[str, Any]], out: str | None) -> None:
+    sink = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    try:
+        for row in rows:
+            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            sink.close()
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    """Messages in, one JSONL line per focused question out (intent, topic, urgency, tone)."""
+    from memory.embeddings import get_embedder
+    from nodes.offline.nlu import get_classifier
+    from tools.inbox import analyse_text
+
+    items = _read_texts(args.file)
+    classifier = get_classifier(get_embedder())
+    rows = []
+    for i, item in enumerate(tqdm(items, desc="split", unit="msg", file=sys.stderr)):
+        for j, q in enumerate(analyse_text(item["text"], classifier)):
+            rows.append({"message": item.get("id", i), "question": j, **q})
+    _write(rows, args.out)
+    print(f"{len(items)} messages -> {len(rows)} questions", file=sys.stderr)
+    return 0
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """Questions in, one cluster id per question out (Leiden, no number of clusters given)."""
+    import numpy as np
+
+    from memory.embeddings import get_embedder
+    from tools.clustering import centre, leiden_labels, summarise
+
+    items = _read_texts(args.file)
+    texts = [it["text"] for it in items]
+    embedder = get_embedder()
+    chunks = [texts[i : i + 256] for i in range(0, len(texts), 256)]
+    parts = [embedder.encode(c) for c in tqdm(chunks, desc="embed", unit="batch", file=sys.stderr)]
+    x = np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+    print("clustering...", file=sys.stderr)
+    labels = leiden_labels(centre(x)) if len(x) else np.zeros(0, dtype=np.int64)
+    info = {s.label: s for s in summarise(x, texts, labels)} if len(x) else {}
+    rows = []
+    for i, (item, lbl) in enumerate(zip(items, labels.tolist(), strict=True)):
+        sm = info[lbl]
+        rows.append({"question": item.get("id", i), "text": item["text"],
+                     "cluster_id": f"c-{lbl + 1}", "title": sm.title,
+                     "outlier": i in set(sm.outliers)})  # fmt: skip
+    _write(rows, args.out)
+    print(f"{len(items)} questions -> {len(set(labels.tolist()))} clusters", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dmpilot`` script."""
     parser = argparse.ArgumentParser(prog="dmpilot", description=__doc__)
@@ -134,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     srch.add_argument("--max-price", type=float)
     srch.add_argument("--limit", type=int, default=5)
 
+    split = sub.add_parser("split", help="messages (JSONL or lines) -> focused questions (JSONL)")
+    split.add_argument("file", help="input file, '-' for stdin")
+    split.add_argument("--out", help="output file (default stdout)")
+    clus = sub.add_parser("cluster", help="questions (JSONL or lines) -> cluster ids (JSONL)")
+    clus.add_argument("file", help="input file, '-' for stdin")
+    clus.add_argument("--out", help="output file (default stdout)")
+
     args = parser.parse_args(argv)
     settings = Settings(data_dir=Path(args.data_dir)) if args.data_dir else Settings()
 
@@ -154,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
         return 0
+    if args.command == "split":
+        return cmd_split(args)
+    if args.command == "cluster":
+        return cmd_cluster(args)
     if args.command == "catalog" and args.catalog_command == "import":
         return cmd_import(args, settings)
     if args.command == "catalog" and args.catalog_command == "search":

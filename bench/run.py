@@ -204,6 +204,11 @@ def main() -> int:
     print("== clustering 10,000 questions from raw text", flush=True)
     results["clustering"] = bench_clustering()
     print(json.dumps(results["clustering"], indent=2), flush=True)
+    from bench.fanout import bench_fanout
+
+    print("== fan-out: 1,000 fan messages analysed, one answer drafted for 1,000 chats", flush=True)
+    results["fanout"] = bench_fanout()
+    print(json.dumps(results["fanout"], indent=2), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in ("latest.json", f"{stamp}.json"):
@@ -231,6 +236,9 @@ def main() -> int:
         print(f"  clustering {c['questions']:,} questions: {c['total_s']} s from raw text "
               f"(embedding {c['embed_s']} s; target <= 60), incremental p95 "
               f"{c['incremental_ms_p95']} ms at {c['incremental_clusters_stored']:,} clusters")  # fmt: skip
+    f = results["fanout"]
+    print(f"  fan-out: {f['drafts']} drafts in {f['fanout_s']} s through the graph (target <= 10); "
+          f"analysis {f['analyse_messages_per_s']} messages/s")  # fmt: skip
     print(f"saved bench/results/latest.json and {stamp}.json")
     return 0
 

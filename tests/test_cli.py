@@ -34,3 +34,35 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path), "catalog", "import", str(DATA / "catalog.csv"),
                  "--creator", "nobody"]) == 2  # fmt: skip
     assert "unknown creator" in capsys.readouterr().err
+
+
+def test_cli_split_and_cluster_write_jsonl(tmp_path, capsys):
+    import json
+
+    from dmpilot.fan_demo import FAMILIES
+
+    msgs = tmp_path / "msgs.txt"
+    msgs.write_text('do you ship to canada? and do you have a discount code?\n'
+                    '{"id": "m2", "text": "is creatine safe?"}\n')  # fmt: skip
+    assert main(["split", str(msgs)]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["message"] for r in rows] == [0, 0, "m2"] and "split" in err  # progress bar
+    assert "canada" in rows[0]["text"] and "discount" in rows[1]["text"]
+    qs = tmp_path / "qs.jsonl"
+    gold = [(f, q) for f, texts in FAMILIES.items() for q in texts]
+    qs.write_text("".join(json.dumps({"text": q}) + "\n" for _, q in gold))
+    assert main(["cluster", str(qs), "--out", str(tmp_path / "out.jsonl")]) == 0
+    got = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(got) == len(gold)
+    from sklearn.metrics import adjusted_rand_score
+
+    # 10 families of paraphrases, number of clusters not given.
+    assert adjusted_rand_score([f for f, _ in gold], [g["cluster_id"] for g in got]) > 0.7
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"txt": "x"}\n')
+    try:
+        main(["cluster", str(bad)])
+        raise AssertionError("expected an error")
+    except SystemExit as exc:
+        assert "needs a non-empty 'text'" in str(exc)

@@ -513,6 +513,8 @@ class FanInbox:
             if title:
                 cl = self._get(s, creator_id, target)
                 cl.title, cl.title_locked = title, True
+            s.flush()
+            self._rescore(s, creator_id, [target])
         self._clusterers.pop(creator_id, None)
         return self.get_cluster(creator_id, target)
 
@@ -557,8 +559,35 @@ class FanInbox:
             )  # fmt: skip
             for q in qs:
                 q.cluster_id = new_id
+            s.flush()
+            self._rescore(s, creator_id, [cluster_id, new_id])
         self._clusterers.pop(creator_id, None)
         return self.get_cluster(creator_id, new_id)
+
+    def _rescore(self, s: Session, creator_id: str, cluster_ids: Sequence[str]) -> None:
+        """Similarity of each question to its (changed) cluster's centroid."""
+        qs = list(
+            s.scalars(
+                select(FanQuestion).where(
+                    FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.in_(cluster_ids)
+                )
+            )
+        )
+        if not qs:
+            return
+        got = self.vectors.collection(creator_id, KIND).get(
+            ids=[str(q.id) for q in qs], include=["embeddings"]
+        )
+        vec = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        for cid in cluster_ids:
+            members = [q for q in qs if q.cluster_id == cid and str(q.id) in vec]
+            if not members:
+                continue
+            x = np.stack([vec[str(q.id)] for q in members])
+            c = x.sum(axis=0)
+            c /= max(float(np.linalg.norm(c)), 1e-12)
+            for q, sim in zip(members, x @ c, strict=True):
+                q.similarity = round(float(sim), 4)
 
     # -- helpers ----------------------------------------------------------------------------
     @staticmethod

@@ -1,4 +1,4 @@
-"""200 fans asking ~10 distinct questions in varied words (test data for the fan-out flow).
+"""Demo fans asking ~10 distinct questions in varied words (fan-out tests, bench and demo).
 
 Deterministic (seeded). Several fans put two questions in one message; one fan is vegan and
 asks about protein, one has a knee injury and asks about leg workouts.
