@@ -34,9 +34,11 @@ class FanoutRunner:
         context: Callable[[str], FanoutContext],
         lock: Callable[[str], AbstractContextManager[Any]],
         max_concurrency: int = 8,
+        reply_graph: Any = None,
     ) -> None:
         self.sessions = sessions
         self.graph = graph
+        self.reply_graph = reply_graph
         self.context = context
         self.lock = lock
         self.max_concurrency = max_concurrency
@@ -71,6 +73,27 @@ class FanoutRunner:
             )  # fmt: skip
             self._sync(creator_id, thread)
         return self.summary(creator_id, cluster_id)
+
+    def _graph(self, thread: str) -> Any:
+        return self.reply_graph if thread.startswith("reply:") else self.graph
+
+    def hold_reply(
+        self, creator_id: str, customer_id: str, channel: str, execution_id: str, message: str,
+        reply: str, reasons: list[str],
+    ) -> str:  # fmt: skip
+        """Pause a flagged conversational reply for approval; returns the approval id."""
+        thread = f"reply:{creator_id}:{execution_id}"
+        with self.lock(thread):
+            self.reply_graph.invoke(
+                {"creator_id": creator_id, "customer_id": customer_id,
+                 "chat_id": f"{creator_id}:{customer_id}:{channel}", "channel": channel,
+                 "execution_id": execution_id, "message": message, "reply": reply,
+                 "reasons": reasons},
+                self._config(thread), context=self.context(creator_id),
+            )  # fmt: skip
+            self._sync(creator_id, thread)
+        snap = self.reply_graph.get_state({"configurable": {"thread_id": thread}})
+        return str(snap.interrupts[0].id)
 
     def summary(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
         """Drafts by status and pending approvals of one cluster."""
@@ -152,7 +175,7 @@ class FanoutRunner:
                     raise ConflictError(f"approval '{approval_id}' was already decided")
                 row.status, row.decision, row.decided_at = "decided", dict(decision), utcnow()
             try:
-                self.graph.invoke(
+                self._graph(thread).invoke(
                     Command(resume={approval_id: decision}), self._config(thread),
                     context=self.context(creator_id),
                 )  # fmt: skip
@@ -174,7 +197,8 @@ class FanoutRunner:
         A decision recorded but not applied (the process died during the resume) is applied
         again: delivery is idempotent, so the replay cannot double-send.
         """
-        snap = self.graph.get_state({"configurable": {"thread_id": thread}})
+        graph = self._graph(thread)
+        snap = graph.get_state({"configurable": {"thread_id": thread}})
         replay: dict[str, Any] = {}
         with self.sessions.begin() as s:
             for it in snap.interrupts:
@@ -190,7 +214,7 @@ class FanoutRunner:
                         )
                     )  # fmt: skip
         if replay:
-            self.graph.invoke(
+            graph.invoke(
                 Command(resume=replay), self._config(thread), context=self.context(creator_id)
             )
             self._sync(creator_id, thread)

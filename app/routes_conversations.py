@@ -6,6 +6,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.routes_catalog import CreatorId, Svc
 from graphs.agent import thread_id
+from tools.inbox import MessageIn as MessageIn_
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
@@ -61,9 +63,12 @@ class QuestionOut(BaseModel):
 
 
 class MessageOut(BaseModel):
-    """The agent's answer to one message."""
+    """The agent's answer to one message (``held_for_approval``: do not send it yet)."""
 
     reply: str
+    held_for_approval: bool = False
+    approval_id: str | None = None
+    review_reasons: list[str] = []
     questions: list[QuestionOut]
     products: list[ProductOut]
     conflicts: list[dict[str, Any]]
@@ -107,12 +112,39 @@ async def post_message(
             return state, (time.perf_counter() - t0) * 1000
 
     state, ms = await run_in_threadpool(run)
-    return _message_out(state, ms)
+    approval = await run_in_threadpool(_after_turn, svc, creator_id, customer_id, body, state)
+    return _message_out(state, ms, approval)
 
 
-def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
+def _after_turn(
+    svc: Any, creator_id: str, customer_id: str, body: MessageIn, state: dict[str, Any]
+) -> str | None:
+    """Feed the fan inbox (clustering) and hold a flagged reply for approval.
+
+    Returns the approval id when a person must OK the reply before it is sent.
+    """
+    thread = thread_id(creator_id, customer_id, body.channel)
+    if svc.inbox is not None:
+        svc.inbox.ingest(
+            creator_id, [MessageIn_(customer_id, thread, body.text, datetime.now(UTC))]
+        )
+    reasons = state.get("review_reasons") or []
+    if reasons and svc.fanout is not None:
+        return str(
+            svc.fanout.hold_reply(
+                creator_id, customer_id, body.channel, state["execution_id"], body.text,
+                state["reply"], reasons,
+            )
+        )  # fmt: skip
+    return None
+
+
+def _message_out(state: dict[str, Any], ms: float, approval: str | None = None) -> dict[str, Any]:
     return {
         "reply": state["reply"],
+        "held_for_approval": approval is not None,
+        "approval_id": approval,
+        "review_reasons": state.get("review_reasons") or [],
         "questions": [
             {
                 "text": q["text"],
@@ -158,7 +190,8 @@ def stream_message(
                         for node in chunk:
                             yield f"event: node\ndata: {json.dumps({'node': node})}\n\n"
                 state = svc.agent.get_state({"configurable": {"thread_id": thread}}).values
-                out = _message_out(state, (time.perf_counter() - t0) * 1000)
+                approval = _after_turn(svc, creator_id, customer_id, body, state)
+                out = _message_out(state, (time.perf_counter() - t0) * 1000, approval)
                 yield f"event: done\ndata: {json.dumps(out, default=str)}\n\n"
             except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
                 yield f"event: error\ndata: {json.dumps({'detail': type(exc).__name__})}\n\n"

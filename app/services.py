@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from app.fanout import FanoutRunner
 from dmpilot.settings import Settings
 from graphs.agent import compile_agent
-from graphs.fanout import compile_fanout
+from graphs.fanout import compile_fanout, compile_reply_approval
 from graphs.fanout_state import FanoutContext
 from graphs.state import Context
 from memory.catalog import Catalog
@@ -87,6 +87,8 @@ class Services:
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
+            answers=self.inbox.search_answered if self.inbox is not None else None,
+            has_answers=self.inbox.has_answers if self.inbox is not None else None,
         )
 
     def fanout_context(self, creator_id: str) -> FanoutContext:
@@ -250,5 +252,6 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     svc.fanout = FanoutRunner(
         sessions, compile_fanout(checkpointer), svc.fanout_context, svc.thread_lock,
         max_concurrency=settings.fanout_max_concurrency,
+        reply_graph=compile_reply_approval(checkpointer),
     )  # fmt: skip
     return svc

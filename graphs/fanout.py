@@ -19,13 +19,16 @@ from graphs.fanout_state import (
     FanoutInput,
     FanoutState,
     ReadyTask,
+    ReplyApprovalState,
     ReviewTask,
 )
 from nodes.fanout.approve_ready import approve_ready
 from nodes.fanout.deliver import deliver
+from nodes.fanout.deliver_reply import deliver_reply
 from nodes.fanout.draft_reply import draft_reply
 from nodes.fanout.prepare_fanout import prepare_fanout
 from nodes.fanout.review_draft import review_draft
+from nodes.fanout.review_reply import review_reply
 from nodes.fanout.store_drafts import store_drafts
 
 
@@ -88,3 +91,23 @@ def build_fanout_graph() -> StateGraph[FanoutState, FanoutContext, FanoutInput, 
 def compile_fanout(checkpointer: Any = None) -> Any:
     """Compiled graph; pass a checkpointer so pending approvals survive a restart."""
     return build_fanout_graph().compile(checkpointer=checkpointer, name="dmpilot-fanout")
+
+
+def build_reply_approval_graph() -> StateGraph[
+    ReplyApprovalState, FanoutContext, ReplyApprovalState, ReplyApprovalState
+]:
+    """START -> review_reply (interrupt) -> deliver_reply -> END, one thread per flagged turn."""
+    builder = StateGraph(ReplyApprovalState, context_schema=FanoutContext)
+    builder.add_node("review_reply", review_reply)
+    builder.add_node("deliver_reply", deliver_reply)
+    builder.add_edge(START, "review_reply")
+    builder.add_edge("review_reply", "deliver_reply")
+    builder.add_edge("deliver_reply", END)
+    return builder
+
+
+def compile_reply_approval(checkpointer: Any = None) -> Any:
+    """Compiled reply-approval graph (shares the app's checkpointer)."""
+    return build_reply_approval_graph().compile(
+        checkpointer=checkpointer, name="dmpilot-reply-approval"
+    )

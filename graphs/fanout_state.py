@@ -66,6 +66,21 @@ class ReadyTask(TypedDict):
     cluster_title: str
 
 
+class ReplyApprovalState(TypedDict, total=False):
+    """A flagged conversational reply waiting for a person (thread ``reply:<creator>:<exec>``)."""
+
+    creator_id: str
+    customer_id: str
+    chat_id: str
+    channel: str
+    execution_id: str
+    message: str
+    reply: str
+    reasons: list[str]
+    decision: dict[str, Any]
+    delivered: dict[str, Any] | None
+
+
 @dataclass
 class FanoutContext:
     """Runtime-only dependencies and thresholds."""

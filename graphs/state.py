@@ -7,6 +7,7 @@ profile snapshot. Catalog rows and search internals stay out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -65,6 +66,8 @@ class AgentState(TypedDict, total=False):
     recommended: Annotated[list[dict[str, Any]], _replace]
     conflicts: Annotated[list[dict[str, Any]], _replace]
     reply: Annotated[str, _replace]
+    # Why a person must approve this turn's reply before it goes out (empty: send it).
+    review_reasons: Annotated[list[str], _replace]
     escalated: Annotated[bool, _replace]
     clarify: Annotated[bool, _replace]
     model: Annotated[str, _replace]
@@ -89,3 +92,8 @@ class Context:
     creator_name: str = "the team"
     history_messages: int = 12
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
+    # Answered question clusters: (creator_id, question) -> hits, best first (fan-out memory).
+    answers: Callable[[str, str], list[dict[str, Any]]] | None = None
+    has_answers: Callable[[str], bool] | None = None
+    answer_min_similarity: float = 0.8  # reuse the creator's answer without asking
+    answer_review_similarity: float = 0.65  # between the two: draft it, a person approves

@@ -81,6 +81,7 @@ def agent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
         message = plan(
             questions, state.get("shown_products") or [], state.get("last_search"),
             state.get("focus_product"),
+            answered=bool(ctx.has_answers and ctx.has_answers(state["creator_id"])),
         )  # fmt: skip
     return {"messages": [message]} if message else {}
 

@@ -8,8 +8,11 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graphs.state import AgentState, Context
+from nodes.offline.drafting import simplify
+from nodes.offline.profile import check_text
 from nodes.offline.responder import render
 from nodes.timing import timed
+from prompts.fanout import CAVEAT, CAVEAT_DEFAULT
 
 _PRICE = re.compile(r"[$€£]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)")
 
@@ -53,12 +56,44 @@ def _brief(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def personal_answer(
+    art: dict[str, Any], profile: dict[str, Any], ctx: Context
+) -> tuple[dict[str, Any], list[str]]:
+    """The creator's earlier answer adapted to this fan, or nothing when it is too far off.
+
+    Returns the artifact (with ``reply_text`` when an answer is used) and review reasons: a
+    middling match or a conflict with the fan's profile sends the reply to a person first.
+    """
+    best = (art.get("answers") or [None])[0]
+    if best is None or best["similarity"] < ctx.answer_review_similarity:
+        return art, []
+    text = simplify(best["answer"]) if profile.get("level") == "beginner" else best["answer"]
+    conflicts = check_text(text, profile)
+    caveats = [
+        CAVEAT.get(c["type"], CAVEAT_DEFAULT).format(
+            fact=c["fact"], evidence=", ".join(c.get("evidence") or []) or "that"
+        )
+        for c in conflicts
+    ]
+    reasons = [f"conflict with the profile: {c['type']} ({c['fact']})" for c in conflicts]
+    if best["similarity"] < ctx.answer_min_similarity:
+        reasons.append(
+            f"low confidence: similarity {best['similarity']:.2f} to an answered question"
+        )
+    reply_text = "\n".join([text, *caveats])
+    return {**art, "reply_text": reply_text, "used_cluster": best["cluster_id"]}, reasons
+
+
 @timed("generate_response")
 def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Render from this turn's tool results; remember what was shown for follow-ups."""
     ctx = runtime.context
     by_question: dict[int, list[dict[str, Any]]] = {}
+    reasons: list[str] = []
     for art in state.get("tool_results", []):
+        if art["tool"] == "search_answered_clusters":
+            art, why = personal_answer(art, state.get("profile") or {}, ctx)
+            reasons += why
         by_question.setdefault(art["question"], []).append(art)
     reply, shown, escalated = render(
         state.get("questions", []),
@@ -76,10 +111,18 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
     # Streaming clients get the reply as it is written (stream_mode="custom"); a no-op otherwise.
     for token in re.findall(r"\S+\s*", reply):
         runtime.stream_writer({"token": token})
+    if escalated:
+        reasons.append("support escalation")
+    reasons += [
+        f"high-severity conflict: {c['type']} ({c['fact']})"
+        for c in state.get("conflicts", [])
+        if c.get("severity") == "high"
+    ]
     update: dict[str, Any] = {
         "reply": reply,
         "escalated": escalated,
         "recommended": [_brief(p) for p in shown],
+        "review_reasons": list(dict.fromkeys(reasons)),
     }
     searches = [a for a in state.get("tool_results", []) if a["tool"] == "search_products"]
     # Only a new list of results replaces what "the first one" refers to; answers about one

@@ -69,3 +69,14 @@ Accept to send all; edit ``draft_ids`` to send some; ignore to send none.
 
 {lines}
 """
+
+REPLY_DESCRIPTION = """### Reply to {customer_id} ({channel}) needs your OK
+
+**Why:** {reasons}
+
+**They wrote:** {message}
+
+**Draft reply**
+
+{reply}
+"""

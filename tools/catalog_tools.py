@@ -165,4 +165,21 @@ def compare_products(
     return json.dumps({"cheapest": table["cheapest_product_id"]}), artifact
 
 
-CATALOG_TOOLS = [search_products, get_product_variants, compare_products]
+@tool(response_format="content_and_artifact")
+def search_answered_clusters(
+    question: str, *, runtime: ToolRuntime[Any, Any]
+) -> tuple[str, dict[str, Any]]:
+    """Find a question the creator already answered for other fans (shipping, returns, advice).
+
+    Args:
+        question: the customer's question, in their words.
+    """
+    ctx = runtime.context
+    hits = ctx.answers(runtime.state["creator_id"], question)[:3] if ctx.answers else []
+    artifact = {"tool": "search_answered_clusters", "question": question, "answers": hits,
+                "products": []}  # fmt: skip
+    text = "\n".join(f"[{h['cluster_id']}] ({h['similarity']:.2f}) {h['answer']}" for h in hits)
+    return text or "no answered question matches", artifact
+
+
+CATALOG_TOOLS = [search_products, get_product_variants, compare_products, search_answered_clusters]

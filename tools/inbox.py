@@ -355,6 +355,60 @@ class FanInbox:
                 cl.title = names[index[cid]][:200]
                 cl.updated_at = utcnow()
 
+    # -- answered clusters (the agent learns from them) -------------------------------------
+    def has_answers(self, creator_id: str) -> bool:
+        """Whether the creator answered any cluster yet (the planner skips the lookup if not)."""
+        with self.sessions() as s:
+            return (
+                s.scalar(
+                    select(QuestionCluster.id)
+                    .where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.answer.is_not(None),
+                    )
+                    .limit(1)
+                )
+                is not None
+            )
+
+    def search_answered(self, creator_id: str, text: str, k: int = 10) -> list[dict[str, Any]]:
+        """Answered clusters nearest to ``text`` (best first) with the creator's answer."""
+        n = self.vectors.count(creator_id, kind=KIND)
+        if not n:
+            return []
+        vec = self.embedder.encode([text])[0]
+        hits = self.vectors.query(creator_id, vec, k, kind=KIND, count=n)
+        with self.sessions() as s:
+            rows = dict(
+                s.execute(
+                    select(FanQuestion.id, FanQuestion.cluster_id).where(
+                        FanQuestion.creator_id == creator_id,
+                        FanQuestion.id.in_([int(i) for i, _ in hits]),
+                    )
+                ).all()
+            )
+            best: dict[str, float] = {}
+            for qid, sim in hits:
+                cid = rows.get(int(qid))
+                if cid and sim > best.get(cid, -1.0):
+                    best[cid] = sim
+            clusters = {
+                c.id: c
+                for c in s.scalars(
+                    select(QuestionCluster).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.id.in_(list(best)),
+                        QuestionCluster.answer.is_not(None),
+                    )
+                )
+            }
+        return [
+            {"cluster_id": cid, "title": clusters[cid].title, "answer": clusters[cid].answer,
+             "similarity": round(sim, 4)}
+            for cid, sim in sorted(best.items(), key=lambda kv: -kv[1])
+            if cid in clusters
+        ]  # fmt: skip
+
     # -- batch re-clustering ----------------------------------------------------------------
     def recluster(self, creator_id: str) -> dict[str, Any]:
         """Leiden over every question; ids stay stable, answered clusters keep their members."""

@@ -174,17 +174,24 @@ def plan(
     shown: list[dict[str, Any]],
     last_search: dict[str, Any] | None,
     focus: int | None = None,
+    answered: bool = False,
 ) -> AIMessage | None:
     """Round 1: the tool calls for this turn's questions (None when no tool is needed).
 
-    A variant question without a reference goes to the product the last answer was about
-    (``focus``); with several products on screen and no focus, a bare "in grey?" refines the
-    last search instead of guessing that the customer meant the first product.
+    Advice and support questions look up the creator's answered clusters when there are any
+    (``answered``). A variant question without a reference goes to the product the last
+    answer was about (``focus``); with several products on screen and no focus, a bare
+    "in grey?" refines the last search instead of guessing that the customer meant the first
+    product.
     """
     calls: list[dict[str, Any]] = []
     for qi, q in enumerate(questions):
         intent, ent = q["intent"], q["entities"]
         refs = resolve(ent.get("references", []), shown)
+        if answered and intent in {"general_question", "support"}:
+            # The creator may have answered this for other fans already (fan-out memory).
+            calls.append(_call("search_answered_clusters", {"question": q["text"]}, qi))
+            continue
         if intent == "product_search":
             if q.get("needs_clarification"):
                 continue

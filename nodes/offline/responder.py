@@ -90,8 +90,13 @@ def render(
     for qi, q in enumerate(questions):
         prio = 100 - qi
         intent = q["intent"]
-        arts = results.get(qi, [])
+        every = results.get(qi, [])
+        arts = [a for a in every if a["tool"] != "search_answered_clusters"]
         if intent in {"greeting", "other"}:
+            continue
+        answered = next((a for a in every if a.get("reply_text")), None)
+        if answered is not None:  # the creator answered this for other fans already
+            sections.append(Section(prio, [answered["reply_text"]]))
             continue
         if intent == "support":
             escalated = True
