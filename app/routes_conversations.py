@@ -15,9 +15,9 @@ from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from app.inbox import MessageIn as MessageIn_
 from app.routes_catalog import CreatorId, Svc
 from graphs.agent import thread_id
-from tools.inbox import MessageIn as MessageIn_
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from app.inbox import MessageIn
 from app.routes_catalog import CreatorId, Svc
 from app.routes_conversations import CustomerId
-from tools.inbox import MessageIn
 
 router = APIRouter(prefix="/v1", tags=["fan-out"])
 

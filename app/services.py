@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from threadpoolctl import threadpool_limits
 
 from app.fanout import FanoutRunner
+from app.inbox import FanInbox
 from dmpilot.settings import Settings
 from graphs.agent import compile_agent
 from graphs.fanout import compile_fanout, compile_reply_approval
@@ -32,7 +33,6 @@ from nodes.offline.nlu import get_classifier
 from nodes.offline.profile import get_fact_matcher
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
-from tools.inbox import FanInbox
 from tools.search import SearchEngine
 
 log = logging.getLogger("dmpilot.services")

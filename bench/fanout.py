@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from app.inbox import MessageIn
 from app.services import open_services
 from dmpilot.fan_demo import FAMILIES
 from dmpilot.settings import Settings
 from memory.schemas import CreatorIn
 from nodes.offline.drafting import creator_style, draft_for_fan
-from tools.inbox import MessageIn
 
 ANSWER = (
     "I'd go with whey isolate: 25 g within an hour after training. Use code MAYA10 for 10% off. "
