@@ -89,7 +89,7 @@ class FanoutRunner:
                  "chat_id": f"{creator_id}:{customer_id}:{channel}", "channel": channel,
                  "execution_id": execution_id, "message": message, "reply": reply,
                  "reasons": reasons},
-                self._config(thread), context=self.context(creator_id),
+                self._config(thread), context=self.context(creator_id), durability="exit",
             )  # fmt: skip
             self._sync(creator_id, thread)
         snap = self.reply_graph.get_state({"configurable": {"thread_id": thread}})

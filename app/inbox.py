@@ -10,10 +10,12 @@ incrementally. When the creator turned retention off the raw text is cleared aft
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +43,7 @@ from tools.clustering import (
     titles,
 )
 
+log = logging.getLogger("dmpilot.inbox")
 KIND = "questions"  # Chroma collection kind
 URGENCY_RANK = {"low": 0, "normal": 1, "high": 2}
 SKIP_INTENTS = {"greeting", "other"}  # "thanks!", "🔥": nothing to answer
@@ -95,22 +98,27 @@ def analyse_text(
 ) -> list[dict[str, Any]]:
     """Focused questions of one message with intent, topic, urgency, tone and tags."""
     questions, _ = analyze(text, classifier, product_types)
+    return tag_questions(text, [q.model_dump() for q in questions])
+
+
+def tag_questions(text: str, questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Topic, urgency, tone and tags of already analysed questions (the agent's, or the NLU's)."""
     out = []
     multi = len(questions) > 1
     for q in questions:
-        if q.intent in SKIP_INTENTS:
+        if q["intent"] in SKIP_INTENTS:
             continue
-        ent = q.entities
-        topic = ent.categories[0] if ent.categories else q.intent
-        tags = [q.intent, *ent.categories, *ent.colors, *ent.sizes]
+        ent = q.get("entities") or {}
+        cats, intent = ent.get("categories") or [], q["intent"]
+        tags = [intent, *cats, *(ent.get("colors") or []), *(ent.get("sizes") or [])]
         if multi:
             tags.append("multi_question")
         out.append(
             {
-                "text": q.text,
-                "intent": q.intent,
-                "topic": topic,
-                "urgency": urgency(q.text if multi else text, q.intent),
+                "text": q["text"],
+                "intent": intent,
+                "topic": cats[0] if cats else intent,
+                "urgency": urgency(q["text"] if multi else text, intent),
                 "tone": tone(text),
                 "tags": list(dict.fromkeys(tags)),
             }
@@ -146,6 +154,7 @@ class FanInbox:
         self.topic_gating = topic_gating
         self._clusterers: dict[str, IncrementalClusterer] = {}
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._executor: ThreadPoolExecutor | None = None
 
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
@@ -187,6 +196,96 @@ class FanInbox:
             "pending_messages": self._pending(creator_id),
         }
 
+    def record(self, creator_id: str, message: MessageIn, questions: list[dict[str, Any]]) -> None:
+        """Conversation path: the agent already split and labelled the message.
+
+        Message and questions are stored now (durable before the reply returns); embedding and
+        clustering run in the background every ``batch_size`` messages of the chat. If the
+        process dies first, the questions stay unclustered and the next batch or ``/end``
+        picks them up.
+        """
+        key = message_key(message.customer_id, message.chat_id, message.timestamp, message.text)
+        with self.sessions.begin() as s:
+            row = InboxMessage(
+                creator_id=creator_id, customer_id=message.customer_id, chat_id=message.chat_id,
+                message_key=key, text=message.text, sent_at=message.timestamp, analysed=True,
+            )  # fmt: skip
+            s.add(row)
+            s.flush()
+            tagged = tag_questions(message.text, questions)
+            s.add_all(
+                FanQuestion(
+                    creator_id=creator_id, customer_id=message.customer_id,
+                    chat_id=message.chat_id, message_id=row.id, asked_at=message.timestamp, **q,
+                )
+                for q in tagged
+            )  # fmt: skip
+            creator = s.get(Creator, creator_id)
+            if creator is not None and not creator.retain_messages:
+                row.text = None
+            s.flush()
+            seen = s.scalar(
+                select(func.count()).where(
+                    InboxMessage.creator_id == creator_id,
+                    InboxMessage.chat_id == message.chat_id,
+                )
+            )
+        if (seen or 0) % self.batch_size == 0:  # every N messages of the conversation
+            self._background().submit(self._cluster_quietly, creator_id, [message.chat_id])
+
+    def _cluster_quietly(self, creator_id: str, chats: list[str]) -> None:
+        try:
+            self._cluster_pending(creator_id, chats, background=True)
+        except Exception:  # noqa: BLE001 - the questions stay unclustered and are retried later
+            log.exception("background clustering failed for %s %s", creator_id, chats)
+
+    def _cluster_pending(
+        self, creator_id: str, chats: Sequence[str], background: bool = False
+    ) -> int:
+        """Embed and cluster the stored questions of ``chats`` that have no cluster yet."""
+        with self._locks[creator_id], self.sessions.begin() as s:
+            qs = list(
+                s.scalars(
+                    select(FanQuestion).where(
+                        FanQuestion.creator_id == creator_id,
+                        FanQuestion.chat_id.in_(list(chats)),
+                        FanQuestion.cluster_id.is_(None),
+                    )
+                )
+            )
+            # Keyword titles wait for /end or the scheduled re-clustering (c-TF-IDF over every
+            # question is the costly part, and this runs next to live conversations).
+            self._embed_and_assign(s, creator_id, qs, titles=not background)
+        return len(qs)
+
+    def _embed_and_assign(
+        self, s: Session, creator_id: str, qs: list[FanQuestion], titles: bool = True
+    ) -> None:
+        if not qs:
+            return
+        vecs = self.embedder.encode([q.text for q in qs])
+        self.vectors.upsert(
+            creator_id, [str(q.id) for q in qs], vecs,
+            [{"chat_id": q.chat_id, "topic": q.topic} for q in qs], kind=KIND,
+        )  # fmt: skip
+        self._assign(s, creator_id, qs, vecs, titles)
+
+    def _background(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="dmpilot-inbox")
+        return self._executor
+
+    def flush(self) -> None:
+        """Wait until the background analysis queued so far has run."""
+        if self._executor is not None:
+            self._executor.submit(lambda: None).result()
+
+    def close(self) -> None:
+        """Finish queued background analysis."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
     def end_conversation(self, creator_id: str, customer_id: str) -> dict[str, int]:
         """Analyse (and cluster) what is left of every chat of this fan."""
         self._creator(creator_id)
@@ -201,6 +300,18 @@ class FanInbox:
                 )
             )
         found = self._analyse_chats(creator_id, sorted(chats)) if chats else 0
+        with self.sessions() as s:
+            unclustered = set(
+                s.scalars(
+                    select(FanQuestion.chat_id).where(
+                        FanQuestion.creator_id == creator_id,
+                        FanQuestion.customer_id == customer_id,
+                        FanQuestion.cluster_id.is_(None),
+                    )
+                )
+            )
+        if unclustered:  # conversation-path questions below a full batch
+            found += self._cluster_pending(creator_id, sorted(unclustered))
         return {"chats_analysed": len(chats), "questions": found}
 
     def _due_chats(self, creator_id: str, chats: set[str] | None) -> list[str]:
@@ -269,13 +380,7 @@ class FanInbox:
                     m.text = None  # privacy: only questions, clusters and drafts remain
             s.add_all(new)
             s.flush()
-            if new:
-                vecs = self.embedder.encode([q.text for q in new])
-                self.vectors.upsert(
-                    creator_id, [str(q.id) for q in new], vecs,
-                    [{"chat_id": q.chat_id, "topic": q.topic} for q in new], kind=KIND,
-                )  # fmt: skip
-                self._assign(s, creator_id, new, vecs)
+            self._embed_and_assign(s, creator_id, new)
         for customer, said in by_customer.items():
             profile = self.conversations.get_profile(creator_id, customer)
             updated = learn(said, profile, matcher=self.facts)
@@ -284,7 +389,12 @@ class FanInbox:
         return len(new)
 
     def _assign(
-        self, s: Session, creator_id: str, questions: list[FanQuestion], vecs: np.ndarray
+        self,
+        s: Session,
+        creator_id: str,
+        questions: list[FanQuestion],
+        vecs: np.ndarray,
+        refresh_titles: bool = True,
     ) -> None:
         inc = self._clusterer(s, creator_id)
         existing = list(
@@ -300,7 +410,8 @@ class FanInbox:
                 s.add(QuestionCluster(creator_id=creator_id, id=cid, title=q.text[:200]))
             touched.add(cid)
         s.flush()
-        self._refresh_titles(s, creator_id, touched)
+        if refresh_titles:
+            self._refresh_titles(s, creator_id, touched)
 
     TITLE_REFRESH_MAX = 2000  # above this, keyword titles are left to batch re-clustering
 

@@ -125,8 +125,10 @@ def _after_turn(
     """
     thread = thread_id(creator_id, customer_id, body.channel)
     if svc.inbox is not None:
-        svc.inbox.ingest(
-            creator_id, [MessageIn_(customer_id, thread, body.text, datetime.now(UTC))]
+        svc.inbox.record(
+            creator_id,
+            MessageIn_(customer_id, thread, body.text, datetime.now(UTC)),
+            state.get("questions") or [],
         )
     reasons = state.get("review_reasons") or []
     if reasons and svc.fanout is not None:

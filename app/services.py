@@ -158,6 +158,8 @@ class Services:
     def close(self) -> None:
         """Release the database pool and the checkpoint connection."""
         self._stop.set()
+        if self.inbox is not None:
+            self.inbox.close()
         if self.checkpointer is not None:
             pool = getattr(self.checkpointer, "pool", None)
             (pool or self.checkpointer.conn).close()

@@ -81,7 +81,11 @@ def agent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
         message = plan(
             questions, state.get("shown_products") or [], state.get("last_search"),
             state.get("focus_product"),
-            answered=bool(ctx.has_answers and ctx.has_answers(state["creator_id"])),
+            answered=bool(
+                ctx.has_answers
+                and any(q["intent"] in {"general_question", "support"} for q in questions)
+                and ctx.has_answers(state["creator_id"])
+            ),
         )  # fmt: skip
     return {"messages": [message]} if message else {}
 

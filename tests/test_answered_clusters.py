@@ -58,3 +58,25 @@ def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
         sent = [d for d in c.get("/v1/creators/maya/deliveries").json()["items"]
                 if d["customer_id"] == "knee-fan"]  # fmt: skip
         assert [d["text"] for d in sent] == [safe]
+
+
+def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path, recluster_interval_s=0))) as c:
+        c.post("/v1/creators", json={"id": "maya", "name": "Maya"})
+        svc = c.app.state.services  # type: ignore[attr-defined]
+        texts = ["hi!", "do you ship to canada?", "and what about the UK?", "is creatine safe?",
+                 "ok thanks", "what size leggings should I get?", "cool", "any discount code?",
+                 "how do returns work?"]  # fmt: skip
+        for t in texts:
+            assert c.post("/v1/creators/maya/conversations/zoe/messages",
+                          json={"text": t}).status_code == 200  # fmt: skip
+        svc.inbox.flush()
+        assert c.get("/v1/creators/maya/clusters").json()["total"] == 0  # 9 < batch of 10
+        c.post(
+            "/v1/creators/maya/conversations/zoe/messages", json={"text": "when do you restock?"}
+        )
+        svc.inbox.flush()
+        page = c.get("/v1/creators/maya/clusters?limit=50").json()
+        questions = {r for it in page["items"] for r in it["representatives"]}
+        assert page["total"] >= 5 and "do you ship to canada?" in questions
+        assert not any(q in questions for q in ("hi!", "ok thanks", "cool"))  # nothing to answer
