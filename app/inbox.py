@@ -289,27 +289,22 @@ class FanInbox:
     def end_conversation(self, creator_id: str, customer_id: str) -> dict[str, int]:
         """Analyse (and cluster) what is left of every chat of this fan."""
         self._creator(creator_id)
-        with self.sessions() as s:
-            chats = set(
-                s.scalars(
-                    select(InboxMessage.chat_id).where(
-                        InboxMessage.creator_id == creator_id,
-                        InboxMessage.customer_id == customer_id,
-                        InboxMessage.analysed.is_(False),
+
+        def chats_of(model: Any, condition: Any) -> set[str]:
+            with self.sessions() as s:
+                return set(
+                    s.scalars(
+                        select(model.chat_id).where(
+                            model.creator_id == creator_id,
+                            model.customer_id == customer_id,
+                            condition,
+                        )
                     )
                 )
-            )
+
+        chats = chats_of(InboxMessage, InboxMessage.analysed.is_(False))
         found = self._analyse_chats(creator_id, sorted(chats)) if chats else 0
-        with self.sessions() as s:
-            unclustered = set(
-                s.scalars(
-                    select(FanQuestion.chat_id).where(
-                        FanQuestion.creator_id == creator_id,
-                        FanQuestion.customer_id == customer_id,
-                        FanQuestion.cluster_id.is_(None),
-                    )
-                )
-            )
+        unclustered = chats_of(FanQuestion, FanQuestion.cluster_id.is_(None))
         if unclustered:  # conversation-path questions below a full batch
             found += self._cluster_pending(creator_id, sorted(unclustered))
         return {"chats_analysed": len(chats), "questions": found}

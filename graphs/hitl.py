@@ -47,6 +47,27 @@ class HumanResponse(TypedDict):
     args: None | str | dict[str, Any]
 
 
+# Every decision allowed: what a single reply (draft or conversational) offers.
+ALL_DECISIONS: HumanInterruptConfig = {
+    "allow_accept": True,
+    "allow_edit": True,
+    "allow_respond": True,
+    "allow_ignore": True,
+}
+
+
+def decided_text(decision: dict[str, Any], proposed: str) -> str | None:
+    """The text to send after a decision on a ``send_reply``: None when ignored."""
+    kind, args = decision.get("type"), decision.get("args")
+    if kind == "ignore":
+        return None
+    if kind == "edit" and isinstance(args, dict) and args.get("text"):
+        return str(args["text"])
+    if kind == "response" and isinstance(args, str):
+        return args
+    return proposed
+
+
 _ALLOWED = {
     "accept": "allow_accept",
     "edit": "allow_edit",

@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graphs.fanout_state import FanoutContext, FanoutState
+from graphs.hitl import decided_text
 from memory.fanout import Draft, QuestionCluster
 from memory.models import utcnow
 
@@ -26,15 +27,10 @@ def deliver(state: FanoutState, runtime: Runtime[FanoutContext]) -> dict[str, An
             d = by_id.get(draft_id)
             if d is None:
                 continue
-            kind, args = decision.get("type"), decision.get("args")
-            if kind == "ignore":
+            text = decided_text(decision, d["text"])
+            if text is None:
                 _mark(ctx, draft_id, status="ignored")
                 continue
-            text = d["text"]
-            if kind == "edit" and isinstance(args, dict) and args.get("text"):
-                text = str(args["text"])
-            elif kind == "response" and isinstance(args, str):
-                text = args
             sent = ctx.channel.send(
                 creator, d["customer_id"], d["chat_id"], text,
                 idempotency_key=f"fanout:{creator}:{draft_id}", draft_id=draft_id,

@@ -7,19 +7,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graphs.fanout_state import FanoutContext, ReplyApprovalState
+from graphs.hitl import decided_text
 
 
 def deliver_reply(state: ReplyApprovalState, runtime: Runtime[FanoutContext]) -> dict[str, Any]:
     """Idempotent by execution id: a replayed resume finds the first delivery."""
-    decision = state.get("decision") or {}
-    kind, args = decision.get("type"), decision.get("args")
-    if kind == "ignore":
+    text = decided_text(state.get("decision") or {}, state["reply"])
+    if text is None:
         return {"delivered": None}
-    text = state["reply"]
-    if kind == "edit" and isinstance(args, dict) and args.get("text"):
-        text = str(args["text"])
-    elif kind == "response" and isinstance(args, str):
-        text = args
     sent = runtime.context.channel.send(
         state["creator_id"], state["customer_id"], state["chat_id"], text,
         idempotency_key=f"reply:{state['creator_id']}:{state['execution_id']}",

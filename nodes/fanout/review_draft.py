@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.types import interrupt
 
 from graphs.fanout_state import ReviewTask
-from graphs.hitl import HumanInterrupt
+from graphs.hitl import ALL_DECISIONS, HumanInterrupt
 from prompts.fanout import DRAFT_DESCRIPTION
 
 
@@ -22,12 +22,7 @@ def review_request(draft: dict[str, Any], cluster_title: str) -> HumanInterrupt:
             "action": "send_reply",
             "args": {"draft_id": draft["id"], "text": draft["text"]},
         },
-        "config": {
-            "allow_accept": True,
-            "allow_edit": True,
-            "allow_respond": True,
-            "allow_ignore": True,
-        },  # fmt: skip
+        "config": ALL_DECISIONS,
         "description": DRAFT_DESCRIPTION.format(
             customer_id=draft["customer_id"],
             chat_id=draft["chat_id"],

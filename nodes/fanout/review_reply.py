@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.types import interrupt
 
 from graphs.fanout_state import ReplyApprovalState
-from graphs.hitl import HumanInterrupt
+from graphs.hitl import ALL_DECISIONS, HumanInterrupt
 from prompts.fanout import REPLY_DESCRIPTION
 
 
@@ -15,12 +15,7 @@ def reply_request(state: ReplyApprovalState) -> HumanInterrupt:
     """Agent Inbox payload: accept, edit the text, answer in your own words, or ignore."""
     return {
         "action_request": {"action": "send_reply", "args": {"text": state["reply"]}},
-        "config": {
-            "allow_accept": True,
-            "allow_edit": True,
-            "allow_respond": True,
-            "allow_ignore": True,
-        },  # fmt: skip
+        "config": ALL_DECISIONS,
         "description": REPLY_DESCRIPTION.format(
             customer_id=state["customer_id"],
             channel=state["channel"],
