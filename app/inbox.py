@@ -138,6 +138,7 @@ class FanInbox:
         facts: FactMatcher | None,
         conversations: ConversationStore,
         product_types: Callable[[str], dict[str, str]],
+        get_creator: Callable[[str], Creator],
         batch_size: int = 10,
         threshold: float = 0.62,
         topic_gating: bool = False,
@@ -149,6 +150,7 @@ class FanInbox:
         self.facts = facts
         self.conversations = conversations
         self.product_types = product_types
+        self.get_creator = get_creator  # raises NotFoundError for an unknown creator
         self.batch_size = batch_size
         self.threshold = threshold
         self.topic_gating = topic_gating
@@ -161,7 +163,7 @@ class FanInbox:
         self, creator_id: str, messages: Sequence[MessageIn], analyse_now: bool = False
     ) -> dict[str, int]:
         """Store messages; analyse every chat that has ``batch_size`` unanalysed messages."""
-        self._creator(creator_id)
+        self.get_creator(creator_id)
         accepted = duplicates = 0
         chats: set[str] = set()
         with self.sessions.begin() as s:
@@ -288,7 +290,7 @@ class FanInbox:
 
     def end_conversation(self, creator_id: str, customer_id: str) -> dict[str, int]:
         """Analyse (and cluster) what is left of every chat of this fan."""
-        self._creator(creator_id)
+        self.get_creator(creator_id)
 
         def chats_of(model: Any, condition: Any) -> set[str]:
             with self.sessions() as s:
@@ -333,17 +335,10 @@ class FanInbox:
                 or 0
             )
 
-    def _creator(self, creator_id: str) -> Creator:
-        with self.sessions() as s:
-            creator = s.get(Creator, creator_id)
-        if creator is None:
-            raise NotFoundError(f"unknown creator '{creator_id}'")
-        return creator
-
     # -- analysis ---------------------------------------------------------------------------
     def _analyse_chats(self, creator_id: str, chats: Sequence[str]) -> int:
         """Split, tag, embed, store and cluster the unanalysed messages of ``chats``."""
-        retain = self._creator(creator_id).retain_messages
+        retain = self.get_creator(creator_id).retain_messages
         types = self.product_types(creator_id)
         with self._locks[creator_id], self.sessions.begin() as s:
             msgs = list(
@@ -518,7 +513,7 @@ class FanInbox:
     # -- batch re-clustering ----------------------------------------------------------------
     def recluster(self, creator_id: str) -> dict[str, Any]:
         """Leiden over every question; ids stay stable, answered clusters keep their members."""
-        self._creator(creator_id)
+        self.get_creator(creator_id)
         with self._locks[creator_id], self.sessions.begin() as s:
             ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
             if not ids:
@@ -558,7 +553,8 @@ class FanInbox:
                 s.flush()
             labels_all = [qs[int(q)].cluster_id or "" for q in ids]
             order = sorted(set(labels_all))
-            lab = np.array([order.index(c) for c in labels_all])
+            position = {c: i for i, c in enumerate(order)}
+            lab = np.array([position[c] for c in labels_all])
             cent = centroids(vecs, lab)
             sims = np.einsum("ij,ij->i", vecs, cent[lab])
             for qid, sim in zip(ids, sims, strict=True):
@@ -595,7 +591,7 @@ class FanInbox:
         self, creator_id: str, status: str | None, sort: str, limit: int, offset: int
     ) -> dict[str, Any]:
         """A page of clusters with counts, urgency, recency and representative questions."""
-        self._creator(creator_id)
+        self.get_creator(creator_id)
         with self.sessions() as s:
             stats = self._stats(s, creator_id)
             clusters = [

@@ -248,6 +248,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     svc.inbox = FanInbox(
         sessions, vectors, embedder, get_classifier(embedder), get_fact_matcher(embedder),
         svc.conversations, lambda cid: product_types(svc.agent_context(cid), cid),
+        catalog.get_creator,
         batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
         topic_gating=settings.cluster_topic_gating,
     )  # fmt: skip

@@ -8,11 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graphs.state import AgentState, Context
-from nodes.offline.drafting import simplify
+from nodes.offline.drafting import caveats, simplify
 from nodes.offline.profile import check_text
 from nodes.offline.responder import render
 from nodes.timing import timed
-from prompts.fanout import CAVEAT, CAVEAT_DEFAULT
 
 _PRICE = re.compile(r"[$€£]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)")
 
@@ -69,18 +68,12 @@ def personal_answer(
         return art, []
     text = simplify(best["answer"]) if profile.get("level") == "beginner" else best["answer"]
     conflicts = check_text(text, profile)
-    caveats = [
-        CAVEAT.get(c["type"], CAVEAT_DEFAULT).format(
-            fact=c["fact"], evidence=", ".join(c.get("evidence") or []) or "that"
-        )
-        for c in conflicts
-    ]
     reasons = [f"conflict with the profile: {c['type']} ({c['fact']})" for c in conflicts]
     if best["similarity"] < ctx.answer_min_similarity:
         reasons.append(
             f"low confidence: similarity {best['similarity']:.2f} to an answered question"
         )
-    reply_text = "\n".join([text, *caveats])
+    reply_text = "\n".join([text, *caveats(conflicts)])
     return {**art, "reply_text": reply_text, "used_cluster": best["cluster_id"]}, reasons
 
 

@@ -50,14 +50,14 @@ def simplify(text: str) -> str:
     return _JARGON.sub(lambda m: P.PLAIN_WORDS[m.group(1).lower()], text)
 
 
-def _resolve_conflicts(answer: str, conflicts: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """Caveats for each conflict (the canonical text stays: a person reviews the draft)."""
-    caveats = []
+def caveats(conflicts: list[dict[str, Any]]) -> list[str]:
+    """One caveat per conflict; the answer itself stays as written (a person reviews it)."""
+    out = []
     for c in conflicts:
         evidence = ", ".join(c.get("evidence") or []) or "that"
         template = P.CAVEAT.get(c["type"], P.CAVEAT_DEFAULT)
-        caveats.append(template.format(fact=c["fact"], evidence=evidence))
-    return answer, list(dict.fromkeys(caveats))
+        out.append(template.format(fact=c["fact"], evidence=evidence))
+    return list(dict.fromkeys(out))
 
 
 def draft_for_fan(
@@ -85,8 +85,8 @@ def draft_for_fan(
         parts.append(P.EXCITED_CLOSER[kind])
     parts.append(body)
     conflicts = check_text(body, profile)
-    body, caveats = _resolve_conflicts(body, conflicts)
-    parts += caveats
+    notes = caveats(conflicts)
+    parts += notes
     if beginner:
         parts.append(P.BEGINNER_NOTE)
     parts.append(P.CLOSER[kind])
@@ -94,7 +94,7 @@ def draft_for_fan(
     if len(text) > max_chars:  # drop the niceties before anything of substance
         keep = [p for p in parts if p not in (P.CLOSER[kind], P.BEGINNER_NOTE, P.APOLOGY)]
         text = "\n\n".join(keep)
-    checks: dict[str, Any] = {"conflicts": conflicts, "beginner": beginner, "caveats": caveats}
+    checks: dict[str, Any] = {"conflicts": conflicts, "beginner": beginner, "caveats": notes}
     missing = sorted(facts(answer) - facts(text))
     problems = []
     if not answer.strip():
