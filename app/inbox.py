@@ -75,6 +75,11 @@ class MessageIn:
     timestamp: datetime
 
 
+def _auto_title(cl: QuestionCluster) -> bool:
+    """Keyword titles refresh unless a person renamed the cluster or an LLM named it."""
+    return not cl.title_locked and cl.named_size is None
+
+
 def urgency(text: str, intent: str) -> str:
     """``high`` for problems with an order or money, ``normal`` for support and prices."""
     if _URGENT.search(text):
@@ -142,6 +147,7 @@ class FanInbox:
         batch_size: int = 10,
         threshold: float = 0.62,
         topic_gating: bool = False,
+        namer: Callable[[list[tuple[list[str], str]]], list[str | None]] | None = None,
     ) -> None:
         self.sessions = sessions
         self.vectors = vectors
@@ -154,6 +160,7 @@ class FanInbox:
         self.batch_size = batch_size
         self.threshold = threshold
         self.topic_gating = topic_gating
+        self.namer = namer  # LLM cluster names (None: keyword titles only)
         self._clusterers: dict[str, IncrementalClusterer] = {}
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._executor: ThreadPoolExecutor | None = None
@@ -452,7 +459,7 @@ class FanInbox:
         names = titles([t for t, _ in rows], np.array([index[str(c)] for _, c in rows]))
         for cid in clusters:
             cl = s.get(QuestionCluster, (creator_id, cid))
-            if cl is not None and not cl.title_locked and names.get(index.get(cid, -1)):
+            if cl is not None and _auto_title(cl) and names.get(index.get(cid, -1)):
                 cl.title = names[index[cid]][:200]
                 cl.updated_at = utcnow()
 
@@ -564,7 +571,7 @@ class FanInbox:
                 cl = s.get(QuestionCluster, (creator_id, order[sm.label]))
                 if cl is not None:
                     cl.cohesion = sm.cohesion
-                    if not cl.title_locked:
+                    if _auto_title(cl):
                         cl.title = sm.title[:200] or cl.title
                     cl.updated_at = utcnow()
             # Clusters left without questions disappear (unless a person answered them).
@@ -578,13 +585,53 @@ class FanInbox:
             )
             pairs = merge_suggestions(cent)
         self._clusterers.pop(creator_id, None)  # rebuilt from the new assignment on next use
+        named = self.name_clusters(creator_id)
         return {
             "questions": len(ids),
             "clusters": len(order),
+            "named": named,
             "merge_suggestions": [
                 {"clusters": [order[a], order[b]], "similarity": sim} for a, b, sim in pairs[:20]
             ],
         }
+
+    NAME_MIN_SIZE = 3  # smaller clusters keep their keyword title (not worth a model call)
+    RENAME_GROWTH = 1.5  # an LLM-named cluster is named again once it grew by half
+
+    def name_clusters(self, creator_id: str) -> int:
+        """Short LLM names for clusters that are new or grew; keyword titles stay on failure.
+
+        Runs outside the inbox lock and the transaction: model calls are slow, and a person's
+        rename in the meantime wins.
+        """
+        if self.namer is None:
+            return 0
+        with self.sessions() as s:
+            stats = self._stats(s, creator_id)
+            todo = [
+                (c.id, c.title, stats[c.id]["size"])
+                for c in s.scalars(
+                    select(QuestionCluster).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.title_locked.is_(False),
+                    )
+                )
+                if stats.get(c.id, {}).get("size", 0) >= self.NAME_MIN_SIZE
+                and (c.named_size is None
+                     or stats[c.id]["size"] >= self.RENAME_GROWTH * c.named_size)
+            ]  # fmt: skip
+            reps = self._representatives(s, creator_id, [c for c, _, _ in todo], per_cluster=8)
+        if not todo:
+            return 0
+        names = self.namer([(reps[cid], title) for cid, title, _ in todo])
+        named = 0
+        with self.sessions.begin() as s:
+            for (cid, _, size), name in zip(todo, names, strict=True):
+                cl = s.get(QuestionCluster, (creator_id, cid))
+                if name and cl is not None and not cl.title_locked:
+                    cl.title, cl.named_size, cl.updated_at = name[:200], size, utcnow()
+                    named += 1
+        return named
 
     # -- dashboard --------------------------------------------------------------------------
     def list_clusters(
@@ -776,7 +823,9 @@ class FanInbox:
         return out
 
     @staticmethod
-    def _representatives(s: Session, creator_id: str, ids: list[str]) -> dict[str, list[str]]:
+    def _representatives(
+        s: Session, creator_id: str, ids: list[str], per_cluster: int = 3
+    ) -> dict[str, list[str]]:
         rows = s.execute(
             select(FanQuestion.cluster_id, FanQuestion.text)
             .where(FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.in_(ids))
@@ -785,7 +834,7 @@ class FanInbox:
         out: defaultdict[str, list[str]] = defaultdict(list)
         for cluster_id, text in rows:
             cid = str(cluster_id)
-            if len(out[cid]) < 3 and text not in out[cid]:
+            if len(out[cid]) < per_cluster and text not in out[cid]:
                 out[cid].append(text)
         return out
 

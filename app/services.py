@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -29,6 +30,7 @@ from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
 from nodes.llm_backend import LLMBackend, build_backend
+from nodes.llm_calls import name_groups
 from nodes.offline.nlu import get_classifier
 from nodes.offline.profile import get_fact_matcher
 from tools.catalog_tools import CATALOG_TOOLS
@@ -94,12 +96,15 @@ class Services:
     def fanout_context(self, creator_id: str) -> FanoutContext:
         """Runtime context of a creator's fan-out run."""
         assert self.outbox is not None
+        agent = self.agent_context(creator_id)
         return FanoutContext(
             sessions=self.sessions,
             conversations=self.conversations,
             channel=self.outbox,
-            max_chars=self.agent_context(creator_id).max_chars,
+            max_chars=agent.max_chars,
             min_confidence=self.settings.fanout_min_confidence,
+            llm=self.llm,
+            creator_name=agent.creator_name,
         )
 
     def start_recluster_schedule(self) -> threading.Thread | None:
@@ -251,6 +256,8 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         catalog.get_creator,
         batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
         topic_gating=settings.cluster_topic_gating,
+        namer=partial(name_groups, svc.llm, max_concurrency=settings.fanout_max_concurrency)
+        if svc.llm is not None else None,
     )  # fmt: skip
     svc.fanout = FanoutRunner(
         sessions, compile_fanout(checkpointer), svc.fanout_context, svc.thread_lock,

@@ -3,7 +3,8 @@ r"""The fan-out graph: one canonical answer -> a personal, checked draft per aff
 START -> prepare_fanout =Send per chat=> draft_reply -> store_drafts
       =Send per needs_review draft=> review_draft  (interrupt) \
       =Send once for ready drafts=>  approve_ready (interrupt) -> deliver -> END
-Nothing is sent before every decision of the run is in; ``deliver`` is idempotent.
+Each approval node sends its drafts right after its own decision (never before);
+``deliver`` closes the run once every decision is in. Sending is idempotent by draft id.
 """
 
 from __future__ import annotations
@@ -54,15 +55,20 @@ def route_chats(state: FanoutState) -> list[Send] | str:
 def route_reviews(state: FanoutState) -> list[Send] | str:
     """One approval per risky draft plus one batch approval for the ready ones."""
     drafts = state.get("drafts", [])
-    title = state.get("cluster_title", "")
+    title, creator = state.get("cluster_title", ""), state["creator_id"]
     sends = [
-        Send("review_draft", {"draft": d, "cluster_title": title})
+        Send("review_draft", {"creator_id": creator, "draft": d, "cluster_title": title})
         for d in drafts
         if d["status"] == "needs_review"
     ]
     ready = [d for d in drafts if d["status"] == "ready"]
     if ready:
-        sends.append(Send("approve_ready", {"drafts": ready, "cluster_title": title}))
+        sends.append(
+            Send(
+                "approve_ready",
+                {"creator_id": creator, "drafts": ready, "cluster_title": title},
+            )
+        )
     return sends or "deliver"
 
 
@@ -70,10 +76,10 @@ def build_fanout_graph() -> StateGraph[FanoutState, FanoutContext, FanoutInput, 
     """The uncompiled builder."""
     builder = StateGraph(FanoutState, context_schema=FanoutContext, input_schema=FanoutInput)
     builder.add_node("prepare_fanout", prepare_fanout)
-    builder.add_node("draft_reply", draft_reply, input_schema=ChatTask)  # type: ignore[call-overload]
+    builder.add_node("draft_reply", draft_reply, input_schema=ChatTask)  # type: ignore[call-overload,arg-type]
     builder.add_node("store_drafts", store_drafts)
-    builder.add_node("review_draft", review_draft, input_schema=ReviewTask)  # type: ignore[call-overload]
-    builder.add_node("approve_ready", approve_ready, input_schema=ReadyTask)  # type: ignore[call-overload]
+    builder.add_node("review_draft", review_draft, input_schema=ReviewTask)  # type: ignore[call-overload,arg-type]
+    builder.add_node("approve_ready", approve_ready, input_schema=ReadyTask)  # type: ignore[call-overload,arg-type]
     builder.add_node("deliver", deliver)
 
     builder.add_edge(START, "prepare_fanout")

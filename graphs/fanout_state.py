@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typing_extensions import TypedDict
 
 from memory.conversations import ConversationStore
+from nodes.llm_backend import LLMBackend
 from tools.channels import ChannelAdapter
 
 
@@ -55,6 +56,7 @@ class ChatTask(TypedDict):
 class ReviewTask(TypedDict):
     """The input of one ``review_draft`` branch."""
 
+    creator_id: str
     draft: dict[str, Any]
     cluster_title: str
 
@@ -62,6 +64,7 @@ class ReviewTask(TypedDict):
 class ReadyTask(TypedDict):
     """The input of the ``approve_ready`` branch."""
 
+    creator_id: str
     drafts: list[dict[str, Any]]
     cluster_title: str
 
@@ -90,3 +93,5 @@ class FanoutContext:
     channel: ChannelAdapter
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
     min_confidence: float = 0.55
+    llm: LLMBackend | None = None  # None: offline drafts; else LLM drafts, offline on failure
+    creator_name: str = ""

@@ -35,15 +35,19 @@ def make_engine(url: str) -> Engine:
 
 def _add_missing_columns(engine: Engine) -> None:
     """Columns added after a data directory was created (create_all only adds tables)."""
-    columns = {c["name"] for c in inspect(engine).get_columns("creators")}
     added = {
-        "catalog_version": "INTEGER NOT NULL DEFAULT 0",
-        "retain_messages": "BOOLEAN NOT NULL DEFAULT 1",
+        "creators": {
+            "catalog_version": "INTEGER NOT NULL DEFAULT 0",
+            "retain_messages": "BOOLEAN NOT NULL DEFAULT 1",
+        },
+        "question_clusters": {"named_size": "INTEGER"},
     }
-    for name, ddl in added.items():
-        if name not in columns:
-            with engine.begin() as conn:
-                conn.execute(text(f"ALTER TABLE creators ADD COLUMN {name} {ddl}"))
+    for table, new in added.items():
+        columns = {c["name"] for c in inspect(engine).get_columns(table)}
+        for name, ddl in new.items():
+            if name not in columns:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

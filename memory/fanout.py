@@ -88,6 +88,7 @@ class QuestionCluster(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     title_locked: Mapped[bool] = mapped_column(Boolean, default=False)  # renamed by a person
+    named_size: Mapped[int | None] = mapped_column(Integer)  # size when an LLM last named it
     status: Mapped[str] = mapped_column(String(16), default="pending")
     cohesion: Mapped[float] = mapped_column(Float, default=1.0)
     answer: Mapped[str | None] = mapped_column(Text)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
 from langchain_core.rate_limiters import InMemoryRateLimiter
 from langchain_core.runnables import Runnable
 from pydantic import BaseModel, Field
@@ -157,6 +158,10 @@ class LLMBackend:
         """Structured conflict review."""
         return self._chain(lambda m: m.with_structured_output(LLMConflictReport))
 
+    def writer(self) -> Runnable[Any, str]:
+        """Plain text (fan-out drafts, cluster names): messages in, the model's text out."""
+        return self._chain(lambda m: m | StrOutputParser())
+
     def agent(self) -> Runnable[Any, Any]:
         """Tool-calling chat model."""
         return self._chain(lambda m: m.bind_tools(self.tools))
@@ -170,6 +175,14 @@ class LLMBackend:
                 if isinstance(name, str):
                     out[name] = spec
         return out
+
+
+def make_limiter(requests_per_second: float) -> InMemoryRateLimiter:
+    """One token bucket shared by every model of a back-end (the provider's quota is shared)."""
+    return InMemoryRateLimiter(
+        requests_per_second=requests_per_second, check_every_n_seconds=0.02,
+        max_bucket_size=max(1.0, requests_per_second),
+    )  # fmt: skip
 
 
 def build_backend(
@@ -186,10 +199,7 @@ def build_backend(
         return None
     from langchain.chat_models import init_chat_model
 
-    limiter = InMemoryRateLimiter(
-        requests_per_second=requests_per_second, check_every_n_seconds=0.05,
-        max_bucket_size=max(1.0, requests_per_second),
-    )  # fmt: skip
+    limiter = make_limiter(requests_per_second)
     models = []
     keys = api_keys or {}
     for spec in specs:

@@ -7,29 +7,40 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from langchain_core.callbacks import UsageMetadataCallbackHandler
+from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 
 from nodes.llm_backend import LLMBackend, usage_from
+from prompts.fanout import TITLE_SYSTEM, TITLE_USER
 
 log = logging.getLogger("dmpilot.llm")
 T = TypeVar("T")
+
+
+def run_llm(
+    llm: LLMBackend, node: str, fn: Callable[[RunnableConfig], T]
+) -> tuple[T | None, str | None, dict[str, Any]]:
+    """Run ``fn(config)`` once: (result or None, error or None, tokens/cost/models used)."""
+    handler = UsageMetadataCallbackHandler()
+    error = None
+    try:
+        result: T | None = fn({"callbacks": [handler]})
+    except Exception as exc:  # noqa: BLE001 - every model failed: the caller falls back offline
+        log.warning("LLM failed in %s, falling back to offline: %s", node, type(exc).__name__)
+        error, result = f"{node}: {type(exc).__name__}: {exc}"[:300], None
+    return result, error, usage_from(handler, llm.model_names())
 
 
 def call_llm(
     llm: LLMBackend, state: dict[str, Any], node: str, fn: Callable[[RunnableConfig], T]
 ) -> tuple[T | None, dict[str, Any]]:
     """Run ``fn(config)``; return (result or None on failure, state update with usage/errors)."""
-    handler = UsageMetadataCallbackHandler()
+    result, error, used = run_llm(llm, node, fn)
     update: dict[str, Any] = {}
-    try:
-        result = fn({"callbacks": [handler]})
-    except Exception as exc:  # noqa: BLE001 - every model failed: the offline pipeline answers
-        log.warning("LLM failed in %s, falling back to offline: %s", node, type(exc).__name__)
+    if error is not None:
         update["fallback_used"] = True
         update["model"] = f"offline (fallback from {llm.name})"
-        update["errors"] = [*state.get("errors", []), f"{node}: {type(exc).__name__}: {exc}"[:300]]
-        result = None
-    used = usage_from(handler, llm.model_names())
+        update["errors"] = [*state.get("errors", []), error]
     before = state.get("usage") or {}
     update["usage"] = {
         "tokens_in": before.get("tokens_in", 0) + used["tokens_in"],
@@ -37,3 +48,32 @@ def call_llm(
         "cost_usd": round(before.get("cost_usd", 0.0) + used["cost_usd"], 8),
     }
     return result, update
+
+
+def name_groups(
+    llm: LLMBackend, groups: list[tuple[list[str], str]], max_concurrency: int = 8
+) -> list[str | None]:
+    """A short name per group of questions (None where every model failed or said nothing)."""
+    inputs = [
+        [
+            SystemMessage(TITLE_SYSTEM),
+            HumanMessage(
+                TITLE_USER.format(
+                    questions="\n".join(f"- {q}" for q in questions),
+                    keywords=keywords or "-",
+                )
+            ),
+        ]  # fmt: skip
+        for questions, keywords in groups
+    ]
+    out = llm.writer().batch(inputs, {"max_concurrency": max_concurrency}, return_exceptions=True)
+    names: list[str | None] = []
+    for result in out:
+        if isinstance(result, BaseException):
+            log.warning("cluster naming failed: %s", type(result).__name__)
+            names.append(None)
+            continue
+        line = next((ln for ln in str(result).splitlines() if ln.strip()), "")
+        name = line.strip().strip("\"'“”*#").rstrip(".").strip()
+        names.append(name[:80] or None)
+    return names

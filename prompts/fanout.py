@@ -80,3 +80,46 @@ REPLY_DESCRIPTION = """### Reply to {customer_id} ({channel}) needs your OK
 
 {reply}
 """
+
+# -- LLM back-end ---------------------------------------------------------------------------
+DRAFT_SYSTEM = """You write one direct-message reply for {creator_name}, a creator, to a fan.
+The creator already answered this question for everyone (the canonical answer below). Rules:
+- Keep the canonical answer's substance: every number, price, code and link exactly as written.
+  Add no facts, products or promises it does not contain.
+- Answer each question this fan asked, in the creator's voice: {style}.
+- {adapt}
+- {conflicts}
+- At most {max_chars} characters. Write only the message, no preamble or quotes."""
+
+DRAFT_USER = """Canonical answer:
+{answer}
+
+The fan asked:
+{questions}
+
+What the fan told us before: {profile}"""
+
+STYLE_WORDS = {
+    "emoji": "uses an emoji or two",
+    "no_emoji": "no emoji",
+    "exclaims": "upbeat, with exclamation marks",
+    "short": "short sentences (about {n} words)",
+    "long": "full sentences (about {n} words)",
+    "technical": "technical terms are fine",
+}
+ADAPT_BEGINNER = "This fan is a beginner: explain jargon in plain words."
+ADAPT_FRUSTRATED = "This fan waited or is frustrated: apologise briefly first."
+ADAPT_DEFAULT = "Be warm and personal; mention what they asked."
+CONFLICTS_NONE = "Nothing in the answer conflicts with what the fan told us."
+CONFLICTS_SOME = (
+    "Careful: {items}. Do not recommend that part to this fan; say so kindly and offer that the "
+    "creator suggests an alternative."
+)
+
+TITLE_SYSTEM = """You name groups of fan questions for a creator's dashboard.
+Reply with a short name (2 to 6 words, no quotes, no trailing period) for what they all ask."""
+
+TITLE_USER = """Questions:
+{questions}
+
+Keywords: {keywords}"""

@@ -31,6 +31,7 @@ class ScriptedChatModel(BaseChatModel):
     replies: list[Any] = Field(default_factory=list)
     structured: dict[str, list[Any]] = Field(default_factory=dict)
     fail_with: BaseException | None = None
+    respond: Callable[[list[BaseMessage]], str] | None = None  # when ``replies`` is empty
     calls: int = 0
     tokens: tuple[int, int] = (120, 30)
 
@@ -44,7 +45,12 @@ class ScriptedChatModel(BaseChatModel):
         self.calls += 1
         if self.fail_with is not None:
             raise self.fail_with
-        reply = self.replies.pop(0) if self.replies else AIMessage(content="")
+        if self.replies:
+            reply = self.replies.pop(0)
+        elif self.respond is not None:
+            reply = AIMessage(content=self.respond(messages))
+        else:
+            reply = AIMessage(content="")
         if callable(reply):
             reply = reply(messages)
         reply = reply.model_copy()

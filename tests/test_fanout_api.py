@@ -103,6 +103,9 @@ def test_fanout_end_to_end_with_restart(tmp_path: Path) -> None:
         r = c.post(f"/v1/approvals/{vegan_ap}", json={"type": "edit", "args": {"text": edited}})
         assert r.status_code == 200, r.text
         assert c.post(f"/v1/approvals/{vegan_ap}", json={"type": "accept"}).status_code == 409
+        # Sent at its own decision: it does not wait for the cluster's other approvals.
+        sent_now = c.get("/v1/creators/maya/deliveries").json()["items"]
+        assert [(d["draft_id"], d["text"]) for d in sent_now] == [(vegan["id"], edited)]
         batch_protein = next(b for b in batches if protein_ids(b, drafts, protein))
         assert c.post(f"/v1/approvals/{batch_protein['id']}",
                       json={"type": "accept"}).status_code == 200  # fmt: skip

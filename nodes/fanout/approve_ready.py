@@ -9,6 +9,7 @@ from langgraph.types import interrupt
 
 from graphs.fanout_state import FanoutContext, ReadyTask
 from graphs.hitl import HumanInterrupt
+from nodes.fanout.deliver import send_decided
 from prompts.fanout import READY_DESCRIPTION
 
 
@@ -39,11 +40,14 @@ def ready_request(
 
 
 def approve_ready(task: ReadyTask, runtime: Runtime[FanoutContext]) -> dict[str, Any]:
-    """Pause once for the whole batch of ready drafts."""
+    """Pause once for the whole batch of ready drafts; send the chosen ones after the decision."""
     request = ready_request(task["drafts"], task["cluster_title"], runtime.context.min_confidence)
     decision = interrupt(request)
     ids = request["action_request"]["args"]["draft_ids"]
     if decision.get("type") == "edit":
         args = decision.get("args") or {}
         ids = [i for i in args.get("draft_ids", []) if i in set(ids)]
-    return {"decisions": [{"draft_ids": ids, "type": decision.get("type"), "args": None}]}
+    chosen = {"draft_ids": ids, "type": decision.get("type"), "args": None}
+    by_id = {d["id"]: d for d in task["drafts"]}
+    delivered = send_decided(runtime.context, task["creator_id"], [by_id[i] for i in ids], chosen)
+    return {"decisions": [{**chosen, "delivered": delivered}]}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from graphs.fanout_state import ReviewTask
+from graphs.fanout_state import FanoutContext, ReviewTask
 from graphs.hitl import ALL_DECISIONS, HumanInterrupt
+from nodes.fanout.deliver import send_decided
 from prompts.fanout import DRAFT_DESCRIPTION
 
 
@@ -36,7 +38,9 @@ def review_request(draft: dict[str, Any], cluster_title: str) -> HumanInterrupt:
     }
 
 
-def review_draft(task: ReviewTask) -> dict[str, Any]:
-    """One interrupt per draft; nothing is sent here (sending happens in ``deliver``)."""
-    decision = interrupt(review_request(task["draft"], task["cluster_title"]))
-    return {"decisions": [{"draft_ids": [task["draft"]["id"]], **decision}]}
+def review_draft(task: ReviewTask, runtime: Runtime[FanoutContext]) -> dict[str, Any]:
+    """One interrupt per draft; the reply is sent right after its decision, never before."""
+    draft = task["draft"]
+    decision = interrupt(review_request(draft, task["cluster_title"]))
+    delivered = send_decided(runtime.context, task["creator_id"], [draft], decision)
+    return {"decisions": [{"draft_ids": [draft["id"]], **decision, "delivered": delivered}]}

@@ -60,18 +60,17 @@ def caveats(conflicts: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def draft_for_fan(
+def compose(
     answer: str,
     questions: list[dict[str, Any]],
     profile: dict[str, Any],
     style: dict[str, Any],
     max_chars: int,
-    min_confidence: float,
-) -> dict[str, Any]:
-    """One fan's draft with its checks, confidence and status."""
+) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+    """The offline draft text, the conflicts of the answer with the fan, and what was adapted."""
     kind = "emoji" if style.get("emoji") else "plain"
     tones = {q.get("tone", "neutral") for q in questions}
-    beginner = "beginner" in tones or profile.get("level") == "beginner"
+    beginner = is_beginner(questions, profile)
     body = simplify(answer) if beginner else answer
     parts = [P.GREETING[kind]]
     if "frustrated" in tones or any(q.get("urgency") == "high" for q in questions):
@@ -94,25 +93,57 @@ def draft_for_fan(
     if len(text) > max_chars:  # drop the niceties before anything of substance
         keep = [p for p in parts if p not in (P.CLOSER[kind], P.BEGINNER_NOTE, P.APOLOGY)]
         text = "\n\n".join(keep)
-    checks: dict[str, Any] = {"conflicts": conflicts, "beginner": beginner, "caveats": notes}
+    return text, conflicts, {"beginner": beginner, "caveats": notes}
+
+
+def is_beginner(questions: list[dict[str, Any]], profile: dict[str, Any]) -> bool:
+    """A beginner gets plain words instead of the creator's jargon."""
+    tones = {q.get("tone", "neutral") for q in questions}
+    return "beginner" in tones or profile.get("level") == "beginner"
+
+
+def check_draft(
+    answer: str,
+    text: str,
+    questions: list[dict[str, Any]],
+    conflicts: list[dict[str, Any]],
+    max_chars: int,
+    min_confidence: float,
+) -> dict[str, Any]:
+    """Validation, confidence and status of any draft (offline or LLM-written)."""
     missing = sorted(facts(answer) - facts(text))
     problems = []
-    if not answer.strip():
-        problems.append("empty canonical answer")
+    if not answer.strip() or not text.strip():
+        problems.append("empty canonical answer" if not answer.strip() else "empty draft")
     if len(text) > max_chars:
         problems.append(f"too long ({len(text)} > {max_chars} characters)")
     if missing:
         problems.append(f"drops facts of the canonical answer: {', '.join(missing)}")
-    checks["problems"] = problems
     sims = [float(q.get("similarity", 1.0)) for q in questions] or [1.0]
     confidence = max(0.0, min(1.0, statistics.mean(sims)))
     if conflicts:
         confidence = max(0.0, confidence - 0.4)
-    checks["similarity"] = round(statistics.mean(sims), 4)
     if problems:
         status = "rejected"
     elif conflicts or confidence < min_confidence:
         status = "needs_review"
     else:
         status = "ready"
-    return {"text": text, "status": status, "confidence": round(confidence, 3), "checks": checks}
+    checks = {"conflicts": conflicts, "problems": problems,
+              "similarity": round(statistics.mean(sims), 4)}  # fmt: skip
+    return {"status": status, "confidence": round(confidence, 3), "checks": checks}
+
+
+def draft_for_fan(
+    answer: str,
+    questions: list[dict[str, Any]],
+    profile: dict[str, Any],
+    style: dict[str, Any],
+    max_chars: int,
+    min_confidence: float,
+) -> dict[str, Any]:
+    """One fan's offline draft with its checks, confidence and status."""
+    text, conflicts, adapted = compose(answer, questions, profile, style, max_chars)
+    result = check_draft(answer, text, questions, conflicts, max_chars, min_confidence)
+    result["checks"] = {**result["checks"], **adapted, "backend": "offline"}
+    return {"text": text, **result}
