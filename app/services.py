@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from langchain_core.messages import AIMessage, RemoveMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,7 @@ from nodes.llm_backend import LLMBackend, build_backend
 from nodes.llm_calls import name_groups
 from nodes.offline.nlu import get_classifier
 from nodes.offline.profile import get_fact_matcher
+from nodes.save_state import reply_message_id
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
 from tools.search import SearchEngine
@@ -105,7 +107,23 @@ class Services:
             min_confidence=self.settings.fanout_min_confidence,
             llm=self.llm,
             creator_name=agent.creator_name,
+            rewrite_reply=self.rewrite_reply,
         )
+
+    def rewrite_reply(self, thread: str, execution_id: str, text: str | None) -> None:
+        """Put a person's decision on a held reply into the agent thread's history."""
+        config: Any = {"configurable": {"thread_id": thread}}
+        message_id = reply_message_id(execution_id)
+        with self.thread_lock(thread):
+            messages = self.agent.get_state(config).values.get("messages", [])
+            if not any(m.id == message_id for m in messages):
+                return  # trimmed out of the window already
+            new = (
+                RemoveMessage(id=message_id)
+                if text is None
+                else AIMessage(content=text, id=message_id)
+            )
+            self.agent.update_state(config, {"messages": [new]}, as_node="save_state")
 
     def start_recluster_schedule(self) -> threading.Thread | None:
         """Re-cluster every creator with new questions each ``recluster_interval_s``."""

@@ -7,6 +7,7 @@ Reducers: ``drafts`` and ``decisions`` are appended to by parallel ``Send`` bran
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -94,4 +95,7 @@ class FanoutContext:
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
     min_confidence: float = 0.55
     llm: LLMBackend | None = None  # None: offline drafts; else LLM drafts, offline on failure
+    # (agent thread, execution id, text sent or None when ignored): a decided held reply
+    # replaces the agent's draft in the conversation history.
+    rewrite_reply: Callable[[str, str, str | None], None] | None = None
     creator_name: str = ""

@@ -27,6 +27,11 @@ def next_stage(state: AgentState) -> str:
     return state.get("stage") or "new"
 
 
+def reply_message_id(execution_id: str) -> str:
+    """The id of a turn's reply in the thread's messages."""
+    return f"reply-{execution_id}"
+
+
 @timed("save_state")
 def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Tool traffic leaves the message history (``shown_products`` keeps what matters)."""
@@ -63,6 +68,10 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     ]
     return {
         "stage": next_stage(state),
-        "messages": [*tool_traffic, AIMessage(content=state.get("reply", ""))],
+        # A stable id, so a held reply that a person edits or ignores can be rewritten later.
+        "messages": [
+            *tool_traffic,
+            AIMessage(content=state.get("reply", ""), id=reply_message_id(state["execution_id"])),
+        ],
         "tool_results": [],  # per-turn scratch: keep it out of the checkpoint
     }

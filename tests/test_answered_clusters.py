@@ -58,6 +58,9 @@ def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
         sent = [d for d in c.get("/v1/creators/maya/deliveries").json()["items"]
                 if d["customer_id"] == "knee-fan"]  # fmt: skip
         assert [d["text"] for d in sent] == [safe]
+        # The conversation history holds what the fan got, not the held draft.
+        history = c.get("/v1/creators/maya/conversations/knee-fan").json()["history"]
+        assert history[-1]["text"] == safe and "jump squats" not in str(history)
 
 
 def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None:

@@ -11,8 +11,14 @@ from graphs.hitl import decided_text
 
 
 def deliver_reply(state: ReplyApprovalState, runtime: Runtime[FanoutContext]) -> dict[str, Any]:
-    """Idempotent by execution id: a replayed resume finds the first delivery."""
+    """Idempotent by execution id: a replayed resume finds the first delivery.
+
+    The conversation history then holds what the fan really got (or nothing, when ignored).
+    """
     text = decided_text(state.get("decision") or {}, state["reply"])
+    rewrite = runtime.context.rewrite_reply
+    if rewrite is not None and text != state["reply"]:
+        rewrite(state["chat_id"], state["execution_id"], text)
     if text is None:
         return {"delivered": None}
     sent = runtime.context.channel.send(
