@@ -91,9 +91,8 @@ class FanoutRunner:
                  "reasons": reasons},
                 self._config(thread), context=self.context(creator_id), durability="exit",
             )  # fmt: skip
-            self._sync(creator_id, thread)
-        snap = self.reply_graph.get_state({"configurable": {"thread_id": thread}})
-        return str(snap.interrupts[0].id)
+            pending = self._sync(creator_id, thread)
+        return pending[0]
 
     def summary(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
         """Drafts by status and pending approvals of one cluster."""
@@ -191,7 +190,7 @@ class FanoutRunner:
             assert row is not None
             return self._out(row)
 
-    def _sync(self, creator_id: str, thread: str) -> None:
+    def _sync(self, creator_id: str, thread: str) -> list[str]:
         """Insert a row for every interrupt the paused run is waiting on.
 
         A decision recorded but not applied (the process died during the resume) is applied
@@ -217,7 +216,8 @@ class FanoutRunner:
             graph.invoke(
                 Command(resume=replay), self._config(thread), context=self.context(creator_id)
             )
-            self._sync(creator_id, thread)
+            return self._sync(creator_id, thread)
+        return [str(it.id) for it in snap.interrupts]
 
     @staticmethod
     def _out(row: Approval) -> dict[str, Any]:

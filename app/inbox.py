@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.catalog import NotFoundError
@@ -164,6 +164,9 @@ class FanInbox:
         self._clusterers: dict[str, IncrementalClusterer] = {}
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._executor: ThreadPoolExecutor | None = None
+        self._due: defaultdict[str, set[str]] = defaultdict(set)  # chats to cluster, per creator
+        self._queued: set[str] = set()  # creators with a background job not yet started
+        self._due_guard = threading.Lock()
 
     # -- ingest -----------------------------------------------------------------------------
     def ingest(
@@ -214,25 +217,24 @@ class FanInbox:
         picks them up.
         """
         key = message_key(message.customer_id, message.chat_id, message.timestamp, message.text)
+        retain = self.get_creator(creator_id).retain_messages
+        tagged = tag_questions(message.text, questions)
+        # Core inserts, not the ORM unit of work: this runs on every conversation turn.
         with self.sessions.begin() as s:
-            row = InboxMessage(
-                creator_id=creator_id, customer_id=message.customer_id, chat_id=message.chat_id,
-                message_key=key, text=message.text, sent_at=message.timestamp, analysed=True,
-            )  # fmt: skip
-            s.add(row)
-            s.flush()
-            tagged = tag_questions(message.text, questions)
-            s.add_all(
-                FanQuestion(
-                    creator_id=creator_id, customer_id=message.customer_id,
-                    chat_id=message.chat_id, message_id=row.id, asked_at=message.timestamp, **q,
-                )
-                for q in tagged
-            )  # fmt: skip
-            creator = s.get(Creator, creator_id)
-            if creator is not None and not creator.retain_messages:
-                row.text = None
-            s.flush()
+            message_id = s.execute(
+                insert(InboxMessage).returning(InboxMessage.id),
+                [{"creator_id": creator_id, "customer_id": message.customer_id,
+                  "chat_id": message.chat_id, "message_key": key,
+                  "text": message.text if retain else None, "sent_at": message.timestamp,
+                  "analysed": True, "created_at": utcnow()}],
+            ).scalar_one()  # fmt: skip
+            if tagged:
+                s.execute(
+                    insert(FanQuestion),
+                    [{"creator_id": creator_id, "customer_id": message.customer_id,
+                      "chat_id": message.chat_id, "message_id": message_id,
+                      "asked_at": message.timestamp, **q} for q in tagged],
+                )  # fmt: skip
             seen = s.scalar(
                 select(func.count()).where(
                     InboxMessage.creator_id == creator_id,
@@ -240,9 +242,20 @@ class FanInbox:
                 )
             )
         if (seen or 0) % self.batch_size == 0:  # every N messages of the conversation
-            self._background().submit(self._cluster_quietly, creator_id, [message.chat_id])
+            # Chats that are due wait in one queue per creator: while a job runs, the chats
+            # that come due meanwhile are clustered together (one embedding batch, one Chroma
+            # upsert) instead of one job each.
+            with self._due_guard:
+                self._due[creator_id].add(message.chat_id)
+                if creator_id in self._queued:
+                    return
+                self._queued.add(creator_id)
+            self._background().submit(self._cluster_quietly, creator_id)
 
-    def _cluster_quietly(self, creator_id: str, chats: list[str]) -> None:
+    def _cluster_quietly(self, creator_id: str) -> None:
+        with self._due_guard:
+            chats = sorted(self._due.pop(creator_id, set()))
+            self._queued.discard(creator_id)
         try:
             self._cluster_pending(creator_id, chats, background=True)
         except Exception:  # noqa: BLE001 - the questions stay unclustered and are retried later

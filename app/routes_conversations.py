@@ -124,7 +124,7 @@ def _after_turn(
     Returns the approval id when a person must OK the reply before it is sent.
     """
     thread = thread_id(creator_id, customer_id, body.channel)
-    if svc.inbox is not None:
+    if svc.inbox is not None and svc.settings.conversation_inbox:
         svc.inbox.record(
             creator_id,
             MessageIn_(customer_id, thread, body.text, datetime.now(UTC)),

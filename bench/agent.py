@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -43,8 +44,16 @@ def _db_mb(path: str) -> float:
     return round(os.path.getsize(path) / 1e6, 3)
 
 
+def fresh_copy(data_dir: Path) -> Path:
+    """A throw-away copy of the built catalog, so runs never see each other's conversations."""
+    tmp = Path(tempfile.mkdtemp(prefix="dmpilot-bench-"))
+    shutil.copytree(data_dir, tmp / "data", ignore=shutil.ignore_patterns("checkpoints*", "locks"))
+    return tmp / "data"
+
+
 def bench_graph(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
     """Turn latency through the compiled graph, per node, and growth over 200 turns."""
+    data_dir = fresh_copy(data_dir)
     svc = open_services(Settings(data_dir=data_dir))
     svc.search.index(creator)
     ctx = svc.agent_context(creator)
@@ -113,6 +122,7 @@ def bench_http(
     data_dir: Path, creator: str = "bench", workers: int = 1, embedding_threads: int = 2
 ) -> dict[str, Any]:
     """Sequential latency and 8-client throughput against a uvicorn server on localhost."""
+    data_dir = fresh_copy(data_dir)
     port = _free_port()
     env = {
         **os.environ,

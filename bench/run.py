@@ -73,7 +73,9 @@ def build_catalog(n: int) -> tuple[Path, dict[str, Any]]:
     data_dir = CACHE / f"catalog-{n}"
     meta_path = data_dir / "build.json"
     if meta_path.exists():
-        return data_dir, json.loads(meta_path.read_text())
+        meta = json.loads(meta_path.read_text())
+        if meta.get("pristine"):  # older caches had bench conversations written into them
+            return data_dir, meta
     if data_dir.exists():
         import shutil
 
@@ -109,6 +111,7 @@ def build_catalog(n: int) -> tuple[Path, dict[str, Any]]:
         "embedded": report.embedded,
         "search_index_build_s": round(index_s, 2),
         "index_size": idx.size,
+        "pristine": True,  # the agent benchmarks run on copies (bench.agent.fresh_copy)
     }
     meta_path.write_text(json.dumps(meta, indent=2))
     return data_dir, meta

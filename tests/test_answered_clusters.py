@@ -83,3 +83,14 @@ def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None
         questions = {r for it in page["items"] for r in it["representatives"]}
         assert page["total"] >= 5 and "do you ship to canada?" in questions
         assert not any(q in questions for q in ("hi!", "ok thanks", "cool"))  # nothing to answer
+
+
+def test_conversation_inbox_can_be_switched_off(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, recluster_interval_s=0, conversation_inbox=False)
+    with TestClient(create_app(settings)) as c:
+        c.post("/v1/creators", json={"id": "maya", "name": "Maya"})
+        for t in ["do you ship to canada?", "is creatine safe?"] * 5:
+            assert c.post("/v1/creators/maya/conversations/zoe/messages",
+                          json={"text": t}).status_code == 200  # fmt: skip
+        assert c.post("/v1/creators/maya/conversations/zoe/end").json()["questions"] == 0
+        assert c.get("/v1/creators/maya/clusters").json()["total"] == 0
