@@ -329,12 +329,39 @@ _FRAGMENT = re.compile(
     r"^\W*(?:and |but |ok |so )?(?:for|with|without|no|only|just|i'?m|im|preferably|ideally)\b",
     re.I,
 )
+# A definite product or pronoun: the customer asks about a particular product.
+_DEFINITE = re.compile(r"\b(?:the|it|its|they|them|this|that|these|those|your|ur)\b", re.I)
+_SEARCH_ASK = re.compile(
+    r"^\W*(?:show me|find me|i'?m looking for|looking for|can you recommend|recommend)\b", re.I
+)
 _VAGUE = re.compile(
     r"^\s*(?:i need |i want |show me |recommend |any |got |do you have )?"
     r"(?:something|anything|stuff|a gift|recommendations?|ideas?)"
     r"(?: (?:nice|good|cool|cute|for me|you recommend|please|pls|new))*\s*[?!.]*\s*$",
     re.I,
 )
+
+
+_COORD = re.compile(r"(?:,\s*|\s+)(?:and also|and|also|plus|&)\s+", re.I)
+
+
+def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[str]:
+    """One search per product type asked for ("hoodies under 60 and joggers to match").
+
+    Only where both sides name a product type of the catalog and the right side a new one,
+    so "black and white leggings" or "leggings with pockets and a high waist" stay whole.
+    """
+    if not product_types:
+        return [part]
+    for m in _COORD.finditer(part):
+        left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
+        if len(left.split()) < 1 or len(right.split()) < 1:
+            continue
+        before = set(extract_entities(left, product_types).categories)
+        after = set(extract_entities(right, product_types).categories)
+        if before and after - before:
+            return [left, *split_coordinated(right, product_types)]
+    return [part]
 
 
 def analyze(
@@ -346,6 +373,7 @@ def analyze(
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
     parts, statements = split_questions(text)
+    parts = [piece for part in parts for piece in split_coordinated(part, product_types)]
     entities = [extract_entities(part, product_types) for part in parts]
     # One ONNX batch for the questions and the search queries the planner will derive from
     # them: the classifier and the product search then both hit the embedding cache.
@@ -380,8 +408,15 @@ def analyze(
             and len(part.split()) <= 5 and _FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
-        if label == "variant_question" and not has_shown_products and not ent.references:
-            label = "product_search"  # nothing to ask about yet: find the products first
+        if (
+            label == "variant_question"
+            and not ent.references
+            and (_SEARCH_ASK.match(part) or (ent.categories and not _DEFINITE.search(part)))
+        ):
+            # "black joggers in large?", "show me the blue ones": a search with filters. A
+            # question about a product the customer points at ("is the omega 3 vegan", "do
+            # they run small") stays a variant question; the planner finds the product first.
+            label = "product_search"
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         questions.append(
             Question(

@@ -65,6 +65,11 @@ def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return neg, third
 
 
+def _past_guard() -> re.Pattern[str]:
+    negations = [n for n in rules()["negations"] if n not in ("not", "n't")]
+    return re.compile(r"(?:" + "|".join(negations) + r")", re.I)
+
+
 _BARE = re.compile(
     r"^\W*(?:fully |strictly |100% )?(?P<fact>[\w' -]+?)\s*(?:here|btw|fyi|tho|though|too|"
     r"now|lol)?\W*$",
@@ -124,15 +129,23 @@ class FactMatcher:
         out = []
         for row in sims:
             best = int(row.argmax())
-            out.append([self.labels[best]] if row[best] >= self.threshold else [])
+            label = self.labels[best]
+            hit = row[best] >= self.threshold and not label.startswith("none")
+            out.append([label] if hit else [])
         return out
 
 
 def _semantic(clauses: list[str], matcher: FactMatcher, p: dict[str, Any]) -> None:
-    neg, third = _guards()
+    """Clauses near a fact prototype; "I'm not vegan" lands nearer a contrast prototype.
+
+    A bare "not"/"n't" is no guard here ("I don't do dairy" states a fact); past and
+    hypothetical forms ("used to", "no longer", "if I were") still are.
+    """
+    _, third = _guards()
+    past = _past_guard()
     candidates = [
         c for c in clauses
-        if not c.rstrip().endswith("?") and not third.search(c) and not neg.search(c)
+        if not c.rstrip().endswith("?") and not third.search(c) and not past.search(c)
         and (_FIRST_PERSON.search(c) or len(c.split()) <= 6)
     ]  # fmt: skip
     for labels in matcher.facts(candidates):
