@@ -217,10 +217,11 @@ class FanInbox:
         picks them up.
         """
         key = message_key(message.customer_id, message.chat_id, message.timestamp, message.text)
-        retain = self.get_creator(creator_id).retain_messages
         tagged = tag_questions(message.text, questions)
         # Core inserts, not the ORM unit of work: this runs on every conversation turn.
         with self.sessions.begin() as s:
+            creator = s.get(Creator, creator_id)
+            retain = creator is None or creator.retain_messages
             message_id = s.execute(
                 insert(InboxMessage).returning(InboxMessage.id),
                 [{"creator_id": creator_id, "customer_id": message.customer_id,

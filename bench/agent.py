@@ -77,6 +77,7 @@ def bench_graph(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
             conn.commit()
             size_at[i + 1] = _db_mb(path)
     svc.close()
+    shutil.rmtree(data_dir.parent, ignore_errors=True)
     return {
         "turns": 200,
         "p50_ms": _pct(times, 50),
@@ -155,6 +156,7 @@ def bench_http(
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
     return {
         "workers": workers,
         "embedding_threads": embedding_threads,

@@ -355,7 +355,7 @@ def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[s
         return [part]
     for m in _COORD.finditer(part):
         left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
-        if len(left.split()) < 1 or len(right.split()) < 1:
+        if not left or not right:
             continue
         before = set(extract_entities(left, product_types).categories)
         after = set(extract_entities(right, product_types).categories)

@@ -58,6 +58,7 @@ def rules() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
     r = rules()
     neg = re.compile(r"(?:" + "|".join(r["negations"]) + r")", re.I)
@@ -65,6 +66,7 @@ def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return neg, third
 
 
+@lru_cache(maxsize=1)
 def _past_guard() -> re.Pattern[str]:
     negations = [n for n in rules()["negations"] if n not in ("not", "n't")]
     return re.compile(r"(?:" + "|".join(negations) + r")", re.I)
