@@ -28,6 +28,8 @@ def _words(text: str) -> set[str]:
 
 def _overlap(a: str, b: str) -> float:
     wa, wb = _words(a), _words(b)
+    if not wa and not wb:
+        return 1.0  # emoji-only messages ("🔥🔥🔥") have no words to share
     return len(wa & wb) / max(1, min(len(wa), len(wb)))
 
 

@@ -7,6 +7,7 @@ clustering. Writes ``evals/reports/<timestamp>.json`` and ``.md`` and prints the
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -56,10 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     search, conflict and clustering sections stay on the local components); ``--upload``
     (with ``LANGSMITH_API_KEY``) upserts the datasets in LangSmith and records experiments.
     """
-    argl = list(argv if argv is not None else sys.argv[1:])
-    args = set(argl)
-    model = argl[argl.index("--model") + 1] if "--model" in argl[:-1] else "offline"
-    if "--upload" in args:
+    parser = argparse.ArgumentParser(prog="python -m evals.run", description=main.__doc__)
+    parser.add_argument("--gate", action="store_true", help="fail on a headline drop")
+    parser.add_argument("--write-baseline", action="store_true", help="record the baseline")
+    parser.add_argument("--model", default="offline", help="provider:model for the agent")
+    parser.add_argument("--upload", action="store_true", help="upsert datasets in LangSmith")
+    opts = parser.parse_args(argv)
+    model = opts.model
+    if opts.upload:
         if not os.environ.get("LANGSMITH_API_KEY"):
             print(
                 "--upload needs LANGSMITH_API_KEY; nothing was uploaded (offline runs need no flag)"
@@ -209,10 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     (REPORTS / f"{stamp}.md").write_text(md)
     sys.stdout.write(md)
     print(f"saved evals/reports/{stamp}.json and .md")
-    if "--write-baseline" in args:
+    if opts.write_baseline:
         write_baseline(report)
         print(f"baseline written: {gate.BASELINE}")
-    if "--gate" in args:
+    if opts.gate:
         ran = {k for k, v in report.items() if k != "clustering" or not any(
             "skipped" in d for d in clustering.values())}  # fmt: skip
         failures = gate.check(gate.headline(report), gate.load_baseline(), sections=ran)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -17,9 +18,25 @@ from nodes.timing import timed
 from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
 
+_GENERIC_HEADS = frozenset({"set", "pair", "pack", "kit", "bundle", "top"})
+
+
+def _head_noun(name: str) -> str | None:
+    """The noun a product name ends on ("Adjustable Dumbbell Set" -> dumbbell)."""
+    name = re.sub(r"\(.*?\)|\b\S*\d\S*\b", " ", name.lower())
+    name = name.split(" for ")[0]  # "Door Anchor for Bands" -> anchor
+    words = [w for w in re.findall(r"[a-z]+(?:-[a-z]+)?", name) if len(w) > 2]
+    heads = [w for w in words if w not in _GENERIC_HEADS]
+    return stem(heads[-1]) if heads else None
+
 
 def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
-    """Stemmed category words -> category name, from the creator's catalog (cached per index)."""
+    """Stemmed product nouns -> category name, from the creator's catalog (cached per index).
+
+    Category names give the first words ("Sports Bras" -> bra). Leaves named by purpose
+    ("Recovery", "Strength") get theirs from product names: a name's head noun ("Foam Roller"
+    -> roller) maps to its category when every product with that head shares it.
+    """
     idx = ctx.search.index(creator_id)
     cache = getattr(idx, "_product_types", None)
     if cache is None:
@@ -35,6 +52,23 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
                 cache.setdefault(stem(word), leaf)
             if "-" in leaf or "shirt" in leaf.lower():
                 cache.setdefault(stem(leaf.lower().split("-")[-1]), leaf)
+        heads: dict[str, list[str]] = {}
+        modifiers: dict[str, list[str]] = {}
+        for product in idx.products:
+            leaf = (product.get("category") or "").split(">")[-1].strip()
+            name = product.get("name") or ""
+            if leaf and (noun := _head_noun(name)):
+                heads.setdefault(noun, []).append(leaf)
+                for word in tokenize(name, drop_stopwords=False):
+                    if stem(word) != noun:
+                        modifiers.setdefault(stem(word), []).append(leaf)
+        for noun, leaves in heads.items():
+            # A head of one category that names products more often than it describes
+            # others: "Long Sleeve Running Tee" x2 makes "sleeve" (Elbow/Knee Sleeves) ambiguous,
+            # "Home Dumbbell Program" does not outweigh three dumbbells.
+            other = [c for c in modifiers.get(noun, []) if c != leaves[0]]
+            if len(set(leaves)) == 1 and len(leaves) > len(other) and noun not in abstract:
+                cache.setdefault(noun, leaves[0])
         idx._product_types = cache  # type: ignore[attr-defined]
     return cache
 

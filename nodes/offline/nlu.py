@@ -15,6 +15,8 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from memory.embeddings import MiniLMEmbeddings
@@ -80,15 +82,18 @@ class Question(BaseModel):
 # -- splitting -----------------------------------------------------------------------------
 _CUE = (
     r"what|what's|whats|how|which|where|when|why|who|do|does|did|can|could|is|are|should|would|"
-    r"will|any|have|has|got|show|recommend|tell|i need|i want|i'd like|looking"
+    r"will|any|have|has|got|show|recommend|tell|i need|i want|i'd like|looking|i'?m looking|"
+    r"i am looking"
 )
 _SENTENCE = re.compile(r"(?<=[?!.])\s+|\n+")
 _CLAUSE = re.compile(
     rf"\s*(?:,|;)?\s+(?:and|also|plus|&|oh and|but)\s+(?=(?:{_CUE})\b)", re.IGNORECASE
 )
 _REQUEST = re.compile(
-    rf"\?|^\s*(?:(?:and|also|plus|oh|but|ok|so)\s+)*"
-    rf"(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b",
+    rf"\?|^\s*(?:(?:hi+|hey+|hello|hiya|yo)\b[\s,!]*)?(?:(?:and|also|plus|oh|but|ok|so)\s+)*"
+    rf"(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b"
+    # "also a headband": one more product asked for after a question
+    rf"|^\s*(?:and also|also|plus|and)\s+(?:a|an|some|any)\s",
     re.IGNORECASE,
 )
 _GREETING_ONLY = re.compile(
@@ -96,6 +101,21 @@ _GREETING_ONLY = re.compile(
     r"(?: so much)?|thx|ty)\b[\s!.,]*(?:there|maya|girl|guys|all|so much)?[\s!.,👋🙏❤️😊]*$",
     re.IGNORECASE,
 )
+
+
+# A follow-on that only narrows the question before it ("size S", "under 50?", "Something
+# thick?", "black if possible"): it belongs to that question, it asks nothing of its own.
+_ELABORATION = re.compile(
+    r"^\W*(?:something|anything|preferably|ideally|nothing|budget|in|like|such as)\b", re.IGNORECASE
+)
+_ASKS = re.compile(rf"^\W*(?:(?:and|also|plus|oh|but|ok|so)\s+)*(?:{_CUE}|price|compare)\b", re.I)
+
+
+def _narrows(part: str) -> bool:
+    if len(part.split()) > 5 or _ASKS.match(part):
+        return False
+    ent = extract_entities(part)
+    return bool(_ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
 
 
 def split_questions(text: str) -> tuple[list[str], list[str]]:
@@ -109,7 +129,9 @@ def split_questions(text: str) -> tuple[list[str], list[str]]:
         for part in parts:
             if _GREETING_ONLY.match(part) and len(sentences) + len(parts) > 2:
                 continue  # "Hi!" in front of a real question adds no question of its own
-            if _REQUEST.search(part) or len(sentences) == 1:
+            if questions and _narrows(part):
+                questions[-1] = f"{questions[-1]} {part}"
+            elif _REQUEST.search(part) or len(sentences) == 1:
                 questions.append(part)
             else:
                 statements.append(part)
@@ -242,7 +264,9 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
             )
             ent.options.setdefault("flavor", []).append(name)
     if product_types:
-        for w in words:
+        # "pre workout" meets the catalog's "Pre-Workout"
+        pairs = [f"{a}-{b}" for a, b in zip(words, words[1:], strict=False)]
+        for w in words + pairs:
             cat = product_types.get(stem(w))
             if cat and cat not in ent.categories:
                 ent.categories.append(cat)
@@ -286,22 +310,37 @@ def load_examples() -> list[dict[str, str]]:
 
 
 class IntentClassifier:
-    """Logistic regression over sentence embeddings, trained on the labelled examples."""
+    """Logistic regression over sentence embeddings plus word and character n-grams.
+
+    The embedding carries meaning across paraphrases; the n-grams carry the cue words the
+    small English encoder blurs ("restock", "tracking", "vs", typos, other languages). On the
+    gold questions of ``evals/datasets/intents.jsonl`` the n-grams lift accuracy from 0.85 to
+    0.90 (``evals/intent_cv.py`` measures the classifier alone).
+    """
 
     def __init__(self, embedder: MiniLMEmbeddings, examples: list[dict[str, str]] | None = None):
         self.embedder = embedder
         rows = examples if examples is not None else load_examples()
-        x = embedder.encode([r["text"] for r in rows])
-        y = [r["intent"] for r in rows]
-        self.model = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
-        self.model.fit(x, y)
+        texts = [r["text"] for r in rows]
+        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+        )
+        self.words.fit(texts)
+        self.chars.fit(texts)
+        self.model = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")
+        self.model.fit(self._features(texts), [r["intent"] for r in rows])
         self.labels: list[str] = list(self.model.classes_)
+
+    def _features(self, texts: list[str]) -> csr_matrix:
+        dense = csr_matrix(self.embedder.encode(texts))
+        return hstack([dense, self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """(intent, probability) per text."""
         if not texts:
             return []
-        probs = self.model.predict_proba(self.embedder.encode(texts))
+        probs = self.model.predict_proba(self._features(texts))
         best = np.argmax(probs, axis=1)
         return [(self.labels[i], float(p[i])) for i, p in zip(best, probs, strict=True)]
 
@@ -408,15 +447,19 @@ def analyze(
             and len(part.split()) <= 5 and _FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
-        if (
-            label == "variant_question"
-            and not ent.references
-            and (_SEARCH_ASK.match(part) or (ent.categories and not _DEFINITE.search(part)))
+        pointed = any(r.kind in {"ordinal", "letter"} for r in ent.references)
+        if label == "variant_question" and (
+            (_SEARCH_ASK.match(part) and not pointed)
+            or (not ent.references and ent.categories and not _DEFINITE.search(part))
         ):
             # "black joggers in large?", "show me the blue ones": a search with filters. A
             # question about a product the customer points at ("is the omega 3 vegan", "do
             # they run small") stays a variant question; the planner finds the product first.
             label = "product_search"
+        if label in {"general_question", "support", "other", "greeting"}:
+            # "how much protein a day", "the zip on my jacket broke": the product word names
+            # no product to look up, so it constrains nothing.
+            ent = ent.model_copy(update={"categories": []})
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         questions.append(
             Question(

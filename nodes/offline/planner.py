@@ -239,7 +239,13 @@ def plan(
                     for s in re.split(r"\s+and\s+|" + _VERSUS.pattern, body)
                     if s.strip(" ?")
                 ]
-                if len(sides) >= 2 and not q["entities"].get("references"):
+                # A description ("the whey isolate") that matched nothing on screen is searched
+                # for; "the first and the second" with nothing on screen is not.
+                pointed = any(
+                    r.get("kind") in {"ordinal", "letter", "anaphora"}
+                    for r in ent.get("references", [])
+                )
+                if len(sides) >= 2 and not refs and not pointed:
                     for side in sides[:3]:
                         calls.append(_call("search_products", {"query": side, "limit": 1}, qi))
     if not calls:
