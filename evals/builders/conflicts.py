@@ -227,10 +227,68 @@ CASES_3: list[tuple[list[str], str | None, str | None, list[str] | None, list[st
 ]  # fmt: skip
 
 
+# Batch 4, written before the session's conflict-rule changes and kept unseen while they were
+# made: a fresh estimate of how the rules generalise (report row batch_4).
+CASES_4: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    # dietary
+    (["plant based since 2019 🌱"], "casein-night-protein", None, None, ["dietary"]),
+    (["plant based since 2019 🌱"], "soy-protein-isolate", None, None, []),
+    (["dairy wrecks my stomach honestly"], "hydrolyzed-whey-protein", None, None, ["dietary"]),
+    (["dairy wrecks my stomach honestly"], "egg-white-protein", None, None, []),
+    (["I eat halal and vegetarian"], "collagen-peptides", None, None, ["dietary"]),
+    (["caffeine gives me heart palpitations"], "pre-workout-energy", None, None, ["dietary"]),
+    (["caffeine gives me heart palpitations"], "magnesium-glycinate", None, None, []),
+    (["my wife is lactose intolerant but I'm not"], "mass-gainer", None, None, []),
+    (["I'm pescatarian"], "omega-3-fish-oil", None, None, []),
+    (["vegan for ethical reasons"], None, "Add a scoop of our whey to your oats for extra protein.", None, ["dietary"]),
+    (["vegan for ethical reasons"], None, "Pea protein in your oats works great.", None, []),
+    (["lactose intolerant here"], None, "Try a cup of Greek yogurt after training.", None, ["dietary"]),
+    # allergy
+    (["peanuts send me to the ER"], "peanut-butter-protein-cookies", None, None, ["allergy"]),
+    (["severe almond allergy"], "almond-butter-protein-bites", None, None, ["allergy"]),
+    (["severe almond allergy"], "whey-protein-bars-12-pack", None, None, []),
+    (["allergic to soy"], "soy-protein-isolate", None, None, ["allergy"]),
+    (["allergic to soy"], "vegan-pea-protein", None, None, []),
+    (["merino makes my skin break out"], "womens-merino-wool-tank", None, None, ["allergy"]),
+    (["I react to latex and neoprene"], "knee-sleeves-7mm", None, None, ["allergy"]),
+    (["egg allergy"], "egg-white-protein", None, None, ["allergy"]),
+    # injury
+    (["recovering from ACL surgery"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["recovering from ACL surgery"], "mini-stepper", None, None, []),
+    (["my knees are killing me lately"], "weighted-jump-rope", None, None, ["injury"]),
+    (["rolled my ankle last week"], "speed-jump-rope", None, None, ["injury"]),
+    (["rolled my ankle last week"], "foam-roller", None, None, []),
+    (["I'm 20 weeks pregnant"], "slam-ball", None, None, ["injury"]),
+    (["I'm 20 weeks pregnant"], "stability-ball", None, None, []),
+    (["herniated disc in my lower back"], "training-sandbag", None, None, ["injury"]),
+    (["herniated disc in my lower back"], None, "Walking and gentle mobility work are a good start.", None, []),
+    (["dealing with a rotator cuff tear"], None, "Handstand push-ups will strengthen it.", None, ["injury"]),
+    (["my knee surgery was 5 years ago, totally fine now"], "speed-jump-rope", None, None, []),
+    (["carpal tunnel in both wrists"], "parallettes", None, None, ["injury"]),
+    # level
+    (["never touched a weight in my life"], "olympic-barbell-20-kg", None, None, ["level"]),
+    (["never touched a weight in my life"], "neoprene-dumbbell-pair", None, None, []),
+    (["complete beginner, be gentle lol"], "advanced-hypertrophy-program", None, None, ["level"]),
+    (["I've been lifting for 10 years"], "olympic-barbell-20-kg", None, None, []),
+    # budget
+    (["can't go over 30 bucks"], "massage-gun", None, None, ["budget"]),
+    (["can't go over 30 bucks"], "foam-roller", None, None, []),
+    (["my budget's around $60"], "adjustable-dumbbell-set", None, None, ["budget"]),
+    (["money is tight, $25 max"], "medicine-ball", None, None, []),
+    # fit
+    (["the M was too short in the torso"], "womens-cropped-hoodie", None, ["M"], ["fit"]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test."""
     rows = []
-    cases = [(1, c) for c in CASES] + [(2, c) for c in CASES_2] + [(3, c) for c in CASES_3]
+    cases = (
+        [(1, c) for c in CASES]
+        + [(2, c) for c in CASES_2]
+        + [(3, c) for c in CASES_3]
+        + [(4, c) for c in CASES_4]
+    )
     for i, (batch, (history, product, draft, sizes, expected)) in enumerate(cases):
         inputs: dict[str, Any] = {"history": history}
         if product:
