@@ -78,6 +78,8 @@ def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) 
         "test": lambda m: m.get("split") == "test",
         "batch_2": lambda m: m.get("batch") == 2,
         "batch_3": lambda m: m.get("batch") == 3,
+        "batch_4": lambda m: m.get("batch") == 4,
+        "batch_5": lambda m: m.get("batch") == 5,
         "all": lambda m: True,
     }
     for split, keep in groups.items():

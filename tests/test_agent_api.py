@@ -269,3 +269,16 @@ def test_offline_nlu_quality_on_the_intents_dataset(client):
     assert m["intent_accuracy"] >= 0.75 and m["intent_macro_f1"] >= 0.75
     assert m["split_count_accuracy"] >= 0.93 and m["segment_f1"] >= 0.95
     assert m["entity_recall"] >= 0.65 and m["entity_precision"] >= 0.8
+
+
+def test_conflicts_from_everyday_phrasing(client):
+    """Facts stated the way DMs state them reach the conflict check of the agent."""
+    say(client, "ankle", "rolled my ankle last week 😩")
+    out = say(client, "ankle", "do you sell jump ropes?")
+    assert ("injury", "ankle") in {(c["type"], c["fact"]) for c in out["conflicts"]}, out
+    say(client, "budget", "I only have $20 to spend")
+    out = say(client, "budget", "show me massage guns")
+    assert "budget" in {c["type"] for c in out["conflicts"]}, out
+    say(client, "pesc", "I'm vegetarian, fish is fine though")
+    out = say(client, "pesc", "how much is the omega 3 fish oil?")
+    assert not [c for c in out["conflicts"] if c["type"] == "dietary"], out

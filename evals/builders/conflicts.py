@@ -280,6 +280,43 @@ CASES_4: list[tuple[list[str], str | None, str | None, list[str] | None, list[st
 ]  # fmt: skip
 
 
+# Batch 5, written after the batch-4 rule changes and measured once, never used to change a
+# rule: the held-out figure for conflicts (report row batch_5).
+CASES_5: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    (["strictly plant-based, no exceptions"], "whey-protein-bars-12-pack", None, None, ["dietary"]),
+    (["I don't touch animal products"], "collagen-beauty-gummies", None, None, ["dietary"]),
+    (["I don't touch animal products"], "algae-omega-3", None, None, []),
+    (["I was vegetarian in college lol"], "omega-3-fish-oil", None, None, []),
+    (["milk makes me super bloated"], "whey-protein-concentrate", None, None, ["dietary"]),
+    (["milk makes me super bloated"], "plant-protein-blend", None, None, []),
+    (["trying to cut caffeine completely"], "pre-workout-energy", None, None, ["dietary"]),
+    (["my coach is vegan but I eat everything"], "casein-night-protein", None, None, []),
+    (["lactose intolerant"], None, "A protein shake with whole milk is an easy bulk.", None, ["dietary"]),
+    (["vegetarian"], None, "Grilled chicken and rice is the classic meal prep.", None, ["dietary"]),
+    (["I have a tree nut allergy"], "almond-butter-protein-bites", None, None, ["allergy"]),
+    (["I have a tree nut allergy"], "creatine-monohydrate", None, None, []),
+    (["allergic to fish"], "omega-3-fish-oil", None, None, ["allergy"]),
+    (["wool is a no for me, super itchy"], "mens-merino-wool-hoodie", None, None, ["allergy"]),
+    (["latex allergy"], "resistance-loop-bands-set", None, None, []),
+    (["tore my meniscus in march"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["tore my meniscus in march"], "extra-thick-pilates-mat-10mm", None, None, []),
+    (["I have arthritis in my knees"], "weighted-jump-rope", None, None, ["injury"]),
+    (["pregnant with my second 🤰"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["pregnant with my second 🤰"], "maternity-leggings", None, None, []),
+    (["bad lower back"], "slam-ball", None, None, ["injury"]),
+    (["my shoulder has been clicking and hurts when I press"], "doorway-pull-up-bar", None, None, ["injury"]),
+    (["sprained ankle, still swollen"], "agility-ladder", None, None, ["injury"]),
+    (["my ankle is fully healed now"], "speed-jump-rope", None, None, []),
+    (["brand new to lifting"], "leather-lifting-belt", None, None, ["level"]),
+    (["I'm a beginner"], "fabric-booty-bands", None, None, []),
+    (["first week at the gym!!"], "rubber-bumper-plates", None, None, ["level"]),
+    (["I've got 40 bucks for this"], "vibrating-foam-roller", None, None, ["budget"]),
+    (["I've got 40 bucks for this"], "foam-roller", None, None, []),
+    (["spending limit is 100"], "massage-gun", None, None, ["budget"]),
+    (["the XL swallowed me, way too baggy"], "mens-oversized-hoodie", None, ["XL"], ["fit"]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test."""
     rows = []
@@ -288,6 +325,7 @@ def build() -> list[dict[str, Any]]:
         + [(2, c) for c in CASES_2]
         + [(3, c) for c in CASES_3]
         + [(4, c) for c in CASES_4]
+        + [(5, c) for c in CASES_5]
     )
     for i, (batch, (history, product, draft, sizes, expected)) in enumerate(cases):
         inputs: dict[str, Any] = {"history": history}

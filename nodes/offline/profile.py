@@ -20,14 +20,24 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i am|me|my|myself|as a)\b", 
 _IDENTITY = re.compile(
     r"\b(?:i'm|im|i am|i've been|ive been|i have been|i went|i've gone|i became|as a|i eat|"
     r"i follow|i'm on|i stay|i keep|i'm strictly|i've turned|i can't|i cannot|i cant|i don't|"
-    r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never)\b",
+    r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never|for me)\b",
     re.I,
 )
+_MONEY = r"\$?\s?(\d+(?:\.\d{1,2})?)\s*(?:\$|dollars|bucks|usd|eur|€)?"
 _BUDGET = re.compile(
-    r"\bbudget\b[^.!?\d$]{0,25}\$?\s?(\d+(?:\.\d{1,2})?)|"
-    r"\b(?:budget(?: is| of)?|can(?:'t| not|not) (?:spend|afford) (?:more than|over)|"
-    r"(?:don't|dont|do not) want to spend (?:more than|over)|max(?:imum)? (?:i can spend|budget))"
-    r"\s*(?:is|of|around|about)?\s*\$?\s?(\d+(?:\.\d{1,2})?)",
+    r"\bbudget\b[^.!?\d$]{0,25}"
+    + _MONEY
+    + r"|\b(?:can(?:'t| not|not)|won't|don't want to|do not want to) (?:spend|afford|pay|go)"
+    r" (?:more than|over|above|past)\s*"
+    + _MONEY
+    + r"|\b(?:max(?:imum)? (?:i can spend|budget)|can (?:only )?(?:spend|afford|pay)"
+    r"(?: up to| about| around| like| max)?)\s*(?:is )?"
+    + _MONEY
+    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?\$\s?(\d+(?:\.\d{1,2})?)"
+    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?(\d+(?:\.\d{1,2})?)\s?"
+    r"(?:dollars|bucks|usd)\b"
+    + r"|\$\s?(\d+(?:\.\d{1,2})?)\s*(?:max|tops|at most)\b"
+    + r"|\b(\d+(?:\.\d{1,2})?)\s?(?:dollars|bucks)\s*(?:max|tops|at most)\b",
     re.I,
 )
 _WEAR = re.compile(
@@ -44,9 +54,14 @@ _BAD_SIZE = re.compile(
     re.I,
 )
 _ALLERGY = re.compile(
-    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react badly to)\s+([a-z ,&]+?)"
-    r"(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
-    r"|\b([a-z]+(?: [a-z]+)?) allerg(?:y|ies)\b",
+    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react (?:badly )?to|allergic reaction"
+    r" to)\s+([a-z ,&]+?)(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
+    r"|\b([a-z]+(?: [a-z]+)?) allerg(?:y|ies)\b"
+    # what the body does: "I get hives from wool", "merino makes my skin break out",
+    # "peanuts send me to the ER"
+    r"|\b(?:hives|rash(?:es)?|itchy|break out|swell up|reaction) (?:from|with|to)\s+([a-z]+)"
+    r"|\b([a-z]+) (?:makes?|gives?) (?:me|my skin) (?:itch|itchy|hives|a rash|break out|swell)"
+    r"|\b([a-z]+) sends? me to (?:the )?(?:er|hospital|a&e)\b",
     re.I,
 )
 
@@ -79,15 +94,29 @@ _BARE = re.compile(
 )
 
 
+# "peanuts are fine", "soy is ok": an exception to an allergy stated alongside it
+_TOLERATES = re.compile(r"\b([a-z]+) (?:is|are) (?:fine|ok|okay|no problem)\b", re.I)
+_LEADING = re.compile(
+    r"^\W*(?:(?:just|only|complete|completely|total|totally|absolute|a|an|fully|strictly|100%|"
+    r"really|super|very|basically|mostly|lower|upper|mild|severe|chronic|bad|recently|still|"
+    r"recovering from|dealing with|nursing|rehabbing|coming back from|a|an|my)\s+)*$",
+    re.I,
+)
+
+
 def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     """First person, not negated around the match, not about someone else.
 
-    A clause that is nothing but the fact ("vegan here 🌱", "vegan btw") is the speaker's own.
+    A clause that is nothing but the fact ("vegan here 🌱", "vegan btw") is the speaker's own,
+    and so is a statement that opens with it ("plant based since 2019", "complete beginner,
+    be gentle", "lower back pain"): DMs drop the "I'm".
     """
     neg, third = _guards()
     before = clause[: match.start()]
     if third.search(clause) or neg.search(before) or neg.search(clause[match.end() :][:30]):
         return False
+    if not clause.rstrip().endswith("?") and _LEADING.match(before):
+        return True
     bare = None if clause.rstrip().endswith("?") else _BARE.match(clause)
     if bare and bare.group("fact").strip().lower() == match.group(0).strip().lower():
         return True
@@ -185,18 +214,20 @@ def learn(
             for level, spec in r["levels"].items():
                 for pat in spec["patterns"]:
                     m = re.search(rf"\b{pat}\b", low)
-                    if m and _applies(low, m, need_identity=True):
+                    if m and _applies(low, m, need_identity=False):
                         p["level"] = level
             for m in _ALLERGY.finditer(low):
                 if not _applies(low, m, need_identity=False):
                     continue
-                raw = m.group(1) or m.group(2) or ""
+                raw = next((g for g in m.groups() if g), "")
                 for item in re.split(r",|&|\band\b|\bor\b", raw):
                     item = re.sub(r"^(?:a|an|the|some|severe|mild)\s+", "", item.strip())
                     if item and item not in {"a", "an", "the", "some"}:
                         _add(p, "allergies", item)
-            if (m := _BUDGET.search(low)) and _applies(low, m, need_identity=False):
-                p["budget"] = float(m.group(1) or m.group(2))
+            for m in _TOLERATES.finditer(low):
+                _add(p, "tolerates", m.group(1).rstrip("s"))
+            if (m := _BUDGET.search(low)) and _budget_applies(low, m):
+                p["budget"] = float(next(g for g in m.groups() if g))
             if (m := _WEAR.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in _BAD_SIZE.finditer(low):
@@ -206,7 +237,18 @@ def learn(
                     p["sizes"].remove(size)
     if matcher is not None:
         _semantic(all_clauses, matcher, p)
+    for diet in list(p.get("diet", [])):
+        # "I'm vegetarian, fish is fine though" is pescatarian: fish oil is no conflict.
+        for replaced in r["diets"].get(diet, {}).get("replaces", []):
+            if replaced in p["diet"]:
+                p["diet"].remove(replaced)
     return p
+
+
+def _budget_applies(clause: str, match: re.Match[str]) -> bool:
+    """A budget in a DM is the sender's unless it is someone else's ("budget is under 50")."""
+    neg, third = _guards()
+    return not third.search(clause) and not neg.search(clause[: match.start()])
 
 
 def clauses(text: str) -> list[str]:
@@ -297,8 +339,13 @@ def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict
             add("dietary", spec["severity"], diet, ev)
     aliases = r["allergens"]["aliases"]
     allergens = [a.lower() for a in attrs.get("allergens", []) if isinstance(a, str)]
+    tolerated = set(profile.get("tolerates", []))
     for allergy in profile.get("allergies", []):
         terms = aliases.get(allergy, [allergy.rstrip("s"), allergy])
+        if any(a in tolerated for a in allergens) and not any(
+            term in a for a in allergens for term in terms
+        ):
+            continue  # tree nuts vs a peanut bar "contains nuts", and peanuts are fine
         ev = [f"tag {t}" for t in tags if any(term in t for term in terms)]
         ev += [f"allergen {a}" for a in allergens if any(term in a for term in terms)]
         ev += [f"text '{term}'" for term in terms if _mentions(text, term)]
@@ -336,33 +383,34 @@ def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict
     return out
 
 
+def _says(text: str, term: str, plant: list[str]) -> bool:
+    """``term`` occurs other than in a plant form ("oat milk", "almond butter" are no dairy)."""
+    for m in re.finditer(rf"\b{re.escape(term)}", text):
+        if not any(text[: m.start()].endswith(f"{p} ") for p in plant):
+            return True
+    return False
+
+
 def check_text(text: str, profile: dict[str, Any]) -> list[dict[str, Any]]:
     """Conflicts between a draft reply's words and the profile (e.g. jump squats vs bad knees)."""
     r = rules()
     low = text.lower()
+    flat = low.replace("-", " ")
     out = []
 
     def words_hit(terms: list[str]) -> list[str]:
-        return [
-            t
-            for t in terms
-            if re.search(rf"\b{re.escape(t.replace('-', ' '))}", low.replace("-", " "))
-        ]
+        return [t for t in terms if _says(flat, t.replace("-", " "), r.get("plant_prefixes", []))]
 
     for diet in profile.get("diet", []):
         spec = r["diets"].get(diet)
-        if spec and (ev := words_hit([t for t in spec["conflict_tags"] if t != "non-vegan"])):
+        terms = [t for t in (spec or {}).get("conflict_tags", []) if t != "non-vegan"]
+        if spec and (ev := words_hit(terms + spec.get("text_conflicts", []))):
             out.append(
                 {"type": "dietary", "severity": spec["severity"], "fact": diet, "evidence": ev}
             )
     for injury in profile.get("injuries", []):
         spec = r["injuries"].get(injury)
-        extra = (
-            ["jump squat", "jumping", "burpee", "box jump", "plyometric", "sprint"]
-            if injury in {"knee", "pregnancy"}
-            else []
-        )
-        if spec and (ev := words_hit(spec["conflict_tags"] + extra)):
+        if spec and (ev := words_hit(spec["conflict_tags"] + spec.get("text_conflicts", []))):
             out.append(
                 {"type": "injury", "severity": spec["severity"], "fact": injury, "evidence": ev}
             )
