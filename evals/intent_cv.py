@@ -9,23 +9,23 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from memory.embeddings import get_embedder
-from nodes.offline.nlu import load_examples
+from nodes.offline.nlu import IntentClassifier, load_examples
 
 
 def run_intent_cv(folds: int = 5, seed: int = 0) -> dict[str, Any]:
     """Stratified k-fold accuracy, macro-F1 and the most frequent confusions."""
     rows = load_examples()
-    x = get_embedder().encode([r["text"] for r in rows])
+    embedder = get_embedder()
     y = np.array([r["intent"] for r in rows])
     pred = np.empty(len(y), dtype=object)
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        model = LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced")
-        pred[test] = model.fit(x[train], y[train]).predict(x[test])
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(y, y):
+        # The classifier the pipeline uses (embedding plus n-grams), refit per fold.
+        model = IntentClassifier(embedder, [rows[i] for i in train])
+        pred[test] = [label for label, _ in model.predict([rows[i]["text"] for i in test])]
     confusions = Counter((str(a), str(b)) for a, b in zip(y, pred, strict=True) if a != b)
     return {
         "examples": len(y),

@@ -125,6 +125,7 @@ def run_intent_eval(
         "batch_4": lambda r: r["batch"] == 4,
         "batch_5": lambda r: r["batch"] == 5,
         "batch_6": lambda r: r["batch"] == 6,
+        "batch_7": lambda r: r["batch"] == 7,
         "multi_question": lambda r: r["multi"],
         "all": lambda r: True,
     }

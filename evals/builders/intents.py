@@ -1169,11 +1169,114 @@ ROWS_6: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]  # fmt: skip
 
 
+# Batch 7 (written 2026-11-21 after this session's NLU changes, before any run on it): the
+# held-out figure for the n-gram classifier, the head-noun categories and the new splitting
+# rules. First measurement, before any change: 40 messages / 54 questions, intent accuracy
+# 0.907, macro-F1 0.853, split count accuracy 0.975, segment F1 0.991, entity P/R 0.889/0.706.
+ROWS_7: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("got any kettlebells under 40?", False, [
+        q("got any kettlebells under 40?", PS, categories=["Free Weights"], max_price=40)]),
+    ("hiii 👋 do you sell ankle weights? and are they adjustable", False, [
+        q("do you sell ankle weights?", PS, categories=["Strength"]),
+        q("and are they adjustable", VQ)]),
+    ("what's the difference between the fleece joggers and the tapered ones", False, [
+        q("what's the difference between the fleece joggers and the tapered ones", CMP, categories=["Joggers"])]),
+    ("need new running shoes, I overpronate a bit. size 10 mens", False, [
+        q("need new running shoes, I overpronate a bit. size 10 mens", PS, categories=["Shoes"], sizes=["10"])]),
+    ("does the insulated bottle keep stuff cold all day?", False, [
+        q("does the insulated bottle keep stuff cold all day?", VQ, categories=["Bottles"])]),
+    ("how much is the 1:1 coaching per month", False, [
+        q("how much is the 1:1 coaching per month", PI, categories=["Programs & Coaching"])]),
+    ("my parcel has been stuck in customs for 2 weeks, what do I do", False, [
+        q("my parcel has been stuck in customs for 2 weeks, what do I do", SUP)]),
+    ("can I return leggings if I already washed them?", False, [
+        q("can I return leggings if I already washed them?", SUP)]),
+    ("is creatine bad for your kidneys?", False, [
+        q("is creatine bad for your kidneys?", GQ)]),
+    ("how do I know if I'm overtraining", False, [
+        q("how do I know if I'm overtraining", GQ)]),
+    ("the second one but in grey", True, [
+        q("the second one but in grey", VQ, colors=["grey"])]),
+    ("anything cheaper?", True, [
+        q("anything cheaper?", PS, sort="price_asc")]),
+    ("which of those is best for long runs", True, [
+        q("which of those is best for long runs", CMP)]),
+    ("ok I'll take the black one in M 🙌", True, [
+        q("ok I'll take the black one in M 🙌", VQ, colors=["black"], sizes=["M"])]),
+    ("thank you sm!! have a good one", False, [
+        q("thank you sm!! have a good one", GR)]),
+    ("can you do a video on shoulder mobility?", False, [
+        q("can you do a video on shoulder mobility?", OT)]),
+    ("what mic do you use for your podcast", False, [
+        q("what mic do you use for your podcast", OT)]),
+    ("any protein without artificial sweeteners? and what does it taste like", False, [
+        q("any protein without artificial sweeteners?", PS, categories=["Protein"]),
+        q("and what does it taste like", VQ)]),
+    ("do you have a pull up bar that doesn't need screws? how much weight can it hold", False, [
+        q("do you have a pull up bar that doesn't need screws?", PS, categories=["Strength"]),
+        q("how much weight can it hold", VQ)]),
+    ("I'm training for a half marathon in spring. what shorts do you recommend and do you have gels?", False, [
+        q("what shorts do you recommend", PS, categories=["Shorts"]),
+        q("and do you have gels?", PS)]),
+    ("is the mass gainer good for skinny guys? how many calories per serving", False, [
+        q("is the mass gainer good for skinny guys?", VQ, categories=["Protein"]),
+        q("how many calories per serving", VQ)]),
+    ("hey, how long does shipping take to Texas and can I change my address after ordering?", False, [
+        q("how long does shipping take to Texas", SUP),
+        q("can I change my address after ordering?", SUP)]),
+    ("is there a bundle deal on the bands? also what resistance levels are included", False, [
+        q("is there a bundle deal on the bands?", PI, categories=["Bands"]),
+        q("also what resistance levels are included", VQ)]),
+    ("which is quieter, the mini massage gun or the big one? and how long does the battery last", False, [
+        q("which is quieter, the mini massage gun or the big one?", CMP, categories=["Recovery"]),
+        q("and how long does the battery last", VQ)]),
+    ("how often should I replace running shoes? and do you have the trail ones in 9", False, [
+        q("how often should I replace running shoes?", GQ),
+        q("and do you have the trail ones in 9", VQ, sizes=["9"])]),
+    ("do you have tees for men in olive or navy, size L, under 30", False, [
+        q("do you have tees for men in olive or navy, size L, under 30", PS, categories=["T-Shirts"], colors=["olive", "navy"], sizes=["L"], max_price=30)]),
+    ("tenéis esterillas de yoga? y de qué grosor?", False, [
+        q("tenéis esterillas de yoga?", PS, categories=["Mats"]),
+        q("y de qué grosor?", VQ)]),
+    ("Salut ! La livraison en Suisse c'est combien ?", False, [
+        q("La livraison en Suisse c'est combien ?", SUP)]),
+    ("habt ihr Hanteln unter 50 Euro?", False, [
+        q("habt ihr Hanteln unter 50 Euro?", PS, categories=["Free Weights"], max_price=50)]),
+    ("I signed up for the 12 week program yesterday but the pdf won't open on my phone, help 😭 also is there a video version", False, [
+        q("I signed up for the 12 week program yesterday but the pdf won't open on my phone, help 😭", SUP),
+        q("also is there a video version", VQ)]),
+    ("what's a good warm up before leg day and do you sell mini bands for it", False, [
+        q("what's a good warm up before leg day", GQ),
+        q("and do you sell mini bands for it", PS, categories=["Bands"])]),
+    ("can I get a refund on the meal plan? didn't like it", False, [
+        q("can I get a refund on the meal plan?", SUP)]),
+    ("price of the wrist wraps? and do they come in pink", False, [
+        q("price of the wrist wraps?", PI, categories=["Lifting Gear"]),
+        q("and do they come in pink", VQ, colors=["pink"])]),
+    ("whey isolate vs concentrate, which is better for a sensitive stomach?", False, [
+        q("whey isolate vs concentrate, which is better for a sensitive stomach?", CMP, categories=["Protein"])]),
+    ("show me dresses for tennis", False, [
+        q("show me dresses for tennis", PS, categories=["Dresses"])]),
+    ("ur energy is unmatched 🔥 keep it up", False, [
+        q("ur energy is unmatched 🔥 keep it up", GR)]),
+    ("do you ship on weekends? need it by saturday", False, [
+        q("do you ship on weekends?", SUP)]),
+    ("is the yoga mat bag big enough for a 6mm mat? and what's it made of", False, [
+        q("is the yoga mat bag big enough for a 6mm mat?", VQ, categories=["Bags"]),
+        q("and what's it made of", VQ)]),
+    ("are the compression socks good for flying", False, [
+        q("are the compression socks good for flying", VQ, categories=["Socks"])]),
+    ("is it better to stretch before or after a run", False, [
+        q("is it better to stretch before or after a run", GQ)]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
     batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2] + [(3, r) for r in ROWS_3]
     batches += [(4, r) for r in ROWS_4] + [(5, r) for r in ROWS_5] + [(6, r) for r in ROWS_6]
+    batches += [(7, r) for r in ROWS_7]
     for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {

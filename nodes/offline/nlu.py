@@ -384,21 +384,27 @@ _VAGUE = re.compile(
 _COORD = re.compile(r"(?:,\s*|\s+)(?:and also|and|also|plus|&)\s+", re.I)
 
 
+def _points(ent: Entities) -> bool:
+    """A shown product pointed at with its own variant ("the 3rd one in M")."""
+    return ent.has_filters() and any(r.kind in {"ordinal", "letter"} for r in ent.references)
+
+
 def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[str]:
     """One search per product type asked for ("hoodies under 60 and joggers to match").
 
     Only where both sides name a product type of the catalog and the right side a new one,
-    so "black and white leggings" or "leggings with pockets and a high waist" stay whole.
+    so "black and white leggings" or "leggings with pockets and a high waist" stay whole, or
+    where each side points at a shown product with a variant of its own ("compare the first
+    and the second" stays whole).
     """
-    if not product_types:
-        return [part]
     for m in _COORD.finditer(part):
         left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
         if not left or not right:
             continue
-        before = set(extract_entities(left, product_types).categories)
-        after = set(extract_entities(right, product_types).categories)
-        if before and after - before:
+        le, re_ = extract_entities(left, product_types), extract_entities(right, product_types)
+        before, after = set(le.categories), set(re_.categories)  # empty without product_types
+        if (before and after - before) or (_points(le) and _points(re_)):
+            # "the 3rd one in M and the 1st one in S": two products, each with its own variant
             return [left, *split_coordinated(right, product_types)]
     return [part]
 
