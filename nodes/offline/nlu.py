@@ -111,6 +111,14 @@ _ELABORATION = re.compile(
 _ASKS = re.compile(rf"^\W*(?:(?:and|also|plus|oh|but|ok|so)\s+)*(?:{_CUE}|price|compare)\b", re.I)
 
 
+# "need this!!!" under a post is a reaction; the question follows it
+_REACTION = re.compile(
+    r"^\W*(?:omg |wow |ok |oh )?(?:i )?(?:need|want|love|obsessed with)\s+"
+    r"(?:this|that|it|these|those)(?: so bad| sm| so much)?[\s!.😍🔥❤️🙏😭]*$",
+    re.IGNORECASE,
+)
+
+
 def _narrows(part: str) -> bool:
     if len(part.split()) > 5 or _ASKS.match(part):
         return False
@@ -129,7 +137,9 @@ def split_questions(text: str) -> tuple[list[str], list[str]]:
         for part in parts:
             if _GREETING_ONLY.match(part) and len(sentences) + len(parts) > 2:
                 continue  # "Hi!" in front of a real question adds no question of its own
-            if questions and _narrows(part):
+            if _REACTION.match(part) and len(sentences) + len(parts) > 2:
+                statements.append(part)
+            elif questions and _narrows(part):
                 questions[-1] = f"{questions[-1]} {part}"
             elif _REQUEST.search(part) or len(sentences) == 1:
                 questions.append(part)
@@ -449,7 +459,8 @@ def analyze(
         ):
             label = "product_search"  # "mens joggers pls": a bare product noun phrase
         elif (
-            has_shown_products and label in {"general_question", "other"} and conf < 0.5
+            has_shown_products and label in {"general_question", "other", "comparison"}
+            and conf < 0.5
             and len(part.split()) <= 5 and _FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
