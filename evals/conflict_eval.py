@@ -80,6 +80,7 @@ def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) 
         "batch_3": lambda m: m.get("batch") == 3,
         "batch_4": lambda m: m.get("batch") == 4,
         "batch_5": lambda m: m.get("batch") == 5,
+        "batch_6": lambda m: m.get("batch") == 6,
         "all": lambda m: True,
     }
     for split, keep in groups.items():

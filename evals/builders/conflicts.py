@@ -280,8 +280,8 @@ CASES_4: list[tuple[list[str], str | None, str | None, list[str] | None, list[st
 ]  # fmt: skip
 
 
-# Batch 5, written after the batch-4 rule changes and measured once, never used to change a
-# rule: the held-out figure for conflicts (report row batch_5).
+# Batch 5, written after the batch-4 rule changes and measured once before any change
+# (P 1.00, R 0.65); a dev batch from then on (batch 6 is the held-out one).
 CASES_5: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
     (["strictly plant-based, no exceptions"], "whey-protein-bars-12-pack", None, None, ["dietary"]),
     (["I don't touch animal products"], "collagen-beauty-gummies", None, None, ["dietary"]),
@@ -317,6 +317,37 @@ CASES_5: list[tuple[list[str], str | None, str | None, list[str] | None, list[st
 ]  # fmt: skip
 
 
+# Batch 6, written before batch 5's errors were read (batch 5 then became a dev batch): the
+# held-out figure for the next round of rules (report row batch_6). First measurement, before
+# any change: P 1.00, R 0.33.
+CASES_6: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    (["no meat no dairy no eggs for me"], "egg-white-protein", None, None, ["dietary"]),
+    (["no meat no dairy no eggs for me"], "vegan-pea-protein", None, None, []),
+    (["cheese and milk make me sick"], "casein-night-protein", None, None, ["dietary"]),
+    (["I quit caffeine last month and feel amazing"], "pre-workout-energy", None, None, ["dietary"]),
+    (["my daughter has a nut allergy, this is for me though"], "almond-butter-protein-bites", None, None, []),
+    (["nuts are a big no, I carry an epipen"], "peanut-butter-protein-cookies", None, None, ["allergy"]),
+    (["wool irritates my skin"], "knit-sweater-dress", None, None, ["allergy"]),
+    (["wool irritates my skin"], "casual-lounge-dress", None, None, []),
+    (["just had knee replacement surgery"], "weighted-jump-rope", None, None, ["injury"]),
+    (["my back goes out if I lift anything heavy"], "training-sandbag", None, None, ["injury"]),
+    (["expecting twins in june!"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["expecting twins in june!"], "maternity-leggings", None, None, []),
+    (["broke my wrist skiing in january"], "parallettes", None, None, ["injury"]),
+    (["shoulder surgery 3 months ago"], None, "Kipping pull-ups are a fun way to build endurance.", None, ["injury"]),
+    (["shoulder surgery 3 months ago"], None, "Start with light band pull-aparts.", None, []),
+    (["gym newbie 🙋‍♀️"], "advanced-hypertrophy-program", None, None, ["level"]),
+    (["gym newbie 🙋‍♀️"], "12-week-beginner-strength-program", None, None, []),
+    (["never done calisthenics before"], "wooden-gymnastic-rings", None, None, ["level"]),
+    (["looking to spend no more than $50"], "massage-gun", None, None, ["budget"]),
+    (["looking to spend no more than $50"], "foam-roller", None, None, []),
+    (["I've only got about 15 bucks"], "lifting-gloves", None, None, ["budget"]),
+    (["the S pinched under the arms"], "womens-racerback-tank", None, ["S"], ["fit"]),
+    (["I'm allergic to cats lol"], "womens-merino-wool-tee", None, None, []),
+    (["vegetarian"], "vitamin-d3-k2", None, None, []),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test."""
     rows = []
@@ -326,6 +357,7 @@ def build() -> list[dict[str, Any]]:
         + [(3, c) for c in CASES_3]
         + [(4, c) for c in CASES_4]
         + [(5, c) for c in CASES_5]
+        + [(6, c) for c in CASES_6]
     )
     for i, (batch, (history, product, draft, sizes, expected)) in enumerate(cases):
         inputs: dict[str, Any] = {"history": history}
