@@ -25,7 +25,7 @@ _IDENTITY = re.compile(
 )
 _MONEY = r"\$?\s?(\d+(?:\.\d{1,2})?)\s*(?:\$|dollars|bucks|usd|eur|€)?"
 _BUDGET = re.compile(
-    r"\bbudget\b[^.!?\d$]{0,25}"
+    r"\b(?:budget|spending limit|spending cap|price limit)\b[^.!?\d$]{0,25}"
     + _MONEY
     + r"|\b(?:can(?:'t| not|not)|won't|don't want to|do not want to) (?:spend|afford|pay|go)"
     r" (?:more than|over|above|past)\s*"
@@ -49,7 +49,8 @@ _WEAR = re.compile(
 _BAD_SIZE = re.compile(
     r"\b(?:size\s+)?(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large|\d{1,2}(?:\.5)?)\s+"
     r"(?:was|is|were|are|runs?|ran)\s+(?:way |too |a bit |a little |slightly |much )*"
-    r"(?:too\s+)?(small|big|large|tight|loose|short|long)\b"
+    r"(?:too\s+)?(small|big|large|tight|loose|short|long|baggy|huge|tiny|snug)\b"
+    r"|\b(?:the\s+)?(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large)\s+(?:swallowed|drowned) me\b"
     r"|\b(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large)\s+(?:doesn't|does not|didn't|did not) fit\b",
     re.I,
 )
@@ -61,7 +62,9 @@ _ALLERGY = re.compile(
     # "peanuts send me to the ER"
     r"|\b(?:hives|rash(?:es)?|itchy|break out|swell up|reaction) (?:from|with|to)\s+([a-z]+)"
     r"|\b([a-z]+) (?:makes?|gives?) (?:me|my skin) (?:itch|itchy|hives|a rash|break out|swell)"
-    r"|\b([a-z]+) sends? me to (?:the )?(?:er|hospital|a&e)\b",
+    r"|\b([a-z]+) sends? me to (?:the )?(?:er|hospital|a&e)\b"
+    # "wool is a no for me": a material or food ruled out
+    r"|\b([a-z]+) (?:is|are) a (?:hard |big )?no\b",
     re.I,
 )
 
@@ -231,7 +234,7 @@ def learn(
             if (m := _WEAR.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in _BAD_SIZE.finditer(low):
-                size = normalize_size(m.group(1) or m.group(3))
+                size = normalize_size(next(g for g in m.groups() if g and len(g) <= 6))
                 _add(p, "bad_sizes", size)
                 if size in p.get("sizes", []):
                     p["sizes"].remove(size)
