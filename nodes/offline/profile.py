@@ -141,7 +141,7 @@ class FactMatcher:
     negation and third-party guards apply before a clause is compared.
     """
 
-    def __init__(self, embedder: Any, threshold: float = 0.75) -> None:
+    def __init__(self, embedder: Any, threshold: float = 0.70) -> None:
         data = json.loads((DATA / "fact_prototypes.json").read_text(encoding="utf-8"))
         self.labels: list[str] = []
         texts: list[str] = []
