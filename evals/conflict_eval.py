@@ -76,11 +76,11 @@ def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) 
     groups = {
         "dev": lambda m: m.get("split") == "dev",
         "test": lambda m: m.get("split") == "test",
-        "batch_2": lambda m: m.get("batch") == 2,
-        "batch_3": lambda m: m.get("batch") == 3,
-        "batch_4": lambda m: m.get("batch") == 4,
-        "batch_5": lambda m: m.get("batch") == 5,
-        "batch_6": lambda m: m.get("batch") == 6,
+        # every later batch, each written and first measured before it was used
+        **{
+            f"batch_{b}": (lambda m, b=b: m.get("batch") == b)
+            for b in sorted({r["metadata"].get("batch", 1) for r in rows} - {1})
+        },
         "all": lambda m: True,
     }
     for split, keep in groups.items():

@@ -57,6 +57,10 @@ class Entities(BaseModel):
     options: dict[str, list[str]] = Field(default_factory=dict)
     references: list[Reference] = Field(default_factory=list)
 
+    def points(self) -> bool:
+        """Whether a shown product is named by position or letter ("the 3rd one", "option B")."""
+        return any(r.kind in {"ordinal", "letter"} for r in self.references)
+
     def has_filters(self) -> bool:
         """Whether any constraint beyond the text was found."""
         return bool(
@@ -396,7 +400,7 @@ _COORD = re.compile(r"(?:,\s*|\s+)(?:and also|and|also|plus|&)\s+", re.I)
 
 def _points(ent: Entities) -> bool:
     """A shown product pointed at with its own variant ("the 3rd one in M")."""
-    return ent.has_filters() and any(r.kind in {"ordinal", "letter"} for r in ent.references)
+    return ent.has_filters() and ent.points()
 
 
 def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[str]:
@@ -464,9 +468,8 @@ def analyze(
             and len(part.split()) <= 5 and _FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
-        pointed = any(r.kind in {"ordinal", "letter"} for r in ent.references)
         if label == "variant_question" and (
-            (_SEARCH_ASK.match(part) and not pointed)
+            (_SEARCH_ASK.match(part) and not ent.points())
             or (not ent.references and ent.categories and not _DEFINITE.search(part))
         ):
             # "black joggers in large?", "show me the blue ones": a search with filters. A

@@ -76,7 +76,6 @@ def rules() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
     r = rules()
     neg = re.compile(r"(?:" + "|".join(r["negations"]) + r")", re.I)
@@ -102,7 +101,7 @@ _TOLERATES = re.compile(r"\b([a-z]+) (?:is|are) (?:fine|ok|okay|no problem)\b", 
 _LEADING = re.compile(
     r"^\W*(?:(?:just|only|complete|completely|total|totally|absolute|a|an|fully|strictly|100%|"
     r"really|super|very|basically|mostly|lower|upper|mild|severe|chronic|bad|recently|still|"
-    r"recovering from|dealing with|nursing|rehabbing|coming back from|a|an|my)\s+)*$",
+    r"recovering from|dealing with|nursing|rehabbing|coming back from|my)\s+)*$",
     re.I,
 )
 
