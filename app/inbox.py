@@ -31,7 +31,7 @@ from memory.fanout import FanQuestion, InboxMessage, QuestionCluster, message_ke
 from memory.models import Creator, utcnow
 from memory.vectors import VectorStore
 from nodes.offline.nlu import IntentClassifier, analyze
-from nodes.offline.profile import FactMatcher, learn
+from nodes.offline.profile import FactClassifier, learn
 from tools.clustering import (
     IdFactory,
     IncrementalClusterer,
@@ -140,7 +140,7 @@ class FanInbox:
         vectors: VectorStore,
         embedder: MiniLMEmbeddings,
         classifier: IntentClassifier,
-        facts: FactMatcher | None,
+        facts: FactClassifier | None,
         conversations: ConversationStore,
         product_types: Callable[[str], dict[str, str]],
         get_creator: Callable[[str], Creator],
@@ -394,7 +394,7 @@ class FanInbox:
             self._embed_and_assign(s, creator_id, new)
         for customer, said in by_customer.items():
             profile = self.conversations.get_profile(creator_id, customer)
-            updated = learn(said, profile, matcher=self.facts)
+            updated = learn(said, profile, facts=self.facts)
             if updated != profile:
                 self.conversations.save_profile(creator_id, customer, updated)
         return len(new)

@@ -33,7 +33,7 @@ from nodes.analyze_intent import product_types
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.llm_calls import name_groups
 from nodes.offline.nlu import get_classifier
-from nodes.offline.profile import get_fact_matcher
+from nodes.offline.profile import get_fact_classifier
 from nodes.save_state import reply_message_id
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
@@ -87,7 +87,7 @@ class Services:
             conversations=self.conversations,
             classifier=get_classifier(self.embedder),
             llm=self.llm,
-            facts=get_fact_matcher(self.embedder),
+            facts=get_fact_classifier(self.embedder),
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
@@ -269,7 +269,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         outbox=OutboxAdapter(sessions),
     )  # fmt: skip
     svc.inbox = FanInbox(
-        sessions, vectors, embedder, get_classifier(embedder), get_fact_matcher(embedder),
+        sessions, vectors, embedder, get_classifier(embedder), get_fact_classifier(embedder),
         svc.conversations, lambda cid: product_types(svc.agent_context(cid), cid),
         catalog.get_creator,
         batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,

@@ -13,7 +13,13 @@ from typing import Any
 from dmpilot.demo import demo_catalog
 from evals.ls import run_offline
 from memory.embeddings import get_embedder
-from nodes.offline.profile import FactMatcher, check_product, check_text, get_fact_matcher, learn
+from nodes.offline.profile import (
+    FactClassifier,
+    check_product,
+    check_text,
+    get_fact_classifier,
+    learn,
+)
 from prompts.lexicon import normalize_size
 
 DATASET = Path(__file__).parent / "datasets" / "conflicts.jsonl"
@@ -41,17 +47,20 @@ def compact(product: dict[str, Any], sizes: list[str] | None) -> dict[str, Any]:
     }
 
 
-def run_conflict_eval(path: Path = DATASET, matcher: FactMatcher | None = None) -> dict[str, Any]:
+def run_conflict_eval(
+    path: Path = DATASET, facts: FactClassifier | None = None, patterns: bool = True
+) -> dict[str, Any]:
     """Micro and per-type precision/recall/F1, per split, plus the rows.
 
-    ``matcher`` defaults to the semantic fact matcher on the local embedder.
+    ``facts`` defaults to the trained fact classifier on the local embedder; ``rules=False``
+    measures the classifier alone (how far it generalises without the patterns).
     """
-    matcher = matcher or get_fact_matcher(get_embedder())
+    facts = facts or get_fact_classifier(get_embedder())
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     catalog = {p["source_id"]: p for p in demo_catalog()}
 
     def target(inputs: dict[str, Any]) -> dict[str, Any]:
-        profile = learn(inputs["history"], matcher=matcher)
+        profile = learn(inputs["history"], facts=facts, patterns=patterns)
         found: list[dict[str, Any]] = []
         if inputs.get("product_source_id"):
             found += check_product(

@@ -18,7 +18,7 @@ from typing_extensions import TypedDict
 from memory.conversations import ConversationStore
 from nodes.llm_backend import LLMBackend
 from nodes.offline.nlu import IntentClassifier
-from nodes.offline.profile import FactMatcher
+from nodes.offline.profile import FactClassifier
 from tools.search import SearchEngine
 
 Channel = Literal["dm", "comment"]
@@ -87,7 +87,7 @@ class Context:
     conversations: ConversationStore
     classifier: IntentClassifier
     llm: LLMBackend | None = None
-    facts: FactMatcher | None = None
+    facts: FactClassifier | None = None
     brand_voice: str = "casual"
     creator_name: str = "the team"
     history_messages: int = 12

@@ -126,7 +126,7 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
             prefetch=clauses(state["text"]) if ctx.facts else None,
         )  # fmt: skip
     # The rules always run too: they are cheap and guard against a model missing a stated fact.
-    profile = learn([state["text"]], state.get("profile") or {}, matcher=ctx.facts)
+    profile = learn([state["text"]], state.get("profile") or {}, facts=ctx.facts)
     for key, value in facts.items():
         if isinstance(value, list):
             profile[key] = sorted({*profile.get(key, []), *value})

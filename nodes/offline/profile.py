@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from nodes.offline.textclf import TextClassifier
 from prompts.lexicon import DATA, normalize_size
 
 _CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+", re.I)
@@ -128,79 +129,149 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
 
 
 @lru_cache(maxsize=2)
-def get_fact_matcher(embedder: Any) -> FactMatcher:
-    """One matcher per embedder (embeds ~80 prototype statements once)."""
-    return FactMatcher(embedder)
+def get_fact_classifier(embedder: Any) -> FactClassifier:
+    """One trained classifier per embedder (embeds ~500 example clauses once, ~1 s)."""
+    return FactClassifier(embedder)
 
 
-class FactMatcher:
-    """Semantic fact detection: a clause close to a prototype statement teaches that fact.
+def load_fact_examples() -> list[dict[str, str]]:
+    """Labelled clauses (``prompts/data/fact_examples.jsonl``)."""
+    path = DATA / "fact_examples.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
-    Catches paraphrases the patterns miss ("dairy makes me bloated"). The same person,
-    negation and third-party guards apply before a clause is compared.
+
+class FactClassifier(TextClassifier):
+    """Which profile fact a clause states, if any: a classifier trained on labelled clauses.
+
+    Catches the phrasings the patterns never listed ("dairy wrecks my gut", "tore my labrum").
+    Labels are ``diet:*``, ``injury:*``, ``level:*``, ``allergy``, ``budget``, ``bad_size`` and
+    ``none`` (including negated, past and other people's facts). The value of the last three
+    (which allergen, how much, which size) is read from the clause itself.
     """
 
-    def __init__(self, embedder: Any, threshold: float = 0.70) -> None:
-        data = json.loads((DATA / "fact_prototypes.json").read_text(encoding="utf-8"))
-        self.labels: list[str] = []
-        texts: list[str] = []
-        for label, examples in data.items():
-            if label.startswith("_"):
-                continue
-            for example in examples:
-                self.labels.append(label)
-                texts.append(example)
-        self.embedder = embedder
-        self.vectors = embedder.encode(texts)
+    def __init__(
+        self,
+        embedder: Any,
+        examples: list[dict[str, str]] | None = None,
+        threshold: float = 0.45,
+    ) -> None:
+        rows = examples if examples is not None else load_fact_examples()
+        super().__init__(embedder, [r["text"] for r in rows], [r["fact"] for r in rows])
         self.threshold = threshold
 
     def facts(self, clauses: list[str]) -> list[list[str]]:
-        """Fact labels per clause (empty where nothing is close enough)."""
-        if not clauses:
-            return []
-        sims = self.embedder.encode(clauses) @ self.vectors.T
-        out = []
-        for row in sims:
-            best = int(row.argmax())
-            label = self.labels[best]
-            hit = row[best] >= self.threshold and not label.startswith("none")
-            out.append([label] if hit else [])
-        return out
+        """Fact labels per clause (empty where the best label is ``none`` or unsure)."""
+        return [
+            [label] if label != "none" and prob >= self.threshold else []
+            for label, prob in self.predict(clauses)
+        ]
 
 
-def _semantic(clauses: list[str], matcher: FactMatcher, p: dict[str, Any]) -> None:
-    """Clauses near a fact prototype; "I'm not vegan" lands nearer a contrast prototype.
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen".split()
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+_AMOUNT = re.compile(
+    r"(?<![\w.])\$?\s?(\d+(?:\.\d{1,2})?)(?!\s?(?:kg|lbs?|pounds|minutes|mins|weeks|days|"
+    r"months|years|x|%))\b"
+    r"|\b((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|ten|fifteen)"
+    r"(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)\b",
+    re.I,
+)
+_SIZE = re.compile(r"(?<!['’])\b(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large|extra large)\b", re.I)
 
-    A bare "not"/"n't" is no guard here ("I don't do dairy" states a fact); past and
-    hypothetical forms ("used to", "no longer", "if I were") still are.
+
+def _amount(clause: str) -> float | None:
+    """The money amount a budget clause names ("30 tops", "under thirty bucks")."""
+    m = _AMOUNT.search(clause)
+    if not m:
+        return None
+    if m.group(1):
+        return float(m.group(1))
+    return float(sum(_NUMBER_WORDS.get(w, 0) for w in re.split(r"[ -]", m.group(2).lower())))
+
+
+@lru_cache(maxsize=1)
+def _allergen_terms() -> dict[str, str]:
+    """Allergen words, singular forms included, to the name the rules file uses."""
+    names = rules()["allergens"]["aliases"]
+    return {t.removesuffix("s"): t for t in names} | {t: t for t in names}
+
+
+def _allergens(clause: str) -> list[str]:
+    terms = _allergen_terms()
+    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return [terms[m.group(1)] for m in re.finditer(rf"\b({pattern})\b", clause)]
+
+
+_AND = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
+
+
+PAST_GUARD = False
+
+
+def _classified(
+    clauses: list[str], classifier: FactClassifier, p: dict[str, Any], patterns: bool = True
+) -> None:
+    """Facts the classifier reads in first-person statements.
+
+    Questions, other people's facts and past or hypothetical forms ("used to", "if I were")
+    are left out before classifying; a bare "not" is no guard here ("I don't do dairy" states
+    a fact), the classifier learned those from its ``none`` examples.
     """
     _, third = _guards()
     past = _past_guard()
-    candidates = [
-        c for c in clauses
-        if not c.rstrip().endswith("?") and not third.search(c) and not past.search(c)
-        and (_FIRST_PERSON.search(c) or len(c.split()) <= 6)
-    ]  # fmt: skip
-    for labels in matcher.facts(candidates):
+    kept = [c for c in clauses if not c.rstrip().endswith("?") and not third.search(c)]
+    # "I'm vegan and allergic to nuts" states two facts: its parts are classified as well.
+    candidates = list(dict.fromkeys(
+        piece for c in kept
+        for piece in [c, *(_AND.split(c) if len(_AND.split(c)) > 1 else [])]
+        if len(piece.split()) >= 2 or piece == c
+    ))  # fmt: skip
+    for clause, labels in zip(candidates, classifier.facts(candidates), strict=True):
         for label in labels:
-            kind, value = label.split(":", 1)
+            kind, _, value = label.partition(":")
+            if kind != "bad_size" and past.search(clause):
+                continue  # a size that did not fit is told in the past ("the M was tight")
             if kind == "level":
                 p["level"] = value
-            else:
+            elif kind in ("diet", "injury"):
                 _add(p, "diet" if kind == "diet" else "injuries", value)
+            elif kind == "allergy":
+                tolerated = {m.group(1) for m in _TOLERATES.finditer(clause)}
+                for allergen in _allergens(clause):
+                    if allergen.removesuffix("s") not in {t.removesuffix("s") for t in tolerated}:
+                        _add(p, "allergies", allergen)
+            elif kind == "budget" and not (patterns and _BUDGET.search(clause)):
+                if (amount := _amount(clause)) is not None:
+                    p["budget"] = amount  # the rules already read the clauses they match
+            elif kind == "bad_size":
+                for m in _SIZE.finditer(clause):
+                    size = normalize_size(m.group(1))
+                    _add(p, "bad_sizes", size)
+                    if size in p.get("sizes", []):
+                        p["sizes"].remove(size)
 
 
 def learn(
-    texts: list[str], profile: dict[str, Any] | None = None, matcher: FactMatcher | None = None
+    texts: list[str],
+    profile: dict[str, Any] | None = None,
+    facts: FactClassifier | None = None,
+    patterns: bool = True,
 ) -> dict[str, Any]:
-    """Return the profile updated with facts stated in ``texts`` (the input is not mutated)."""
+    """Return the profile updated with facts stated in ``texts`` (the input is not mutated).
+
+    The patterns run first; the classifier (when given) adds what they missed.
+    ``patterns=False`` leaves them out, to measure the classifier alone.
+    """
     p: dict[str, Any] = json.loads(json.dumps(profile or {}))
     r = rules()
     all_clauses: list[str] = []
     for text in texts:
         for clause in _clauses(text):
             all_clauses.append(clause.lower())
-            if not clause:
+            if not clause or not patterns:
                 continue
             low = clause.lower()
             for diet, spec in r["diets"].items():
@@ -237,8 +308,8 @@ def learn(
                 _add(p, "bad_sizes", size)
                 if size in p.get("sizes", []):
                     p["sizes"].remove(size)
-    if matcher is not None:
-        _semantic(all_clauses, matcher, p)
+    if facts is not None:
+        _classified(all_clauses, facts, p, patterns)
     for diet in list(p.get("diet", [])):
         # "I'm vegetarian, fish is fine though" is pescatarian: fish oil is no conflict.
         for replaced in r["diets"].get(diet, {}).get("replaces", []):

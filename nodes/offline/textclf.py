@@ -1,0 +1,43 @@
+"""A small text classifier shared by the intent and profile-fact detectors.
+
+Logistic regression over a sentence embedding concatenated with TF-IDF word 1-2-grams and
+character 2-5-grams. The embedding carries meaning across paraphrases; the n-grams carry the
+cue words the small English encoder blurs (typos, slang, other languages, "restock", "epi").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+
+class TextClassifier:
+    """Trained once from labelled texts; ``predict`` gives the best label and its probability."""
+
+    def __init__(self, embedder: Any, texts: list[str], labels: list[str], c: float = 4.0):
+        self.embedder = embedder
+        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+        )
+        self.words.fit(texts)
+        self.chars.fit(texts)
+        self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        self.model.fit(self._features(texts), labels)
+        self.labels: list[str] = list(self.model.classes_)
+
+    def _features(self, texts: list[str]) -> csr_matrix:
+        dense = csr_matrix(self.embedder.encode(texts))
+        return hstack([dense, self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+
+    def predict(self, texts: list[str]) -> list[tuple[str, float]]:
+        """(label, probability) per text."""
+        if not texts:
+            return []
+        probs = self.model.predict_proba(self._features(texts))
+        best = np.argmax(probs, axis=1)
+        return [(self.labels[i], float(p[i])) for i, p in zip(best, probs, strict=True)]
