@@ -282,3 +282,17 @@ def test_conflicts_from_everyday_phrasing(client):
     say(client, "pesc", "I'm vegetarian, fish is fine though")
     out = say(client, "pesc", "how much is the omega 3 fish oil?")
     assert not [c for c in out["conflicts"] if c["type"] == "dietary"], out
+
+
+def test_facts_no_pattern_lists_come_from_the_trained_classifier(client):
+    """Phrasings no rule lists (checked below) still teach the fact, via the clause classifier."""
+    from nodes.offline.profile import learn
+
+    lactose, eggs = "whey shakes give me awful cramps", "sesame and eggs make my face swell"
+    assert learn([lactose]) == {} and learn([eggs]) == {}  # the patterns alone learn nothing
+    say(client, "cramps", lactose)
+    out = say(client, "cramps", "how much is the whey protein concentrate?")
+    assert ("dietary", "lactose_intolerant") in {(c["type"], c["fact"]) for c in out["conflicts"]}
+    say(client, "swell", eggs)
+    out = say(client, "swell", "is the egg white protein any good?")
+    assert "allergy" in {c["type"] for c in out["conflicts"]}, out

@@ -20,7 +20,8 @@ How one query runs (``SearchEngine.search``):
    max(``min_similarity``, best cosine - ``sim_margin``). When no product shares a keyword
    with the query, the cosine floor rises to ``min_similarity_no_keyword``.
 5. Fusion: ``rrf = 1/(k + rank_vector) + 1/(k + rank_bm25)`` (k = 60; a missing rank adds 0),
-   then ``score = rrf * (1 + 0.05*featured + 0.10*availability + 0.10*budget_fit)``, where
+   then ``score = rrf * (1 + 0.05*featured + 0.10*availability + 0.10*budget_fit +
+   0.20*named)``, where named is 1 when every word of the product name is in the query,
    availability is the in-stock share of the matching variants and budget_fit is 1 within the
    customer's soft budget and decays linearly to 0 at twice the budget.
 6. No hit with filters: constraints are relaxed one at a time (colour, size and options, price
@@ -135,6 +136,7 @@ class CatalogIndex:
     categories: list[str]
     cat_tokens: list[list[tuple[str, ...]]]
     tag_sets: list[frozenset[str]]
+    name_tokens: list[frozenset[str]]
     product_color: np.ndarray
     v_start: np.ndarray
     v_end: np.ndarray
@@ -171,6 +173,7 @@ class _QueryState:
     kw: np.ndarray | None = None
     best_kw: float = 0.0
     full_exact: bool = False
+    tokens: frozenset[str] = frozenset()
 
 
 def _codes(values: list[str | None], vocab: dict[str, int]) -> np.ndarray:
@@ -317,6 +320,7 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
         categories=categories,
         cat_tokens=cat_tokens,
         tag_sets=tag_sets,
+        name_tokens=[frozenset(tokenize(p["name"])) for p in products],
         product_color=product_color,
         v_start=v_start,
         v_end=v_end,
@@ -493,6 +497,7 @@ class SearchEngine:
             return qs
         qs.vec = self.catalog.embedder.encode([query.strip()])[0]
         tokens = tokenize(query)
+        qs.tokens = frozenset(tokens)
         if tokens:
             qs.kw = np.asarray(idx.bm25.get_scores(tokens), dtype=np.float32)
             qs.best_kw = float(qs.kw.max())
@@ -551,7 +556,7 @@ class SearchEngine:
         cand_idx = np.flatnonzero(cand)
         if cand_idx.size == 0:
             return [], strategy
-        score = self._fuse(idx, cand_idx, sims, kw, vmask, f, has_query)
+        score = self._fuse(idx, cand_idx, sims, kw, vmask, f, has_query, qs.tokens)
         if sort == "relevance":
             order = cand_idx[np.argsort(-score, kind="stable")]
         else:
@@ -603,6 +608,7 @@ class SearchEngine:
         vmask: np.ndarray,
         f: SearchFilters,
         has_query: bool,
+        tokens: frozenset[str] = frozenset(),
     ) -> np.ndarray:
         k = self.rrf_k
         if has_query:
@@ -622,6 +628,11 @@ class SearchEngine:
         n_ok = np.bincount(idx.v_pidx[vmask_any & idx.v_instock], minlength=idx.size)[cand_idx]
         avail = np.divide(n_ok, n_match, out=np.zeros(len(cand_idx)), where=n_match > 0)
         boost = 1.0 + 0.05 * idx.featured[cand_idx] + 0.10 * avail
+        if tokens:
+            # A query that names the product ("how much is the whey protein concentrate")
+            # ranks it first; otherwise stock and featured flags can break the tie.
+            named = [bool(idx.name_tokens[i]) and idx.name_tokens[i] <= tokens for i in cand_idx]
+            boost += 0.20 * np.asarray(named, dtype=np.float32)
         if f.budget:
             price = idx.price_min[cand_idx]
             fit = np.clip(1.0 - (price - f.budget) / f.budget, 0.0, 1.0)
