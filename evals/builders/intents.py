@@ -1271,12 +1271,108 @@ ROWS_7: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
 ]  # fmt: skip
 
 
+# Batch 8 (written 2026-11-21 after the follow-up rule and 28 more training examples, before
+# any run on it): the held-out figure for that round. First measurement, before any change:
+# 40 messages / 48 questions, intent accuracy 0.938, macro-F1 0.919, split count accuracy 1.00,
+# segment F1 1.00, entity P/R 0.852/0.821.
+ROWS_8: list[tuple[str, bool, list[tuple[str, str, dict[str, Any]]]]] = [
+    ("yo do u have resistance bands that dont snap", False, [
+        q("yo do u have resistance bands that dont snap", PS, categories=["Bands"])]),
+    ("is the massage gun loud? my roommate sleeps early lol", False, [
+        q("is the massage gun loud?", VQ, categories=["Recovery"])]),
+    ("how much are the knee sleeves and do they come in pairs", False, [
+        q("how much are the knee sleeves", PI, categories=["Lifting Gear"]),
+        q("and do they come in pairs", VQ)]),
+    ("I ordered the wrong size hoodie, can I swap it for a L?", False, [
+        q("I ordered the wrong size hoodie, can I swap it for a L?", SUP, sizes=["L"])]),
+    ("what should I eat before a morning run", False, [
+        q("what should I eat before a morning run", GQ)]),
+    ("need a sports bra for running, big chest, nothing under 30 works for me lol", False, [
+        q("need a sports bra for running, big chest, nothing under 30 works for me lol", PS, categories=["Sports Bras"], min_price=30)]),
+    ("omg the new drop 😍😍", False, [
+        q("omg the new drop 😍😍", GR)]),
+    ("which is better for a small apartment, the adjustable dumbbells or the kettlebell?", False, [
+        q("which is better for a small apartment, the adjustable dumbbells or the kettlebell?", CMP, categories=["Free Weights"])]),
+    ("do you guys ship to australia? and how long does it take", False, [
+        q("do you guys ship to australia?", SUP),
+        q("and how long does it take", SUP)]),
+    ("the blue one in small pls", True, [
+        q("the blue one in small pls", VQ, colors=["blue"], sizes=["S"])]),
+    ("any cheaper ones?", True, [
+        q("any cheaper ones?", PS)]),
+    ("vegan protein that isnt chalky?? the last one i tried was gross", False, [
+        q("vegan protein that isnt chalky??", PS, categories=["Protein"])]),
+    ("is magnesium good for sleep or is that a myth", False, [
+        q("is magnesium good for sleep or is that a myth", GQ)]),
+    ("my promo code FIT10 isnt working at checkout", False, [
+        q("my promo code FIT10 isnt working at checkout", SUP)]),
+    ("whats the price of the plyo box? and does it come assembled", False, [
+        q("whats the price of the plyo box?", PI, categories=["Cardio"]),
+        q("and does it come assembled", VQ)]),
+    ("haces envíos a México?", False, [
+        q("haces envíos a México?", SUP)]),
+    ("je cherche un tapis de yoga épais", False, [
+        q("je cherche un tapis de yoga épais", PS, categories=["Mats"])]),
+    ("mens running shorts with a zip pocket, black, L", False, [
+        q("mens running shorts with a zip pocket, black, L", PS, categories=["Shorts"], colors=["black"], sizes=["L"])]),
+    ("how do I clean my yoga mat without ruining it", False, [
+        q("how do I clean my yoga mat without ruining it", GQ)]),
+    ("Hey Maya! Long time follower, first time buyer 🙈 I'm training for my first half marathon in the spring and my old shoes are falling apart. What would you recommend for someone with wide feet? Also do you have running socks that don't slip?", False, [
+        q("What would you recommend for someone with wide feet?", PS, categories=["Shoes"]),
+        q("Also do you have running socks that don't slip?", PS, categories=["Socks"])]),
+    ("lol same", False, [
+        q("lol same", OT)]),
+    ("creatine or pre workout for a beginner?", False, [
+        q("creatine or pre workout for a beginner?", CMP, categories=["Performance"])]),
+    ("does the whey isolate have artificial sweeteners", False, [
+        q("does the whey isolate have artificial sweeteners", VQ, categories=["Protein"])]),
+    ("can I pay with klarna?", False, [
+        q("can I pay with klarna?", SUP)]),
+    ("compare the first two", True, [
+        q("compare the first two", CMP)]),
+    ("is the second one machine washable? and how much is it", True, [
+        q("is the second one machine washable?", VQ),
+        q("and how much is it", PI)]),
+    ("good morning sunshine ☀️", False, [
+        q("good morning sunshine ☀️", GR)]),
+    ("do you have a discount code for first orders", False, [
+        q("do you have a discount code for first orders", PI)]),
+    ("what's a good split for 4 days a week? and should I do cardio on rest days", False, [
+        q("what's a good split for 4 days a week?", GQ),
+        q("and should I do cardio on rest days", GQ)]),
+    ("tank tops for women under 25, any colour except white", False, [
+        q("tank tops for women under 25, any colour except white", PS, categories=["Tank Tops"], max_price=25)]),
+    ("the package came but the shaker lid is cracked", False, [
+        q("the package came but the shaker lid is cracked", SUP)]),
+    ("are the joggers true to size? I'm between M and L", False, [
+        q("are the joggers true to size?", VQ, categories=["Joggers"], sizes=["M", "L"])]),
+    ("do u sell gift boxes or bundles for christmas? and whats the most popular thing rn", False, [
+        q("do u sell gift boxes or bundles for christmas?", PS),
+        q("and whats the most popular thing rn", PS)]),
+    ("hoe lang duurt de verzending naar Nederland?", False, [
+        q("hoe lang duurt de verzending naar Nederland?", SUP)]),
+    ("wanna collab? I have 40k followers in the fitness niche", False, [
+        q("wanna collab?", OT)]),
+    ("what's the weight range on the adjustable dumbbells", False, [
+        q("what's the weight range on the adjustable dumbbells", VQ, categories=["Free Weights"])]),
+    ("how much protein is in one scoop of the plant blend? and what flavours are there", False, [
+        q("how much protein is in one scoop of the plant blend?", VQ, categories=["Protein"]),
+        q("and what flavours are there", VQ)]),
+    ("I need a warm jacket for winter runs, women's XS", False, [
+        q("I need a warm jacket for winter runs, women's XS", PS, categories=["Jackets"], sizes=["XS"])]),
+    ("should I stretch before or after lifting", False, [
+        q("should I stretch before or after lifting", GQ)]),
+    ("ok thanks, I'll think about it", False, [
+        q("ok thanks, I'll think about it", OT)]),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test (test is never used for training)."""
     out = []
     batches = [(1, r) for r in ROWS] + [(2, r) for r in ROWS_2] + [(3, r) for r in ROWS_3]
     batches += [(4, r) for r in ROWS_4] + [(5, r) for r in ROWS_5] + [(6, r) for r in ROWS_6]
-    batches += [(7, r) for r in ROWS_7]
+    batches += [(7, r) for r in ROWS_7] + [(8, r) for r in ROWS_8]
     for i, (batch, (text, shown, questions)) in enumerate(batches):
         out.append(
             {

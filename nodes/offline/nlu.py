@@ -13,6 +13,7 @@ import threading
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from memory.embeddings import MiniLMEmbeddings
@@ -397,6 +398,10 @@ def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[s
     return [part]
 
 
+FOLLOW_UP_CONFIDENCE = 0.45
+FOLLOW_UP_PRIOR = 0.15
+
+
 def analyze(
     text: str,
     classifier: IntentClassifier,
@@ -412,10 +417,17 @@ def analyze(
     # them: the classifier and the product search then both hit the embedding cache.
     queries = [clean_query(p, e.model_dump()) for p, e in zip(parts, entities, strict=True)]
     classifier.embedder.encode(list(dict.fromkeys(parts + queries + (prefetch or []))))
-    labels = classifier.predict(parts)
-    questions = []
-    for part, ent, (intent, conf) in zip(parts, entities, labels, strict=True):
-        label: str = intent
+    probs = classifier.proba(parts) if parts else np.zeros((0, len(classifier.labels)))
+    questions: list[Question] = []
+    for part, ent, row in zip(parts, entities, probs, strict=True):
+        label: str = classifier.labels[int(row.argmax())]
+        conf = float(row.max())
+        if questions and conf < FOLLOW_UP_CONFIDENCE:
+            # An unsure follow-up continues the question before it when that reading is
+            # plausible ("how often should a beginner train? and how long per session").
+            prev = questions[-1].intent
+            if row[classifier.labels.index(prev)] >= FOLLOW_UP_PRIOR:
+                label = prev
         # Context rules the classifier cannot see: a bare size/colour after products were
         # shown is a variant question; a bare price cap is a search refinement.
         if has_shown_products and len(part.split()) <= 4 and not ent.categories:

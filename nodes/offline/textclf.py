@@ -34,10 +34,14 @@ class TextClassifier:
         dense = csr_matrix(self.embedder.encode(texts))
         return hstack([dense, self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
+    def proba(self, texts: list[str]) -> np.ndarray:
+        """Probability per text (rows) and label (columns, in ``self.labels`` order)."""
+        return np.asarray(self.model.predict_proba(self._features(texts)))
+
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, probability) per text."""
         if not texts:
             return []
-        probs = self.model.predict_proba(self._features(texts))
+        probs = self.proba(texts)
         best = np.argmax(probs, axis=1)
         return [(self.labels[i], float(p[i])) for i, p in zip(best, probs, strict=True)]
