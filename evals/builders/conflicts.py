@@ -398,6 +398,44 @@ CASES_7: list[tuple[list[str], str | None, str | None, list[str] | None, list[st
 ]  # fmt: skip
 
 
+# Batch 8, written after the round on batches 6-7 (fact classifier examples, 'except me'),
+# before any run on it: the held-out figure for the fact classifier as it now stands. First
+# measurement: P 0.84, R 0.89 (16 of 18 found, 3 false conflicts).
+CASES_8: list[tuple[list[str], str | None, str | None, list[str] | None, list[str]]] = [
+    (["ethically vegan for 6 years now 🐮💚"], "collagen-peptides", None, None, ["dietary"]),
+    (["ethically vegan for 6 years now 🐮💚"], "vegan-eaa-intra-workout", None, None, []),
+    (["I eat plant based at home but meat when I'm out, so flexible really"], "whey-protein-isolate", None, None, []),
+    (["strict veggie, no gelatin either"], "collagen-beauty-gummies", None, None, ["dietary"]),
+    (["cow's milk destroys my stomach"], "casein-night-protein", None, None, ["dietary"]),
+    (["milk is totally fine for me"], "whey-protein-concentrate", None, None, []),
+    (["one espresso and I'm up till 3am, I keep clear of the stuff"], "pre-workout-energy", None, None, ["dietary"]),
+    (["I love caffeine, the stronger the better"], "pre-workout-energy", None, None, []),
+    (["anaphylactic to tree nuts"], "almond-butter-protein-bites", None, None, ["allergy"]),
+    (["peanut allergy in the house (my daughter), I'm fine though"], "peanut-butter-protein-cookies", None, None, []),
+    (["fish gives me a nasty rash"], "omega-3-fish-oil", None, None, ["allergy"]),
+    (["contact dermatitis from nickel, so careful with metal stuff"], None, "The chrome handles on these are nickel-plated steel.", None, ["allergy"]),
+    (["I had my ACL reconstructed in june"], "weighted-jump-rope", None, None, ["injury"]),
+    (["my knees feel great these days"], "plyo-box-3-in-1", None, None, []),
+    (["two slipped discs in my lower spine"], "slam-ball", None, None, ["injury"]),
+    (["my back's been sore from gardening but nothing serious"], "yoga-mat-6mm", None, None, []),
+    (["my rotator cuff is still healing from a fall"], "doorway-pull-up-bar", None, None, ["injury"]),
+    (["I fractured my wrist snowboarding and it's still stiff"], "ab-roller-wheel", None, None, ["injury"]),
+    (["currently 14 weeks with baby #2"], "speed-jump-rope", None, None, ["injury"]),
+    (["currently 14 weeks with baby #2"], "stability-ball", None, None, []),
+    (["ankle keeps giving way since I tore the ligaments"], "plyo-box-3-in-1", None, None, ["injury"]),
+    (["totally new to working out, like zero experience"], "parallettes", None, None, ["level"]),
+    (["totally new to working out, like zero experience"], "resistance-loop-bands-set", None, None, []),
+    (["I'm a beginner-friendly coach for my clients but I've lifted 15 years myself"], "olympic-barbell-20-kg", None, None, []),
+    (["can't really go above 60 right now"], "mini-massage-gun", None, None, ["budget"]),
+    (["can't really go above 60 right now"], "slam-ball", None, None, []),
+    (["got a hundred to spend on recovery stuff"], "massage-gun", None, None, ["budget"]),
+    (["the large hung off my shoulders like a sack"], "mens-oversized-pump-cover-tee", None, ["L"], ["fit"]),
+    (["the large hung off my shoulders like a sack"], "mens-oversized-pump-cover-tee", None, ["M"], []),
+    (["I'm vegan"], None, "Top it with a scoop of Greek yogurt for extra protein.", None, ["dietary"]),
+    (["bad knees"], None, "Try the low-impact step-ups, slow and controlled.", None, []),
+]  # fmt: skip
+
+
 def build() -> list[dict[str, Any]]:
     """Rows in LangSmith example format, alternating dev/test."""
     rows = []
@@ -409,6 +447,7 @@ def build() -> list[dict[str, Any]]:
         + [(5, c) for c in CASES_5]
         + [(6, c) for c in CASES_6]
         + [(7, c) for c in CASES_7]
+        + [(8, c) for c in CASES_8]
     )
     for i, (batch, (history, product, draft, sizes, expected)) in enumerate(cases):
         inputs: dict[str, Any] = {"history": history}
