@@ -7,6 +7,7 @@ product types, references to shown products).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -300,6 +301,11 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
     desc = re.search(r"\bthe\s+((?:[a-z]+\s+)?[a-z]+)\s+one\b|\bthe\s+([a-z]+)\s+([a-z]+s?)\b", low)
     if desc and not ent.references:
         phrase = " ".join(g for g in desc.groups() if g)
+        if not desc.group(1):
+            # "the whey protein concentrate": the whole name, so that it cannot resolve to the
+            # whey protein isolate on screen (every word must fit the product it points to).
+            more = re.match(r"(?:\s+[a-z]+){0,2}", low[desc.end() :]).group(0).split()  # type: ignore[union-attr]
+            phrase = " ".join([phrase, *itertools.takewhile(lambda w: w not in _DESC_STOP, more)])
         tokens = phrase.split()
         color = next((t for t in tokens if color_family(t)), None)
         # "the competition one" names a shown product by a word of its name (resolved against
@@ -361,6 +367,11 @@ _FRAGMENT = re.compile(
 _DEFINITE = re.compile(r"\b(?:the|it|its|they|them|this|that|these|those|your|ur)\b", re.I)
 _SEARCH_ASK = re.compile(
     r"^\W*(?:show me|find me|i'?m looking for|looking for|can you recommend|recommend)\b", re.I
+)
+_DESC_STOP = frozenset(
+    "in for with on to and or is are be was good any worth still come comes have has do does ok"
+    " okay better vs versus available too also please pls that which from of at by one ones as"
+    " run runs fit fits".split()
 )
 _VAGUE = re.compile(
     r"^\s*(?:i need |i want |show me |recommend |any |got |do you have )?"

@@ -27,6 +27,7 @@ _MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one
                   "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for",
                   "with", "only", "just", "there", "which", "is", "are", "any", "the", "them",
                   "like", "preferably", "ideally"}  # fmt: skip
+_GENERIC = frozenset("one ones the a an that this those these thing kind pair".split())
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
 
@@ -51,13 +52,19 @@ def resolve(refs: list[dict[str, Any]], shown: list[dict[str, Any]]) -> list[dic
         elif kind == "description":
             words = [stem(w) for w in tokenize(ref.get("text", ""), drop_stopwords=False)]
             fam = color_family(ref["color"]) if ref.get("color") else None
+            nouns = [w for w in words if not color_family(w) and w not in _GENERIC]
             for p in shown:
                 name_words = {stem(w) for w in tokenize(p["name"], drop_stopwords=False)}
+                described = name_words | {
+                    stem(w) for t in p.get("tags", []) for w in tokenize(t, drop_stopwords=False)
+                }
                 colours = {
                     color_family(str(v["options"].get("color", ""))) for v in p.get("variants", [])
                 }
-                noun_ok = any(w in name_words for w in words if not color_family(w))
-                if (fam is None or fam in colours) and (noun_ok or fam):
+                noun_ok = any(w in name_words for w in nouns)
+                # Every word must fit: "the whey concentrate" is not the whey isolate on screen.
+                fits = all(w in described for w in nouns)
+                if (fam is None or fam in colours) and (noun_ok or fam) and fits:
                     out.append(p)
                     break
         elif kind == "anaphora" and shown:
