@@ -193,32 +193,34 @@ def _amount(clause: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def _allergen_terms() -> dict[str, str]:
+def _allergen_terms() -> tuple[dict[str, str], re.Pattern[str]]:
     """Allergen words, singular forms included, to the name the rules file uses."""
     names = rules()["allergens"]["aliases"]
-    return {t.removesuffix("s"): t for t in names} | {t: t for t in names}
+    terms = {t.removesuffix("s"): t for t in names} | {t: t for t in names}
+    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return terms, re.compile(rf"\b({pattern})\b")
 
 
 def _allergens(clause: str) -> list[str]:
-    terms = _allergen_terms()
-    pattern = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return [terms[m.group(1)] for m in re.finditer(rf"\b({pattern})\b", clause)]
+    """Allergens the clause names, less those it says are fine ("tree nuts, peanuts are fine")."""
+    terms, pattern = _allergen_terms()
+    fine = {m.group(1).removesuffix("s") for m in _TOLERATES.finditer(clause)}
+    found = (terms[m.group(1)] for m in pattern.finditer(clause))
+    return [a for a in found if a.removesuffix("s") not in fine]
 
 
 _AND = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
 
 
-PAST_GUARD = False
-
-
 def _classified(
     clauses: list[str], classifier: FactClassifier, p: dict[str, Any], patterns: bool = True
 ) -> None:
-    """Facts the classifier reads in first-person statements.
+    """Facts the classifier reads in the customer's own statements.
 
-    Questions, other people's facts and past or hypothetical forms ("used to", "if I were")
-    are left out before classifying; a bare "not" is no guard here ("I don't do dairy" states
-    a fact), the classifier learned those from its ``none`` examples.
+    Questions and other people's facts are left out; past and hypothetical forms ("used to",
+    "if I were") teach nothing but a size that did not fit. A bare "not" is no guard here
+    ("I don't do dairy" states a fact): the classifier learned negations from its ``none``
+    examples.
     """
     _, third = _guards()
     past = _past_guard()
@@ -239,10 +241,8 @@ def _classified(
             elif kind in ("diet", "injury"):
                 _add(p, "diet" if kind == "diet" else "injuries", value)
             elif kind == "allergy":
-                tolerated = {m.group(1) for m in _TOLERATES.finditer(clause)}
                 for allergen in _allergens(clause):
-                    if allergen.removesuffix("s") not in {t.removesuffix("s") for t in tolerated}:
-                        _add(p, "allergies", allergen)
+                    _add(p, "allergies", allergen)
             elif kind == "budget" and not (patterns and _BUDGET.search(clause)):
                 if (amount := _amount(clause)) is not None:
                     p["budget"] = amount  # the rules already read the clauses they match
