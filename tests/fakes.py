@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, PrivateAttr
 
 
 class RateLimitError(Exception):
@@ -34,6 +35,12 @@ class ScriptedChatModel(BaseChatModel):
     respond: Callable[[list[BaseMessage]], str] | None = None  # when ``replies`` is empty
     calls: int = 0
     tokens: tuple[int, int] = (120, 30)
+    # Fan-out drafts call the model from parallel branches: count under a lock.
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    def _count(self) -> None:
+        with self._lock:
+            self.calls += 1
 
     @property
     def _llm_type(self) -> str:
@@ -42,7 +49,7 @@ class ScriptedChatModel(BaseChatModel):
     def _generate(
         self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
     ) -> ChatResult:
-        self.calls += 1
+        self._count()
         if self.fail_with is not None:
             raise self.fail_with
         if self.replies:
@@ -64,7 +71,7 @@ class ScriptedChatModel(BaseChatModel):
 
     def with_structured_output(self, schema: Any, **kwargs: Any) -> Runnable:  # type: ignore[override]
         def answer(_: Any) -> Any:
-            self.calls += 1
+            self._count()
             if self.fail_with is not None:
                 raise self.fail_with
             queue = self.structured.get(schema.__name__, [])
