@@ -37,7 +37,9 @@ _NEGATIVE = re.compile(
     r"unfortunately|sadly|sorry)\b",
     re.I,
 )
-_YES = re.compile(r"\b(?:yes|yep|yeah|yup|it does|they do|both do|does have|has|comes with)\b", re.I)
+_YES = re.compile(
+    r"\b(?:yes|yep|yeah|yup|it does|they do|both do|does have|has|comes with)\b", re.I
+)
 _NO_RESULT = re.compile(
     r"\b(?:couldn't find|could not find|can't find|cannot find|no (?:\w+ )?(?:match|results?|"
     r"products?)|don't (?:have|carry|sell|stock)|do not (?:have|carry|sell|stock)|nothing "
@@ -119,9 +121,7 @@ def _sentences(reply: str) -> list[str]:
 def _says_unmet(reply: str, value: str) -> bool:
     """The reply names ``value`` in a sentence that says it cannot be had."""
     v = _norm_value(value)
-    return any(
-        v in _norm_value(s) and _NEGATIVE.search(s) for s in _sentences(reply)
-    )
+    return any(v in _norm_value(s) and _NEGATIVE.search(s) for s in _sentences(reply))
 
 
 class Judge:
@@ -137,13 +137,10 @@ class Judge:
         if variant_id is None:
             return None
         if product_id not in self._variants:
-            r = self.client.get(
-                f"/v1/creators/{self.creator_id}/products/{product_id}/variants"
-            )
+            r = self.client.get(f"/v1/creators/{self.creator_id}/products/{product_id}/variants")
             body = r.json() if r.status_code == 200 else {}
             self._variants[product_id] = {
-                int(v["variant_id"]): dict(v.get("options") or {})
-                for v in body.get("variants", [])
+                int(v["variant_id"]): dict(v.get("options") or {}) for v in body.get("variants", [])
             }
         return self._variants[product_id].get(int(variant_id))
 
@@ -184,7 +181,9 @@ class Judge:
             first = _sentences(reply)
             head = " ".join(first[:3])
             if expect == "yes":
-                ok = bool(_YES.search(head)) and not re.match(r"^\W*(?:no|nope|sorry)\b", head, re.I)
+                ok = bool(_YES.search(head)) and not re.match(
+                    r"^\W*(?:no|nope|sorry)\b", head, re.I
+                )
             else:
                 ok = bool(_NEGATIVE.search(head))
             named = [n for n in check.get("mentions", []) if _norm_value(n) in _norm_value(reply)]
@@ -198,7 +197,10 @@ class Judge:
                 and (not check.get("type") or c.get("type") == check["type"])
             ]  # fmt: skip
             ok = bool(found) if kind == "conflict" else not found
-            got = [(c.get("product_name"), c.get("type"), c.get("fact")) for c in out.get("conflicts") or []]
+            got = [
+                (c.get("product_name"), c.get("type"), c.get("fact"))
+                for c in out.get("conflicts") or []
+            ]
             return ok, f"conflicts {got[:4]}"
         if kind == "no_result":
             ok = not products or bool(_NO_RESULT.search(reply))
@@ -211,7 +213,9 @@ class Judge:
             return ok, f"reply {reply[:160]!r}"
         if kind == "questions":
             n = len(out.get("questions") or [])
-            return n == check["count"], f"{n} questions: {[q['text'] for q in out.get('questions') or []]}"
+            return n == check[
+                "count"
+            ], f"{n} questions: {[q['text'] for q in out.get('questions') or []]}"
         raise ValueError(f"unknown check kind {kind!r}")
 
 
@@ -380,7 +384,8 @@ def validate(rows: list[dict[str, Any]]) -> list[str]:
                 for opt, val in check["options"].items():
                     vals = val if isinstance(val, list) else [val]
                     have = {
-                        _norm_value(v.options.get(opt.lower(), "")) for v in (p.variants if p else [])
+                        _norm_value(v.options.get(opt.lower(), ""))
+                        for v in (p.variants if p else [])
                     }
                     if p and not any(_norm_value(x) in have for x in vals):
                         # unmet on purpose is fine for honest_variant; a typo is not for variant
