@@ -11,14 +11,16 @@ import itertools
 import json
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from memory.embeddings import MiniLMEmbeddings
 from nodes.offline.planner import clean_query
+from nodes.offline.splitter import split_clauses
 from nodes.offline.textclf import TextClassifier
 from prompts.lexicon import DATA, color_family, lexicon, normalize_size, stem
 
@@ -88,10 +90,6 @@ _CUE = (
     r"will|any|have|has|got|show|recommend|tell|i need|i want|i'd like|looking|i'?m looking|"
     r"i am looking"
 )
-_SENTENCE = re.compile(r"(?<=[?!.])\s+|\n+")
-_CLAUSE = re.compile(
-    rf"\s*(?:,|;)?\s+(?:and|also|plus|&|oh and|but)\s+(?=(?:{_CUE})\b)", re.IGNORECASE
-)
 _REQUEST = re.compile(
     rf"\?|^\s*(?:(?:hi+|hey+|hello|hiya|yo)\b[\s,!]*)?(?:(?:and|also|plus|oh|but|ok|so)\s+)*"
     rf"(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b"
@@ -100,8 +98,9 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _GREETING_ONLY = re.compile(
-    r"^\s*(?:hi+|hey+|hello+|yo|hiya|good (?:morning|evening|afternoon)|thanks?|thank you"
-    r"(?: so much)?|thx|ty)\b[\s!.,]*(?:there|maya|girl|guys|all|so much)?[\s!.,👋🙏❤️😊]*$",
+    r"^\W*(?:(?:ok|okay|oh|great|perfect|awesome|amazing)\W+)?(?:hi+|hey+|hello+|yo|hiya|hola|"
+    r"bonjour|good (?:morning|evening|afternoon)|thanks?|thank (?:you|u)(?: so much)?|thx|ty|merci"
+    r"|gracias)\b[\s!.,]*(?:there|guys|all|so much|a lot|got it|again)?\W*$",
     re.IGNORECASE,
 )
 
@@ -114,10 +113,12 @@ _ELABORATION = re.compile(
 _ASKS = re.compile(rf"^\W*(?:(?:and|also|plus|oh|but|ok|so)\s+)*(?:{_CUE}|price|compare)\b", re.I)
 
 
-# "need this!!!" under a post is a reaction; the question follows it
+# "need this!!!" under a post, "love your stuff!!": a reaction; the question follows it
 _REACTION = re.compile(
     r"^\W*(?:omg |wow |ok |oh )?(?:i )?(?:need|want|love|obsessed with)\s+"
-    r"(?:this|that|it|these|those)(?: so bad| sm| so much)?[\s!.😍🔥❤️🙏😭]*$",
+    r"(?:this|that|it|these|those)(?: so bad| sm| so much)?[\s!.😍🔥❤️🙏😭]*$"
+    r"|^\W*(?:omg |wow |ok |oh )?(?:i )?(?:love|loving|adore|obsessed with)\s+(?:your|ur|the|"
+    r"this|these|that|those|my|how)\b[^?]*$",
     re.IGNORECASE,
 )
 
@@ -129,28 +130,89 @@ def _narrows(part: str) -> bool:
     return bool(_ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
 
 
-def split_questions(text: str) -> tuple[list[str], list[str]]:
-    """Split into (questions, statements). Statements are context such as "I'm vegan"."""
+# What a clause is, besides an ask: "fact" (a stated profile fact), "problem" (an order or
+# product problem the shop must handle), "" (anything else).
+ClauseKinds = Callable[[list[str]], list[str]]
+_ASK_START = re.compile(rf"^\W*(?:{_CUE}|u|r|pls|please|plz|and)\b", re.I)
+_PLAIN_AND = frozenset({"and", "&", "n", "+", "plus"})
+_WEAK_JOINS = frozenset({"", ",", "and", "&", "+"})  # "and also", "btw", "then" start a new ask
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", re.I)
+
+
+_HEADLESS = re.compile(
+    r"(?:^|\s)(?:i|you|u|we|they|it|can|could|will|would|do|does|is|are)\W*$", re.I
+)
+
+
+def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
+    """Cuts the boundary model proposes that leave half an ask on either side.
+
+    A question's "X and Y" stays one ask unless the right side asks again ("is the salt and
+    pepper grinder dishwasher safe", "plants safe for cats and dogs"); a left side of one word
+    or one that ends on its subject ("find and play", "I also need", "can you also check") is
+    no ask of its own. ``opener``: see ``splitter.split_clauses``.
+    """
+    if len(left.split()) < 2 or _HEADLESS.search(left):
+        return True
+    return (
+        connector in _PLAIN_AND
+        and bool(_ASK_START.match(left))
+        and not _ASK_START.match(right)
+        and opener < 0.5  # "... and play a symphony from 2013": a verb that opens an ask
+    )
+
+
+# A question word anywhere ("i'm 5'4 what size should i get", "quick q: is it solid wood"):
+# the clause asks even when it also states a fact.
+_ASKS_INSIDE = re.compile(
+    r"\b(?:what|what's|whats|how|which|where|when|why|who)\b|(?:^|[:,;]\s*)(?:do|does|is|are|can|"
+    r"could|will|would|have|has)\b",
+    re.I,
+)
+
+
+def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[str], list[str]]:
+    """Split into (questions, statements); no ask of the message is lost.
+
+    Clauses come from the boundary model (``splitter.split_clauses``). A request is an ask.
+    A greeting, a reaction or a stated fact (``kinds``: "I'm vegan") is context. Any other
+    statement is an ask when a connector or the model cut it from its sentence ("Also, I was
+    charged twice."); a sentence of its own after a question is that question's context
+    ("where's my order?? it's been 10 days") unless it raises a problem after a question of
+    another kind; before a question it is context for it ("I ordered the wrong size. Can I
+    exchange it?"); alone it is an ask. A fragment that only narrows the ask before it ("size
+    M", "under 50?") joins it. A message of nothing but context is one ask.
+    """
     text = re.sub(r"[ \t]+", " ", text.strip())
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    clauses = split_clauses(text, keep_whole=_keep_whole)
+    parts = [c.text for c in clauses]
+    labels = kinds(parts) if kinds else [""] * len(parts)
+    asks = [bool(_REQUEST.search(p) or _ASKS_INSIDE.search(p)) for p in parts]
     questions: list[str] = []
     statements: list[str] = []
-    for sentence in sentences:
-        parts = [p.strip(" ,;") for p in _CLAUSE.split(sentence) if p and p.strip(" ,;")]
-        for part in parts:
-            if _GREETING_ONLY.match(part) and len(sentences) + len(parts) > 2:
-                continue  # "Hi!" in front of a real question adds no question of its own
-            if _REACTION.match(part) and len(sentences) + len(parts) > 2:
-                statements.append(part)
-            elif questions and _narrows(part):
-                questions[-1] = f"{questions[-1]} {part}"
-            elif _REQUEST.search(part) or len(sentences) == 1:
-                questions.append(part)
-            else:
-                statements.append(part)
+    for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
+        part = clause.text
+        fact = label == "fact" and _FIRST_PERSON.search(part)
+        social = _GREETING_ONLY.match(part) or _REACTION.match(part) or fact
+        if social and not ask:
+            statements.append(part)
+        elif (
+            questions and asks[i - 1] and clause.connector in _WEAK_JOINS
+            and clause.opener < 0.5 and _narrows(part)
+        ):  # fmt: skip
+            questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
+        elif ask or clause.connector or clause.left:
+            questions.append(part)
+        elif questions and asks[i - 1] and not (label == "problem" and labels[i - 1] != "problem"):
+            # a sentence of context to the question before ("where's my order?? it's been 10
+            # days"), unless it raises a problem of its own after another kind of question
+            questions[-1] = f"{questions[-1]} {part}"
+        elif any(asks[i + 1 :]) and not (i + 1 < len(clauses) and clauses[i + 1].left == part):
+            statements.append(part)  # a sentence of context before the ask that follows
+        else:
+            questions.append(part)
     if not questions:
-        questions = [text] if text else []
-        statements = [s for s in statements if s != text]
+        return ([text] if text else []), []
     return questions, statements
 
 
@@ -413,15 +475,46 @@ FOLLOW_UP_CONFIDENCE = 0.45
 FOLLOW_UP_PRIOR = 0.15
 
 
+def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> ClauseKinds:
+    """Which clauses state a profile fact, and which state a problem (see ``ClauseKinds``).
+
+    A fact is what the profile patterns or the fact classifier learn from the clause alone; a
+    problem is what the intent model calls ``support`` with p >= 0.5.
+    """
+    from nodes.offline.profile import learn
+
+    def kinds(parts: list[str]) -> list[str]:
+        if not parts:
+            return []
+        probs = classifier.proba(parts)
+        support = classifier.labels.index("support")
+        return [
+            "fact" if learn([part], {}, facts=facts)
+            else "problem" if row[support] >= 0.5 else ""
+            for part, row in zip(parts, probs, strict=True)
+        ]  # fmt: skip
+
+    return kinds
+
+
+def split_asks(text: str, embedder: MiniLMEmbeddings) -> list[str]:
+    """The asks of a message as the agent splits them (for evaluation)."""
+    from nodes.offline.profile import get_fact_classifier
+
+    kinds = clause_kinds(get_classifier(embedder), get_fact_classifier(embedder))
+    return split_questions(text, kinds)[0]
+
+
 def analyze(
     text: str,
     classifier: IntentClassifier,
     product_types: dict[str, str] | None = None,
     has_shown_products: bool = False,
     prefetch: list[str] | None = None,
+    facts: Any | None = None,
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
-    parts, statements = split_questions(text)
+    parts, statements = split_questions(text, clause_kinds(classifier, facts))
     parts = [piece for part in parts for piece in split_coordinated(part, product_types)]
     entities = [extract_entities(part, product_types) for part in parts]
     # One ONNX batch for the questions and the search queries the planner will derive from
