@@ -124,6 +124,7 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
             state["text"], ctx.classifier, product_types(ctx, state["creator_id"]),
             has_shown_products=bool(shown),
             prefetch=clauses(state["text"]) if ctx.facts else None, facts=ctx.facts,
+            vocab=ctx.search.vocabulary(state["creator_id"]),
         )  # fmt: skip
     # The rules always run too: they are cheap and guard against a model missing a stated fact.
     profile = learn([state["text"]], state.get("profile") or {}, facts=ctx.facts)

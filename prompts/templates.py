@@ -39,6 +39,15 @@ CLARIFY = {
     "playful": "Ooh, shopping time! 🛍️ Clothes, supplements, gear or a program? Budget, size or fave colour?",
     "luxury": "It would be my pleasure. Are you looking for apparel, supplements, equipment or a program, and do you have a budget, size or colour in mind?",
 }
+ATTRIBUTE_YES = "Yes — {name}: {evidence}."
+ATTRIBUTE_NO = "No — {name}: {evidence}."
+ATTRIBUTE_NOT_LISTED = "No — {attribute} isn't listed for {name}."
+ATTRIBUTE_UNKNOWN = (
+    "I can't tell from the {name} listing whether it's {attribute}; I'll check with {creator}."
+)
+ANSWER_YES = "Yes!"
+UNMET_NOTE = " — no {asked} {option}, closest is {closest}"
+VARIANTS_CLOSEST = "{name} doesn't come in {asked}; the closest is {closest} ({available})."
 VARIANTS_AVAILABLE = "{name} in {asked}: available{prices}."
 VARIANTS_UNAVAILABLE = "{name} in {asked} is not in stock right now."
 VARIANTS_LIST = "{name} comes in {options}."

@@ -15,7 +15,9 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime
 from langchain_core.tools import tool
 
+from tools.attributes import judge
 from tools.search import ProductHit, SearchFilters, VariantHit
+from tools.vocabulary import normalize
 
 MAX_VARIANTS = 4
 
@@ -44,7 +46,9 @@ def compact_product(hit: ProductHit, variants: list[VariantHit] | None = None) -
         "url": hit.url,
         "tags": hit.tags,
         "attributes": hit.attributes,
+        "brand": hit.brand,
         "short_description": hit.short_description,
+        "unmet": hit.unmet,
         "variants": [compact_variant(v) for v in vs[:MAX_VARIANTS]],
         "variant_count": len(vs),
     }
@@ -69,12 +73,17 @@ def search_products(
     categories: list[str] | None = None,
     tags: list[str] | None = None,
     options: dict[str, list[str]] | None = None,
+    brands: list[str] | None = None,
     sort: Literal["relevance", "price_asc", "price_desc"] = "relevance",
     limit: int = 3,
+    product_ids: list[int] | None = None,
+    require: list[str] | None = None,
     *,
     runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
     """Search the shop's catalog. Filters apply to variants (price, colour, size, options).
+
+    The shop's own option names and values (call catalog_facets) work as filters.
 
     Args:
         query: what the customer is looking for, in their words.
@@ -84,9 +93,13 @@ def search_products(
         sizes: wanted sizes, e.g. ["M"] or ["8"].
         categories: product categories, e.g. ["Dresses"].
         tags: required tags such as ["vegan"].
-        options: other variant options, e.g. {"flavor": ["chocolate"]}.
+        options: any variant option or product facet by the shop's own name, e.g.
+            {"ram": ["16GB"]} or {"plant type": ["Indoor"]}; "a|b" as a key means either.
+        brands: only these brands.
         sort: relevance, or price_asc for "cheapest".
         limit: how many products to return (1-10).
+        product_ids: only among these products (narrowing what was shown).
+        require: words each product must mention, e.g. ["polarized"] for "the polarized ones".
     """
     ctx = runtime.context
     filters = SearchFilters(
@@ -97,6 +110,9 @@ def search_products(
         categories=categories or [],
         tags=tags or [],
         options=options or {},
+        brands=brands or [],
+        product_ids=product_ids,
+        require=require or [],
         budget=(runtime.state.get("profile") or {}).get("budget"),
     )
     res = ctx.search.search(
@@ -131,7 +147,7 @@ def get_product_variants(
         product_id: the product's id as returned by search_products.
         colors: only variants in these colours.
         sizes: only variants in these sizes.
-        options: other options, e.g. {"flavor": ["vanilla"]}.
+        options: other options by the shop's own names, e.g. {"ram": ["16GB"]}.
     """
     ctx = runtime.context
     hit, matching = ctx.search.get_variants(
@@ -182,4 +198,80 @@ def search_answered_clusters(
     return text or "no answered question matches", artifact
 
 
-CATALOG_TOOLS = [search_products, get_product_variants, compare_products, search_answered_clusters]
+@tool(response_format="content_and_artifact")
+def check_attributes(
+    attribute: str = "",
+    product: str = "",
+    product_id: int | None = None,
+    *,
+    runtime: ToolRuntime[Any, Any],
+) -> tuple[str, dict[str, Any]]:
+    """Answer a yes/no question about one product ("is it waterproof?", "does it take E27?").
+
+    Args:
+        attribute: what is asked about, e.g. "washable", "E27 bulbs", "gluten free".
+        product: the product as the customer names it (used when product_id is not known);
+            for "is the jute rug washable?" pass "jute rug washable" and no attribute.
+        product_id: the product's id when it is known (shown before).
+    """
+    ctx = runtime.context
+    creator = runtime.state["creator_id"]
+    vocab = ctx.search.vocabulary(creator)
+    attr = attribute
+    if product_id is None:
+        product_id, attr = _named_subject(ctx.search, creator, product, attribute)
+    if product_id is None:
+        artifact: dict[str, Any] = {
+            "tool": "check_attributes", "asked": attribute or product, "products": [],
+            "verdict": None,
+        }  # fmt: skip
+        return "no such product", artifact
+    row, variants = ctx.search.product_rows(creator, product_id)
+    verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has")
+    hit, matching = ctx.search.get_variants(creator, product_id)
+    if verdict.answer == "yes" and verdict.values:
+        fitting = [v for v in matching if any(x in v.options.values() for x in verdict.values)]
+        matching = fitting or matching
+    artifact = {"tool": "check_attributes", "asked": attr, "verdict": verdict.as_dict(),
+                "products": [compact_product(hit, matching)]}  # fmt: skip
+    return f"{hit.name}: {verdict.answer} ({verdict.evidence})", artifact
+
+
+_SUBJECT_STOP = frozenset("the a an your ur this that these those my any one".split())
+
+
+def _named_subject(
+    search: Any, creator: str, product: str, attribute: str
+) -> tuple[int | None, str]:
+    """The product a question names, and the attribute left over.
+
+    With no attribute ("is the jute rug washable"), the longest head of the phrase that names a
+    product is the subject and the rest is the attribute.
+    """
+    words = [w for w in normalize(product).split() if w not in _SUBJECT_STOP]
+    if attribute:
+        for k in range(len(words), 0, -1):  # "nike freerun shoes" -> drop words until it names
+            found = search.find_named(creator, words[:k])
+            if found:
+                return found[0], attribute
+        hits = search.search(creator, product, limit=1).hits
+        return (hits[0].product_id if hits else None), attribute
+    for k in range(len(words) - 1, 0, -1):
+        found = search.find_named(creator, words[:k])
+        if found:
+            return found[0], " ".join(words[k:])
+    return None, product
+
+
+@tool(response_format="content_and_artifact")
+def catalog_facets(*, runtime: ToolRuntime[Any, Any]) -> tuple[str, dict[str, Any]]:
+    """The shop's own option names and values, facets, categories and brands (for filters)."""
+    summary = runtime.context.search.vocabulary(runtime.state["creator_id"]).summary()
+    artifact = {"tool": "catalog_facets", "facets": summary, "products": []}
+    return json.dumps(summary), artifact
+
+
+CATALOG_TOOLS = [
+    search_products, get_product_variants, compare_products, search_answered_clusters,
+    check_attributes, catalog_facets,
+]  # fmt: skip

@@ -43,6 +43,8 @@ from sqlalchemy import select
 from memory.catalog import Catalog, NotFoundError
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
+from tools.attributes import name_coverage
+from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
 
 Sort = Literal["relevance", "price_asc", "price_desc"]
 
@@ -58,7 +60,15 @@ class SearchFilters(BaseModel):
     sizes: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
-    options: dict[str, list[str]] = Field(default_factory=dict)
+    options: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Any variant option or product facet ("key: value" tag): {"ram": ["16GB"]}; '
+        '"a|b" as a key means either option.',
+    )
+    brands: list[str] = Field(default_factory=list)
+    require: list[str] = Field(
+        default_factory=list, description="Words each product's own text must contain."
+    )
     in_stock_only: bool = True
     product_ids: list[int] | None = None
     exclude_product_ids: list[int] = Field(default_factory=list)
@@ -98,6 +108,9 @@ class ProductHit(BaseModel):
     matching_variants: list[VariantHit]
     featured: bool = False
     attributes: dict[str, Any] = Field(default_factory=dict)
+    brand: str = ""
+    # Asked options no variant of this product has, with the closest value it does have.
+    unmet: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Relaxation(BaseModel):
@@ -147,13 +160,17 @@ class CatalogIndex:
     v_color_raw: np.ndarray
     v_size: np.ndarray
     v_options: dict[str, np.ndarray]
-    option_values: dict[str, list[str]]
+    option_values: dict[str, list[tuple[str, ...]]]
+    facets: list[dict[str, frozenset[tuple[str, ...]]]]
+    product_colors: list[frozenset[str]]
+    brand_keys: list[str]
+    text_tokens: list[frozenset[str]]
     color_fams: list[str]
     color_raws: list[str]
     size_labels: list[str]
     variants: list[dict[str, Any]]
     build_seconds: float = 0.0
-    _tag_masks: dict[str, np.ndarray] = field(default_factory=dict)
+    _tag_masks: dict[Any, np.ndarray] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -246,7 +263,7 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
     colors_raw: list[str | None] = []
     colors_fam: list[str | None] = []
     sizes: list[str | None] = []
-    other: dict[str, list[str | None]] = {}
+    other: dict[str, list[str | None]] = {}  # option name -> normalised value per variant
     per_product_opts: list[list[str]] = [[] for _ in range(n)]
     for j, v in enumerate(variants):
         c_raw = c_fam = sz = None
@@ -257,8 +274,8 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
                 c_fam = color_family(val)
             elif is_size_option(k):
                 sz = normalize_size(val)
-            else:
-                other.setdefault(k.lower(), [None] * m)[j] = val.lower()
+            # every option, colour and size included, for filters on any option by name
+            other.setdefault(k.lower(), [None] * m)[j] = normalize(val)
         colors_raw.append(c_raw)
         colors_fam.append(c_fam)
         sizes.append(sz)
@@ -268,14 +285,27 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
         opt_vocabs[k] = {}
         v_options[k] = _codes(vals, opt_vocabs[k])
 
-    # Product-level colour from the name, for single-variant items such as "Black Yoga Mat".
+    # Product-level facets ("color: pink", "plant type: Indoor") and colours: from the name
+    # ("Black Yoga Mat") and from colour facets, for products whose variants have no colour.
     product_color = np.full(n, -1, dtype=np.int32)
+    facets: list[dict[str, frozenset[tuple[str, ...]]]] = []
+    product_colors: list[frozenset[str]] = []
     for i, p in enumerate(products):
         fam = None
         for w in tokenize(p["name"], drop_stopwords=False):
             fam = color_family(w) or fam
         if fam is not None:
             product_color[i] = fam_vocab.setdefault(fam, len(fam_vocab))
+        own: dict[str, set[tuple[str, ...]]] = {}
+        colours = {fam} if fam else set()
+        for tag in p["tags"] or []:
+            key, sep, val = str(tag).partition(":")
+            if sep and key.strip() and val.strip():
+                own.setdefault(key.strip().lower(), set()).add(tuple(normalize(val).split()))
+                if is_color_option(key.strip()) and (f := color_family(val)):
+                    colours.add(f)
+        facets.append({k: frozenset(v) for k, v in own.items()})
+        product_colors.append(frozenset(colours))
 
     cat_vocab: dict[str, int] = {}
     cat_code = _codes([p["category"] or "" for p in products], cat_vocab)
@@ -331,7 +361,14 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
         v_color_raw=_codes(colors_raw, raw_vocab),
         v_size=_codes(sizes, size_vocab),
         v_options=v_options,
-        option_values={k: list(voc) for k, voc in opt_vocabs.items()},
+        option_values={k: [tuple(v.split()) for v in voc] for k, voc in opt_vocabs.items()},
+        facets=facets,
+        product_colors=product_colors,
+        brand_keys=[normalize(p["brand"] or "") for p in products],
+        text_tokens=[
+            frozenset(normalize(_search_text(p, per_product_opts[i])).split())
+            for i, p in enumerate(products)
+        ],  # fmt: skip
         color_fams=list(fam_vocab),
         color_raws=list(raw_vocab),
         size_labels=list(size_vocab),
@@ -376,6 +413,11 @@ class SearchEngine:
         self.exact_fraction = exact_fraction
         self._indexes: dict[str, CatalogIndex] = {}
         self._lock = threading.Lock()
+        self.vocabularies = Vocabularies(catalog)
+
+    def vocabulary(self, creator_id: str) -> Vocabulary:
+        """The creator's catalog vocabulary (rebuilt from SQL alone when the catalog moves)."""
+        return self.vocabularies.get(creator_id)
 
     # -- index cache ------------------------------------------------------------------
     def index(self, creator_id: str) -> CatalogIndex:
@@ -407,26 +449,56 @@ class SearchEngine:
             fam_codes = [i for i, fam in enumerate(idx.color_fams) if fam in fams]
             raw_codes = [i for i, r in enumerate(idx.color_raws) if r in raws]
             cmask = np.isin(idx.v_color_fam, fam_codes) | np.isin(idx.v_color_raw, raw_codes)
-            # Variants without a colour option take the colour in the product's name.
+            # Variants without a colour option take the product's colour (name, colour facets).
+            key = ("colors", frozenset(fams))
+            pcol = idx._tag_masks.get(key)
+            if pcol is None:
+                pcol = np.array([bool(c & fams) for c in idx.product_colors], dtype=bool)
+                idx._tag_masks[key] = pcol
             no_color = idx.v_color_fam < 0
-            cmask |= no_color & np.isin(idx.product_color[idx.v_pidx], fam_codes)
+            cmask |= no_color & pcol[idx.v_pidx]
             mask &= cmask
         if f.sizes:
             wanted = {normalize_size(s) for s in f.sizes}
             mask &= np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
         for name, values in f.options.items():
-            key = name.lower()
-            if is_color_option(key) or is_size_option(key):
-                continue  # handled above when passed as colors/sizes
-            vals = [v.lower() for v in values]
-            codes = [
-                i
-                for i, ov in enumerate(idx.option_values.get(key, []))
-                if any(w in ov for w in vals)
-            ]
-            arr = idx.v_options.get(key)
-            mask &= np.isin(arr, codes) if arr is not None else False
+            mask &= self._option_mask(idx, name, values)
         return mask
+
+    @staticmethod
+    def _option_mask(idx: CatalogIndex, name: str, values: list[str]) -> np.ndarray:
+        """Variants whose option ``name`` (or product facet ``name``) has one of ``values``.
+
+        Values compare normalised ("16 gb" = "16GB"), and an asked value matches a longer one
+        that contains all its words ("240GB" matches "240GB SSD"). ``name`` may list options
+        joined by "|" (any of them).
+        """
+        wanted = [tuple(normalize(v).split()) for v in values if normalize(v)]
+        key = ("option", name.lower(), tuple(wanted))
+        cached = idx._tag_masks.get(key)
+        if cached is not None:
+            return cached
+
+        def fits(value: tuple[str, ...]) -> bool:
+            joined = "".join(value)
+            return any(
+                "".join(w) == joined or (len(w) < len(value) and set(w) <= set(value))
+                for w in wanted
+            )
+
+        out = np.zeros(len(idx.variants), dtype=bool)
+        for option in (n.strip().lower() for n in name.split("|")):
+            arr = idx.v_options.get(option)
+            if arr is not None:
+                codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
+                out |= np.isin(arr, codes)
+            has_option = arr >= 0 if arr is not None else np.zeros(len(idx.variants), dtype=bool)
+            facet = np.array(
+                [any(fits(v) for v in fs.get(option, ())) for fs in idx.facets], dtype=bool
+            )
+            out |= ~has_option & facet[idx.v_pidx]
+        idx._tag_masks[key] = out
+        return out
 
     def _product_mask(self, idx: CatalogIndex, f: SearchFilters, vmask: np.ndarray) -> np.ndarray:
         pmask = np.zeros(idx.size, dtype=bool)
@@ -444,6 +516,12 @@ class SearchEngine:
                 tmask = np.array([key in ts for ts in idx.tag_sets], dtype=bool)
                 idx._tag_masks[key] = tmask
             pmask &= tmask
+        if f.brands:
+            wanted = {normalize(b) for b in f.brands}
+            pmask &= np.array([b in wanted for b in idx.brand_keys], dtype=bool)
+        for word in f.require:
+            need = frozenset(normalize(word).split())
+            pmask &= np.array([need <= t for t in idx.text_tokens], dtype=bool)
         if f.product_ids is not None:
             keep = np.zeros(idx.size, dtype=bool)
             keep[[idx.pos[i] for i in f.product_ids if i in idx.pos]] = True
@@ -470,17 +548,11 @@ class SearchEngine:
         hits, strategy = self._search_once(idx, qs, f, limit, sort)
         relaxed: list[Relaxation] = []
         if not hits and relax:
-            current = f
-            for step in self._relaxations(f):
-                current, note = step(current)
-                if note is None:
-                    continue
-                relaxed.append(note)
-                hits, strategy = self._search_once(idx, qs, current, limit, sort)
-                if hits:
-                    break
-            if not hits:
-                relaxed = []
+            hits, strategy, relaxed = self._relax(idx, qs, f, limit, sort)
+        if relaxed:
+            # What was asked still decides which variant each product offers, and says what
+            # none of its variants has ("no 5TB; the closest is 4TB").
+            hits = [self._with_closest(idx, h, f) for h in hits]
         return SearchResult(
             query=query,
             hits=hits,
@@ -664,7 +736,81 @@ class SearchEngine:
             matching_variants=[_variant_hit(v) for v in vs[:max_variants]],
             featured=bool(p["featured"]),
             attributes=dict(p["meta"] or {}),
+            brand=p["brand"] or "",
         )
+
+    def _relax(
+        self, idx: CatalogIndex, qs: _QueryState, f: SearchFilters, limit: int, sort: Sort
+    ) -> tuple[list[ProductHit], str, list[Relaxation]]:
+        """Drop as little as needed to find anything.
+
+        One variant constraint at a time first, then all of them, then price (widened, then
+        dropped), required words, category, brand, tags and stock, in that order.
+        """
+        single = [
+            (f.model_copy(update={"colors": []}), "color", f"dropped colour: {', '.join(f.colors)}")
+        ] if f.colors else []  # fmt: skip
+        if f.sizes:
+            single.append((f.model_copy(update={"sizes": []}), "size",
+                           f"dropped size: {', '.join(f.sizes)}"))  # fmt: skip
+        for name, values in f.options.items():
+            rest = {k: v for k, v in f.options.items() if k != name}
+            single.append((f.model_copy(update={"options": rest}), "option",
+                           f"dropped {name.split('|')[0]}: {'/'.join(values)}"))  # fmt: skip
+        for candidate, constraint, detail in single if len(single) > 1 else []:
+            hits, strategy = self._search_once(idx, qs, candidate, limit, sort)
+            if hits:
+                return hits, strategy, [Relaxation(constraint=constraint, detail=detail)]
+        current, relaxed = f, []
+        for step in self._relaxations(f):
+            current, note = step(current)
+            if note is None:
+                continue
+            relaxed.append(note)
+            hits, strategy = self._search_once(idx, qs, current, limit, sort)
+            if hits:
+                return hits, strategy, relaxed
+        return [], "filtered-out", []
+
+    def _constraint_masks(
+        self, idx: CatalogIndex, f: SearchFilters
+    ) -> list[tuple[str, list[str], np.ndarray]]:
+        """One variant mask per asked colour, size and option (what each variant satisfies)."""
+        out = []
+        if f.colors:
+            only = SearchFilters(colors=f.colors, in_stock_only=False)
+            out.append(("colour", f.colors, self._variant_mask(idx, only)))
+        if f.sizes:
+            only = SearchFilters(sizes=f.sizes, in_stock_only=False)
+            out.append(("size", f.sizes, self._variant_mask(idx, only)))
+        for name, values in f.options.items():
+            out.append((name, values, self._option_mask(idx, name, values)))
+        return out
+
+    def _with_closest(self, idx: CatalogIndex, hit: ProductHit, f: SearchFilters) -> ProductHit:
+        """Variants ranked by how many asked constraints they meet; unmet ones named."""
+        i = idx.pos[hit.product_id]
+        start, end = int(idx.v_start[i]), int(idx.v_end[i])
+        masks = self._constraint_masks(idx, f)
+        if not masks:
+            return hit
+        rows = []
+        for j in range(start, end):
+            v = idx.variants[j]
+            met = sum(bool(m[j]) for _, _, m in masks)
+            dist = sum(_distance(v["options"], name, vals) for name, vals, m in masks if not m[j])
+            rows.append((-met, dist, not v["in_stock"], v["price"], j))
+        rows.sort()
+        best = rows[0][4]
+        unmet = []
+        for name, values, m in masks:
+            if m[best]:
+                continue
+            offered = _option_value(idx.variants[best]["options"], name)
+            unmet.append({"option": name.split("|")[0], "asked": values,
+                          "closest": offered, "available": _available(idx, i, name)})  # fmt: skip
+        variants = [_variant_hit(idx.variants[r[4]]) for r in rows[:6]]
+        return hit.model_copy(update={"matching_variants": variants, "unmet": unmet})
 
     @staticmethod
     def _relaxations(f: SearchFilters) -> list[Any]:
@@ -677,7 +823,8 @@ class SearchEngine:
         def drop_sizes(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
             if not c.sizes and not c.options:
                 return c, None
-            what = ", ".join(c.sizes + [f"{k}={'/'.join(v)}" for k, v in c.options.items()])
+            what = ", ".join(c.sizes + [f"{k.split('|')[0]}={'/'.join(v)}"
+                                        for k, v in c.options.items()])  # fmt: skip
             note = Relaxation(constraint="size", detail=f"dropped size/options: {what}")
             return c.model_copy(update={"sizes": [], "options": {}}), note
 
@@ -709,6 +856,18 @@ class SearchEngine:
             )
             return c.model_copy(update={"categories": []}), note
 
+        def drop_brands(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.brands:
+                return c, None
+            note = Relaxation(constraint="brand", detail=f"dropped brand: {', '.join(c.brands)}")
+            return c.model_copy(update={"brands": []}), note
+
+        def drop_require(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
+            if not c.require:
+                return c, None
+            note = Relaxation(constraint="words", detail=f"dropped: {', '.join(c.require)}")
+            return c.model_copy(update={"require": []}), note
+
         def drop_tags(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
             if not c.tags:
                 return c, None
@@ -721,8 +880,8 @@ class SearchEngine:
             note = Relaxation(constraint="in_stock", detail="included out-of-stock items")
             return c.model_copy(update={"in_stock_only": False}), note
 
-        return [drop_colors, drop_sizes, widen_price, drop_price, drop_category, drop_tags,
-                include_oos]  # fmt: skip
+        return [drop_colors, drop_sizes, drop_require, widen_price, drop_price, drop_category,
+                drop_brands, drop_tags, include_oos]  # fmt: skip
 
     # -- other catalog tools ------------------------------------------------------------
     def _position(self, idx: CatalogIndex, product_id: int) -> int:
@@ -749,7 +908,26 @@ class SearchEngine:
         )  # fmt: skip
         vmask = self._variant_mask(idx, f)
         hit = self._hit(idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100)
+        if not hit.matching_variants and (f.colors or f.sizes or f.options):
+            # Nothing fits every asked option: the closest variants, and what they lack.
+            hit = self._with_closest(idx, hit, f)
         return hit, hit.matching_variants
+
+    def product_rows(
+        self, creator_id: str, product_id: int
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A product's own row (with its description) and its variants, from the index."""
+        idx = self.index(creator_id)
+        i = self._position(idx, product_id)
+        return idx.products[i], idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])]
+
+    def find_named(self, creator_id: str, words: list[str]) -> list[int]:
+        """Products whose name, brand or category contain every word (tightest names first)."""
+        idx = self.index(creator_id)
+        scored = [(name_coverage(words, p), -i) for i, p in enumerate(idx.products)]
+        best = [(sc, -neg) for sc, neg in scored if sc > 0]
+        best.sort(reverse=True)
+        return [int(idx.product_ids[i]) for _, i in best]
 
     def compare(self, creator_id: str, product_ids: list[int]) -> dict[str, Any]:
         """Side-by-side attributes of 2+ products: prices, options, tags, stock."""
@@ -861,3 +1039,36 @@ def _variant_hit(v: dict[str, Any]) -> VariantHit:
         available=bool(v["available"]),
         in_stock=bool(v["in_stock"]),
     )
+
+
+def _option_value(options: dict[str, str], name: str) -> str | None:
+    for option in name.lower().split("|"):
+        if option in options:
+            return options[option]
+    return None
+
+
+def _distance(options: dict[str, str], name: str, asked: list[str]) -> float:
+    """How far a variant's value is from the asked one (0 = the same, 1 = unrelated).
+
+    Quantities of the same unit compare by relative gap ("4TB" is closer to "5TB" than "1TB").
+    """
+    have = _option_value(options, name)
+    q_have = quantity(have) if have else None
+    best = 1.0
+    for value in asked:
+        q = quantity(value)
+        if q and q_have and q[1] == q_have[1] and max(q[0], q_have[0]) > 0:
+            best = min(best, abs(q[0] - q_have[0]) / max(q[0], q_have[0]))
+    return best
+
+
+def _available(idx: CatalogIndex, i: int, name: str) -> list[str]:
+    """The values this product offers for an option (in-stock variants first)."""
+    start, end = int(idx.v_start[i]), int(idx.v_end[i])
+    ordered = sorted(range(start, end), key=lambda j: not idx.variants[j]["in_stock"])
+    values = [_option_value(idx.variants[j]["options"], name) for j in ordered]
+    if not any(values):
+        fs = idx.facets[i]
+        return [" ".join(v) for option in name.lower().split("|") for v in fs.get(option, ())]
+    return list(dict.fromkeys(v for v in values if v))[:8]

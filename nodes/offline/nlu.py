@@ -19,10 +19,19 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from memory.embeddings import MiniLMEmbeddings
-from nodes.offline.planner import clean_query
+from nodes.offline.planner import COLLECTIVE, clean_query
 from nodes.offline.splitter import split_clauses
 from nodes.offline.textclf import TextClassifier
-from prompts.lexicon import DATA, color_family, lexicon, normalize_size, stem
+from prompts.lexicon import (
+    DATA,
+    color_family,
+    is_color_option,
+    is_size_option,
+    lexicon,
+    normalize_size,
+    stem,
+)
+from tools.vocabulary import Match, Vocabulary, same_value
 
 Intent = Literal[
     "product_search",
@@ -56,7 +65,11 @@ class Entities(BaseModel):
     sizes: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
     options: dict[str, list[str]] = Field(default_factory=dict)
+    brands: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)  # plain tags named ("organic", "washable")
     references: list[Reference] = Field(default_factory=list)
+    # The words the catalog vocabulary recognised (kept out of the search query text).
+    matched: list[str] = Field(default_factory=list)
 
     def points(self) -> bool:
         """Whether a shown product is named by position or letter ("the 3rd one", "option B")."""
@@ -70,6 +83,7 @@ class Entities(BaseModel):
             or self.colors
             or self.sizes
             or self.options
+            or self.brands
             or self.sort != "relevance"
         )
 
@@ -82,6 +96,9 @@ class Question(BaseModel):
     confidence: float = 1.0
     entities: Entities = Field(default_factory=Entities)
     needs_clarification: bool = False
+    # A yes/no question about a product's attribute ("is the jute rug washable?"): the words
+    # naming the product (or "it"), the attribute asked about, and the question's form.
+    attribute: dict[str, str] | None = None
 
 
 # -- splitting -----------------------------------------------------------------------------
@@ -213,7 +230,26 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
             questions.append(part)
     if not questions:
         return ([text] if text else []), []
+    # A question with no words of its own ("what do you have?", "what would you recommend?")
+    # is about the context just before it ("i can spend up to $100 on running shoes").
+    for n, q in enumerate(questions):
+        before = parts.index(q) - 1 if q in parts else -1
+        if before >= 0 and parts[before] in statements and not _content_words(q):
+            questions[n] = f"{parts[before]} {q}"
+            statements.remove(parts[before])
     return questions, statements
+
+
+_EMPTY_WORDS = frozenset(
+    "what which how do does did you u your ur have has got any anything something some one ones"
+    " looking look want need like i'm im"
+    " would could can should recommend suggest rec think about is are there it that this the a an"
+    " me i for to of in please pls options option sell carry stock offer".split()
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _EMPTY_WORDS]
 
 
 # -- entities --------------------------------------------------------------------------
@@ -265,7 +301,7 @@ _BUDGET = re.compile(
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
 _SIZE = re.compile(
-    r"\b(?:size|sz)\s*([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
+    r"\b(?:size|sz)(?:\s*(?=\d)|\s+)([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
     r"|\b(xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|x-large|small|medium|large|one size)\b"
     r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))",
     re.I,
@@ -292,8 +328,117 @@ def _price(value: str) -> float:
     return float(value.replace(",", "."))
 
 
-def extract_entities(text: str, product_types: dict[str, str] | None = None) -> Entities:
-    """Rule-based entities; ``product_types`` maps stemmed words to category names."""
+def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
+    """Colours and flavours from the shared lexicon, for callers without a catalog."""
+    families = lexicon()["color_families"]
+    for i, w in enumerate(words):
+        if w in ("rose",) and i + 1 < len(words) and words[i + 1] == "gold":
+            continue
+        fam = color_family(w)
+        if fam and w in {s for syns in families.values() for s in syns}:
+            if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
+                ent.colors.append(w)
+    for flavour in _FLAVOURS:
+        if flavour in low:
+            name = (
+                "cookies & cream"
+                if "cookies" in flavour
+                else flavour.replace("unflavoured", "unflavored")
+            )
+            ent.options.setdefault("flavor", []).append(name)  # fmt: skip
+
+
+def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
+    """Entities from the creator's own catalog vocabulary (``tools.vocabulary``).
+
+    An option value or facet becomes a filter on its own option; a colour word the shop does
+    not write becomes a colour filter (matched by family); sizes ("medium", "size 10") bind to
+    the options that carry them. A word that names both a product category and an option
+    value ("sage" the herb, "Sage" the mug colour) is the product when nothing else is.
+    """
+    matches = vocab.ground(text)
+    # spans of several words ("protein bar" the tag): a category word inside one is a modifier
+    longer = [(m.start, m.end) for m in matches if " " in text[m.start : m.end].strip()
+              or "-" in text[m.start : m.end]]  # fmt: skip
+    spans_with_category = {(m.start, m.end) for m in matches if m.kind == "category"}
+    # One span that is a value of several options ("medium": a band's weight, a size M) is one
+    # filter on any of them: the product at hand decides which applies.
+    by_span: dict[tuple[int, int], list[Match]] = {}
+    for m in matches:
+        if m.kind in {"option", "facet"}:
+            by_span.setdefault((m.start, m.end), []).append(m)
+    for m in matches:
+        if m.kind in {"option", "facet"}:
+            if (m.start, m.end) in spans_with_category and not any(
+                c.kind == "category" and (c.start, c.end) != (m.start, m.end) for c in matches
+            ):
+                continue
+            group = by_span.get((m.start, m.end), [m])
+            if group[0] is not m:
+                continue
+            group = sorted(group, key=lambda g: (g.option, g.value))  # one key for one span
+            names = list(dict.fromkeys(n for g in group for n in g.option.split("|")))
+            if m.kind == "option" and all(is_color_option(n) for n in names):
+                # the shop's colour option: one colour grammar for every reader (search
+                # matches the value or its family)
+                ent.colors += [g.value.lower() for g in group if g.value.lower() not in ent.colors]
+                ent.matched.append(text[m.start : m.end])
+                continue
+            if m.kind == "option" and all(is_size_option(n) for n in names):
+                ent.sizes += [s for g in group if (s := normalize_size(g.value)) not in ent.sizes]
+                ent.matched.append(text[m.start : m.end])
+                continue
+            key = "|".join(names)
+            values = ent.options.setdefault(key, [])
+            for g in group:
+                if g.value not in values:
+                    values.append(g.value)
+        elif m.kind == "color":
+            if m.value not in ent.colors:
+                ent.colors.append(m.value)
+        elif m.kind == "brand" and m.value not in ent.brands:
+            ent.brands.append(m.value)
+        elif m.kind == "tag":
+            if m.value not in ent.tags:
+                ent.tags.append(m.value)
+            continue  # a tag word ("foam", "whey") also names the product: it stays in the query
+        else:
+            continue
+        ent.matched.append(text[m.start : m.end])
+    for size in sizes:
+        if size in ent.sizes or any(
+            normalize_size(v) == size for vals in ent.options.values() for v in vals
+        ):
+            continue
+        owners = {
+            (name, value)
+            for name, values in vocab.options.items()
+            for value in values
+            if normalize_size(value) == size or same_value(value, f"size {size}")
+        }
+        if owners and all(is_size_option(name) for name, _ in owners):
+            ent.sizes.append(size)
+            continue
+        for name, value in sorted(owners):
+            ent.options.setdefault(name, []).append(value)
+        if not owners and size[:1].isdigit():
+            # "size 48" where the shop has sizes 40-46: asked, and reported as unmet
+            names = [n for n, vals in vocab.options.items() if any(
+                normalize_size(v)[:1].isdigit() and "size" in v.lower() for v in vals)]  # fmt: skip
+            if names:
+                ent.options.setdefault("|".join(names), []).append(f"Size {size}")
+    return longer
+
+
+def extract_entities(
+    text: str, product_types: dict[str, str] | None = None, vocab: Vocabulary | None = None
+) -> Entities:
+    """Entities of one question.
+
+    Prices and references by rule; options, colours, sizes, brands and tags from the creator's
+    catalog vocabulary (``vocab``) when given, else from the shared lexicon; ``product_types``
+    maps stemmed words to category names.
+    """
     ent = Entities()
     low = text.lower()
     if m := _BETWEEN.search(low) or _RANGE.search(low):
@@ -314,34 +459,31 @@ def extract_entities(text: str, product_types: dict[str, str] | None = None) -> 
     elif _PRICEY.search(low):
         ent.sort = "price_desc"
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
-    families = lexicon()["color_families"]
-    for i, w in enumerate(words):
-        if w in ("rose",) and i + 1 < len(words) and words[i + 1] == "gold":
-            continue
-        fam = color_family(w)
-        if fam and w in {s for syns in families.values() for s in syns}:
-            # Keep the word the customer used ("navy"); search maps it to its family.
-            if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
-                ent.colors.append(w)
+    sizes = []
     for m in _SIZE.finditer(text):
         if re.search(r"\b(?:too|so|very|a bit|bit|way)\s*$", text[: m.start()], re.I):
             continue  # "they're too small" describes fit, it asks for no size
         raw = next(g for g in m.groups() if g)
-        size = normalize_size(raw)
-        if size not in ent.sizes:
-            ent.sizes.append(size)
-    for flavour in _FLAVOURS:
-        if flavour in low:
-            name = (
-                "cookies & cream"
-                if "cookies" in flavour
-                else flavour.replace("unflavoured", "unflavored")
-            )
-            ent.options.setdefault("flavor", []).append(name)
+        if normalize_size(raw) not in sizes:
+            sizes.append(normalize_size(raw))
+    longer: list[tuple[int, int]] = []
+    if vocab is not None:
+        longer = _ground(ent, text, vocab, sizes)
+    else:
+        ent.sizes = sizes
+        _lexicon_entities(ent, words, low)
     if product_types:
         # "pre workout" meets the catalog's "Pre-Workout"
-        pairs = [f"{a}-{b}" for a, b in zip(words, words[1:], strict=False)]
-        for w in words + pairs:
+        longer = [
+            (a, b)
+            for a, b in longer  # "pre-workout" the tag is also the category
+            if stem(re.sub(r"[\s-]+", "-", low[a:b].strip())) not in product_types
+        ]
+        spans = [m for m in re.finditer(r"[a-z]+(?:-[a-z]+)?", low)
+                 if not any(a <= m.start() and m.end() <= b for a, b in longer)]  # fmt: skip
+        free = [m.group(0) for m in spans]
+        pairs = [f"{a}-{b}" for a, b in zip(free, free[1:], strict=False)]
+        for w in free + pairs:
             cat = product_types.get(stem(w))
             if cat and cat not in ent.categories:
                 ent.categories.append(cat)
@@ -512,11 +654,34 @@ def analyze(
     has_shown_products: bool = False,
     prefetch: list[str] | None = None,
     facts: Any | None = None,
+    vocab: Vocabulary | None = None,
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
     parts, statements = split_questions(text, clause_kinds(classifier, facts))
     parts = [piece for part in parts for piece in split_coordinated(part, product_types)]
-    entities = [extract_entities(part, product_types) for part in parts]
+    entities = [extract_entities(part, product_types, vocab) for part in parts]
+    # "got any kettlebells? looking for a 16kg one": a part that only adds filters narrows the
+    # ask before it (its words are all filters, fillers or "one").
+    k = 1
+    while k < len(parts):
+        e = entities[k]
+        rest = clean_query(parts[k], e.model_dump())
+        if (
+            (e.options or e.colors or e.sizes or e.brands) and not e.categories
+            and not _content_words(rest) and not e.references
+        ):  # fmt: skip
+            before = entities[k - 1]
+            for name, values in e.options.items():
+                have = before.options.setdefault(name, [])
+                have.extend(v for v in values if v not in have)
+            before.colors += [c for c in e.colors if c not in before.colors]
+            before.sizes += [x for x in e.sizes if x not in before.sizes]
+            before.brands += [b for b in e.brands if b not in before.brands]
+            before.matched += e.matched
+            parts[k - 1] = f"{parts[k - 1]} {parts[k]}"
+            del parts[k], entities[k]
+            continue
+        k += 1
     # One ONNX batch for the questions and the search queries the planner will derive from
     # them: the classifier and the product search then both hit the embedding cache.
     queries = [clean_query(p, e.model_dump()) for p, e in zip(parts, entities, strict=True)]
@@ -566,6 +731,32 @@ def analyze(
             # question about a product the customer points at ("is the omega 3 vegan", "do
             # they run small") stays a variant question; the planner finds the product first.
             label = "product_search"
+        collective = bool(has_shown_products and COLLECTIVE.search(part))
+        filters = bool(ent.tags or ent.matched or ent.min_price is not None
+                       or ent.max_price is not None)  # fmt: skip
+        if collective and (
+            (label == "comparison" and filters)
+            or (label in {"variant_question", "general_question", "other"}
+                and (filters or _content_words(COLLECTIVE.sub(" ", part))))
+        ):  # fmt: skip
+            # "which of those are indoor plants?", "which of those have pockets?": narrow the
+            # list. "which of those is warmer" stays a comparison.
+            label = "product_search"
+        attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
+        if attribute and (
+            _EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or "")
+            or (attribute.get("pronoun") and not attribute.get("subject")
+                and not has_shown_products)
+            or (label not in {"variant_question", "product_search"}
+                and (attribute.get("collective") or not _names_product(attribute, ent)))
+        ):  # fmt: skip
+            # "is it bad to lift every day", "is the massage gun worth it": advice, not a fact
+            # of the product; "is it waterproof?" with nothing shown points at nothing
+            attribute = None
+        if attribute and not attribute.get("collective"):
+            label = "variant_question"
+        elif attribute:
+            label = "product_search"  # "do any of your sofas come in leather?"
         if label in {"general_question", "support", "other", "greeting"}:
             # "how much protein a day", "the zip on my jacket broke": the product word names
             # no product to look up, so it constrains nothing.
@@ -578,6 +769,77 @@ def analyze(
                 confidence=round(conf, 3),
                 entities=ent,
                 needs_clarification=label == "product_search" and vague and not has_shown_products,
+                attribute=attribute,
             )
         )
     return questions, statements
+
+
+_ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_question", "other"})
+# Words that ask for a judgement or advice, not a fact the listing states.
+_EVALUATIVE = re.compile(
+    r"\b(?:better|best|worth|good|bad|ok|okay|alright|"
+    r"safe|true|fine|possible|necessary|normal|healthy|enough|too|still|on sale|legit|"
+    r"recommended|cheaper|more|less|easier|harder)\b",
+    re.I,
+)
+
+
+def _names_product(attribute: dict[str, str], ent: Entities) -> bool:
+    """Whether an attribute question's subject names a product kind the shop sells."""
+    return bool(ent.categories or ent.brands or ent.tags) and bool(
+        attribute.get("subject") or attribute.get("phrase")
+    )
+
+
+_YES_NO = re.compile(
+    r"^\W*(?:(?:hi+|hey+|hello|ok|so|quick (?:one|q|question))\W+)*"
+    r"(?:(?P<lead>(?:the|your|ur|that|this) [^,?]{2,60}?),\s*)?"
+    r"(?P<aux>is|are|does|do|did|can|will|would|has|have|r)\s+"
+    r"(?P<det>any of (?:your|ur|the)|any|the|your|ur|this|that|these|those|it|they|them|this one|"
+    r"that one)\s+"
+    r"(?P<rest>[^?]+?)\W*(?:\?.*)?$",
+    re.I,
+)
+_ATTR_VERB = re.compile(
+    r"(?:^|\s+)(?P<verb>have|has|contain|contains|come in|comes in|come with|comes with|take|takes|"
+    r"use|uses|include|includes|work with|works with|fit|fits|run on|runs on|need|needs|support|"
+    r"supports|go in|hold|holds|got|get)\s+(?P<attr>.+)$",
+    re.I,
+)
+
+
+def attribute_question(text: str) -> dict[str, str] | None:
+    """Subject and attribute of a yes/no attribute question, else None.
+
+    "is the jute rug washable?" -> subject "jute rug", attribute "" (the engine splits "be"
+    questions by the product names it knows: {"phrase": "jute rug washable"}); "does the arc
+    floor lamp take E27 bulbs?" -> subject "arc floor lamp", attribute "E27 bulbs"; "the oak
+    tripod lamp, does it take an E27 bulb?" -> subject "oak tripod lamp"; "do any of your
+    sofas come in leather?" -> collective (a search, not one product).
+    """
+    m = _YES_NO.match(text.strip())
+    if not m:
+        return None
+    det, rest = m.group("det").lower(), m.group("rest")
+    subject_lead = re.sub(r"^(?:the|your|ur|that|this)\s+", "", m.group("lead") or "", flags=re.I)
+    out: dict[str, str] = {"form": "has", "subject": "", "attribute": "", "phrase": ""}
+    if det.startswith("any") or (det in {"your", "ur"} and m.group("aux").lower() in {"do", "are"}):
+        out["collective"] = "1"
+    if v := _ATTR_VERB.search(rest):
+        out["subject"] = rest[: v.start()].strip()
+        out["attribute"] = v.group("attr").strip()
+        out["verb"] = v.group("verb").lower()
+    elif m.group("aux").lower() in {"is", "are", "r"}:
+        out["form"] = "is"
+        out["phrase"] = rest.strip()
+        if det in {"it", "they", "them", "this one", "that one"}:
+            out["attribute"] = rest.strip()
+    else:
+        return None
+    if det in {"it", "they", "them", "this one", "that one"}:
+        out["subject"] = subject_lead or ""
+        out["pronoun"] = det
+    elif subject_lead:
+        out["subject"] = subject_lead
+    return out

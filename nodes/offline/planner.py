@@ -80,7 +80,7 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
     for key in ("min_price", "max_price"):
         if ent.get(key) is not None:
             args[key] = ent[key]
-    for key in ("colors", "sizes"):
+    for key in ("colors", "sizes", "brands", "categories"):
         if ent.get(key):
             args[key] = ent[key]
     if ent.get("options"):
@@ -90,19 +90,58 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+# "which of those", "only the adidas ones", "any of them in 44": the list on screen, narrowed
+COLLECTIVE = re.compile(
+    r"\b(?:of (?:those|these|them|the ones)|which (?:ones|of)|only the|just the|any of|among"
+    r" (?:those|these|them)|\w+ ones)\b|^\W*(?:those|these|them|the ones)\b",
+    re.I,
+)
+
+
 def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
-    # A description ("the vegan one") that named no shown product does not block refining.
-    refs = [r for r in ent.get("references", []) if r.get("kind") != "description"]
-    if not last or ent.get("categories") or refs:
+    if not last:
         return False
-    return bool(_REFINE.match(q["text"])) or (len(q["text"].split()) <= 6 and _has_any(ent))
+    # A description ("the vegan one") that named no shown product does not block refining, and
+    # neither does "those"/"them" pointing at the whole list.
+    collective = bool(COLLECTIVE.search(q["text"]))
+    refs = [
+        r for r in ent.get("references", [])
+        if r.get("kind") != "description" and not (collective and r.get("kind") == "anaphora")
+    ]  # fmt: skip
+    last_words = {stem(w) for w in tokenize(last.get("query", ""), drop_stopwords=False)}
+    new_category = any(
+        not {stem(w) for w in tokenize(c, drop_stopwords=False)} & last_words
+        for c in ent.get("categories", [])
+    )
+    if new_category or refs:
+        return False
+    return (
+        bool(_REFINE.match(q["text"])) or collective
+        or (len(q["text"].split()) <= 6 and _has_any(ent))
+    )  # fmt: skip
+
+
+# What ``search_products`` takes (a stored search's filters also hold the profile's budget).
+SEARCH_ARGS = frozenset(
+    "min_price max_price colors sizes categories tags options brands require product_ids".split()
+)
+_NARROW_STOP = frozenset(
+    "those these them ones one which only just any among are was were have has does did come"
+    " comes available that thing things kind kinds type types want like".split()
+)
+
+
+def last_words_of(last: dict[str, Any]) -> set[str]:
+    """Stemmed words of the last search's query."""
+    return {stem(w) for w in tokenize(last.get("query", ""), drop_stopwords=False)}
 
 
 def _has_any(ent: dict[str, Any]) -> bool:
     return bool(
         ent.get("min_price") is not None or ent.get("max_price") is not None or ent.get("colors")
         or ent.get("sizes") or ent.get("options") or ent.get("sort", "relevance") != "relevance"
+        or ent.get("brands") or ent.get("tags")
     )  # fmt: skip
 
 
@@ -133,6 +172,8 @@ def clean_query(text: str, ent: dict[str, Any]) -> str:
     q = _SIZE_PHRASE.sub(" ", q)
     for colour in ent.get("colors", []):
         q = re.sub(rf"\b(?:in\s+)?{re.escape(colour)}\b", " ", q, flags=re.I)
+    for words in ent.get("matched", []):  # option values and facets: filters, not query words
+        q = re.sub(rf"(?<!\w)(?:in\s+)?{re.escape(words)}(?!\w)", " ", q, flags=re.I)
     q = _FILLER.sub(" ", q)
     q = re.sub(r"[^\w\s'&/-]", " ", q)
     q = re.sub(r"\s+", " ", q).strip(" ,.-")
@@ -146,17 +187,27 @@ def plan_search(
     ent = q["entities"]
     if _is_refinement(q, last):
         assert last is not None
-        args = {"query": last["query"], **last.get("filters", {})}
+        args = {"query": last["query"]}
+        args.update({k: v for k, v in last.get("filters", {}).items() if k in SEARCH_ARGS})
         if last.get("sort", "relevance") != "relevance":
             args["sort"] = last["sort"]
+        matched = {stem(w) for m in ent.get("matched", []) for w in tokenize(m)}
         extra = [
             w for w in re.findall(r"[a-z]+", q["text"].lower())
             if w not in _MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
-            and len(w) > 2 and tokenize(w)
+            and len(w) > 2 and tokenize(w) and stem(w) not in matched
+            and stem(w) not in last_words_of(last) and w not in _NARROW_STOP
         ]  # fmt: skip
         extra = [w for w in extra if not re.fullmatch(r"under|below|less|than|max|dollars|usd", w)]
         if extra:
             args["query"] = f"{last['query']} {' '.join(extra)}"
+            if COLLECTIVE.search(q["text"]):
+                # "only the digital ones": a word each product on the list must carry
+                args["require"] = extra[:3]
+        if ent.get("tags") and COLLECTIVE.search(q["text"]):
+            # "which of those are vegan?": a tag each product on the list must carry (in a
+            # plain refinement, "for running, high impact", tag words only rank)
+            args["tags"] = list(dict.fromkeys([*args.get("tags", []), *ent["tags"]]))
         if (
             re.search(r"\bcheaper\b", q["text"], re.I)
             and shown
@@ -164,9 +215,51 @@ def plan_search(
         ):
             args["max_price"] = round(min(p["price_min"] for p in shown) - 0.01, 2)
             args["sort"] = "price_asc"  # cheaper than what was shown, cheapest first
-        args.update(_filters(ent))
+        new = _filters(ent)
+        if "options" in new and args.get("options"):
+            new["options"] = {**args["options"], **new["options"]}
+        args.update(new)
         return args
     return {"query": clean_query(q["text"], ent), **_filters(ent)}
+
+
+def _matched_words(q: dict[str, Any]) -> set[str]:
+    return {w for m in q["entities"].get("matched", []) for w in tokenize(m)}
+
+
+def _attribute_call(
+    q: dict[str, Any],
+    attr: dict[str, str],
+    refs: list[dict[str, Any]],
+    shown: list[dict[str, Any]],
+    focus: int | None,
+    qi: int,
+) -> dict[str, Any] | None:
+    """``check_attributes`` for a yes/no question about one product (None: not that kind).
+
+    A pronoun ("does it come in blue?") points at the product on screen; a question that only
+    names variant options of it keeps ``get_product_variants`` (the variants answer).
+    """
+    ent = q["entities"]
+    options_only = bool(ent.get("colors") or ent.get("sizes") or ent.get("options"))
+    pointed = [r for r in ent.get("references", []) if r.get("kind") != "description"]
+    if options_only and (pointed or (attr.get("pronoun") and not attr.get("subject"))):
+        return None  # "does the first one come in small?": the variants answer
+    if attr.get("pronoun") and not attr.get("subject"):
+        target = refs[0]["product_id"] if refs else focus if focus is not None else (
+            shown[0]["product_id"] if shown else None)  # fmt: skip
+        if target is None:
+            return None
+        return _call("check_attributes", {"product_id": target, "attribute": attr["attribute"]},
+                     qi)  # fmt: skip
+    if refs and not attr.get("subject"):
+        args = {"product_id": refs[0]["product_id"], "attribute": attr.get("attribute") or ""}
+        return _call("check_attributes", args, qi)
+    subject = attr.get("subject") or attr.get("phrase") or ""
+    if not subject:
+        return None
+    return _call("check_attributes", {"product": subject, "attribute": attr.get("attribute", "")},
+                 qi)  # fmt: skip
 
 
 def _attribute_only(q: dict[str, Any]) -> bool:
@@ -199,10 +292,21 @@ def plan(
             # The creator may have answered this for other fans already (fan-out memory).
             calls.append(_call("search_answered_clusters", {"question": q["text"]}, qi))
             continue
+        attr = q.get("attribute") or {}
+        if intent == "variant_question" and attr and not attr.get("collective"):
+            if call := _attribute_call(q, attr, refs, shown, focus, qi):
+                calls.append(call)
+                continue
         if intent == "product_search":
             if q.get("needs_clarification"):
                 continue
-            calls.append(_call("search_products", plan_search(q, last_search, shown), qi))
+            args = plan_search(q, last_search, shown)
+            if attr.get("collective") and attr.get("attribute"):
+                # "do any of your sofas come in leather?": words no filter captured must show
+                loose = [w for w in tokenize(attr["attribute"]) if w not in _matched_words(q)]
+                if loose and not ent.get("options") and not ent.get("colors"):
+                    args["require"] = loose[:2]
+            calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
             targets = refs
             if not targets and shown and not ent.get("categories"):
@@ -219,11 +323,11 @@ def plan(
                     targets = shown[:1]
             if targets:
                 for p in targets[:2]:
-                    args: dict[str, Any] = {"product_id": p["product_id"]}
+                    vargs: dict[str, Any] = {"product_id": p["product_id"]}
                     for key in ("colors", "sizes", "options"):
                         if ent.get(key):
-                            args[key] = ent[key]
-                    calls.append(_call("get_product_variants", args, qi))
+                            vargs[key] = ent[key]
+                    calls.append(_call("get_product_variants", vargs, qi))
             else:
                 calls.append(_call("search_products", plan_search(q, None, shown), qi))
         elif intent == "comparison":

@@ -45,6 +45,11 @@ def _product_line(p: dict[str, Any], filtered: bool, with_url: bool = True) -> s
     if best and best.get("stock") is not None and 0 < best["stock"] <= 3:
         stock = f", only {best['stock']} left"
     url = f" {p['url']}" if (with_url and p.get("url")) else ""
+    for miss in p.get("unmet") or []:
+        stock += T.UNMET_NOTE.format(
+            asked="/".join(miss["asked"]), option=miss["option"],
+            closest=miss.get("closest") or ", ".join(miss.get("available", [])[:3]) or "none",
+        )  # fmt: skip
     return T.PRODUCT_LINE.format(
         name=p["name"], price=price, variant_note=note, stock_note=stock, url=url
     )
@@ -134,6 +139,19 @@ def render(
             recommended += ok
             sections.append(Section(prio, lines, ok))
             continue
+        checks = [a for a in arts if a["tool"] == "check_attributes"]
+        if checks:
+            lines = []
+            for a in checks:
+                if not a["products"]:
+                    lines.append(T.NO_RESULTS[v].format(query=a["asked"][:80]))
+                    continue
+                p = a["products"][0]
+                lines.append(_verdict_line(p, a, creator))
+                if p["product_id"] not in blocked:
+                    recommended.append(p)
+            sections.append(Section(prio, lines))
+            continue
         variant_arts = [a for a in arts if a["tool"] == "get_product_variants"]
         if variant_arts:
             lines = []
@@ -169,6 +187,8 @@ def render(
                 shown.append(p)
                 continue
             if products:
+                if (q.get("attribute") or {}).get("collective") and not a.get("relaxed"):
+                    lines.append(T.ANSWER_YES)  # "do any of your sofas come in leather?"
                 lines.append(T.PRODUCTS_INTRO[v])
                 lines += [_product_line(p, filtered) for p in products]
                 shown += products
@@ -235,6 +255,16 @@ def _variant_answer(p: dict[str, Any], asked: dict[str, Any], intent: str) -> li
         described = "; ".join(f"{k}: {', '.join(vals[:8])}" for k, vals in options.items())
         return [T.VARIANTS_LIST.format(name=p["name"], options=described or "one version")]
     asked_text = " ".join(wanted)
+    if p.get("unmet"):
+        # no variant has everything asked: say what is missing and offer the closest
+        miss = p["unmet"]
+        asked_missing = " ".join(x for m in miss for x in m["asked"])
+        closest = ", ".join(str(m.get("closest") or "") for m in miss if m.get("closest"))
+        available = "; ".join(f"{m['option']}: {', '.join(m.get('available', [])[:6])}"
+                              for m in miss)  # fmt: skip
+        return [T.VARIANTS_CLOSEST.format(name=p["name"], asked=asked_missing,
+                                          closest=closest or "what we have",
+                                          available=available)]  # fmt: skip
     if in_stock:
         prices = sorted({var["price"] for var in in_stock})
         price = f" at {money(prices[0], p.get('currency', 'USD'))}" if prices else ""
@@ -246,6 +276,26 @@ def _variant_answer(p: dict[str, Any], asked: dict[str, Any], intent: str) -> li
         ]
     lines = [T.VARIANTS_UNAVAILABLE.format(name=p["name"], asked=asked_text)]
     return lines
+
+
+def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
+    """One yes/no answer about a product's attribute, with what it rests on."""
+    verdict = art.get("verdict") or {}
+    attribute = verdict.get("attribute") or art.get("asked", "")
+    evidence = verdict.get("evidence") or ""
+    if verdict.get("answer") == "yes":
+        if verdict.get("values"):
+            evidence = f"{attribute} ({', '.join(verdict['values'][:4])})"
+        elif evidence and evidence != attribute:
+            evidence = f"“{evidence}”"
+        return T.ATTRIBUTE_YES.format(name=p["name"], evidence=evidence or attribute)
+    if verdict.get("answer") == "no":
+        if evidence == "not listed":
+            return T.ATTRIBUTE_NOT_LISTED.format(attribute=attribute, name=p["name"])
+        if evidence and not evidence.startswith("it "):
+            evidence = f"“{evidence}”"
+        return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
+    return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
 
 
 def _conflict_line(c: dict[str, Any]) -> str:

@@ -198,14 +198,14 @@ def split_clauses(
         toks = tokenize(sentence)
         cuts = model.boundaries(toks)
         if keep_whole is not None:
-            kept = []
+            kept: list[tuple[int, int]] = []
             for n, (a, b) in enumerate(cuts):
                 lo = kept[-1][1] if kept else 0
                 hi = cuts[n + 1][0] if n + 1 < len(cuts) else len(toks)
                 left = sentence[toks[lo].start : toks[a - 1].end] if a > lo else ""
                 right = sentence[toks[b].start : toks[hi - 1].end] if hi > b else ""
-                conn = " ".join(t.low for t in toks[a:b])
-                if not keep_whole(left, conn, right, model.opener(conn, toks[b].low)):
+                joiner = " ".join(t.low for t in toks[a:b])
+                if not keep_whole(left, joiner, right, model.opener(joiner, toks[b].low)):
                     kept.append((a, b))
             cuts = kept
         starts = [(0, 0), *cuts]

@@ -1,0 +1,457 @@
+"""Each creator's catalog vocabulary: the words their own products are described by.
+
+Built from the catalog itself (SQL rows, no search index needed) and cached per catalog
+version, so it follows every write without a full index rebuild: every option name and value
+(any option the shop invented: "RAM", "roast", "bulb"), ``key: value`` tags (facets such as
+``color: pink``, ``plant type: Indoor``) and plain tags, categories, brands, and values with
+units. Text and values are normalised the same way (``normalize``): case, plurals,
+hyphen/space ("pre-workout" = "pre workout"), unit spelling and spacing ("16 gb" = "16GB" =
+"16 gigs"), "&" = "and", decimal commas.
+
+``Vocabulary.ground(text)`` finds the catalog's values in a message (longest match first) and
+says what each binds to: a variant option, a facet, a tag, a category, a brand, a colour or a
+size. A word is a colour only when the shop sells that colour family; a number with a unit
+binds to the options whose values carry that unit, even when the exact value is missing
+("a 5TB drive" -> HDD=5TB, which the search then reports as unmet).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from memory.catalog import Catalog
+from memory.models import Product, Variant
+from prompts.lexicon import (
+    DATA,
+    color_family,
+    is_color_option,
+    is_size_option,
+    lexicon,
+    normalize_size,
+    stem,
+)
+
+Kind = Literal["option", "facet", "tag", "category", "brand", "color", "size", "option_name"]
+
+
+# -- normalisation (one grammar for values with units, shared by search and NLU) -------------
+@lru_cache(maxsize=1)
+def _units() -> tuple[dict[str, str], dict[str, list[str]]]:
+    data = json.loads((DATA / "units.json").read_text(encoding="utf-8"))
+    alias = {a: canon for canon, names in data["units"].items() for a in names}
+    return alias, data["abbreviations"]
+
+
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)?\s?x\s?\d+(?:[.,]\d+)?"  # 160x230, 200 x 300
+    r"|[a-z]+\d[a-z\d]*"  # r7, i7, b12
+    r"|\d+(?:[.,]\d+)?[a-z%]*"  # 16gb, 2xl, 500, 85%
+    r"|[a-z]+(?:'[a-z]+)?"
+    r"|[\"”&%]"
+)
+_NUM_UNIT = re.compile(r"^(\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?)([a-z%]+)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A normalised token and its character span in the original text."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def _number(raw: str) -> str:
+    raw = raw.replace(",", ".").replace(" ", "")
+    parts = []
+    for piece in raw.split("x"):
+        if "." in piece:
+            piece = piece.rstrip("0").rstrip(".")
+        parts.append(piece)
+    return "x".join(parts)
+
+
+def tokens(text: str) -> list[Token]:
+    """Normalised tokens: units joined to their numbers, plurals folded, "&" as "and"."""
+    alias, _ = _units()
+    low = text.lower().replace("’", "'")
+    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
+    out: list[Token] = []
+    i = 0
+    while i < len(raw):
+        word, start, end = raw[i]
+        if word[0].isdigit():
+            m = _NUM_UNIT.match(word.replace(" ", ""))
+            if m and m.group(2) in alias:
+                out.append(Token(_number(m.group(1)) + alias[m.group(2)], start, end))
+                i += 1
+                continue
+            if re.fullmatch(r"[\d.,x ]+", word):
+                num = _number(word)
+                nxt = raw[i + 1][0] if i + 1 < len(raw) else ""
+                two = f"{nxt} {raw[i + 2][0]}" if i + 2 < len(raw) else ""
+                if two in alias:  # "12 fl oz"
+                    out.append(Token(num + alias[two], start, raw[i + 2][2]))
+                    i += 3
+                    continue
+                if nxt in alias:
+                    out.append(Token(num + alias[nxt], start, raw[i + 1][2]))
+                    i += 2
+                    continue
+                out.append(Token(num, start, end))
+                i += 1
+                continue
+            out.append(Token(word, start, end))
+        elif word == "&":
+            out.append(Token("and", start, end))
+        elif word in {'"', "”", "%"}:
+            pass  # a unit without a number before it
+        else:
+            out.append(Token(stem(word) if len(word) > 3 else word, start, end))
+        i += 1
+    return out
+
+
+def normalize(text: str) -> str:
+    """The comparable form of a value: "16 GB" -> "16gb", "Size 42" -> "size 42"."""
+    return " ".join(t.norm for t in tokens(text))
+
+
+def same_value(a: str, b: str) -> bool:
+    """Whether two option values are the same ("16 gb" and "16GB", "Cookies & Cream")."""
+    return normalize(a).replace(" ", "") == normalize(b).replace(" ", "")
+
+
+def quantity(value: str) -> tuple[float, str] | None:
+    """(number, unit) of a value with a unit ("2TB" -> (2.0, "tb")), else None."""
+    for t in tokens(value):
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)([a-z%]+)", t.norm)
+        if m and m.group(2) in set(_units()[0].values()):
+            return float(m.group(1)), m.group(2)
+    return None
+
+
+# -- the vocabulary -------------------------------------------------------------------------
+@dataclass
+class Term:
+    """One way the catalog names something."""
+
+    kind: Kind
+    value: str  # as the catalog writes it ("16GB", "pink", "Computers")
+    names: tuple[str, ...] = ()  # the options / facet keys it belongs to
+    weak: bool = False  # a partial alias ("42" for "Size 42"): used when nothing longer fits
+    products: int = 0  # how many products carry it
+
+
+@dataclass
+class Match:
+    """A catalog term found in a message."""
+
+    kind: Kind
+    value: str
+    names: tuple[str, ...]
+    start: int
+    end: int
+    exact: bool = True  # False: a value with a unit the catalog does not have ("5TB")
+
+    @property
+    def option(self) -> str:
+        """The filter key: one option, or several joined by "|" (any of them)."""
+        return "|".join(self.names)
+
+
+@dataclass
+class Vocabulary:
+    """A creator's catalog vocabulary (see the module docstring)."""
+
+    creator_id: str
+    version: int
+    options: dict[str, list[str]] = field(default_factory=dict)
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    brands: list[str] = field(default_factory=list)
+    color_families: set[str] = field(default_factory=set)
+    unit_options: dict[str, list[str]] = field(default_factory=dict)
+    index: dict[tuple[str, ...], list[Term]] = field(default_factory=dict)
+    build_seconds: float = 0.0
+
+    def add(self, key: tuple[str, ...], term: Term) -> None:
+        """Index ``term`` under ``key`` (one entry per kind and value)."""
+        if not key:
+            return
+        terms = self.index.setdefault(key, [])
+        for t in terms:
+            if t.kind == term.kind and t.value.lower() == term.value.lower():
+                t.names = tuple(dict.fromkeys([*t.names, *term.names]))
+                t.products += term.products
+                t.weak = t.weak and term.weak
+                return
+        terms.append(term)
+
+    def ground(self, text: str) -> list[Match]:
+        """Catalog terms in ``text``, longest first, bound to their options (see module doc)."""
+        toks = tokens(text)
+        used = [False] * len(toks)
+        found: list[tuple[int, int, Term]] = []
+        for weak_pass in (False, True):
+            for n in range(min(5, len(toks)), 0, -1):
+                for i in range(len(toks) - n + 1):
+                    if any(used[i : i + n]):
+                        continue
+                    key = tuple(t.norm for t in toks[i : i + n])
+                    terms = [t for t in self.index.get(key, []) if t.weak == weak_pass]
+                    if not terms or (n == 1 and key[0] in _STOP):
+                        continue
+                    for term in terms:
+                        found.append((i, i + n, term))
+                    for j in range(i, i + n):
+                        used[j] = True
+        mentioned = {t.names[0] for _, _, t in found if t.kind == "option_name"}
+        nouns = {i for i, _, t in found if t.kind == "category"}
+        matches: list[Match] = []
+        colours = {
+            (i, j) for i, j, t in found
+            if t.kind == "color" and self._colour_context(toks, i, j, nouns)
+        }  # fmt: skip
+        for i, j, term in sorted(found, key=lambda f: f[0]):
+            if term.kind == "option_name":
+                continue
+            if term.kind == "color" and (i, j) not in colours:
+                continue  # "she loves rose": a colour word, not a colour asked for
+            if term.kind == "tag" and (i, j) in colours:
+                continue  # "green-ish" is a colour here, not the tag "greens"
+            names = term.names
+            if len(names) > 1 and mentioned & set(names):
+                names = tuple(n for n in names if n in mentioned)  # "16GB of RAM" -> ram
+            matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
+        # A number with a unit that no value has: bind it to the options carrying that unit.
+        for k, tok in enumerate(toks):
+            if used[k]:
+                continue
+            q = quantity(tok.norm)
+            if q and q[1] in self.unit_options:
+                names = tuple(self.unit_options[q[1]])
+                if len(names) > 1 and mentioned & set(names):
+                    names = tuple(n for n in names if n in mentioned)
+                value = text[tok.start : tok.end].strip()
+                matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
+        return sorted(matches, key=lambda m: m.start)
+
+    @staticmethod
+    def _colour_context(toks: list[Token], i: int, j: int, nouns: set[int]) -> bool:
+        """Whether a colour word the catalog does not write itself reads as a colour here.
+
+        "in navy", "navy leggings", "the navy one(s)", "navy colour", or a bare "navy?".
+        """
+        before = toks[i - 1].norm if i > 0 else ""
+        after = toks[j].norm if j < len(toks) else ""
+        return (
+            len(toks) <= 2
+            or before in {"in", "a", "the", "any"}
+            or j in nouns
+            or after
+            in {
+                "one",
+                "colour",
+                "color",
+                "version",
+                "shade",
+                "tone",
+                "pair",
+                "ish",
+                "colored",
+                "coloured",
+            }
+        )
+
+    def summary(self, max_values: int = 12) -> dict[str, Any]:
+        """The facts an LLM needs to build filters: option names with values, facets, brands."""
+        return {
+            "options": {k: v[:max_values] for k, v in self.options.items()},
+            "facets": {k: v[:max_values] for k, v in self.facets.items()},
+            "categories": self.categories[:40],
+            "brands": self.brands[:40],
+        }
+
+
+_STOP = frozenset(lexicon()["stopwords"]) | {"one", "it", "is", "do", "you", "i", "me", "s"}
+_FACET = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
+
+
+def _tag_parts(tag: str) -> tuple[str, str] | None:
+    m = _FACET.match(tag)
+    return (m.group(1).strip().lower(), m.group(2).strip()) if m else None
+
+
+def build(
+    creator_id: str,
+    version: int,
+    products: list[dict[str, Any]],
+    variant_options: list[tuple[int, dict[str, Any]]],
+) -> Vocabulary:
+    """The vocabulary of product rows (id, category, tags, brand) and variant options."""
+    t0 = time.perf_counter()
+    voc = Vocabulary(creator_id, version)
+    per_option: dict[str, Counter[str]] = defaultdict(Counter)
+    seen: set[tuple[int, str, str]] = set()
+    for pid, opts in variant_options:
+        for name, value in (opts or {}).items():
+            name, value = str(name).strip().lower(), str(value).strip()
+            if value and (pid, name, value.lower()) not in seen:
+                seen.add((pid, name, value.lower()))
+                per_option[name][value] += 1
+    facets: dict[str, Counter[str]] = defaultdict(Counter)
+    plain: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    brands: Counter[str] = Counter()
+    for p in products:
+        for tag in p.get("tags") or []:
+            parts = _tag_parts(str(tag))
+            if parts:
+                facets[parts[0]][parts[1]] += 1
+            elif str(tag).strip():
+                plain[str(tag).strip()] += 1
+        if p.get("category"):
+            for seg in str(p["category"]).split(">"):
+                if seg.strip():
+                    categories[seg.strip()] += 1
+        if p.get("brand"):
+            brands[str(p["brand"]).strip()] += 1
+    voc.options = {k: [v for v, _ in c.most_common()] for k, c in per_option.items()}
+    voc.facets = {k: [v for v, _ in c.most_common()] for k, c in facets.items()}
+    voc.tags = [t for t, _ in plain.most_common()]
+    voc.categories = [c for c, _ in categories.most_common()]
+    voc.brands = [b for b, _ in brands.most_common()]
+
+    # Digit-bearing tokens of multi-word values that one option alone uses ("240gb" of
+    # "240GB SSD", "r7" of "R7-2700"): a partial alias.
+    token_options: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    units: dict[str, set[str]] = defaultdict(set)
+    sizes = set(lexicon()["sizes"])
+    # An option holds sizes when most of its values are sizes ("Medium" of a band's weight
+    # is not a size M).
+    size_like = {
+        name: is_size_option(name)
+        or sum(normalize_size(v) in sizes for v in counts) * 2 > len(counts)
+        for name, counts in per_option.items()
+    }
+    for name, counts in per_option.items():
+        color = is_color_option(name)
+        voc.add(tuple(normalize(name).split()), Term("option_name", name, (name,)))
+        for value, n in counts.items():
+            key = tuple(normalize(value).split())
+            voc.add(key, Term("option", value, (name,), products=n))
+            for tok in key:
+                if any(ch.isdigit() for ch in tok):
+                    token_options[tok].add((name, value))
+                if (q := quantity(tok)) is not None:
+                    units[q[1]].add(name)
+            if color and (fam := color_family(value)):
+                voc.color_families.add(fam)
+            if size_like[name] and normalize_size(value) in sizes:
+                # "medium" for M, "extra large" for XL: only the sizes this shop sells
+                for syn, canon in _size_synonyms().items():
+                    if canon == normalize_size(value):
+                        voc.add(
+                            tuple(normalize(syn).split()),
+                            Term("option", value, (name,), products=n),
+                        )
+            if len(key) == 2 and key[0] == "size" and key[1][0].isdigit():
+                voc.add((key[1],), Term("option", value, (name,), weak=True, products=n))
+    for tok, owners in token_options.items():
+        names = {n for n, _ in owners}
+        values = {v for _, v in owners}
+        if len(names) == 1 and len(values) == 1:
+            (name,), (value,) = names, values
+            if (tok,) not in voc.index:
+                voc.add((tok,), Term("option", value, (name,), weak=True))
+    for abbr, targets in _units()[1].items():
+        for tok in targets:
+            for term in voc.index.get((tok,), []):
+                voc.add(tuple(normalize(abbr).split()), Term(term.kind, term.value, term.names,
+                                                             weak=True))  # fmt: skip
+    voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
+    for key_name, counts in facets.items():
+        color = is_color_option(key_name)
+        voc.add(tuple(normalize(key_name).split()), Term("option_name", key_name, (key_name,)))
+        for value, n in counts.items():
+            kind: Kind = "facet"
+            if color and (fam := color_family(value)):
+                voc.color_families.add(fam)
+            voc.add(tuple(normalize(value).split()), Term(kind, value, (key_name,), products=n))
+    for tag, n in plain.items():
+        voc.add(tuple(normalize(tag).split()), Term("tag", tag, (), products=n))
+    for cat, n in categories.items():
+        voc.add(tuple(normalize(cat).split()), Term("category", cat, (), products=n))
+    for brand, n in brands.items():
+        voc.add(tuple(normalize(brand).split()), Term("brand", brand, (), products=n))
+    # Colour words, when the shop describes colours at all: "navy" meets "Blue" by family, and
+    # a colour it does not sell is still asked for ("red" -> reported as unmet). Only where the
+    # word reads as a colour (``_colour_context``): "rose" in a gift request is no colour.
+    for word, _fam in _color_words().items():
+        if voc.color_families:  # the shop describes colours at all
+            key = tuple(normalize(word).split())
+            if not any(t.kind in {"option", "facet"} for t in voc.index.get(key, [])):
+                voc.add(key, Term("color", word, ()))
+    voc.build_seconds = time.perf_counter() - t0
+    return voc
+
+
+@lru_cache(maxsize=1)
+def _size_synonyms() -> dict[str, str]:
+    return {syn: canon for canon, syns in lexicon()["sizes"].items() for syn in syns}
+
+
+@lru_cache(maxsize=1)
+def _color_words() -> dict[str, str]:
+    return {w: fam for fam, words in lexicon()["color_families"].items() for w in words}
+
+
+def build_vocabulary(catalog: Catalog, creator_id: str) -> Vocabulary:
+    """Read the active catalog's names, tags and options from SQL and build the vocabulary."""
+    version = catalog.version(creator_id)
+    P, V = Product, Variant
+    with catalog.sessions() as s:
+        prows = s.execute(
+            select(P.id, P.category, P.tags, P.brand).where(
+                P.creator_id == creator_id, P.is_active.is_(True)
+            )
+        ).all()
+        vrows = s.execute(
+            select(V.product_id, V.options)
+            .join(P, P.id == V.product_id)
+            .where(V.creator_id == creator_id, P.creator_id == creator_id, P.is_active.is_(True))
+        ).all()
+    return build(creator_id, version, [r._asdict() for r in prows], [(r[0], r[1]) for r in vrows])
+
+
+class Vocabularies:
+    """Per-creator vocabularies, rebuilt (from SQL only) when the catalog version moves."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._cache: dict[str, Vocabulary] = {}
+        self._lock = threading.Lock()
+
+    def get(self, creator_id: str) -> Vocabulary:
+        """The creator's vocabulary at the current catalog version."""
+        version = self.catalog.version(creator_id)
+        voc = self._cache.get(creator_id)
+        if voc is not None and voc.version == version:
+            return voc
+        with self._lock:
+            voc = self._cache.get(creator_id)
+            if voc is None or voc.version != version:
+                voc = build_vocabulary(self.catalog, creator_id)
+                self._cache[creator_id] = voc
+        return voc
