@@ -20,6 +20,7 @@ class CreatorOut(BaseModel):
     store_url: str | None
     channel_settings: dict[str, Any]
     retain_messages: bool
+    policies: str | None = None
     created_at: datetime
 
 

@@ -39,6 +39,7 @@ def _add_missing_columns(engine: Engine) -> None:
         "creators": {
             "catalog_version": "INTEGER NOT NULL DEFAULT 0",
             "retain_messages": "BOOLEAN NOT NULL DEFAULT 1",
+            "policies": "TEXT",
         },
         "question_clusters": {"named_size": "INTEGER"},
     }

@@ -46,6 +46,9 @@ class Creator(Base):
     catalog_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Privacy: when off, raw fan messages are cleared once analysed into questions.
     retain_messages: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The creator's own words on returns, shipping, warranty...: policy questions are answered
+    # from it before anything is escalated.
+    policies: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

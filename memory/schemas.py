@@ -11,6 +11,13 @@ BrandVoice = Literal["professional", "casual", "playful", "luxury"]
 CREATOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 
+POLICIES_MAX = 20_000
+POLICIES_DOC = (
+    "Store policies in the creator's words (returns, shipping, warranty...): policy questions "
+    'are answered from it. Topic headings such as "Returns:" help.'
+)
+
+
 class CreatorIn(BaseModel):
     """A new creator (tenant)."""
 
@@ -27,6 +34,7 @@ class CreatorIn(BaseModel):
     retain_messages: bool = Field(
         True, description="Keep raw fan messages after analysis (off: only questions remain)."
     )
+    policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
 class CreatorPatch(BaseModel):
@@ -37,6 +45,7 @@ class CreatorPatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     brand_voice: BrandVoice | None = None
     retain_messages: bool | None = None
+    policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
 class VariantIn(BaseModel):

@@ -199,6 +199,28 @@ def search_answered_clusters(
 
 
 @tool(response_format="content_and_artifact")
+def search_store_policy(
+    question: str, *, runtime: ToolRuntime[Any, Any]
+) -> tuple[str, dict[str, Any]]:
+    """Find what the creator's store policies say (shipping, returns, warranty, subscriptions).
+
+    Args:
+        question: the customer's question, in their words.
+    """
+    hits = runtime.context.search.policies.search(runtime.state["creator_id"], question)
+    # The best passage, and the next ones when they score nearly as well (a fee and the
+    # countries it applies to are often two sentences).
+    best = [h for h in hits if h["score"] >= hits[0]["score"] - POLICY_MARGIN] if hits else []
+    artifact = {"tool": "search_store_policy", "question": question, "passages": best[:2],
+                "products": []}  # fmt: skip
+    text = "\n".join(f"({h['score']:.2f}) {h['topic']}: {h['text']}" for h in best[:2])
+    return text or "the store policies say nothing about this", artifact
+
+
+POLICY_MARGIN = 0.2
+
+
+@tool(response_format="content_and_artifact")
 def check_attributes(
     attribute: str = "",
     product: str = "",
@@ -273,5 +295,5 @@ def catalog_facets(*, runtime: ToolRuntime[Any, Any]) -> tuple[str, dict[str, An
 
 CATALOG_TOOLS = [
     search_products, get_product_variants, compare_products, search_answered_clusters,
-    check_attributes, catalog_facets,
+    search_store_policy, check_attributes, catalog_facets,
 ]  # fmt: skip

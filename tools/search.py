@@ -30,6 +30,7 @@ How one query runs (``SearchEngine.search``):
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from memory.catalog import Catalog, NotFoundError
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
 from tools.attributes import name_coverage
+from tools.policies import PolicyIndex
 from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
 
 Sort = Literal["relevance", "price_asc", "price_desc"]
@@ -414,6 +416,7 @@ class SearchEngine:
         self._indexes: dict[str, CatalogIndex] = {}
         self._lock = threading.Lock()
         self.vocabularies = Vocabularies(catalog)
+        self.policies = PolicyIndex(catalog)
 
     def vocabulary(self, creator_id: str) -> Vocabulary:
         """The creator's catalog vocabulary (rebuilt from SQL alone when the catalog moves)."""
@@ -553,6 +556,15 @@ class SearchEngine:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
             hits = [self._with_closest(idx, h, f) for h in hits]
+        named = self._named(idx, qs, f) if relax and (f.colors or f.sizes or f.options) else None
+        if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
+            # "the oak dining table in 120cm": the product the customer names comes first even
+            # when none of its variants fits, with the closest one and what it lacks
+            others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
+            loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
+            hit = self._hit(idx, named, self._variant_mask(idx, loose), 0.0, -1.0, 0.0, False)
+            hits = [self._with_closest(idx, hit, f), *others][:limit]
+            relaxed = relaxed or [Relaxation(constraint="named", detail=f"{hit.name} as named")]
         return SearchResult(
             query=query,
             hits=hits,
@@ -561,6 +573,43 @@ class SearchEngine:
             strategy=strategy,
             took_ms=round((time.perf_counter() - t0) * 1000, 3),
         )
+
+    @staticmethod
+    def _named(idx: CatalogIndex, qs: _QueryState, f: SearchFilters) -> int | None:
+        """The product a query names ("the chester sofa", "oak dining table"), if one stands out.
+
+        Name words are weighed by how rare they are among the catalog's names (IDF): a product
+        is named when the query holds more of its name's weight than a word shared by three
+        names, and clearly more than any other product's.
+        """
+        # option values asked for may be name words too ("the oak dining table in 120cm")
+        words = set(qs.tokens) | {
+            t
+            for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
+            for t in tokenize(v)
+        }
+        if not words or idx.size == 0:
+            return None
+        idf = getattr(idx, "_name_idf", None)
+        if idf is None:
+            df: dict[str, int] = {}
+            for toks in idx.name_tokens:
+                for t in toks:
+                    df[t] = df.get(t, 0) + 1
+            n = idx.size
+            idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+            idx._name_idf = idf  # type: ignore[attr-defined]
+        scores = np.array(
+            [sum(idf[t] for t in toks & words) for toks in idx.name_tokens], dtype=np.float32
+        )
+        order = np.argsort(-scores)
+        best = int(order[0])
+        second = float(scores[order[1]]) if idx.size > 1 else 0.0
+        rare = math.log((idx.size + 1) / 3.5)  # the weight of a word in three names
+        top = float(scores[best])
+        if top < max(rare, 1.4 * second) or top - second < rare / 2:
+            return None
+        return best
 
     def _prepare(self, idx: CatalogIndex, query: str) -> _QueryState:
         """Everything about the query that filters do not change: computed once per search."""

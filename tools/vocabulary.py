@@ -103,7 +103,7 @@ def tokens(text: str) -> list[Token]:
                     out.append(Token(num + alias[two], start, raw[i + 2][2]))
                     i += 3
                     continue
-                if nxt in alias:
+                if nxt in alias and nxt != "in":  # "300x400 in navy": "in" is no inch here
                     out.append(Token(num + alias[nxt], start, raw[i + 1][2]))
                     i += 2
                     continue
@@ -234,11 +234,14 @@ class Vocabulary:
             if len(names) > 1 and mentioned & set(names):
                 names = tuple(n for n in names if n in mentioned)  # "16GB of RAM" -> ram
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
-        # A number with a unit that no value has: bind it to the options carrying that unit.
+        # A number with a unit that no value has: bind it to the options carrying that unit
+        # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
             if used[k]:
                 continue
             q = quantity(tok.norm)
+            if q is None and re.fullmatch(r"\d+(?:\.\d+)?x\d+(?:\.\d+)?", tok.norm):
+                q = (0.0, "x")
             if q and q[1] in self.unit_options:
                 names = tuple(self.unit_options[q[1]])
                 if len(names) > 1 and mentioned & set(names):
@@ -356,6 +359,10 @@ def build(
                     token_options[tok].add((name, value))
                 if (q := quantity(tok)) is not None:
                     units[q[1]].add(name)
+                if m := re.fullmatch(r"(\d+(?:\.\d+)?x\d+(?:\.\d+)?)[a-z]+", tok):
+                    # "a rug 200 x 300": dimensions need no unit to be recognised
+                    voc.add((m.group(1),), Term("option", value, (name,), weak=True))
+                    units["x"].add(name)
             if color and (fam := color_family(value)):
                 voc.color_families.add(fam)
             if size_like[name] and normalize_size(value) in sizes:

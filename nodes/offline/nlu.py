@@ -99,17 +99,23 @@ class Question(BaseModel):
     # A yes/no question about a product's attribute ("is the jute rug washable?"): the words
     # naming the product (or "it"), the attribute asked about, and the question's form.
     attribute: dict[str, str] | None = None
+    # A support question a person must handle (an order problem, a complaint, "a human pls"),
+    # not a question the store policies answer.
+    needs_person: bool = False
 
 
 # -- splitting -----------------------------------------------------------------------------
 _CUE = (
     r"what|what's|whats|how|which|where|when|why|who|do|does|did|can|could|is|are|should|would|"
-    r"will|any|have|has|got|show|recommend|tell|i need|i want|i'd like|looking|i'?m looking|"
+    r"will|any|have|has|got(?=\s+(?:any|some|a|an|the|these|those|this|that|it|them|ur|your|more|"
+    r"anything|something)\b)|show|recommend|tell|i need|i want|i'd like|looking|i'?m looking|"
     r"i am looking"
 )
 _REQUEST = re.compile(
     rf"\?|^\s*(?:(?:hi+|hey+|hello|hiya|yo)\b[\s,!]*)?(?:(?:and|also|plus|oh|but|ok|so)\s+)*"
-    rf"(?:{_CUE}|pls|please|price|size|compare|need|want|show|send|gimme|quiero)\b"
+    # ("need to seat 10", "want it to match my curtains": a reason, not a request)
+    rf"(?:{_CUE}|pls|please|price|size|compare|need(?!\s+to\b)|want(?!\s+(?:to|it|them)\b)|"
+    rf"show|send|gimme|quiero)\b"
     # "also a headband": one more product asked for after a question
     rf"|^\s*(?:and also|also|plus|and)\s+(?:a|an|some|any)\s",
     re.IGNORECASE,
@@ -207,8 +213,14 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
     asks = [bool(_REQUEST.search(p) or _ASKS_INSIDE.search(p)) for p in parts]
     questions: list[str] = []
     statements: list[str] = []
+    problem: list[str] = []  # a problem stated before the ask it explains
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
+        if problem and ask and (clause.connector or not clause.left):
+            # "my screen arrived cracked. order 8812. i need a replacement": the ask is about
+            # the problem, and is read (and routed) with it
+            part = " ".join([*problem, part])
+            problem = []
         fact = label == "fact" and _FIRST_PERSON.search(part)
         social = _GREETING_ONLY.match(part) or _REACTION.match(part) or fact
         if social and not ask:
@@ -225,9 +237,13 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
             # days"), unless it raises a problem of its own after another kind of question
             questions[-1] = f"{questions[-1]} {part}"
         elif any(asks[i + 1 :]) and not (i + 1 < len(clauses) and clauses[i + 1].left == part):
-            statements.append(part)  # a sentence of context before the ask that follows
+            if label == "problem" or problem:
+                problem.append(part)
+            else:
+                statements.append(part)  # a sentence of context before the ask that follows
         else:
             questions.append(part)
+    statements += problem  # (no ask followed it: it was context after all)
     if not questions:
         return ([text] if text else []), []
     # A question with no words of its own ("what do you have?", "what would you recommend?")
@@ -312,7 +328,10 @@ _ORDINALS = {
 }  # fmt: skip
 _ORDINAL = re.compile(
     # "the third" may end the message; "top" only counts before a noun ("tank top" is not one).
-    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b(?:\s+(?:one|1|option|item|"
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b"
+    # "last year", "the first time": a time, not a product on screen
+    r"(?!\s+(?:year|week|month|time|night|day|summer|winter|spring|autumn|fall|order|weekend|"
+    r"season|christmas)s?\b)(?:\s+(?:one|1|option|item|"
     r"product|of (?:them|those|these)|two|pick)\b)?"
     r"|\b(top)\s+(?:one|1|option|item|product|of (?:them|those|these)|two|pick)\b",
     re.I,
@@ -542,6 +561,26 @@ class IntentClassifier(TextClassifier):
     def __init__(self, embedder: MiniLMEmbeddings, examples: list[dict[str, str]] | None = None):
         rows = examples if examples is not None else load_examples()
         super().__init__(embedder, [r["text"] for r in rows], [r["intent"] for r in rows])
+        self._support: TextClassifier | None = None
+
+    def needs_person(self, texts: list[str]) -> list[bool]:
+        """Whether each support question is a problem a person must handle.
+
+        An order problem, a payment, a complaint or a request for a person is; a question about
+        the shop's rules ("do you ship to canada?", "can I return an opened bag?") is not: the
+        creator's policies answer it. Trained on ``prompts/data/support_examples.jsonl``.
+        """
+        if not texts:
+            return []
+        if self._support is None:
+            path = DATA / "support_examples.jsonl"
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                    if line.strip()]  # fmt: skip
+            self._support = TextClassifier(
+                self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
+            )
+        problem = self._support.labels.index("problem")
+        return [bool(row[problem] >= 0.5) for row in self._support.proba(texts)]
 
 
 _lock = threading.Lock()
@@ -762,6 +801,7 @@ def analyze(
             # no product to look up, so it constrains nothing.
             ent = ent.model_copy(update={"categories": []})
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
+        person = label == "support" and classifier.needs_person([part])[0]
         questions.append(
             Question(
                 text=part,
@@ -770,6 +810,7 @@ def analyze(
                 entities=ent,
                 needs_clarification=label == "product_search" and vague and not has_shown_products,
                 attribute=attribute,
+                needs_person=person,
             )
         )
     return questions, statements

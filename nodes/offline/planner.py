@@ -161,7 +161,8 @@ _SIZE_PHRASE = re.compile(
 _FILLER = re.compile(
     r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
     r"show me|i'?m looking for|looking for|i need|i want|any|some|in stock|the cheapest|"
-    r"cheapest)\b",
+    r"cheapest|how much (?:is|are|for|do)|can i (?:get|have|buy|order)|do you (?:do|sell|carry|"
+    r"stock|make|ship)|do u (?:do|sell)|is there|are there|what about)\b",
     re.I,
 )
 
@@ -177,6 +178,8 @@ def clean_query(text: str, ent: dict[str, Any]) -> str:
     q = _FILLER.sub(" ", q)
     q = re.sub(r"[^\w\s'&/-]", " ", q)
     q = re.sub(r"\s+", " ", q).strip(" ,.-")
+    if not tokenize(q) and _has_any(ent):
+        return ""  # "how much is the 3 seater in sage velvet?": the filters are the whole ask
     return q if len(q) >= 3 else text.strip()
 
 
@@ -275,6 +278,7 @@ def plan(
     last_search: dict[str, Any] | None,
     focus: int | None = None,
     answered: bool = False,
+    policies: bool = False,
 ) -> AIMessage | None:
     """Round 1: the tool calls for this turn's questions (None when no tool is needed).
 
@@ -288,10 +292,19 @@ def plan(
     for qi, q in enumerate(questions):
         intent, ent = q["intent"], q["entities"]
         refs = resolve(ent.get("references", []), shown)
-        if answered and intent in {"general_question", "support"}:
-            # The creator may have answered this for other fans already (fan-out memory).
-            calls.append(_call("search_answered_clusters", {"question": q["text"]}, qi))
+        if intent in {"general_question", "support"} and (answered or policies):
+            # The creator may have answered this for other fans already (fan-out memory), or
+            # written it in the store policies; a problem a person must handle still looks,
+            # so that the reply can say what the policy is.
+            if answered:
+                calls.append(_call("search_answered_clusters", {"question": q["text"]}, qi))
+            if policies:
+                calls.append(_call("search_store_policy", {"question": q["text"]}, qi))
             continue
+        if policies and intent not in {"greeting", "other"}:
+            # "how long is the warranty on your sofas?": a product question the policies may
+            # answer better than the catalog (the reply uses it only when it fits closely)
+            calls.append(_call("search_store_policy", {"question": q["text"]}, qi))
         attr = q.get("attribute") or {}
         if intent == "variant_question" and attr and not attr.get("collective"):
             if call := _attribute_call(q, attr, refs, shown, focus, qi):

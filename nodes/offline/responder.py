@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from prompts import templates as T
+from tools.policies import PRODUCT_QUESTION_SCORE
 
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 
@@ -96,17 +97,36 @@ def render(
         prio = 100 - qi
         intent = q["intent"]
         every = results.get(qi, [])
-        arts = [a for a in every if a["tool"] != "search_answered_clusters"]
+        arts = [
+            a for a in every if a["tool"] not in {"search_answered_clusters", "search_store_policy"}
+        ]  # fmt: skip
         if intent in {"greeting", "other"}:
             continue
         answered = next((a for a in every if a.get("reply_text")), None)
         if answered is not None:  # the creator answered this for other fans already
             sections.append(Section(prio, [answered["reply_text"]]))
             continue
+        policy = next(
+            (a for a in every if a["tool"] == "search_store_policy" and a.get("passages")), None
+        )
+        said = [_policy_text(policy)] if policy else []
         if intent == "support":
+            if said and not q.get("needs_person"):
+                sections.append(Section(prio, said))  # the creator's own policy answers it
+                continue
             escalated = True
-            sections.append(Section(prio + 50, [T.SUPPORT[v].format(creator=creator)]))
+            if q.get("needs_person"):
+                lines = [T.SUPPORT[v].format(creator=creator), *said]
+            else:  # a policy question the policies do not cover
+                question = q["text"].strip().rstrip("?")[:120]
+                lines = [T.GENERAL[v].format(question=question + "?", creator=creator)]
+            sections.append(Section(prio + 50, lines))
             continue
+        if intent == "general_question" and said and not arts:
+            sections.append(Section(prio, said))
+            continue
+        if policy and policy["passages"][0]["score"] >= PRODUCT_QUESTION_SCORE:
+            sections.append(Section(prio + 1, said))  # and the products below it
         if intent == "general_question" and not arts:
             escalated = True
             question = q["text"].strip().rstrip("?")[:120]
@@ -296,6 +316,11 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
+
+
+def _policy_text(art: dict[str, Any]) -> str:
+    """The policy sentences that answer a question, in the creator's words."""
+    return " ".join(p["text"] for p in art["passages"][:2])
 
 
 def _conflict_line(c: dict[str, Any]) -> str:
