@@ -9,12 +9,14 @@ from langchain_core.messages import SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
 from graphs.state import AgentState, Context
+from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
 from nodes.offline.profile import check_product
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM
+from tools.attributes import product_text
 
 
 @timed("detect_conflicts")
@@ -28,9 +30,12 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     profile = state.get("profile") or {}
     conflicts: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
+    texts: dict[int, str | None] = {}
     for art in results:
         for p in art.get("products", []):
-            for c in check_product(p, profile):
+            if profile and p["product_id"] not in texts:
+                texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
+            for c in check_product(p, profile, texts.get(p["product_id"])):
                 key = (c["product_id"], c["type"], c["fact"])
                 if key not in seen:
                     seen.add(key)
@@ -60,3 +65,12 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
                          "evidence": [found.evidence], "source": "llm"}
                     )  # fmt: skip
     return {**update, "tool_results": results, "conflicts": conflicts}
+
+
+def _full_text(ctx: Context, creator_id: str, product: dict[str, Any]) -> str | None:
+    """Everything the product says about itself, description included (None if it is gone)."""
+    try:
+        row, variants = ctx.search.product_rows(creator_id, product["product_id"])
+    except NotFoundError:
+        return None
+    return product_text(row, variants)

@@ -54,7 +54,11 @@ _NEGATORS = re.compile(
     r"\bfree of\b|\bnever\b|\bzero\b|\bfaux\b|\bimitation\b|\bvegan\b|\bsynthetic\b|"
     r"\bartificial\b|\bplant[- ]based\b)\W*(?:\w+\W+){0,2}$"
     # "oat milk", "almond butter", "coconut cream": plant forms of a dairy word
-    r"|\b(?:oat|almond|soy|soya|coconut|rice|pea|cashew|hemp|peanut|nut|plant)\s+$",
+    r"|\b(?:oat|almond|soy|soya|coconut|rice|pea|cashew|hemp|peanut|nut|plant)\s+$"
+    # another product, or a list of what it is not for: "pair it with a feather inner",
+    # "not suitable for vegetarians, vegans or halal diets"
+    r"|\b(?:pair(?:ed)?(?: it| them)? with|goes (?:well )?with|sold separately|alternative to|"
+    r"instead of|compared to|unlike|not suitable for|unsuitable for)\b[^.;:]*$",
     re.I,
 )
 
@@ -73,7 +77,7 @@ def mentions(text: str, term: str) -> Literal["yes", "negated"] | None:
     state: Literal["yes", "negated"] | None = None
     for m in re.finditer(pattern, low):
         after = low[m.end() : m.end() + 8]
-        if _NEGATORS.search(low[max(0, m.start() - 30) : m.start()]) or re.match(
+        if _NEGATORS.search(low[max(0, m.start() - 60) : m.start()]) or re.match(
             r"\s?free\b", after
         ):
             state = state or "negated"

@@ -552,6 +552,8 @@ class SearchEngine:
         relaxed: list[Relaxation] = []
         if not hits and relax:
             hits, strategy, relaxed = self._relax(idx, qs, f, limit, sort)
+        elif relax and (f.min_price is not None or f.max_price is not None):
+            hits, relaxed = self._on_topic_price(idx, qs, f, limit, sort, hits)
         if relaxed:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
@@ -573,6 +575,33 @@ class SearchEngine:
             strategy=strategy,
             took_ms=round((time.perf_counter() - t0) * 1000, 3),
         )
+
+    def _on_topic_price(
+        self, idx: CatalogIndex, qs: _QueryState, f: SearchFilters, limit: int, sort: Sort,
+        hits: list[ProductHit],
+    ) -> tuple[list[ProductHit], list[Relaxation]]:  # fmt: skip
+        """Products of the kind asked for, over the price, rather than other kinds within it.
+
+        "I have $1000 for a laptop": when no hit within the price names what the query names
+        (a mouse and a tablet) but some product outside it does, those are shown, with the
+        price said to be dropped.
+        """
+        if not qs.tokens or any(self._on_topic(idx, qs, h.product_id) for h in hits):
+            return hits, []
+        free = f.model_copy(update={"min_price": None, "max_price": None})
+        wide, _ = self._search_once(idx, qs, free, limit, sort)
+        wide = [h for h in wide if self._on_topic(idx, qs, h.product_id)]
+        if not wide:
+            return hits, []
+        asked = " - ".join(f"{v:g}" for v in (f.min_price, f.max_price) if v is not None)
+        return wide, [Relaxation(constraint="price", detail=f"dropped price: {asked}")]
+
+    @staticmethod
+    def _on_topic(idx: CatalogIndex, qs: _QueryState, product_id: int) -> bool:
+        """Whether a product's name or category holds a word of the query."""
+        i = idx.pos[product_id]
+        cat = frozenset(tokenize(idx.products[i]["category"] or ""))
+        return bool((idx.name_tokens[i] | cat) & qs.tokens)
 
     @staticmethod
     def _named(idx: CatalogIndex, qs: _QueryState, f: SearchFilters) -> int | None:

@@ -15,8 +15,14 @@ from typing import Any
 
 from nodes.offline.textclf import TextClassifier
 from prompts.lexicon import DATA, normalize_size
+from tools.attributes import contraindications, mentions, product_text
+from tools.vocabulary import normalize
 
-_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+", re.I)
+# Emoji end a thought in DMs too ("vegan here 🌱 do you have ...").
+_CLAUSES = re.compile(
+    r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*",
+    re.I,
+)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i am|me|my|myself|as a)\b", re.I)
 _IDENTITY = re.compile(
     r"\b(?:i'm|im|i am|i've been|ive been|i have been|i went|i've gone|i became|as a|i eat|"
@@ -38,6 +44,8 @@ _BUDGET = re.compile(
     + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?(\d+(?:\.\d{1,2})?)\s?"
     r"(?:dollars|bucks|usd)\b"
     + r"|\$\s?(\d+(?:\.\d{1,2})?)\s*(?:max|tops|at most)\b"
+    # "max $50 on sneakers", "up to $300 for a jacket"
+    + r"|\b(?:max(?:imum)?|up to|no more than)\s+\$\s?(\d+(?:\.\d{1,2})?)\s+(?:on|for)\b"
     + r"|\b(\d+(?:\.\d{1,2})?)\s?(?:dollars|bucks)\s*(?:max|tops|at most)\b",
     re.I,
 )
@@ -56,8 +64,8 @@ _BAD_SIZE = re.compile(
     re.I,
 )
 _ALLERGY = re.compile(
-    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react (?:badly )?to|allergic reaction"
-    r" to)\s+([a-z ,&]+?)(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
+    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react (?:\w+ ){0,2}to|"
+    r"allergic reaction to)\s+([a-z ,&]+?)(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
     r"|\b([a-z]+(?: [a-z]+)?) allerg(?:y|ies)\b"
     # what the body does: "I get hives from wool", "merino makes my skin break out",
     # "peanuts send me to the ER"
@@ -85,6 +93,17 @@ def _guards() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
+def _after_guard() -> re.Pattern[str]:
+    """Negations that undo a fact from after it ("vegan, not anymore").
+
+    "was" and "not" there start another thought ("I'm vegan 🌱 was eyeing the down jacket",
+    "vegan, not vegetarian").
+    """
+    kept = [n for n in rules()["negations"] if n not in ("not", "n't", "was (?:a )?", "were")]
+    return re.compile(r"(?:" + "|".join(kept) + r")", re.I)
+
+
+@lru_cache(maxsize=1)
 def _past_guard() -> re.Pattern[str]:
     negations = [n for n in rules()["negations"] if n not in ("not", "n't")]
     return re.compile(r"(?:" + "|".join(negations) + r")", re.I)
@@ -92,7 +111,7 @@ def _past_guard() -> re.Pattern[str]:
 
 _BARE = re.compile(
     r"^\W*(?:fully |strictly |100% )?(?P<fact>[\w' -]+?)\s*(?:here|btw|fyi|tho|though|too|"
-    r"now|lol)?\W*$",
+    r"now|lol|household|family|home|over here)?\W*$",
     re.I,
 )
 
@@ -116,7 +135,11 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     """
     neg, third = _guards()
     before = clause[: match.start()]
-    if third.search(clause) or neg.search(before) or neg.search(clause[match.end() :][:30]):
+    if (
+        third.search(clause)
+        or neg.search(before)
+        or _after_guard().search(clause[match.end() :][:30])
+    ):
         return False
     if not clause.rstrip().endswith("?") and _LEADING.match(before):
         return True
@@ -330,16 +353,25 @@ def clauses(text: str) -> list[str]:
 
 
 def _clauses(text: str) -> list[str]:
-    """Clauses with their closing punctuation kept ("vegan?" stays a question)."""
+    """Clauses with their closing punctuation kept ("vegan?" stays a question).
+
+    A question's leading comma pieces are statements of their own ("vegetarian here, pork
+    crackling or the kettle chips?").
+    """
     out, start = [], 0
+    pieces = []
     for m in _CLAUSES.finditer(text):
-        piece = (text[start : m.start()] + ("?" if "?" in m.group(0) else "")).strip()
-        if piece.strip("?"):
-            out.append(piece)
+        pieces.append((text[start : m.start()] + ("?" if "?" in m.group(0) else "")).strip())
         start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
+    pieces.append(text[start:].strip())
+    for piece in pieces:
+        if not piece.strip("?"):
+            continue
+        if piece.endswith("?") and "," in piece:
+            head, _, rest = piece.partition(",")
+            if len(head.split()) <= 4 and rest.strip():
+                out.append(head.strip())
+        out.append(piece)
     return out
 
 
@@ -382,8 +414,54 @@ def _mentions(text: str, term: str) -> bool:
     return False
 
 
-def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict[str, Any]]:
-    """Typed conflicts between one product (compact dict) and a profile."""
+def _from_product_data(
+    product: dict[str, Any], profile: dict[str, Any], text: str | None
+) -> list[tuple[str, str, str, list[str]]]:
+    """Diets and allergies against what any shop's product says it is made of.
+
+    The contraindication table (``prompts/data/contraindications.json``) lists what each diet
+    and allergy rules out in plain words ("leather", "gelatin", "goose down", "latex"); a
+    product whose text states one (not "faux leather", not "latex-free") or whose option or
+    facet value is one ("fill: down") conflicts, unless it says it is fine ("vegan leather").
+    """
+    table = contraindications()
+    names = table["profile_names"]
+    full = (text or product_text(product, product.get("variants") or [])).lower()
+    values: list[str] = [str(v) for var in product.get("variants") or []
+                         for v in (var.get("options") or {}).values()]  # fmt: skip
+    for tag in product.get("tags") or []:
+        values.append(str(tag).partition(":")[2] or str(tag))
+    words = [set(normalize(v).split()) for v in values]
+
+    def valued(terms: list[str]) -> list[str]:
+        return [f"value {t}" for t in terms if any(normalize(t) in w for w in words)]
+
+    out = []
+    for diet in profile.get("diet", []):
+        spec = table["diets"].get(names.get(diet, diet.replace("_", " ")))
+        if not spec or any(mentions(full, ok) == "yes" for ok in spec.get("ok", [])):
+            continue
+        ev = [f"text '{t}'" for t in spec["avoid"] if mentions(full, t) == "yes"]
+        ev += valued(spec.get("values", []))
+        if ev:
+            out.append(("dietary", "high", diet, ev))
+    for allergy in profile.get("allergies", []):
+        key = names.get(allergy, allergy)
+        terms = table["allergies"].get(key) or table["allergies"].get(f"{key}s") or [allergy]
+        ev = [f"text '{t}'" for t in terms if mentions(full, t) == "yes"]
+        ev += valued(table["allergy_values"].get(key, []))
+        if ev:
+            out.append(("allergy", "high", allergy, ev))
+    return out
+
+
+def check_product(
+    product: dict[str, Any], profile: dict[str, Any], full_text: str | None = None
+) -> list[dict[str, Any]]:
+    """Typed conflicts between one product (compact dict) and a profile.
+
+    ``full_text``: everything the product says about itself (its description too), when known.
+    """
     r = rules()
     tags, attrs, text = _product_signals(product)
     out: list[dict[str, Any]] = []
@@ -419,7 +497,7 @@ def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict
             term in a for a in allergens for term in terms
         ):
             continue  # tree nuts vs a peanut bar "contains nuts", and peanuts are fine
-        ev = [f"tag {t}" for t in tags if any(term in t for term in terms)]
+        ev = [f"tag {t}" for t in tags if any(mentions(t, term) == "yes" for term in terms)]
         ev += [f"allergen {a}" for a in allergens if any(term in a for term in terms)]
         ev += [f"text '{term}'" for term in terms if _mentions(text, term)]
         if ev:
@@ -453,6 +531,10 @@ def check_product(product: dict[str, Any], profile: dict[str, Any]) -> list[dict
     if budget and price and price > budget:
         severity = "medium" if price > 1.5 * budget else "low"
         add("budget", severity, f"budget {budget:g}", [f"price {price:g}"])
+    found = {(c["type"], c["fact"]) for c in out}
+    for kind, severity, fact, ev in _from_product_data(product, profile, full_text):
+        if (kind, fact) not in found:
+            add(kind, severity, fact, ev)
     return out
 
 
