@@ -107,3 +107,10 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
         if "-" in w:
             out.extend(stem(p) for p in w.split("-") if p and p not in stops)
     return out
+
+
+# -- money: one grammar for every reader (NLU prices, query cleaning, profile budgets) ----------
+# A currency before the amount ("$40", "£150", "€ 80", "A$20") or after it ("40 bucks", "150€").
+CUR_BEFORE = r"(?:[$£€¥₹]|(?:us|a|c|au|ca|nz)\$|(?:usd|eur|gbp|cad|aud)\s?)"
+CUR_AFTER = r"(?:[$£€]|\s?(?:usd|eur|euros?|gbp|dollars?|bucks|quid)(?![a-z]))"
+AMOUNT = r"\d+(?:[.,]\d{1,2})?"

@@ -63,17 +63,24 @@ _NEGATORS = re.compile(
 )
 
 
-def mentions(text: str, term: str) -> Literal["yes", "negated"] | None:
+def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negated"] | None:
     """Whether ``text`` states ``term`` ("yes"), states its absence ("negated"), or neither.
 
     "leather" in "faux leather", "no leather", "leather-free", "non-leather" is negated;
-    plural and hyphen forms match ("nuts", "hand-wash").
+    plural and hyphen forms match ("nuts", "hand-wash"). ``loose``: a long word matches by its
+    stem ("washing" meets "washable").
     """
     low = text.lower().replace("-", " ")
     words = normalize(term).split()
     if not words:
         return None
-    pattern = r"\b" + r"\W+".join(rf"{re.escape(w)}(?:e?s)?" for w in words) + r"\b"
+
+    def form(w: str) -> str:
+        if loose and len(w) >= 6:
+            return rf"{re.escape(w[: max(4, len(w) - 3)])}\w*"
+        return rf"{re.escape(w)}(?:e?s)?"
+
+    pattern = r"\b" + r"\W+".join(form(w) for w in words) + r"\b"
     state: Literal["yes", "negated"] | None = None
     for m in re.finditer(pattern, low):
         after = low[m.end() : m.end() + 8]
@@ -129,8 +136,9 @@ def judge(
     """Answer "is it / does it have ``attribute``?" for one product (see module docstring)."""
     attr = re.sub(r"\s+", " ", _FILLER.sub(" ", attribute)).strip(" ?.!,") or attribute.strip()
     text = product_text(product, variants)
-    # 1. the shop's own option and facet values
-    for m in vocab.ground(attr) if vocab is not None else []:
+    free = _FREE.match(attr)
+    # 1. the shop's own option and facet values ("nut free" asks for their absence: step 2)
+    for m in vocab.ground(attr) if vocab is not None and not free else []:
         if m.kind not in {"option", "facet", "color"}:
             continue
         verdict = _by_option(product, variants, m.names, m.value, attr)
@@ -138,7 +146,6 @@ def judge(
             return verdict
     # 2. diets and "X-free"
     table = contraindications()
-    free = _FREE.match(attr)
     diet = next((d for d in table["diets"] if normalize(d) == normalize(attr)), None)
     if diet is not None or free:
         terms = table["diets"][diet]["avoid"] if diet else _allergen_terms(next(
@@ -154,7 +161,7 @@ def judge(
     words = [w for w in normalize(attr).split() if len(w) > 1]
     if not words:
         return Verdict("unknown", attr)
-    states = [mentions(text, w) for w in words]
+    states = [mentions(text, w, loose=True) for w in words]
     if all(s == "yes" for s in states) or mentions(text, attr) == "yes":
         return Verdict("yes", attr, _sentence(text, words[0]))
     if any(s == "negated" for s in states):

@@ -31,6 +31,7 @@ How one query runs (``SearchEngine.search``):
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from sqlalchemy import select
 from memory.catalog import Catalog, NotFoundError
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
-from tools.attributes import name_coverage
+from tools.attributes import judge, name_coverage
 from tools.policies import PolicyIndex
 from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
 
@@ -522,9 +523,6 @@ class SearchEngine:
         if f.brands:
             wanted = {normalize(b) for b in f.brands}
             pmask &= np.array([b in wanted for b in idx.brand_keys], dtype=bool)
-        for word in f.require:
-            need = frozenset(normalize(word).split())
-            pmask &= np.array([need <= t for t in idx.text_tokens], dtype=bool)
         if f.product_ids is not None:
             keep = np.zeros(idx.size, dtype=bool)
             keep[[idx.pos[i] for i in f.product_ids if i in idx.pos]] = True
@@ -565,8 +563,7 @@ class SearchEngine:
             others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
             loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
             hit = self._hit(idx, named, self._variant_mask(idx, loose), 0.0, -1.0, 0.0, False)
-            hits = [self._with_closest(idx, hit, f), *others][:limit]
-            relaxed = relaxed or [Relaxation(constraint="named", detail=f"{hit.name} as named")]
+            hits = [self._with_closest(idx, hit, f), *others][:limit]  # (its unmet options say why)
         return SearchResult(
             query=query,
             hits=hits,
@@ -597,11 +594,45 @@ class SearchEngine:
         return wide, [Relaxation(constraint="price", detail=f"dropped price: {asked}")]
 
     @staticmethod
-    def _on_topic(idx: CatalogIndex, qs: _QueryState, product_id: int) -> bool:
-        """Whether a product's name or category holds a word of the query."""
-        i = idx.pos[product_id]
+    def _names(idx: CatalogIndex, i: int, phrase: str) -> bool:
+        """Whether product ``i``'s name, tags or option values hold every word of ``phrase``."""
+        if re.search(r"\bfree\b", phrase, re.I):
+            return False
+        own = set(idx.name_tokens[i]) | set(idx.tag_sets[i])
+        start, end = int(idx.v_start[i]), int(idx.v_end[i])
+        for v in idx.variants[start:end]:
+            own |= {t for val in (v["options"] or {}).values() for t in tokenize(str(val))}
+        for tag in idx.products[i]["tags"] or []:
+            own |= set(tokenize(str(tag)))
+        words = tokenize(phrase)
+        return bool(words) and all(w in own for w in words)
+
+    @staticmethod
+    def _has(idx: CatalogIndex, i: int, phrase: str, vocab: Vocabulary) -> bool:
+        """Whether product ``i`` has what ``phrase`` asks for ("vegan", "pockets", "nut free").
+
+        Options, facets, diets and words of its own text decide (``tools.attributes.judge``);
+        for "X free" a product whose text never names X passes too.
+        """
+        words = [w[: max(4, len(w) - 3)] for w in normalize(phrase).split() if len(w) > 2]
+        if words and not all(any(t.startswith(w) for t in idx.text_tokens[i]) for w in words):
+            if not re.search(r"\bfree\b", phrase, re.I):
+                return False  # cheap pre-check: a word of the phrase is nowhere in its text
+        start, end = int(idx.v_start[i]), int(idx.v_end[i])
+        verdict = judge(idx.products[i], idx.variants[start:end], phrase, vocab)
+        if verdict.answer == "yes":
+            return True
+        return verdict.answer == "unknown" and bool(re.search(r"\bfree\b", phrase, re.I))
+
+    @staticmethod
+    def _overlap(idx: CatalogIndex, qs: _QueryState, i: int) -> int:
+        """Words of the query in a product's name (counted twice) and category."""
         cat = frozenset(tokenize(idx.products[i]["category"] or ""))
-        return bool((idx.name_tokens[i] | cat) & qs.tokens)
+        return 2 * len(idx.name_tokens[i] & qs.tokens) + len((cat - idx.name_tokens[i]) & qs.tokens)
+
+    def _on_topic(self, idx: CatalogIndex, qs: _QueryState, product_id: int) -> bool:
+        """Whether a product's name or category holds a word of the query."""
+        return self._overlap(idx, qs, idx.pos[product_id]) > 0
 
     @staticmethod
     def _named(idx: CatalogIndex, qs: _QueryState, f: SearchFilters) -> int | None:
@@ -638,6 +669,8 @@ class SearchEngine:
         top = float(scores[best])
         if top < max(rare, 1.4 * second) or top - second < rare / 2:
             return None
+        if not idx.name_tokens[best] & qs.tokens:
+            return None  # only a filter value is in its name ("vegan" of "Vegan Fruit Gummies")
         return best
 
     def _prepare(self, idx: CatalogIndex, query: str) -> _QueryState:
@@ -704,6 +737,26 @@ class SearchEngine:
         else:
             cand = pmask
         cand_idx = np.flatnonzero(cand)
+        if f.require:
+            # "which of those are vegan / have pockets / can go in the washing machine?": what
+            # each product says of itself must answer yes (``tools.attributes.judge``). When
+            # some products carry the words in their name, tags or options ("only the digital
+            # ones"), those are the ones meant (a lens "for digital cameras" is not).
+            vocab = self.vocabulary(idx.creator_id)
+            strict = [i for i in cand_idx if all(self._names(idx, int(i), p) for p in f.require)]
+            cand_idx = np.asarray(
+                strict or [
+                    i for i in cand_idx if all(self._has(idx, int(i), p, vocab) for p in f.require)
+                ],
+                dtype=np.int64,
+            )  # fmt: skip
+        if sort != "relevance" and has_query and cand_idx.size:
+            # the cheapest of what was asked for ("floor lamps"), not of its weak matches (a
+            # desk lamp, cold brew for "coffee grinders"): the products whose name and category
+            # hold the most words of the query
+            overlap = np.array([self._overlap(idx, qs, int(i)) for i in cand_idx])
+            if overlap.max() > 0:
+                cand_idx = cand_idx[overlap >= overlap.max() - 1]
         if cand_idx.size == 0:
             return [], strategy
         score = self._fuse(idx, cand_idx, sims, kw, vmask, f, has_query, qs.tokens)

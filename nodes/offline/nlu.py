@@ -23,6 +23,9 @@ from nodes.offline.planner import COLLECTIVE, clean_query
 from nodes.offline.splitter import split_clauses
 from nodes.offline.textclf import TextClassifier
 from prompts.lexicon import (
+    AMOUNT,
+    CUR_AFTER,
+    CUR_BEFORE,
     DATA,
     color_family,
     is_color_option,
@@ -67,6 +70,8 @@ class Entities(BaseModel):
     options: dict[str, list[str]] = Field(default_factory=dict)
     brands: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)  # plain tags named ("organic", "washable")
+    # Values asked to be absent ("nut free", "no leather", "without caffeine").
+    excluded: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     # The words the catalog vocabulary recognised (kept out of the search query text).
     matched: list[str] = Field(default_factory=list)
@@ -297,7 +302,7 @@ _NOT_NAMES = {
     "cheap",
     "affordable",
 }
-_NUM = r"\$?\s?(\d+(?:[.,]\d{1,2})?)\s?(?:\$|usd|dollars|bucks|eur|€)?"
+_NUM = rf"{CUR_BEFORE}?\s?({AMOUNT}){CUR_AFTER}?"
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*(?:and|to|-)\s*{_NUM}", re.I)
 _RANGE = re.compile(rf"{_NUM}\s*(?:-|–|to)\s*{_NUM}\b", re.I)
 _MAX = re.compile(
@@ -311,7 +316,7 @@ _AROUND = re.compile(rf"(?:around|about|roughly|~)\s*{_NUM}", re.I)
 # required so that "I have 2 kids" is not a price.
 _BUDGET = re.compile(
     r"\b(?:have|got|spend|afford|budget(?: is| of)?)\s+(?:like |about |around |maybe |only )?"
-    r"(?:\$\s?(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s?(?:\$|dollars|bucks|usd)\b)",
+    rf"(?:{CUR_BEFORE}\s?({AMOUNT})|({AMOUNT}){CUR_AFTER})",
     re.I,
 )
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
@@ -367,6 +372,10 @@ def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
             ent.options.setdefault("flavor", []).append(name)  # fmt: skip
 
 
+_FREE_AFTER = re.compile(r"[\s-]?free\b", re.I)
+_NOT_BEFORE = re.compile(r"\b(?:no|without|non|not|zero|free (?:of|from))[\s-]*$", re.I)
+
+
 def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
     """Entities from the creator's own catalog vocabulary (``tools.vocabulary``).
 
@@ -387,6 +396,13 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
         if m.kind in {"option", "facet"}:
             by_span.setdefault((m.start, m.end), []).append(m)
     for m in matches:
+        free = _FREE_AFTER.match(text[m.end :])
+        if free or _NOT_BEFORE.search(text[: m.start]):
+            # "nut free", "no leather", "without caffeine": asked to be absent, not a filter
+            if m.value.lower() not in [x.lower() for x in ent.excluded]:
+                ent.excluded.append(m.value)
+            ent.matched.append(text[m.start : m.end + (free.end() if free else 0)])
+            continue
         if m.kind in {"option", "facet"}:
             if (m.start, m.end) in spans_with_category and not any(
                 c.kind == "category" and (c.start, c.end) != (m.start, m.end) for c in matches
@@ -774,7 +790,7 @@ def analyze(
         filters = bool(ent.tags or ent.matched or ent.min_price is not None
                        or ent.max_price is not None)  # fmt: skip
         if collective and (
-            (label == "comparison" and filters)
+            (label == "comparison" and (filters or _narrows_by_property(part)))
             or (label in {"variant_question", "general_question", "other"}
                 and (filters or _content_words(COLLECTIVE.sub(" ", part))))
         ):  # fmt: skip
@@ -814,6 +830,23 @@ def analyze(
             )
         )
     return questions, statements
+
+
+_COMPARATIVE = re.compile(
+    r"\b(?:\w{3,}(?:er|est)|more|most|less|least|better|best|worse|worst|differen\w*|vs|versus|"
+    r"compare\w*|prefer|recommend\w*)\b",
+    re.I,
+)
+
+
+def _narrows_by_property(part: str) -> bool:
+    """Whether a question on a list names a property rather than a comparison.
+
+    "which of those can go in the washing machine?" narrows; "which of those is warmer / the
+    best for running" compares.
+    """
+    rest = _content_words(COLLECTIVE.sub(" ", part))
+    return bool(rest) and not _COMPARATIVE.search(" ".join(rest))
 
 
 _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_question", "other"})

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from prompts.lexicon import color_family, stem, tokenize
+from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, color_family, stem, tokenize
 
 _REFINE = re.compile(
     r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
@@ -26,7 +26,8 @@ _MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one
                   "pls", "got", "bit", "little", "do", "you", "have", "what", "about", "how", "and",
                   "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for",
                   "with", "only", "just", "there", "which", "is", "are", "any", "the", "them",
-                  "like", "preferably", "ideally"}  # fmt: skip
+                  "like", "preferably", "ideally", "cheapest", "priciest", "expensive", "your",
+                  "ur", "least", "most", "affordable"}  # fmt: skip
 _GENERIC = frozenset("one ones the a an that this those these thing kind pair".split())
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
@@ -87,15 +88,21 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
         args["options"] = ent["options"]
     if ent.get("sort", "relevance") != "relevance":
         args["sort"] = ent["sort"]
+    if ent.get("excluded"):
+        args["require"] = [f"{v} free" for v in ent["excluded"]]  # "nut free"
     return args
 
 
 # "which of those", "only the adidas ones", "any of them in 44": the list on screen, narrowed
 COLLECTIVE = re.compile(
     r"\b(?:of (?:those|these|them|the ones)|which (?:ones|of)|only the|just the|any of|among"
-    r" (?:those|these|them)|\w+ ones)\b|^\W*(?:those|these|them|the ones)\b",
+    r" (?:those|these|them)|\w+ ones|which one(?:'s)?)\b"
+    r"|^\W*(?:those|these|them|the ones|ones?|only|just)\b",
     re.I,
 )
+
+
+_CHEAPER = re.compile(r"\b(?:cheaper|less expensive|more affordable)\b", re.I)
 
 
 def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
@@ -114,10 +121,13 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
         not {stem(w) for w in tokenize(c, drop_stopwords=False)} & last_words
         for c in ent.get("categories", [])
     )
-    if new_category or refs:
-        return False
+    if refs or (new_category and not re.match(r"^\W*(?:only|just)\b", q["text"], re.I)):
+        return False  # ("just chairs pls" narrows a list of furniture)
+    ordered = ent.get("sort", "relevance") != "relevance" and re.search(
+        r"\bones?\b|\bof (?:those|these|them)\b", q["text"], re.I
+    )  # "whats the cheapest one that'll still keep me warm?"
     return (
-        bool(_REFINE.match(q["text"])) or collective
+        bool(_REFINE.match(q["text"])) or collective or bool(ordered)
         or (len(q["text"].split()) <= 6 and _has_any(ent))
     )  # fmt: skip
 
@@ -128,7 +138,8 @@ SEARCH_ARGS = frozenset(
 )
 _NARROW_STOP = frozenset(
     "those these them ones one which only just any among are was were have has does did come"
-    " comes available that thing things kind kinds type types want like".split()
+    " comes available that thing things kind kinds type types want like stuff items products"
+    " pls please free".split()
 )
 
 
@@ -146,11 +157,12 @@ def _has_any(ent: dict[str, Any]) -> bool:
 
 
 _PRICE_PHRASE = re.compile(
-    r"(?:between|from)\s+\$?\d+(?:\.\d+)?\s*(?:and|to|-)\s*\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)?"
+    rf"(?:between|from)\s+{CUR_BEFORE}?{AMOUNT}\s*(?:and|to|-)\s*{CUR_BEFORE}?{AMOUNT}"
+    rf"{CUR_AFTER}?"
     r"|(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|over|above|"
-    r"more than|at least|around|about|for)?\s*\$\s?\d+(?:\.\d+)?"
-    r"|\$?\d+(?:\.\d+)?\s*(?:dollars|bucks|usd)"
-    r"|(?:under|below|less than|up to|over|above|at least|around)\s+\d+(?:\.\d+)?",
+    rf"more than|at least|around|about|for)?\s*{CUR_BEFORE}\s?{AMOUNT}{CUR_AFTER}?"
+    rf"|{AMOUNT}{CUR_AFTER}"
+    rf"|(?:under|below|less than|up to|over|above|at least|around)\s+{AMOUNT}{CUR_AFTER}?",
     re.I,
 )
 _SIZE_PHRASE = re.compile(
@@ -202,11 +214,12 @@ def plan_search(
             and stem(w) not in last_words_of(last) and w not in _NARROW_STOP
         ]  # fmt: skip
         extra = [w for w in extra if not re.fullmatch(r"under|below|less|than|max|dollars|usd", w)]
-        if extra:
+        if extra and COLLECTIVE.search(q["text"]):
+            # "only the digital ones", "which of those can go in the washing machine?": what
+            # each product of the same list (the same query) must have
+            args["require"] = [" ".join(extra[:3])]
+        elif extra:
             args["query"] = f"{last['query']} {' '.join(extra)}"
-            if COLLECTIVE.search(q["text"]):
-                # "only the digital ones": a word each product on the list must carry
-                args["require"] = extra[:3]
         if ent.get("tags") and COLLECTIVE.search(q["text"]):
             # "which of those are vegan?": a tag each product on the list must carry (in a
             # plain refinement, "for running, high impact", tag words only rank)
@@ -221,6 +234,8 @@ def plan_search(
         new = _filters(ent)
         if "options" in new and args.get("options"):
             new["options"] = {**args["options"], **new["options"]}
+        if "require" in new and args.get("require"):
+            new["require"] = [*args["require"], *new["require"]]
         args.update(new)
         return args
     return {"query": clean_query(q["text"], ent), **_filters(ent)}
@@ -320,6 +335,23 @@ def plan(
                 if loose and not ent.get("options") and not ent.get("colors"):
                     args["require"] = loose[:2]
             calls.append(_call("search_products", args, qi))
+        elif (
+            intent in {"comparison", "price_inquiry", "variant_question"}
+            and last_search
+            and (
+                (
+                    ent.get("sort", "relevance") != "relevance"
+                    and (not refs or COLLECTIVE.search(q["text"]))
+                )
+                or (intent == "comparison" and _CHEAPER.search(q["text"]))
+            )
+        ):
+            # "which of those is the cheapest?": the list, cheapest first
+            args = plan_search(q, last_search, shown)
+            args["sort"] = ent.get("sort") if ent.get("sort", "relevance") != "relevance" else (
+                "price_asc")  # fmt: skip
+            args.pop("max_price", None) if "max_price" not in _filters(ent) else None
+            calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
             targets = refs
             if not targets and shown and not ent.get("categories"):
@@ -383,9 +415,13 @@ def follow_up(questions: list[dict[str, Any]], messages: list[Any]) -> AIMessage
     if any(m.name == "compare_products" for m in tool_msgs):
         return None
     calls = []
+    sorted_searches = {
+        str(c["id"]).split("_")[1] for m in messages if isinstance(m, AIMessage)
+        for c in m.tool_calls if c["name"] == "search_products" and c["args"].get("sort")
+    }  # fmt: skip
     for qi, q in enumerate(questions):
-        if q["intent"] != "comparison":
-            continue
+        if q["intent"] != "comparison" or str(qi) in sorted_searches:
+            continue  # ("which one's cheaper" was answered by a search, cheapest first)
         found: list[int] = []
         for m in tool_msgs:
             if m.tool_call_id.startswith(f"call_{qi}_") and m.name == "search_products":

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from nodes.offline.textclf import TextClassifier
-from prompts.lexicon import DATA, normalize_size
+from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, DATA, normalize_size
 from tools.attributes import contraindications, mentions, product_text
 from tools.vocabulary import normalize
 
@@ -30,7 +30,7 @@ _IDENTITY = re.compile(
     r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never|for me)\b",
     re.I,
 )
-_MONEY = r"\$?\s?(\d+(?:\.\d{1,2})?)\s*(?:\$|dollars|bucks|usd|eur|€)?"
+_MONEY = rf"{CUR_BEFORE}?\s?({AMOUNT}){CUR_AFTER}?"
 _BUDGET = re.compile(
     r"\b(?:budget|spending limit|spending cap|price limit)\b[^.!?\d$]{0,25}"
     + _MONEY
@@ -40,12 +40,13 @@ _BUDGET = re.compile(
     + r"|\b(?:max(?:imum)? (?:i can spend|budget)|can (?:only )?(?:spend|afford|pay)"
     r"(?: up to| about| around| like| max)?)\s*(?:is )?"
     + _MONEY
-    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?\$\s?(\d+(?:\.\d{1,2})?)"
+    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?"
+    + rf"{CUR_BEFORE}\s?({AMOUNT})"
     + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?(\d+(?:\.\d{1,2})?)\s?"
     r"(?:dollars|bucks|usd)\b"
-    + r"|\$\s?(\d+(?:\.\d{1,2})?)\s*(?:max|tops|at most)\b"
+    + rf"|{CUR_BEFORE}\s?({AMOUNT})\s*(?:max|tops|at most)\b"
     # "max $50 on sneakers", "up to $300 for a jacket"
-    + r"|\b(?:max(?:imum)?|up to|no more than)\s+\$\s?(\d+(?:\.\d{1,2})?)\s+(?:on|for)\b"
+    + rf"|\b(?:max(?:imum)?|up to|no more than)\s+{CUR_BEFORE}\s?({AMOUNT})\s+(?:on|for)\b"
     + r"|\b(\d+(?:\.\d{1,2})?)\s?(?:dollars|bucks)\s*(?:max|tops|at most)\b",
     re.I,
 )

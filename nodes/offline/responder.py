@@ -125,7 +125,8 @@ def render(
         if intent == "general_question" and said and not arts:
             sections.append(Section(prio, said))
             continue
-        if policy and policy["passages"][0]["score"] >= PRODUCT_QUESTION_SCORE:
+        top = policy["passages"][0] if policy else {}
+        if top and top["score"] >= PRODUCT_QUESTION_SCORE and top["similarity"] >= 0.5:
             sections.append(Section(prio + 1, said))  # and the products below it
         if intent == "general_question" and not arts:
             escalated = True
