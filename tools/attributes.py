@@ -112,8 +112,9 @@ def product_text(product: dict[str, Any], variants: list[dict[str, Any]]) -> str
 def _sentence(text: str, term: str) -> str:
     """The sentence of ``text`` that names ``term`` (for the evidence)."""
     first = normalize(term).split()[0] if normalize(term) else term
+    word = re.compile(rf"\b{re.escape(first[:5])}", re.I)
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if first[:5] in sentence.lower():
+        if word.search(sentence):
             return sentence.strip()[:160]
     return ""
 
@@ -121,6 +122,7 @@ def _sentence(text: str, term: str) -> str:
 _FREE = re.compile(r"^\s*(.+?)[\s-]+free\s*$|^\s*free (?:of|from) (.+)$|^\s*no (.+)$", re.I)
 _FILLER = re.compile(
     r"\b(?:any|some|a|an|the|in it|in them|inside|normal|regular|real|actually|too|also|really|"
+    r"proper|actual|decent|standard|genuine|just|still|"
     r"100%|fully|totally|made of|made from|made with|of|it|they|them)\b",
     re.I,
 )
@@ -134,19 +136,22 @@ def judge(
     asking: Literal["is", "has"] = "is",
 ) -> Verdict:
     """Answer "is it / does it have ``attribute``?" for one product (see module docstring)."""
+    # "a proper mattress or do you just sleep on the cushions": the first alternative asks
+    attribute = re.split(r"\s+or\s+(?:do|does|is|are|can|will|would|just)\b", attribute)[0]
     attr = re.sub(r"\s+", " ", _FILLER.sub(" ", attribute)).strip(" ?.!,") or attribute.strip()
     text = product_text(product, variants)
     free = _FREE.match(attr)
-    # 1. the shop's own option and facet values ("nut free" asks for their absence: step 2)
-    for m in vocab.ground(attr) if vocab is not None and not free else []:
+    table = contraindications()
+    diet = next((d for d in table["diets"] if normalize(d) == normalize(attr)), None)
+    # 1. the shop's own option and facet values ("nut free" and diets: step 2, which reads
+    # the ingredients too: "diet: gluten free" says nothing about gelatin)
+    for m in vocab.ground(attr) if vocab is not None and not free and not diet else []:
         if m.kind not in {"option", "facet", "color"}:
             continue
         verdict = _by_option(product, variants, m.names, m.value, attr)
         if verdict is not None:
             return verdict
     # 2. diets and "X-free"
-    table = contraindications()
-    diet = next((d for d in table["diets"] if normalize(d) == normalize(attr)), None)
     if diet is not None or free:
         terms = table["diets"][diet]["avoid"] if diet else _allergen_terms(next(
             g for g in free.groups() if g))  # type: ignore[union-attr]  # fmt: skip

@@ -272,11 +272,12 @@ def _named_subject(
     """
     words = [w for w in normalize(product).split() if w not in _SUBJECT_STOP]
     if attribute:
-        for k in range(len(words), 0, -1):  # "nike freerun shoes" -> drop words until it names
-            found = search.find_named(creator, words[:k])
-            if found:
-                return found[0], attribute
-        hits = search.search(creator, product, limit=1).hits
+        # every word in one name, else the search's best match ("hazelnut coffee syrup" is the
+        # coffee syrup in its hazelnut flavour, not the hazelnut praline bar)
+        found = search.find_named(creator, words)
+        if found:
+            return found[0], attribute
+        hits = search.search(creator, " ".join(words) or product, limit=1).hits
         return (hits[0].product_id if hits else None), attribute
     for k in range(len(words) - 1, 0, -1):
         found = search.find_named(creator, words[:k])

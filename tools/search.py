@@ -181,6 +181,18 @@ class CatalogIndex:
         return len(self.product_ids)
 
 
+# Words that name no kind of product ("something for my mum", "a gift").
+_GENERIC_HEADS = frozenset(
+    "something smth anything stuff thing things gift gifts present idea ideas option options one"
+    " ones product products item items recommendation recommendations suggestion need want"
+    " help kind type sort range guy guys sell hi hey hiya".split()
+)
+# A query with no word of the shop's own this close in meaning to a product name or category
+# still names a kind the shop sells (chosen on the scenario dev batches: "couches" ~ Sofas 0.85;
+# unsold kinds reach 0.49, "fresh meat like chicken breasts or steak" in a pantry shop).
+KIND_SIMILARITY = 0.55
+
+
 @dataclass
 class _QueryState:
     """Per-search values shared by the first attempt and every relaxation step."""
@@ -546,6 +558,13 @@ class SearchEngine:
         f = filters or SearchFilters()
         idx = self.index(creator_id)
         qs = self._prepare(idx, query)
+        unsold = self._unsold_kind(idx, query) if relax and not f.product_ids else None
+        if unsold is not None:
+            # "a washing machine" in a home-decor shop: say so rather than offer a rug
+            return SearchResult(
+                query=query, hits=[], relaxed=[], filters=f, strategy=f"unsold:{unsold}",
+                took_ms=round((time.perf_counter() - t0) * 1000, 3),
+            )  # fmt: skip
         hits, strategy = self._search_once(idx, qs, f, limit, sort)
         relaxed: list[Relaxation] = []
         if not hits and relax:
@@ -592,6 +611,42 @@ class SearchEngine:
             return hits, []
         asked = " - ".join(f"{v:g}" for v in (f.min_price, f.max_price) if v is not None)
         return wide, [Relaxation(constraint="price", detail=f"dropped price: {asked}")]
+
+    def _unsold_kind(self, idx: CatalogIndex, query: str) -> str | None:
+        """The query, when it asks for a kind of product this shop does not sell at all.
+
+        Conservative on purpose (a wrong "we don't have it" loses a sale): no word of the
+        query may be a word of a product name, category, tag or option of the shop, and the
+        query must also be far in meaning from every product name and category ("couches" is
+        near Sofas, 0.85; "a washing machine 9kg" is near nothing in a home-decor shop, 0.28).
+        """
+        words = [w for w in tokenize(query) if w not in _GENERIC_HEADS and not w.isdigit()]
+        if not words or idx.size == 0:
+            return None
+        known = getattr(idx, "_kind_words", None)
+        if known is None:
+            known = set()
+            for i, p in enumerate(idx.products):
+                known |= idx.name_tokens[i] | idx.tag_sets[i]
+                known |= set(tokenize((p["category"] or "").replace(">", " ")))
+                for tag in p["tags"] or []:
+                    known |= set(tokenize(str(tag).replace(":", " ")))
+            for v in idx.variants:
+                for k, val in (v["options"] or {}).items():
+                    known |= set(tokenize(f"{k} {val}"))
+            idx._kind_words = known  # type: ignore[attr-defined]
+        if any(w in known or any(p in known for p in w.split("-")) for w in words):
+            return None
+        kinds = getattr(idx, "_kind_vectors", None)
+        if kinds is None:
+            labels = list(dict.fromkeys(
+                [p["name"] for p in idx.products]
+                + [(p["category"] or "").split(">")[-1].strip() for p in idx.products]
+            ))  # fmt: skip
+            kinds = self.catalog.embedder.encode([x for x in labels if x])
+            idx._kind_vectors = kinds  # type: ignore[attr-defined]
+        best = float((kinds @ self.catalog.embedder.encode([query.strip()])[0]).max())
+        return None if best >= KIND_SIMILARITY else query.strip()
 
     @staticmethod
     def _names(idx: CatalogIndex, i: int, phrase: str) -> bool:

@@ -116,6 +116,7 @@ def tokens(text: str) -> list[Token]:
         elif word in {'"', "”", "%"}:
             pass  # a unit without a number before it
         else:
+            word = re.sub(r"'s$", "", word)  # "women's" = "womens" = "women"
             out.append(Token(stem(word) if len(word) > 3 else word, start, end))
         i += 1
     return out
@@ -216,7 +217,9 @@ class Vocabulary:
                         found.append((i, i + n, term))
                     for j in range(i, i + n):
                         used[j] = True
-        mentioned = {t.names[0] for _, _, t in found if t.kind == "option_name"}
+        # An option named next to a value ("16GB of RAM", "RAM 16GB") decides which option
+        # it is; "ram stick 8gb" names a product, not the option.
+        named_at = [(i, j, t.names[0]) for i, j, t in found if t.kind == "option_name"]
         nouns = {i for i, _, t in found if t.kind == "category"}
         matches: list[Match] = []
         colours = {
@@ -231,6 +234,7 @@ class Vocabulary:
             if term.kind == "tag" and (i, j) in colours:
                 continue  # "green-ish" is a colour here, not the tag "greens"
             names = term.names
+            mentioned = self._near(toks, named_at, i, j)
             if len(names) > 1 and mentioned & set(names):
                 names = tuple(n for n in names if n in mentioned)  # "16GB of RAM" -> ram
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
@@ -244,11 +248,22 @@ class Vocabulary:
                 q = (0.0, "x")
             if q and q[1] in self.unit_options:
                 names = tuple(self.unit_options[q[1]])
+                mentioned = self._near(toks, named_at, k, k + 1)
                 if len(names) > 1 and mentioned & set(names):
                     names = tuple(n for n in names if n in mentioned)
                 value = text[tok.start : tok.end].strip()
                 matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
         return sorted(matches, key=lambda m: m.start)
+
+    @staticmethod
+    def _near(toks: list[Token], named_at: list[tuple[int, int, str]], i: int, j: int) -> set[str]:
+        """Options named right after a value ("16GB of RAM") or right before it ("RAM 16GB")."""
+        out = set()
+        for a, b, name in named_at:
+            between = [t.norm for t in toks[j:a]] if a >= j else [t.norm for t in toks[b:i]]
+            if len(between) <= 1 and all(w in {"of", "for", "in", ":", "with"} for w in between):
+                out.add(name)
+        return out
 
     @staticmethod
     def _colour_context(toks: list[Token], i: int, j: int, nouns: set[int]) -> bool:
@@ -344,8 +359,7 @@ def build(
     # An option holds sizes when most of its values are sizes ("Medium" of a band's weight
     # is not a size M).
     size_like = {
-        name: is_size_option(name)
-        or sum(normalize_size(v) in sizes for v in counts) * 2 > len(counts)
+        name: is_size_option(name) or sum(normalize_size(v) in sizes for v in counts) >= 2
         for name, counts in per_option.items()
     }
     for name, counts in per_option.items():
@@ -355,10 +369,14 @@ def build(
             key = tuple(normalize(value).split())
             voc.add(key, Term("option", value, (name,), products=n))
             for tok in key:
-                if any(ch.isdigit() for ch in tok):
+                if any(ch.isdigit() for ch in tok) or (len(key) > 1 and len(tok) > 3):
+                    # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable"
                     token_options[tok].add((name, value))
                 if (q := quantity(tok)) is not None:
                     units[q[1]].add(name)
+                    if size_like[name] and len(key) == 1:
+                        # "the road bike in a 56": a frame size of 56cm
+                        voc.add((_number(str(q[0])),), Term("option", value, (name,), weak=True))
                 if m := re.fullmatch(r"(\d+(?:\.\d+)?x\d+(?:\.\d+)?)[a-z]+", tok):
                     # "a rug 200 x 300": dimensions need no unit to be recognised
                     voc.add((m.group(1),), Term("option", value, (name,), weak=True))
@@ -375,6 +393,14 @@ def build(
                         )
             if len(key) == 2 and key[0] == "size" and key[1][0].isdigit():
                 voc.add((key[1],), Term("option", value, (name,), weak=True, products=n))
+            label = re.match(r"^\s*([A-Za-z0-9]{1,4})\s*[(/-]", value)
+            if len(key) > 1 and label and normalize_size(label.group(1)) in sizes:
+                # "M (54-58 cm)": the size label alone names it
+                for alias in {label.group(1).lower(), *(
+                        syn for syn, canon in _size_synonyms().items()
+                        if canon == normalize_size(label.group(1)))}:  # fmt: skip
+                    voc.add(tuple(normalize(alias).split()),
+                            Term("option", value, (name,), weak=True, products=n))  # fmt: skip
     for tok, owners in token_options.items():
         names = {n for n, _ in owners}
         values = {v for _, v in owners}

@@ -676,7 +676,8 @@ def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> Clau
     """Which clauses state a profile fact, and which state a problem (see ``ClauseKinds``).
 
     A fact is what the profile patterns or the fact classifier learn from the clause alone; a
-    problem is what the intent model calls ``support`` with p >= 0.5.
+    problem is what the intent model calls ``support`` with p >= 0.5 and a person must handle
+    (``IntentClassifier.needs_person``).
     """
     from nodes.offline.profile import learn
 
@@ -685,10 +686,15 @@ def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> Clau
             return []
         probs = classifier.proba(parts)
         support = classifier.labels.index("support")
+        supported = [i for i, row in enumerate(probs) if row[support] >= 0.5]
+        # a problem is a support clause a person must handle ("want it to match my curtains"
+        # is neither)
+        person = dict(zip(supported, classifier.needs_person([parts[i] for i in supported]),
+                          strict=True))  # fmt: skip
         return [
             "fact" if learn([part], {}, facts=facts)
-            else "problem" if row[support] >= 0.5 else ""
-            for part, row in zip(parts, probs, strict=True)
+            else "problem" if person.get(i) else ""
+            for i, part in enumerate(parts)
         ]  # fmt: skip
 
     return kinds

@@ -313,6 +313,10 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
     if verdict.get("answer") == "no":
         if evidence == "not listed":
             return T.ATTRIBUTE_NOT_LISTED.format(attribute=attribute, name=p["name"])
+        if evidence.startswith("it comes in"):  # an option value it does not have
+            return T.ATTRIBUTE_NO_OPTION.format(
+                name=p["name"], attribute=attribute, values=", ".join(verdict.get("values") or [])
+            )
         if evidence and not evidence.startswith("it "):
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
