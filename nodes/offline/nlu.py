@@ -143,7 +143,14 @@ _ASKS = re.compile(rf"^\W*(?:(?:and|also|plus|oh|but|ok|so)\s+)*(?:{_CUE}|price|
 
 # "need this!!!" under a post, "love your stuff!!": a reaction; the question follows it
 _REACTION = re.compile(
-    r"^\W*(?:omg |wow |ok |oh )?(?:i )?(?:need|want|love|obsessed with)\s+"
+    # "it smells amazing", "your stuff looks so good", "sorry to bother", "hope you're well"
+    r"^\W*(?:also |and |btw |plus )?(?:it|they|this|these|that|those|ur|your|the)\b[\w' ]{0,25}?"
+    r"\b(?:smells?|looks?|is|are|sounds?|feels?|tastes?)\s+(?:so |really |soo+ |super )?"
+    r"(?:amazing|great|gorgeous|lovely|beautiful|perfect|awesome|incredible|stunning|cute|nice|"
+    r"good|delicious|fab|fabulous|dreamy)\b[^?]*$"
+    r"|^\W*(?:so )?sorry (?:to bother|for (?:the|all the|my|bothering)|if this)\b[^?]*$"
+    r"|^\W*(?:hope (?:you'?re|ur|you are) (?:well|good|doing well)|quick (?:q|question))\W*$"
+    r"|^\W*(?:omg |wow |ok |oh )?(?:i )?(?:need|want|love|obsessed with)\s+"
     r"(?:this|that|it|these|those)(?: so bad| sm| so much)?[\s!.😍🔥❤️🙏😭]*$"
     r"|^\W*(?:omg |wow |ok |oh )?(?:i )?(?:love|loving|adore|obsessed with)\s+(?:your|ur|the|"
     r"this|these|that|those|my|how)\b[^?]*$",
@@ -167,6 +174,14 @@ _WEAK_JOINS = frozenset({"", ",", "and", "&", "+"})  # "and also", "btw", "then"
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", re.I)
 
 
+_POINTING = re.compile(r"\b(?:it|this|that|them|these|those|one|mine|replacement|refund)\b", re.I)
+# a question that ends on its subject after the verb is whole: "how much is it", "what size
+# are they" (unlike "can you" or "I also" before a cut)
+_ENDS_ASKED = re.compile(
+    r"\b(?:is|are|was|were|does|do|did|will|would)\s+(?:it|they|these|those)\W*$", re.I
+)
+_ALTERNATIVES = re.compile(r"^\W*(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+or\s+[^?,]{1,40}\W*$", re.I)
+_SELF = re.compile(r"^\W*(?:i'?m|i am|im|i have|i've|ive|my|we'?re|we are|our)\b", re.I)
 _HEADLESS = re.compile(
     r"(?:^|\s)(?:i|you|u|we|they|it|can|could|will|would|do|does|is|are)\W*$", re.I
 )
@@ -180,8 +195,10 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
     or one that ends on its subject ("find and play", "I also need", "can you also check") is
     no ask of its own. ``opener``: see ``splitter.split_clauses``.
     """
-    if len(left.split()) < 2 or _HEADLESS.search(left):
+    if len(left.split()) < 2 or (_HEADLESS.search(left) and not _ENDS_ASKED.search(left)):
         return True
+    if connector == "," and _ALTERNATIVES.match(right) and not _ASK_START.match(right):
+        return True  # "whats better for fat loss, cardio or weights?": the choice it asks
     return (
         connector in _PLAIN_AND
         and bool(_ASK_START.match(left))
@@ -221,10 +238,17 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
     problem: list[str] = []  # a problem stated before the ask it explains
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
-        if problem and ask and (clause.connector or not clause.left):
-            # "my screen arrived cracked. order 8812. i need a replacement": the ask is about
-            # the problem, and is read (and routed) with it
-            part = " ".join([*problem, part])
+        if problem and (ask or clause.connector):
+            if (
+                ask
+                and clause.connector in {"", ",", "and"}
+                and (len(part.split()) <= 6 or _POINTING.search(part))
+            ):
+                # "my screen arrived cracked. order 8812. i need a replacement": the ask is
+                # about the problem, and is read (and routed) with it
+                part = " ".join([*problem, part])
+            else:  # "My order hasn't arrived. Also, can you check the blue mug?": two asks
+                questions.append(" ".join(problem))
             problem = []
         fact = label == "fact" and _FIRST_PERSON.search(part)
         social = _GREETING_ONLY.match(part) or _REACTION.match(part) or fact
@@ -241,7 +265,10 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
             # a sentence of context to the question before ("where's my order?? it's been 10
             # days"), unless it raises a problem of its own after another kind of question
             questions[-1] = f"{questions[-1]} {part}"
-        elif any(asks[i + 1 :]) and not (i + 1 < len(clauses) and clauses[i + 1].left == part):
+        elif any(asks[i + 1 :]) and (
+            not (i + 1 < len(clauses) and clauses[i + 1].left == part)
+            or _SELF.match(part)  # "I'm 5'2 and petite, do the trousers come in short?"
+        ):
             if label == "problem" or problem:
                 problem.append(part)
             else:

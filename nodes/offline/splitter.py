@@ -85,6 +85,65 @@ def candidates(tokens: list[Token]) -> list[tuple[int, int]]:
     return out
 
 
+_WH = frozenset("how what whats what's when where which why who whos who's".split())
+_WH_IS = frozenset("whats what's whos who's hows how's wheres where's".split())
+_AUX = frozenset("is are do does did can could will would r should".split())
+_SUBJECT = frozenset(
+    "it they you u i we this that these those the there he she ur your my much long many size"
+    " sizes colour colours color colors time day days".split()
+)
+# words after which a question word is embedded ("do you know how much", "tell me when")
+_EMBEDS = frozenset(
+    "know tell me ask wonder wondering sure idea see check about and or if whether of to show"
+    " explain let not no matter on".split()
+)
+
+
+def juxtaposed(tokens: list[Token], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cuts between questions set side by side with no connector.
+
+    "do u ship to canada how much is it", "r the earbuds waterproof how long is the warranty":
+    a question word (or an auxiliary before its subject) opens a second question when the
+    words before it already make a question of three or more words and do not embed it ("do
+    you know how much", "tell me when").
+    """
+    out = []
+    start = 0
+    for end in sorted({a for a, _ in cuts} | {len(tokens)}):
+        k = start + 3
+        while k < end - 1:
+            w = tokens[k].low
+            ahead = [t.low for t in tokens[k + 1 : k + 4]]
+            opens = (w in _WH and (ahead[0] in _SUBJECT | _WH or bool(set(ahead) & _AUX))) or (
+                w in _AUX and ahead[0] in _SUBJECT and w != "did"
+            )
+            lead = start
+            while lead < k and tokens[lead].low in _RUN | {"hi", "hey", "so", "ok", "but"}:
+                lead += 1
+            first = tokens[lead].low
+            # the words before must be a whole question: a yes/no question, or a wh-question
+            # with its verb ("how many fares | are there" is one question)
+            verb = first in _WH_IS or any(t.low in _AUX for t in tokens[lead + 1 : k])
+            asks = first in _AUX | {"any", "pls", "please"} or (first in _WH and verb)
+            before = tokens[k - 1].low
+            if opens and asks and before in {",", "and", "&", "+"}:
+                # "is it in stock, when can it ship", "how much is it and when will it ship"
+                out.append((k - 1, k))
+                start = k
+                k += 3
+                continue
+            if opens and asks and before not in _EMBEDS | _AUX | _WH | _SUBJECT:
+                out.append((k, k))
+                start = k
+                k += 3
+                continue
+            k += 1
+        start = end
+        while start < len(tokens) and any(a <= start < b for a, b in cuts):
+            start += 1
+    return out
+
+
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
 
@@ -140,13 +199,15 @@ class BoundaryModel:
         )
 
     def boundaries(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        """The candidate runs the model accepts."""
+        """The candidate runs the model accepts, and questions set side by side."""
         cands = candidates(tokens)
-        return [
+        cuts = [
             c
             for k, c in enumerate(cands)
             if self.prob(features(tokens, cands, k)) >= self.threshold
         ]
+        extra = [c for c in juxtaposed(tokens, cuts) if not any(a <= c[0] < b for a, b in cuts)]
+        return sorted(set(cuts) | set(extra))
 
 
 @lru_cache(maxsize=1)
