@@ -174,16 +174,33 @@ _WEAK_JOINS = frozenset({"", ",", "and", "&", "+"})  # "and also", "btw", "then"
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", re.I)
 
 
+_WANTS = re.compile(
+    r"^\W*(?:(?:hi|hey|hello)\W+)?(?:i'?m looking for|looking for|i need|need|i want|i'd like|"
+    r"id like|i'?m after|after)\b",
+    re.I,
+)
 _POINTING = re.compile(r"\b(?:it|this|that|them|these|those|one|mine|replacement|refund)\b", re.I)
 # a question that ends on its subject after the verb is whole: "how much is it", "what size
 # are they" (unlike "can you" or "I also" before a cut)
 _ENDS_ASKED = re.compile(
     r"\b(?:is|are|was|were|does|do|did|will|would)\s+(?:it|they|these|those)\W*$", re.I
 )
+_PARTICIPLE = re.compile(r"^\W*[a-z]+ing\b", re.I)
+# a noun phrase with its own place or kind, after a whole clause: "airports in new york",
+# "water bottles in black", "round trip fares from pittsburgh to philadelphia"
+_NOUN_ASK = re.compile(
+    r"^\W*(?:the |a |an |all |any |some )?(?!(?:from|to|in|for|at|on|with|under|near|between)\b)"
+    r"[a-z][\w'-]*(?: [a-z][\w'-]*){0,3} (?:in|from|to|for|at|on|with|under|near|between) \S",
+    re.I,
+)
 _ALTERNATIVES = re.compile(r"^\W*(?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?\s+or\s+[^?,]{1,40}\W*$", re.I)
 _SELF = re.compile(r"^\W*(?:i'?m|i am|im|i have|i've|ive|my|we'?re|we are|our)\b", re.I)
 _HEADLESS = re.compile(
-    r"(?:^|\s)(?:i|you|u|we|they|it|can|could|will|would|do|does|is|are)\W*$", re.I
+    # a left side that ends on its subject ("can you", "I also"), not on an object ("gift wrap
+    # it"; "how much is it" is a whole question: ``_ENDS_ASKED``)
+    r"(?:^|\s)(?:i|you|u|we|can|could|will|would|do|does|is|are)\W*$"
+    r"|\b(?:can|could|will|would|should|do|does|is|are)\s+(?:it|they)\W*$",
+    re.I,
 )
 
 
@@ -199,6 +216,14 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
         return True
     if connector == "," and _ALTERNATIVES.match(right) and not _ASK_START.match(right):
         return True  # "whats better for fat loss, cardio or weights?": the choice it asks
+    if (
+        connector in _PLAIN_AND
+        and _PARTICIPLE.match(right)
+        and any(w.endswith("ing") for w in left.lower().split()[-6:])
+    ):
+        return True  # "leaving from boston and arriving in atlanta": one trip
+    if connector == "and" and len(left.split()) >= 5 and _NOUN_ASK.match(right):
+        return False  # "... to denver and airports in new york": a second thing asked for
     return (
         connector in _PLAIN_AND
         and bool(_ASK_START.match(left))
@@ -285,6 +310,12 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
         if before >= 0 and parts[before] in statements and not _content_words(q):
             questions[n] = f"{parts[before]} {q}"
             statements.remove(parts[before])
+    # ... and so is one after a request ("I need a gift for my sister, she loves gold. What
+    # would you recommend?"): one ask
+    for n in range(len(questions) - 1, 0, -1):
+        if not _content_words(questions[n]) and _WANTS.match(questions[n - 1]):
+            questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
+            del questions[n]
     return questions, statements
 
 
