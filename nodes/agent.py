@@ -42,6 +42,7 @@ def _llm_step(state: AgentState, ctx: Context) -> tuple[AIMessage | None, dict[s
         max_chars=ctx.max_chars.get(state["channel"], 1000),
         profile=json.dumps(state.get("profile") or {}), shown=json.dumps(shown),
         questions=json.dumps(questions),
+        facets=json.dumps(ctx.search.vocabulary(state["creator_id"]).summary(max_values=8)),
     )  # fmt: skip
     history = [m for m in state.get("messages", []) if not isinstance(m, SystemMessage)]
     llm = ctx.llm

@@ -17,8 +17,11 @@ a tool did not return in this conversation. If nothing matches, say so and say w
 Customer profile: {profile}
 Products shown earlier (ids usable in tools): {shown}
 Questions in this message: {questions}
-For support issues (orders, refunds, shipping problems) do not call tools: say a person from the
-team will follow up. For general fitness questions you cannot look up, say you will pass them on."""
+This shop's own options and facets (filter on them by these names with search_products
+options, e.g. {{"<option>": ["<value>"]}}): {facets}
+Questions about returns, shipping, warranty or other shop rules: call search_store_policy and
+answer from it. For order problems, refunds and complaints do not call product tools: say a
+person from the team will follow up. For advice you cannot look up, say you will pass it on."""
 
 CONFLICT_SYSTEM = """Check the products below against what the customer said about themselves.
 Report only real conflicts: dietary (e.g. vegan vs whey), allergy (e.g. wool allergy vs a wool
