@@ -50,8 +50,10 @@ def get_creator(creator_id: CreatorId, svc: Svc) -> Any:
 
 @router.patch("/creators/{creator_id}", response_model=CreatorOut, tags=["creators"])
 def patch_creator(creator_id: CreatorId, body: CreatorPatch, svc: Svc) -> Any:
-    """Change a creator's name, voice or message retention."""
-    return svc.catalog.update_creator(creator_id, body)
+    """Change a creator's name, voice, message retention or store policies."""
+    creator = svc.catalog.update_creator(creator_id, body)
+    svc.search.policies.forget(creator_id)  # this worker answers from the new text at once
+    return creator
 
 
 @router.get("/creators/{creator_id}/products", response_model=ProductPage, tags=["catalog"])

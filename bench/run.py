@@ -229,6 +229,8 @@ def main() -> int:
     print(f"  agent turn (graph): p50 {g['p50_ms']} ms, p95 {g['p95_ms']} ms (target 25/50); "
           f"turn 1-10 p50 {g['first_10_p50_ms']} ms, turn 191-200 p50 {g['last_10_p50_ms']} ms; "
           f"checkpoint db {g['db_mb_after_turn_200']} MB after 200 turns (target <= 5)")  # fmt: skip
+    print(f"  catalog vocabulary build (10k products, from SQL): {g['vocabulary_build_s']} s "
+          f"(target <= 5), {g['vocabulary_terms']} terms")  # fmt: skip
     print(f"  agent turn (HTTP): p50 {h['sequential_p50_ms']} ms, p95 {h['sequential_p95_ms']} ms; "
           f"8 clients: {h['turns_per_s']} turns/s (target >= 100), errors {h['errors']}")  # fmt: skip
     w = results["agent_http_2_workers"]

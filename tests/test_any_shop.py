@@ -78,6 +78,14 @@ def test_the_shops_own_options_become_filters(client: TestClient) -> None:
     assert opts["size"] == "200x300 cm" and opts["colour"] == "Terracotta"
 
 
+def test_a_value_in_other_words_meets_the_catalogs_own(client: TestClient) -> None:
+    # the shop writes "Aluminium"; the customer's spelling meets it by meaning (MiniLM)
+    out = say(client, "outdoor", "para1", "do you have a road bike in aluminum?")
+    top = out["products"][0]
+    tags = client.get(f"/v1/creators/outdoor/products/{top['product_id']}").json()["tags"]
+    assert "Road Bike" in top["name"] and "frame material: aluminium" in tags
+
+
 def test_an_unmet_option_is_said_and_the_closest_offered(client: TestClient) -> None:
     out = say(client, "homegoods", "unmet1", "do you have the oak dining table in 120cm?")
     assert out["products"][0]["name"] == "Holt Oak Dining Table"

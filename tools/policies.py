@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ MIN_SCORE = 0.45
 # A product question ("how long is the warranty on your sofas?") is answered from the policies
 # too only when a passage fits it this closely (product questions reach 0.52 on the dev batches).
 PRODUCT_QUESTION_SCORE = 0.65
+TEXT_TTL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,32 @@ class PolicyIndex:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._cache: dict[str, _Entry] = {}
+        self._texts: dict[str, tuple[float, str | None]] = {}
         self._lock = threading.Lock()
 
-    def _entry(self, creator_id: str) -> _Entry | None:
+    def _text(self, creator_id: str) -> str | None:
+        """The creator's policy text, re-read from SQL at most once a second.
+
+        Every turn asks whether there is one; a PATCH is seen by every worker within a second.
+        """
+        now = time.monotonic()
+        hit = self._texts.get(creator_id)
+        if hit is not None and now - hit[0] < TEXT_TTL_S:
+            return hit[1]
         try:
-            text = self.catalog.get_creator(creator_id).policies or ""
+            text: str | None = self.catalog.get_creator(creator_id).policies or ""
         except NotFoundError:
+            text = None
+        self._texts[creator_id] = (now, text)
+        return text
+
+    def forget(self, creator_id: str) -> None:
+        """Drop the cached text (this process just changed it)."""
+        self._texts.pop(creator_id, None)
+
+    def _entry(self, creator_id: str) -> _Entry | None:
+        text = self._text(creator_id)
+        if text is None:
             return None
         if not text.strip():
             return None

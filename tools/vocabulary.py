@@ -185,6 +185,13 @@ class Vocabulary:
     unit_options: dict[str, list[str]] = field(default_factory=dict)
     index: dict[tuple[str, ...], list[Term]] = field(default_factory=dict)
     build_seconds: float = 0.0
+    # Words of product names (a word that names products is no option value to paraphrase).
+    name_words: set[str] = field(default_factory=set)
+    size_options: set[str] = field(default_factory=set)
+    # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
+    # the embedder and, built on first use, the vectors of the catalog's own values.
+    embedder: Any = None
+    _values: tuple[list[list[Term]], Any] | None = None
 
     def add(self, key: tuple[str, ...], term: Term) -> None:
         """Index ``term`` under ``key`` (one entry per kind and value)."""
@@ -253,7 +260,57 @@ class Vocabulary:
                     names = tuple(n for n in names if n in mentioned)
                 value = text[tok.start : tok.end].strip()
                 matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
+        matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def _paraphrases(self, toks: list[Token], used: list[bool], text: str) -> list[Match]:
+        """Values named in other words where a value is expected.
+
+        "the road bike in aluminum" -> Aluminium: the catalog value nearest in meaning
+        (MiniLM), when close enough. Only a word after "in"/"with" (a/an/the between) or
+        before "one(s)"/"version" is tried, never a word of a product name, and never for
+        colour or size options (their own grammar covers those).
+        """
+        if self.embedder is None:
+            return []
+        spots = []
+        for k, tok in enumerate(toks):
+            before = toks[k - 1].norm if k else ""
+            if before in {"a", "an", "the"} and k > 1:
+                before = toks[k - 2].norm  # "with a rechargable battery"
+            after = toks[k + 1].norm if k + 1 < len(toks) else ""
+            if (
+                not used[k] and tok.norm.isalpha() and len(tok.norm) >= 4
+                and tok.norm not in _STOP and tok.norm not in self.name_words
+                and (before in {"in", "with"} or after in {"one", "ones", "version"})
+            ):  # fmt: skip
+                spots.append(k)
+        if not spots:
+            return []
+        if self._values is None:
+            terms = [
+                t for ts in self.index.values() for t in ts
+                if t.kind in {"option", "facet"} and not t.weak
+                and not any(is_color_option(n) or n in self.size_options for n in t.names)
+            ]  # fmt: skip
+            by_value: dict[str, list[Term]] = {}
+            for t in terms:  # "Aluminium" the option and "aluminium" the facet: one value
+                by_value.setdefault(normalize(t.value), []).append(t)
+            groups = list(by_value.values())
+            vectors = self.embedder.encode([g[0].value for g in groups]) if groups else None
+            self._values = (groups, vectors)
+        groups, vectors = self._values
+        if not groups:
+            return []
+        asked = self.embedder.encode([text[toks[k].start : toks[k].end] for k in spots])
+        out = []
+        for k, vec in zip(spots, asked, strict=True):
+            sims = vectors @ vec
+            best = int(sims.argmax())
+            if float(sims[best]) >= PARAPHRASE_SIMILARITY:
+                out += [Match(t.kind, t.value, t.names, toks[k].start, toks[k].end)
+                        for t in groups[best]]  # fmt: skip
+        return out
 
     @staticmethod
     def _near(toks: list[Token], named_at: list[tuple[int, int, str]], i: int, j: int) -> set[str]:
@@ -302,6 +359,9 @@ class Vocabulary:
         }
 
 
+# A word this close in meaning to one of the catalog's values names it ("decaf" ~
+# decaffeinated 0.84; "metal" ~ steel 0.78 and "winter" ~ 4-season 0.48 do not reach it).
+PARAPHRASE_SIMILARITY = 0.8
 _STOP = frozenset(lexicon()["stopwords"]) | {"one", "it", "is", "do", "you", "i", "me", "s"}
 _FACET = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
 
@@ -414,6 +474,9 @@ def build(
                 voc.add(tuple(normalize(abbr).split()), Term(term.kind, term.value, term.names,
                                                              weak=True))  # fmt: skip
     voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
+    voc.size_options = {name for name, like in size_like.items() if like}
+    for p in products:
+        voc.name_words |= {t.norm for t in tokens(str(p.get("name") or ""))}
     for key_name, counts in facets.items():
         color = is_color_option(key_name)
         voc.add(tuple(normalize(key_name).split()), Term("option_name", key_name, (key_name,)))
@@ -456,7 +519,7 @@ def build_vocabulary(catalog: Catalog, creator_id: str) -> Vocabulary:
     P, V = Product, Variant
     with catalog.sessions() as s:
         prows = s.execute(
-            select(P.id, P.category, P.tags, P.brand).where(
+            select(P.id, P.name, P.category, P.tags, P.brand).where(
                 P.creator_id == creator_id, P.is_active.is_(True)
             )
         ).all()
@@ -465,7 +528,9 @@ def build_vocabulary(catalog: Catalog, creator_id: str) -> Vocabulary:
             .join(P, P.id == V.product_id)
             .where(V.creator_id == creator_id, P.creator_id == creator_id, P.is_active.is_(True))
         ).all()
-    return build(creator_id, version, [r._asdict() for r in prows], [(r[0], r[1]) for r in vrows])
+    voc = build(creator_id, version, [r._asdict() for r in prows], [(r[0], r[1]) for r in vrows])
+    voc.embedder = catalog.embedder
+    return voc
 
 
 class Vocabularies:

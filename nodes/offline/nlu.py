@@ -737,11 +737,12 @@ def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> Clau
     problem is what the intent model calls ``support`` with p >= 0.5 and a person must handle
     (``IntentClassifier.needs_person``).
     """
-    from nodes.offline.profile import learn
+    from nodes.offline.profile import states_facts
 
     def kinds(parts: list[str]) -> list[str]:
         if not parts:
             return []
+        stated = states_facts(parts, facts)
         probs = classifier.proba(parts)
         support = classifier.labels.index("support")
         supported = [i for i, row in enumerate(probs) if row[support] >= 0.5]
@@ -750,10 +751,8 @@ def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> Clau
         person = dict(zip(supported, classifier.needs_person([parts[i] for i in supported]),
                           strict=True))  # fmt: skip
         return [
-            "fact" if learn([part], {}, facts=facts)
-            else "problem" if person.get(i) else ""
-            for i, part in enumerate(parts)
-        ]  # fmt: skip
+            "fact" if stated[i] else "problem" if person.get(i) else "" for i in range(len(parts))
+        ]
 
     return kinds
 

@@ -246,36 +246,65 @@ def _classified(
     ("I don't do dairy" states a fact): the classifier learned negations from its ``none``
     examples.
     """
+    candidates = _candidates(clauses)
+    for clause, labels in zip(candidates, classifier.facts(candidates), strict=True):
+        _apply(clause, labels, p, patterns)
+
+
+def _candidates(clauses: list[str]) -> list[str]:
+    """The customer's own statements, and their "and" parts.
+
+    "I'm vegan and allergic to nuts" states two facts.
+    """
     _, third = _guards()
-    past = _past_guard()
     kept = [c for c in clauses if not c.rstrip().endswith("?") and not third.search(c)]
-    # "I'm vegan and allergic to nuts" states two facts: its parts are classified as well.
-    candidates = list(dict.fromkeys(
+    return list(dict.fromkeys(
         piece for c in kept
         for piece in [c, *(_AND.split(c) if len(_AND.split(c)) > 1 else [])]
         if len(piece.split()) >= 2 or piece == c
     ))  # fmt: skip
-    for clause, labels in zip(candidates, classifier.facts(candidates), strict=True):
-        for label in labels:
-            kind, _, value = label.partition(":")
-            if kind != "bad_size" and past.search(clause):
-                continue  # a size that did not fit is told in the past ("the M was tight")
-            if kind == "level":
-                p["level"] = value
-            elif kind in ("diet", "injury"):
-                _add(p, "diet" if kind == "diet" else "injuries", value)
-            elif kind == "allergy":
-                for allergen in _allergens(clause):
-                    _add(p, "allergies", allergen)
-            elif kind == "budget" and not (patterns and _BUDGET.search(clause)):
-                if (amount := _amount(clause)) is not None:
-                    p["budget"] = amount  # the rules already read the clauses they match
-            elif kind == "bad_size":
-                for m in _SIZE.finditer(clause):
-                    size = normalize_size(m.group(1))
-                    _add(p, "bad_sizes", size)
-                    if size in p.get("sizes", []):
-                        p["sizes"].remove(size)
+
+
+def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = True) -> None:
+    """Write the facts of one classified clause into the profile ``p``."""
+    past = _past_guard()
+    for label in labels:
+        kind, _, value = label.partition(":")
+        if kind != "bad_size" and past.search(clause):
+            continue  # a size that did not fit is told in the past ("the M was tight")
+        if kind == "level":
+            p["level"] = value
+        elif kind in ("diet", "injury"):
+            _add(p, "diet" if kind == "diet" else "injuries", value)
+        elif kind == "allergy":
+            for allergen in _allergens(clause):
+                _add(p, "allergies", allergen)
+        elif kind == "budget" and not (patterns and _BUDGET.search(clause)):
+            if (amount := _amount(clause)) is not None:
+                p["budget"] = amount  # the rules already read the clauses they match
+        elif kind == "bad_size":
+            for m in _SIZE.finditer(clause):
+                size = normalize_size(m.group(1))
+                _add(p, "bad_sizes", size)
+                if size in p.get("sizes", []):
+                    p["sizes"].remove(size)
+
+
+def states_facts(parts: list[str], facts: FactClassifier | None = None) -> list[bool]:
+    """Whether each text, alone, states a profile fact (one classifier batch for all)."""
+    hits = [bool(learn([part], {})) for part in parts]
+    if facts is None:
+        return hits
+    todo = {i: _candidates([c.lower() for c in _clauses(part)])
+            for i, part in enumerate(parts) if not hits[i]}  # fmt: skip
+    flat = [c for cs in todo.values() for c in cs]
+    labels = iter(facts.facts(flat) if flat else [])
+    for i, cs in todo.items():
+        scratch: dict[str, Any] = {}
+        for clause in cs:
+            _apply(clause, next(labels), scratch)
+        hits[i] = bool(scratch)
+    return hits
 
 
 def learn(
@@ -437,19 +466,23 @@ def _from_product_data(
     def valued(terms: list[str]) -> list[str]:
         return [f"value {t}" for t in terms if any(normalize(t) in w for w in words)]
 
+    def said(term: str) -> bool:
+        # a cheap substring test first: most terms are nowhere in the text
+        return term.split()[0][:4] in full and mentions(full, term) == "yes"
+
     out = []
     for diet in profile.get("diet", []):
         spec = table["diets"].get(names.get(diet, diet.replace("_", " ")))
-        if not spec or any(mentions(full, ok) == "yes" for ok in spec.get("ok", [])):
+        if not spec or any(said(ok) for ok in spec.get("ok", [])):
             continue
-        ev = [f"text '{t}'" for t in spec["avoid"] if mentions(full, t) == "yes"]
+        ev = [f"text '{t}'" for t in spec["avoid"] if said(t)]
         ev += valued(spec.get("values", []))
         if ev:
             out.append(("dietary", "high", diet, ev))
     for allergy in profile.get("allergies", []):
         key = names.get(allergy, allergy)
         terms = table["allergies"].get(key) or table["allergies"].get(f"{key}s") or [allergy]
-        ev = [f"text '{t}'" for t in terms if mentions(full, t) == "yes"]
+        ev = [f"text '{t}'" for t in terms if said(t)]
         ev += valued(table["allergy_values"].get(key, []))
         if ev:
             out.append(("allergy", "high", allergy, ev))

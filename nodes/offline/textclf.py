@@ -7,12 +7,17 @@ cue words the small English encoder blurs (typos, slang, other languages, "resto
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+import sklearn
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+CACHE_SIZE = 4096
 
 
 class TextClassifier:
@@ -29,14 +34,31 @@ class TextClassifier:
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
         self.model.fit(self._features(texts), labels)
         self.labels: list[str] = list(self.model.classes_)
+        # the same clause is classified more than once in a turn (its parts, its clause kinds)
+        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _features(self, texts: list[str]) -> csr_matrix:
         dense = csr_matrix(self.embedder.encode(texts))
         return hstack([dense, self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
     def proba(self, texts: list[str]) -> np.ndarray:
-        """Probability per text (rows) and label (columns, in ``self.labels`` order)."""
-        return np.asarray(self.model.predict_proba(self._features(texts)))
+        """Probability per text (rows) and label (columns, in ``self.labels`` order).
+
+        The inputs are this class's own features: scikit-learn's input checks are skipped
+        (they cost more than the prediction on a handful of clauses).
+        """
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if todo:
+            with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+                rows = np.asarray(self.model.predict_proba(self._features(todo)))
+            with self._lock:
+                for text, row in zip(todo, rows, strict=True):
+                    self._seen[text] = row
+                while len(self._seen) > CACHE_SIZE:
+                    self._seen.popitem(last=False)
+        with self._lock:
+            return np.asarray([self._seen[t] for t in texts]).reshape(len(texts), -1)
 
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, probability) per text."""
