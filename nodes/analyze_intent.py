@@ -119,15 +119,16 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
         )
         if isinstance(result, LLMAnalysis) and result.questions:
             questions, facts = _from_llm(result)
+    vocab = ctx.search.vocabulary(state["creator_id"])
+    text = vocab.correct(state["text"])  # "foam roler" -> the shop's own "roller"
     if questions is None:
         questions, statements = analyze(
-            state["text"], ctx.classifier, product_types(ctx, state["creator_id"]),
+            text, ctx.classifier, product_types(ctx, state["creator_id"]),
             has_shown_products=bool(shown),
-            prefetch=clauses(state["text"]) if ctx.facts else None, facts=ctx.facts,
-            vocab=ctx.search.vocabulary(state["creator_id"]),
+            prefetch=clauses(text) if ctx.facts else None, facts=ctx.facts, vocab=vocab,
         )  # fmt: skip
     # The rules always run too: they are cheap and guard against a model missing a stated fact.
-    profile = learn([state["text"]], state.get("profile") or {}, facts=ctx.facts)
+    profile = learn([text], state.get("profile") or {}, facts=ctx.facts)
     for key, value in facts.items():
         if isinstance(value, list):
             profile[key] = sorted({*profile.get(key, []), *value})

@@ -503,7 +503,9 @@ class SearchEngine:
             )
 
         out = np.zeros(len(idx.variants), dtype=bool)
-        for option in (n.strip().lower() for n in name.split("|")):
+        holds = np.zeros(len(idx.variants), dtype=bool)  # the product has one of the options
+        names = [n.strip().lower() for n in name.split("|")]
+        for option in names:
             arr = idx.v_options.get(option)
             if arr is not None:
                 codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
@@ -513,6 +515,14 @@ class SearchEngine:
                 [any(fits(v) for v in fs.get(option, ())) for fs in idx.facets], dtype=bool
             )
             out |= ~has_option & facet[idx.v_pidx]
+            holds |= has_option | np.array([option in fs for fs in idx.facets])[idx.v_pidx]
+        if len(names) > 1 and not any(quantity(v) for v in values):
+            # a word that is a value of several options ("dark": a roast, a matcha grade) says
+            # nothing about products that have none of them (a dark chocolate bar); a value with
+            # a unit ("17 inch") does
+            by_product = np.zeros(idx.size, dtype=bool)
+            by_product[idx.v_pidx[holds]] = True
+            out |= ~by_product[idx.v_pidx]
         idx._tag_masks[key] = out
         return out
 
@@ -993,8 +1003,11 @@ class SearchEngine:
             if m[best]:
                 continue
             offered = _option_value(idx.variants[best]["options"], name)
+            available = _available(idx, i, name)
+            if offered is None and not available and name not in {"colour", "size"}:
+                continue  # the product has no such option at all: nothing to say of it
             unmet.append({"option": name.split("|")[0], "asked": values,
-                          "closest": offered, "available": _available(idx, i, name)})  # fmt: skip
+                          "closest": offered, "available": available})  # fmt: skip
         variants = [_variant_hit(idx.variants[r[4]]) for r in rows[:6]]
         return hit.model_copy(update={"matching_variants": variants, "unmet": unmet})
 

@@ -26,9 +26,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
 from memory.catalog import Catalog
+from memory.embeddings import TOKENIZER_PATH
 from memory.models import Product, Variant
 from prompts.lexicon import (
     DATA,
@@ -188,6 +191,9 @@ class Vocabulary:
     # Words of product names (a word that names products is no option value to paraphrase).
     name_words: set[str] = field(default_factory=set)
     size_options: set[str] = field(default_factory=set)
+    # The catalog's own words of five letters or more (names, categories, tags, options).
+    spelling: list[str] = field(default_factory=list)
+    and_phrases: frozenset[str] = frozenset()
     # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
     # the embedder and, built on first use, the vectors of the catalog's own values.
     embedder: Any = None
@@ -244,6 +250,15 @@ class Vocabulary:
             mentioned = self._near(toks, named_at, i, j)
             if len(names) > 1 and mentioned & set(names):
                 names = tuple(n for n in names if n in mentioned)  # "16GB of RAM" -> ram
+            q = quantity(toks[i].norm) if j == i + 1 else None
+            if q and mentioned and not mentioned & set(names):
+                # "32gb ram" where only the tablets' storage has 32GB: the RAM it names, unmet
+                carriers = [n for n in sorted(mentioned) if n in self.unit_options.get(q[1], [])]
+                if carriers:
+                    value = text[toks[i].start : toks[i].end].strip()
+                    matches.append(Match("option", value, tuple(carriers), toks[i].start,
+                                         toks[j - 1].end, exact=False))  # fmt: skip
+                    continue
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
@@ -262,6 +277,33 @@ class Vocabulary:
                 matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def correct(self, text: str) -> str:
+        """``text`` with misspelt words put right by the shop's own words ("foam roler").
+
+        A word of five letters or more that is neither a word of this catalog nor a known
+        English word is replaced by the one catalog word within one edit (two from eight
+        letters on), when exactly one is that close.
+        """
+        if not self.spelling:
+            return text
+        english = _english()
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if len(low) < 5 or not low.isascii() or low in self.spelling or low in english:
+                return word
+            limit = 1 if len(low) < 8 else 2
+            found = process.extract(low, self.spelling, scorer=Levenshtein.distance,
+                                    score_cutoff=limit, limit=3)  # fmt: skip
+            if not found:
+                return word
+            best = min(d for _, d, _ in found)
+            near = [w for w, d, _ in found if d == best]
+            return near[0] if len(near) == 1 else word
+
+        return re.sub(r"[^\W\d_]+", fix, text)
 
     def _paraphrases(self, toks: list[Token], used: list[bool], text: str) -> list[Match]:
         """Values named in other words where a value is expected.
@@ -475,8 +517,22 @@ def build(
                                                              weak=True))  # fmt: skip
     voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
     voc.size_options = {name for name, like in size_like.items() if like}
+    words: set[str] = set()
     for p in products:
         voc.name_words |= {t.norm for t in tokens(str(p.get("name") or ""))}
+        own = " ".join(str(x) for x in [p.get("name"), p.get("category"), p.get("brand"),
+                                         *(p.get("tags") or [])] if x)  # fmt: skip
+        words |= set(re.findall(r"[a-z]{5,}", own.lower()))
+    for vals in [*voc.options.values(), *voc.facets.values()]:
+        for val in vals:
+            words |= set(re.findall(r"[a-z]{5,}", val.lower()))
+    voc.spelling = sorted(words)
+    # Phrases of the shop's own with "and" in them: a split there would cut a name in two.
+    joined = [*voc.categories, *voc.brands, *(p.get("name") or "" for p in products),
+              *(v for vs in [*voc.options.values(), *voc.facets.values()] for v in vs)]  # fmt: skip
+    voc.and_phrases = frozenset(
+        phrase for x in joined if " and " in f" {(phrase := normalize(str(x)))} "
+    )
     for key_name, counts in facets.items():
         color = is_color_option(key_name)
         voc.add(tuple(normalize(key_name).split()), Term("option_name", key_name, (key_name,)))
@@ -501,6 +557,22 @@ def build(
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """Words never corrected.
+
+    The whole words of the MiniLM tokenizer's vocabulary (common English, ~20k) and the words
+    the offline examples use (slang included).
+    """
+    vocab = json.loads(TOKENIZER_PATH.read_text(encoding="utf-8"))["model"]["vocab"]
+    words = {w for w in vocab if w.isalpha() and w.isascii()} | set(lexicon()["stopwords"])
+    for name in ("intent_examples.jsonl", "fact_examples.jsonl", "support_examples.jsonl"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                words |= set(re.findall(r"[a-z]+", json.loads(line)["text"].lower()))
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)

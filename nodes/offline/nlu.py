@@ -34,7 +34,7 @@ from prompts.lexicon import (
     normalize_size,
     stem,
 )
-from tools.vocabulary import Match, Vocabulary, same_value
+from tools.vocabulary import Match, Vocabulary, normalize, same_value
 
 Intent = Literal[
     "product_search",
@@ -174,6 +174,11 @@ _WEAK_JOINS = frozenset({"", ",", "and", "&", "+"})  # "and also", "btw", "then"
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", re.I)
 
 
+_QUESTION_FORM = re.compile(
+    r"^\W*(?:(?:and|also|then|plus|oh|so|btw)\W+)*(?:what|whats|what's|how|when|where|which|why|"
+    r"who|do|does|did|is|are|can|could|will|would|have|has|should)\b",
+    re.I,
+)
 _WANTS = re.compile(
     r"^\W*(?:(?:hi|hey|hello)\W+)?(?:i'?m looking for|looking for|i need|need|i want|i'd like|"
     r"id like|i'?m after|after)\b",
@@ -184,6 +189,16 @@ _POINTING = re.compile(r"\b(?:it|this|that|them|these|those|one|mine|replacement
 # are they" (unlike "can you" or "I also" before a cut)
 _ENDS_ASKED = re.compile(
     r"\b(?:is|are|was|were|does|do|did|will|would)\s+(?:it|they|these|those)\W*$", re.I
+)
+# a product named on its own, then asked about: "the oak tripod lamp, does it ..."
+_BARE_NP = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|so|ok)\W+)*(?:the|that|this|your|ur|those|these)\s+"
+    r"(?!.*\b(?:is|are|do|does|can|will|have|has|want|need|looking)\b)[\w' -]{2,40}$",
+    re.I,
+)
+_ABOUT_IT = re.compile(
+    r"^\W*(?:is|are|does|do|can|will|would|has|have|did)\s+(?:it|they|this|that|these|those)\b",
+    re.I,
 )
 _PARTICIPLE = re.compile(r"^\W*[a-z]+ing\b", re.I)
 # a noun phrase with its own place or kind, after a whole clause: "airports in new york",
@@ -214,6 +229,8 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
     """
     if len(left.split()) < 2 or (_HEADLESS.search(left) and not _ENDS_ASKED.search(left)):
         return True
+    if connector == "," and _BARE_NP.match(left) and _ABOUT_IT.match(right):
+        return True  # "the oak tripod lamp, does it take an E27 bulb?": one question about it
     if connector == "," and _ALTERNATIVES.match(right) and not _ASK_START.match(right):
         return True  # "whats better for fat loss, cardio or weights?": the choice it asks
     if (
@@ -241,7 +258,9 @@ _ASKS_INSIDE = re.compile(
 )
 
 
-def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[str], list[str]]:
+def split_questions(
+    text: str, kinds: ClauseKinds | None = None, phrases: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """Split into (questions, statements); no ask of the message is lost.
 
     Clauses come from the boundary model (``splitter.split_clauses``). A request is an ask.
@@ -254,7 +273,14 @@ def split_questions(text: str, kinds: ClauseKinds | None = None) -> tuple[list[s
     M", "under 50?") joins it. A message of nothing but context is one ask.
     """
     text = re.sub(r"[ \t]+", " ", text.strip())
-    clauses = split_clauses(text, keep_whole=_keep_whole)
+
+    def keep(left: str, connector: str, right: str, opener: float) -> bool:
+        # the shop's own phrases stay whole ("cookies and cream", "Salt & Pepper Grinder")
+        if connector in _PLAIN_AND and _phrase_across(left, right, phrases):
+            return True
+        return _keep_whole(left, connector, right, opener)
+
+    clauses = split_clauses(text, keep_whole=keep)
     parts = [c.text for c in clauses]
     labels = kinds(parts) if kinds else [""] * len(parts)
     asks = [bool(_REQUEST.search(p) or _ASKS_INSIDE.search(p)) for p in parts]
@@ -431,7 +457,9 @@ def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
 
 
 _FREE_AFTER = re.compile(r"[\s-]?free\b", re.I)
-_NOT_BEFORE = re.compile(r"\b(?:no|without|non|not|zero|free (?:of|from))[\s-]*$", re.I)
+_NOT_BEFORE = re.compile(
+    r"\b(?:no|without|non|not|zero|free (?:of|from))[\s-]*(?:the\s+|a\s+|an\s+|any\s+)?$", re.I
+)
 
 
 def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
@@ -706,7 +734,18 @@ def _points(ent: Entities) -> bool:
     return ent.has_filters() and ent.points()
 
 
-def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[str]:
+def _phrase_across(left: str, right: str, phrases: frozenset[str]) -> bool:
+    """Whether the words around an "and" make one of the shop's own phrases."""
+    lw, rw = normalize(left).split(), normalize(right).split()
+    return any(
+        " ".join([*lw[-a:], "and", *rw[:b]]) in phrases
+        for a in range(1, min(3, len(lw)) + 1) for b in range(1, min(3, len(rw)) + 1)
+    )  # fmt: skip
+
+
+def split_coordinated(
+    part: str, product_types: dict[str, str] | None, phrases: frozenset[str] = frozenset()
+) -> list[str]:
     """One search per product type asked for ("hoodies under 60 and joggers to match").
 
     Only where both sides name a product type of the catalog and the right side a new one,
@@ -716,13 +755,13 @@ def split_coordinated(part: str, product_types: dict[str, str] | None) -> list[s
     """
     for m in _COORD.finditer(part):
         left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
-        if not left or not right:
-            continue
+        if not left or not right or _phrase_across(left, right, phrases):
+            continue  # ("cookies and cream protein": a flavour the shop sells)
         le, re_ = extract_entities(left, product_types), extract_entities(right, product_types)
         before, after = set(le.categories), set(re_.categories)  # empty without product_types
         if (before and after - before) or (_points(le) and _points(re_)):
             # "the 3rd one in M and the 1st one in S": two products, each with its own variant
-            return [left, *split_coordinated(right, product_types)]
+            return [left, *split_coordinated(right, product_types, phrases)]
     return [part]
 
 
@@ -775,8 +814,12 @@ def analyze(
     vocab: Vocabulary | None = None,
 ) -> tuple[list[Question], list[str]]:
     """Questions with intents and entities, plus the statements (context) of the message."""
-    parts, statements = split_questions(text, clause_kinds(classifier, facts))
-    parts = [piece for part in parts for piece in split_coordinated(part, product_types)]
+    parts, statements = split_questions(
+        text, clause_kinds(classifier, facts),
+        vocab.and_phrases if vocab is not None else frozenset(),
+    )  # fmt: skip
+    phrases = vocab.and_phrases if vocab is not None else frozenset()
+    parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
     entities = [extract_entities(part, product_types, vocab) for part in parts]
     # "got any kettlebells? looking for a 16kg one": a part that only adds filters narrows the
     # ask before it (its words are all filters, fillers or "one").
@@ -787,6 +830,7 @@ def analyze(
         if (
             (e.options or e.colors or e.sizes or e.brands) and not e.categories
             and not _content_words(rest) and not e.references
+            and not _QUESTION_FORM.match(parts[k])  # "do you ship to canada?" asks on its own
         ):  # fmt: skip
             before = entities[k - 1]
             for name, values in e.options.items():
@@ -916,7 +960,7 @@ _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_qu
 # Words that ask for a judgement or advice, not a fact the listing states.
 _EVALUATIVE = re.compile(
     r"\b(?:better|best|worth|good|bad|ok|okay|alright|"
-    r"safe|true|fine|possible|necessary|normal|healthy|enough|too|still|on sale|legit|"
+    r"safe|true|fine|possible|necessary|healthy|enough|too|still|on sale|legit|"
     r"recommended|cheaper|more|less|easier|harder)\b",
     re.I,
 )
@@ -967,6 +1011,10 @@ def attribute_question(text: str) -> dict[str, str] | None:
         out["subject"] = rest[: v.start()].strip()
         out["attribute"] = v.group("attr").strip()
         out["verb"] = v.group("verb").lower()
+    elif m.group("aux").lower() in {"does", "do", "can", "will"} and len(rest.split()) >= 2:
+        # "does the leather sofa recline?": the last word is what it does
+        *subject, verb = rest.split()
+        out["subject"], out["attribute"], out["verb"] = " ".join(subject), verb, verb
     elif m.group("aux").lower() in {"is", "are", "r"}:
         out["form"] = "is"
         out["phrase"] = rest.strip()
