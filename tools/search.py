@@ -820,8 +820,8 @@ class SearchEngine:
             # desk lamp, cold brew for "coffee grinders"): the products whose name and category
             # hold the most words of the query
             overlap = np.array([self._overlap(idx, qs, int(i)) for i in cand_idx])
-            if overlap.max() > 0:
-                cand_idx = cand_idx[overlap >= overlap.max() - 1]
+            if overlap.max() > 0:  # (a word in the name counts two, in the category one)
+                cand_idx = cand_idx[overlap >= max(overlap.max() - 1, min(2, overlap.max()))]
         if cand_idx.size == 0:
             return [], strategy
         score = self._fuse(idx, cand_idx, sims, kw, vmask, f, has_query, qs.tokens)

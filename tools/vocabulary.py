@@ -260,6 +260,15 @@ class Vocabulary:
                                          toks[j - 1].end, exact=False))  # fmt: skip
                     continue
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
+        # A word the catalog does not have, right before an option's name ("light roast" where
+        # only medium and dark are roasted): a value of that option, asked for and unmet.
+        for a, _b, name in named_at:
+            k = a - 1
+            if k >= 0 and not used[k] and toks[k].norm.isalpha() and toks[k].norm not in _STOP:
+                if name in self.options and len(toks[k].norm) > 2:
+                    used[k] = True
+                    matches.append(Match("option", text[toks[k].start : toks[k].end], (name,),
+                                         toks[k].start, toks[k].end, exact=False))  # fmt: skip
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
@@ -460,6 +469,7 @@ def build(
     sizes = set(lexicon()["sizes"])
     # An option holds sizes when most of its values are sizes ("Medium" of a band's weight
     # is not a size M).
+    name_words = {t.norm for p in products for t in tokens(str(p.get("name") or ""))}
     size_like = {
         name: is_size_option(name) or sum(normalize_size(v) in sizes for v in counts) >= 2
         for name, counts in per_option.items()
@@ -471,8 +481,11 @@ def build(
             key = tuple(normalize(value).split())
             voc.add(key, Term("option", value, (name,), products=n))
             for tok in key:
-                if any(ch.isdigit() for ch in tok) or (len(key) > 1 and len(tok) > 3):
-                    # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable"
+                if any(ch.isdigit() for ch in tok) or (
+                    len(key) > 1 and len(tok) > 3 and tok not in name_words
+                ):
+                    # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable" (not
+                    # "bean" of "whole bean": the beans are what the shop sells)
                     token_options[tok].add((name, value))
                 if (q := quantity(tok)) is not None:
                     units[q[1]].add(name)
@@ -518,8 +531,8 @@ def build(
     voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
     voc.size_options = {name for name, like in size_like.items() if like}
     words: set[str] = set()
+    voc.name_words = name_words
     for p in products:
-        voc.name_words |= {t.norm for t in tokens(str(p.get("name") or ""))}
         own = " ".join(str(x) for x in [p.get("name"), p.get("category"), p.get("brand"),
                                          *(p.get("tags") or [])] if x)  # fmt: skip
         words |= set(re.findall(r"[a-z]{5,}", own.lower()))
