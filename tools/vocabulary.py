@@ -480,9 +480,10 @@ def build(
         for value, n in counts.items():
             key = tuple(normalize(value).split())
             voc.add(key, Term("option", value, (name,), products=n))
-            for tok in key:
+            for pos, tok in enumerate(key):
+                counted = pos > 0 and key[pos - 1][:1].isdigit()  # "30 servings", "2 pack"
                 if any(ch.isdigit() for ch in tok) or (
-                    len(key) > 1 and len(tok) > 3 and tok not in name_words
+                    len(key) > 1 and len(tok) > 3 and tok not in name_words and not counted
                 ):
                     # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable" (not
                     # "bean" of "whole bean": the beans are what the shop sells)
