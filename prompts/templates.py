@@ -48,6 +48,7 @@ ATTRIBUTE_UNKNOWN = (
 )
 ANSWER_YES = "Yes!"
 UNMET_NOTE = " — no {asked} {option}, closest is {closest}"
+SOLD_OUT_NOTE = " — sold out right now"
 VARIANTS_CLOSEST = "{name} doesn't come in {asked}; the closest is {closest} ({available})."
 VARIANTS_AVAILABLE = "{name} in {asked}: available{prices}."
 VARIANTS_UNAVAILABLE = "{name} in {asked} is not in stock right now."

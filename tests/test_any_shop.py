@@ -1,16 +1,18 @@
 """Any shop, any phrasing: catalog-grounded understanding on catalogs other than the demo shop.
 
 Through the real app (FastAPI -> compiled graph -> offline NLU/planner -> tools -> SQLite,
-Chroma, MiniLM) on two catalogs of ``evals/datasets/catalogs`` with option schemas nothing like
+Chroma, MiniLM) on three catalogs of ``evals/datasets/catalogs`` with option schemas nothing like
 the demo shop's: a home shop (CSV: material/finish/width/size/colour/bulb/seats/tog options,
-``key: value`` facets, store policies) and an outdoor shop (Shopify JSON: frame size, wheel
-size, groupset, lumens, battery, fit options). Each test drives one capability of issue 13.
+``key: value`` facets, store policies), an outdoor shop (Shopify JSON: frame size, wheel
+size, groupset, lumens, battery, fit options) and a cosmetics shop written by a helper trying
+the product as a new user (shade, finish, size, SPF; ingredients in descriptions). Each test drives one capability of issue 13.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         _load(c, "homegoods")
         _load(c, "outdoor")
+        _load(c, "glow")
         yield c
 
 
@@ -165,3 +168,51 @@ def test_vocabulary_follows_catalog_writes_without_an_index_rebuild(client: Test
     top = out["products"][0]
     assert top["name"] == "Beacon Headlamp"
     assert variant_options(client, shop, top)["lumens"] == "900 lm"
+
+
+def answer(out: dict[str, Any]) -> str:
+    """The reply's first line after the opener."""
+    return str(out["reply"].split("\n")[1])
+
+
+def test_allergen_and_diet_answers_read_the_ingredients(client: TestClient) -> None:
+    # the kind of nut a product names is a yes, never a "not listed" no
+    out = say(client, "glow", "nuts1", "does the barrier repair cream have nuts?")
+    assert answer(out).startswith("Yes") and "almond" in answer(out)
+    # the shop's own statement decides: "contains no nuts"
+    out = say(client, "homegoods", "nuts2", "does the hessle rug have nuts in it?")
+    assert not answer(out).startswith("Yes")
+    # shea butter is a plant butter; the shop labels it vegan
+    out = say(client, "glow", "vegan2", "is the plant lip balm vegan?")
+    assert answer(out).startswith("Yes")
+    # cruelty-free is not vegan: beeswax in a mascara is a conflict for a vegan
+    out = say(client, "glow", "vegan3", "vegan here!! need a mascara")
+    assert any(c["type"] == "dietary" for c in out["conflicts"])
+
+
+def test_a_sold_out_variant_is_said_to_be_sold_out(client: TestClient) -> None:
+    out = say(client, "glow", "stock1", "is the barrier repair cream 100ml in stock?")
+    assert answer(out).startswith("No") and "sold out" in answer(out)
+    out = say(client, "glow", "stock2", "foundation mocha 07 dewy in stock?")
+    assert "Mocha 07" in out["reply"] and "sold out" in out["reply"]
+
+
+def test_an_option_value_no_product_has_is_said_unmet(client: TestClient) -> None:
+    out = say(client, "glow", "spf1", "do u have a spf 70 sunscreen?")
+    assert re.search(r"no spf 70", out["reply"], re.I), out["reply"]
+
+
+def test_names_brands_and_long_messages(client: TestClient) -> None:
+    # a made-up name word resolves to its product, not to a product named by its first letters
+    out = say(client, "outdoor", "name1", "does the trailhawk come in red?")
+    assert "Trailhawk" in out["reply"]
+    # the shop's own brand is no kind of product it "does not sell"
+    r = client.get("/v1/creators/pantry/catalog/search", params={"q": "Northbound Roasters"})
+    assert r.status_code in (200, 404)
+    out = say(client, "homegoods", "brand1", "anything from atelier loom?")
+    assert out["products"]
+    # a message repeating one ask hundreds of times asks it once
+    text = ("do you have a sofa and a rug and " * 120)[:3900]
+    t0 = time.perf_counter()
+    out = say(client, "homegoods", "long1", text)
+    assert len(out["questions"]) <= 8 and time.perf_counter() - t0 < 10

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from prompts.lexicon import DATA, stem
+from prompts.lexicon import DATA, color_family, is_color_option, stem
 from tools.vocabulary import Vocabulary, normalize, same_value
 
 Answer = Literal["yes", "no", "unknown"]
@@ -51,10 +51,13 @@ def contraindications() -> dict[str, Any]:
 
 _NEGATORS = re.compile(
     r"(?:\bnot\b|\bno\b|\bnon[- ]?|\bwithout\b|\bisn't\b|\baren't\b|\bdoesn't\b|\bfree from\b|"
-    r"\bfree of\b|\bnever\b|\bzero\b|\bfaux\b|\bimitation\b|\bvegan\b|\bsynthetic\b|"
-    r"\bartificial\b|\bplant[- ]based\b)\W*(?:\w+\W+){0,2}$"
+    r"\bfree of\b|\bnever\b|\bzero\b)\W*(?:\w+\W+){0,2}$"
+    # "faux leather", "vegan leather": only right before the word ("vegan, cruelty-free,
+    # fragrance-free" says nothing against fragrance)
+    r"|\b(?:faux|imitation|vegan|synthetic|artificial|plant[- ]based)[\s-]+$"
     # "oat milk", "almond butter", "coconut cream": plant forms of a dairy word
-    r"|\b(?:oat|almond|soy|soya|coconut|rice|pea|cashew|hemp|peanut|nut|plant)\s+$"
+    r"|\b(?:oat|almond|soy|soya|coconut|rice|pea|cashew|hemp|peanut|nut|plant|shea|cocoa|"
+    r"cacao|mango|kokum|avocado|murumuru|sunflower|olive|seed|apple|peanut)\s+$"
     # another product, or a list of what it is not for: "pair it with a feather inner",
     # "not suitable for vegetarians, vegans or halal diets"
     r"|\b(?:pair(?:ed)?(?: it| them)? with|goes (?:well )?with|sold separately|alternative to|"
@@ -84,9 +87,9 @@ def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negat
     state: Literal["yes", "negated"] | None = None
     for m in re.finditer(pattern, low):
         after = low[m.end() : m.end() + 8]
-        if _NEGATORS.search(low[max(0, m.start() - 60) : m.start()]) or re.match(
-            r"\s?free\b", after
-        ):
+        # what comes before it in its own sentence ("no white cast. water resistant" is yes)
+        before = re.split(r"[.;!?]", low[max(0, m.start() - 60) : m.start()])[-1]
+        if _NEGATORS.search(before) or re.match(r"\s?free\b", after):
             state = state or "negated"
             continue
         return "yes"
@@ -111,18 +114,21 @@ def product_text(product: dict[str, Any], variants: list[dict[str, Any]]) -> str
 
 def _sentence(text: str, term: str) -> str:
     """The sentence of ``text`` that names ``term`` (for the evidence)."""
-    first = normalize(term).split()[0] if normalize(term) else term
-    word = re.compile(rf"\b{re.escape(first[:5])}", re.I)
-    for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if word.search(sentence):
-            return sentence.strip()[:160]
+    words = normalize(term).split() or [term]
+    sentences = re.split(r"(?<=[.!?;])\s+", text)
+    whole = re.compile(r"\b" + r"\W+".join(re.escape(w[:5]) + r"\w*" for w in words), re.I)
+    first = re.compile(rf"\b{re.escape(words[0][:5])}", re.I)
+    for pattern in (whole, first):  # the whole phrase first ("not caffeine free: ...")
+        for sentence in sentences:
+            if pattern.search(sentence.replace("-", " ")):
+                return sentence.strip()[:160]
     return ""
 
 
 _FREE = re.compile(r"^\s*(.+?)[\s-]+free\s*$|^\s*free (?:of|from) (.+)$|^\s*no (.+)$", re.I)
 _FILLER = re.compile(
     r"\b(?:any|some|a|an|the|in it|in them|inside|normal|regular|real|actually|too|also|really|"
-    r"proper|actual|decent|standard|genuine|just|still|"
+    r"proper|actual|decent|standard|genuine|just|still|available in|come in|comes in|"
     r"100%|fully|totally|made of|made from|made with|of|it|they|them)\b",
     re.I,
 )
@@ -148,19 +154,40 @@ def judge(
     for m in vocab.ground(attr) if vocab is not None and not free and not diet else []:
         if m.kind not in {"option", "facet", "color"}:
             continue
-        verdict = _by_option(product, variants, m.names, m.value, attr)
+        if m.kind == "color":  # a colour the shop does not write: its colour options, by family
+            verdict = _by_colour(variants, m.value, attr)
+        else:
+            verdict = _by_option(product, variants, m.names, m.value, attr)
         if verdict is not None:
             return verdict
-    # 2. diets and "X-free"
+    # 2. diets and "X-free": the shop's own label first ("100% vegan" with shea butter is
+    # vegan), then what it is made of
     if diet is not None or free:
         terms = table["diets"][diet]["avoid"] if diet else _allergen_terms(next(
             g for g in free.groups() if g))  # type: ignore[union-attr]  # fmt: skip
         said = mentions(text, attr) if diet else mentions(text, f"{terms[0]} free")
-        for term in terms:
-            if mentions(text, term) == "yes":
-                return Verdict("no", attr, f"it contains {term}", [_sentence(text, term)])
         if said == "yes" or (diet and mentions(text, diet) == "yes"):
             return Verdict("yes", attr, _sentence(text, diet or terms[0]) or f"it is {attr}")
+        if said == "negated":  # "Decaf, not caffeine free: each cup contains a trace"
+            return Verdict("no", attr, _sentence(text, attr) or f"not {attr}")
+        found = [t for t in terms if mentions(text, t) == "yes"]
+        if found:  # the most specific form named ("peanut" rather than "nut")
+            term = max(found, key=lambda t: (len(normalize(t)), t))
+            return Verdict("no", attr, f"it contains {term}", [_sentence(text, term)])
+        return Verdict("unknown", attr, "the listing does not say")
+    # an allergen ("does it have nuts?"): any of its forms named is a yes; silence is no "no"
+    allergen = _allergen_key(attr)
+    if allergen is not None:
+        key_said = mentions(text, allergen)
+        if key_said == "negated" or mentions(text, f"{allergen} free") == "yes":
+            # "hazelnut flavour ... contains no nuts": the shop's own statement decides
+            return Verdict("no", attr, _sentence(text, allergen) or f"{allergen} free")
+        found = [
+            t for t in contraindications()["allergies"][allergen] if mentions(text, t) == "yes"
+        ]
+        if found:  # the most specific form named ("peanut" rather than "nut")
+            term = max(found, key=lambda t: (normalize(t) != normalize(allergen), len(t)))
+            return Verdict("yes", attr, f"it contains {term}", [_sentence(text, term)])
         return Verdict("unknown", attr, "the listing does not say")
     # 3. words of the product's own text
     words = [w for w in normalize(attr).split() if len(w) > 1]
@@ -175,11 +202,24 @@ def judge(
     return Verdict("no" if asking == "is" else "no", attr, "not listed")
 
 
+def _allergen_key(attr: str) -> str | None:
+    """The allergy table's key an attribute names ("nuts", "any nuts in it", "dairy")."""
+    words = normalize(attr).split()
+    if not words or len(words) > 3:
+        return None
+    table = contraindications()["allergies"]
+    return next((k for k in table if normalize(k) in (" ".join(words), words[-1], words[0])),
+                None)  # fmt: skip
+
+
 def _allergen_terms(word: str) -> list[str]:
     table = contraindications()["allergies"]
     key = next((k for k in table if normalize(k) == normalize(word) or stem(k) == stem(word)),
                None)  # fmt: skip
     return list(table[key]) if key else [word]
+
+
+_STOCK = re.compile(r"\b(?:in stock|available|sold out|back in|restock\w*|left)\b", re.I)
 
 
 def _by_option(
@@ -195,6 +235,7 @@ def _by_option(
     ]
     have: list[str] = []
     fitting: list[str] = []
+    stocked = False  # some fitting variant is in stock
     for var in variants:
         for k, v in (var.get("options") or {}).items():
             if k.lower() in options:
@@ -203,12 +244,17 @@ def _by_option(
                     normalize(v).split()
                 ):
                     fitting.append(v)
+                    stocked = stocked or bool(var.get("in_stock", True))
     for tag in product.get("tags") or []:
         key, sep, v = str(tag).partition(":")
         if sep and key.strip().lower() in options:
             have.append(v.strip())
             if same_value(v, value):
                 fitting.append(v.strip())
+    if fitting and _STOCK.search(attr) and not stocked:
+        # "is the 100ml in stock?": it exists, but none is in stock
+        return Verdict("no", attr, f"{'/'.join(dict.fromkeys(fitting))} is sold out right now",
+                       list(dict.fromkeys(fitting)))  # fmt: skip
     if fitting:
         return Verdict("yes", attr, f"{'/'.join(dict.fromkeys(fitting))}",
                        list(dict.fromkeys(fitting)))  # fmt: skip
@@ -218,19 +264,38 @@ def _by_option(
     return None
 
 
-def name_coverage(words: list[str], product: dict[str, Any]) -> float:
+def _by_colour(variants: list[dict[str, Any]], colour: str, attr: str) -> Verdict | None:
+    """Yes/no for a colour word against the colour options, by colour family ("navy" ~ Blue)."""
+    family = color_family(colour) or colour.lower()
+    have = [v for var in variants for k, v in (var.get("options") or {}).items()
+            if is_color_option(k)]  # fmt: skip
+    if not have:
+        return None
+    fitting = [v for v in have if (color_family(v) or v.lower()) == family]
+    if fitting:
+        return Verdict("yes", attr, "/".join(dict.fromkeys(fitting)), list(dict.fromkeys(fitting)))
+    got = list(dict.fromkeys(have))
+    return Verdict("no", attr, f"it comes in {', '.join(got[:6])}", got[:6])
+
+
+def own_words(product: dict[str, Any]) -> list[str]:
+    """A product's name, brand and category words, normalised."""
+    fields = [product.get("name"), product.get("brand"), (product.get("category") or "")]
+    return normalize(" ".join(f or "" for f in fields).replace(">", " ")).split()
+
+
+def name_coverage(words: list[str], product: dict[str, Any], own: list[str] | None = None) -> float:
     """Share of the product's name words that ``words`` cover; 0 when a word is missing.
 
-    Name, brand and category count, and prefixes too ("choc" for "chocolate").
+    Name, brand and category count; an asked word may be the start of a name word ("choc"
+    for "chocolate").
     """
-    fields = [product.get("name"), product.get("brand"), (product.get("category") or "")]
-    own = normalize(" ".join(f or "" for f in fields).replace(">", " ")).split()
+    own = own if own is not None else own_words(product)
     if not words:
         return 0.0
     for w in words:
-        if not any(
-            o == w or (len(w) >= 4 and o.startswith(w)) or (len(o) >= 4 and w.startswith(o))
-            for o in own
-        ):
+        # the word itself, or the start of a name word ("choc" of "chocolate"); never a
+        # name word inside a longer asked word ("trail" is not "trailhawk")
+        if not any(o == w or (len(w) >= 4 and o.startswith(w)) for o in own):
             return 0.0
     return len(words) / max(len(own), 1)

@@ -271,6 +271,8 @@ def _named_subject(
     product is the subject and the rest is the attribute.
     """
     words = [w for w in normalize(product).split() if w not in _SUBJECT_STOP]
+    if not words:
+        return None, attribute  # nothing names a product: no answer about "the first result"
     if attribute:
         # every word in one name, else the search's best match ("hazelnut coffee syrup" is the
         # coffee syrup in its hazelnut flavour, not the hazelnut praline bar)

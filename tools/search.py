@@ -45,7 +45,7 @@ from sqlalchemy import select
 from memory.catalog import Catalog, NotFoundError
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
-from tools.attributes import judge, name_coverage
+from tools.attributes import judge, name_coverage, own_words
 from tools.policies import PolicyIndex
 from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
 
@@ -191,6 +191,9 @@ _GENERIC_HEADS = frozenset(
 # still names a kind the shop sells (chosen on the scenario dev batches: "couches" ~ Sofas 0.85;
 # unsold kinds reach 0.49, "fresh meat like chicken breasts or steak" in a pantry shop).
 KIND_SIMILARITY = 0.55
+KIND_NAMES_MAX = 5_000
+# product texts sit lower than names for the same query (about 0.1 on the dev batches)
+KIND_TEXT_MARGIN = 0.1
 
 
 @dataclass
@@ -460,17 +463,21 @@ class SearchEngine:
         if f.max_price is not None:
             mask &= idx.v_price <= f.max_price + 1e-6
         if f.colors:
-            fams = {color_family(c) or c.lower() for c in f.colors}
+            # a colour the shop writes ("Mocha 07") is that colour; one it does not ("navy" in a
+            # shop of "Sky Blue") is its family
             raws = {c.lower() for c in f.colors}
+            loose = [c for c in f.colors if c.lower() not in set(idx.color_raws)]
+            fams = {color_family(c) or c.lower() for c in loose}
             fam_codes = [i for i, fam in enumerate(idx.color_fams) if fam in fams]
             raw_codes = [i for i, r in enumerate(idx.color_raws) if r in raws]
             cmask = np.isin(idx.v_color_fam, fam_codes) | np.isin(idx.v_color_raw, raw_codes)
             # Variants without a colour option take the product's colour (name, colour facets).
-            key = ("colors", frozenset(fams))
+            every = {color_family(c) or c.lower() for c in f.colors}
+            key = ("colors", frozenset(every))
             pcol = idx._tag_masks.get(key)
             if pcol is None:
-                pcol = np.array([bool(c & fams) for c in idx.product_colors], dtype=bool)
-                idx._tag_masks[key] = pcol
+                pcol = np.array([bool(c & every) for c in idx.product_colors], dtype=bool)
+                _remember(idx, key, pcol)
             no_color = idx.v_color_fam < 0
             cmask |= no_color & pcol[idx.v_pidx]
             mask &= cmask
@@ -523,7 +530,7 @@ class SearchEngine:
             by_product = np.zeros(idx.size, dtype=bool)
             by_product[idx.v_pidx[holds]] = True
             out |= ~by_product[idx.v_pidx]
-        idx._tag_masks[key] = out
+        _remember(idx, key, out)
         return out
 
     def _product_mask(self, idx: CatalogIndex, f: SearchFilters, vmask: np.ndarray) -> np.ndarray:
@@ -540,7 +547,7 @@ class SearchEngine:
             tmask = idx._tag_masks.get(key)
             if tmask is None:
                 tmask = np.array([key in ts for ts in idx.tag_sets], dtype=bool)
-                idx._tag_masks[key] = tmask
+                _remember(idx, key, tmask)
             pmask &= tmask
         if f.brands:
             wanted = {normalize(b) for b in f.brands}
@@ -568,7 +575,8 @@ class SearchEngine:
         f = filters or SearchFilters()
         idx = self.index(creator_id)
         qs = self._prepare(idx, query)
-        unsold = self._unsold_kind(idx, query) if relax and not f.product_ids else None
+        asked = f.brands or f.options or f.colors or f.sizes or f.product_ids
+        unsold = self._unsold_kind(idx, query, qs) if relax and not asked else None
         if unsold is not None:
             # "a washing machine" in a home-decor shop: say so rather than offer a rug
             return SearchResult(
@@ -622,7 +630,7 @@ class SearchEngine:
         asked = " - ".join(f"{v:g}" for v in (f.min_price, f.max_price) if v is not None)
         return wide, [Relaxation(constraint="price", detail=f"dropped price: {asked}")]
 
-    def _unsold_kind(self, idx: CatalogIndex, query: str) -> str | None:
+    def _unsold_kind(self, idx: CatalogIndex, query: str, qs: _QueryState) -> str | None:
         """The query, when it asks for a kind of product this shop does not sell at all.
 
         Conservative on purpose (a wrong "we don't have it" loses a sale): no word of the
@@ -638,7 +646,9 @@ class SearchEngine:
             known = set()
             for i, p in enumerate(idx.products):
                 known |= idx.name_tokens[i] | idx.tag_sets[i]
-                known |= set(tokenize((p["category"] or "").replace(">", " ")))
+                known |= set(
+                    tokenize(f"{(p['category'] or '').replace('>', ' ')} {p['brand'] or ''}")
+                )
                 for tag in p["tags"] or []:
                     known |= set(tokenize(str(tag).replace(":", " ")))
             for v in idx.variants:
@@ -647,15 +657,23 @@ class SearchEngine:
             idx._kind_words = known  # type: ignore[attr-defined]
         if any(w in known or any(p in known for p in w.split("-")) for w in words):
             return None
+        # meaning: the query against product names and category names, embedded once per
+        # index under its lock (above KIND_NAMES_MAX products, categories only: names would
+        # cost seconds; the products' own vectors, already scored, stand in for them)
         kinds = getattr(idx, "_kind_vectors", None)
         if kinds is None:
-            labels = list(dict.fromkeys(
-                [p["name"] for p in idx.products]
-                + [(p["category"] or "").split(">")[-1].strip() for p in idx.products]
-            ))  # fmt: skip
-            kinds = self.catalog.embedder.encode([x for x in labels if x])
-            idx._kind_vectors = kinds  # type: ignore[attr-defined]
-        best = float((kinds @ self.catalog.embedder.encode([query.strip()])[0]).max())
+            with self._lock:
+                labels = {(p["category"] or "").split(">")[-1].strip() for p in idx.products}
+                if idx.size <= KIND_NAMES_MAX:
+                    labels |= {p["name"] for p in idx.products}
+                labels.discard("")
+                kinds = self.catalog.embedder.encode(sorted(labels)) if labels else None
+                idx._kind_vectors = kinds  # type: ignore[attr-defined]
+        if qs.vec is None:
+            return None
+        best = float((kinds @ qs.vec).max()) if kinds is not None else 0.0
+        if idx.size > KIND_NAMES_MAX:
+            best = max(best, qs.best_sim + KIND_TEXT_MARGIN)
         return None if best >= KIND_SIMILARITY else query.strip()
 
     @staticmethod
@@ -680,9 +698,12 @@ class SearchEngine:
         for "X free" a product whose text never names X passes too.
         """
         words = [w[: max(4, len(w) - 3)] for w in normalize(phrase).split() if len(w) > 2]
-        if words and not all(any(t.startswith(w) for t in idx.text_tokens[i]) for w in words):
-            if not re.search(r"\bfree\b", phrase, re.I):
-                return False  # cheap pre-check: a word of the phrase is nowhere in its text
+        free = re.search(r"\bfree\b", phrase, re.I)
+        present = [any(t.startswith(w) for t in idx.text_tokens[i]) for w in words]
+        if free and not any(p for w, p in zip(words, present, strict=True) if w != "free"):
+            return True  # "nut free": a product whose text never names nuts passes at once
+        if words and not all(present) and not free:
+            return False  # cheap pre-check: a word of the phrase is nowhere in its text
         start, end = int(idx.v_start[i]), int(idx.v_end[i])
         verdict = judge(idx.products[i], idx.variants[start:end], phrase, vocab)
         if verdict.answer == "yes":
@@ -943,6 +964,14 @@ class SearchEngine:
         One variant constraint at a time first, then all of them, then price (widened, then
         dropped), required words, category, brand, tags and stock, in that order.
         """
+        if f.in_stock_only and (f.colors or f.sizes or f.options):
+            # "mocha 07 dewy?" when that one is sold out: say so rather than swap the shade
+            hits, strategy = self._search_once(
+                idx, qs, f.model_copy(update={"in_stock_only": False}), limit, sort
+            )
+            if hits:
+                note = Relaxation(constraint="in_stock", detail="included out-of-stock items")
+                return hits, strategy, [note]
         single = [
             (f.model_copy(update={"colors": []}), "color", f"dropped colour: {', '.join(f.colors)}")
         ] if f.colors else []  # fmt: skip
@@ -1123,7 +1152,11 @@ class SearchEngine:
     def find_named(self, creator_id: str, words: list[str]) -> list[int]:
         """Products whose name, brand or category contain every word (tightest names first)."""
         idx = self.index(creator_id)
-        scored = [(name_coverage(words, p), -i) for i, p in enumerate(idx.products)]
+        own = getattr(idx, "_own_words", None)
+        if own is None:  # name, brand and category words of every product, normalised once
+            own = [own_words(p) for p in idx.products]
+            idx._own_words = own  # type: ignore[attr-defined]
+        scored = [(name_coverage(words, p, own[i]), -i) for i, p in enumerate(idx.products)]
         best = [(sc, -neg) for sc, neg in scored if sc > 0]
         best.sort(reverse=True)
         return [int(idx.product_ids[i]) for _, i in best]
@@ -1238,6 +1271,19 @@ def _variant_hit(v: dict[str, Any]) -> VariantHit:
         available=bool(v["available"]),
         in_stock=bool(v["in_stock"]),
     )
+
+
+MASKS_MAX = 2048
+
+
+def _remember(idx: CatalogIndex, key: Any, mask: np.ndarray) -> None:
+    """Keep a filter mask for the next search; the oldest go first.
+
+    The asked values come from customers, so the set of masks must not grow without bound.
+    """
+    idx._tag_masks[key] = mask
+    while len(idx._tag_masks) > MASKS_MAX:
+        idx._tag_masks.pop(next(iter(idx._tag_masks)))
 
 
 def _option_value(options: dict[str, str], name: str) -> str | None:

@@ -21,6 +21,7 @@ import json
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -86,7 +87,11 @@ def _number(raw: str) -> str:
 def tokens(text: str) -> list[Token]:
     """Normalised tokens: units joined to their numbers, plurals folded, "&" as "and"."""
     alias, _ = _units()
-    low = text.lower().replace("’", "'")
+    # "Crème" = "creme", full-width "ＮＡＶＹ" = "navy"
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    low = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
+    if len(low) != len(text):  # spans index the original text: keep the plain lower form
+        low = text.lower().replace("’", "'")
     raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     out: list[Token] = []
     i = 0
@@ -193,6 +198,8 @@ class Vocabulary:
     size_options: set[str] = field(default_factory=set)
     # The catalog's own words of five letters or more (names, categories, tags, options).
     spelling: list[str] = field(default_factory=list)
+    _spelling_set: frozenset[str] = frozenset()
+    _grounded: dict[str, list[Match]] = field(default_factory=dict)
     and_phrases: frozenset[str] = frozenset()
     # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
     # the embedder and, built on first use, the vectors of the catalog's own values.
@@ -213,7 +220,20 @@ class Vocabulary:
         terms.append(term)
 
     def ground(self, text: str) -> list[Match]:
-        """Catalog terms in ``text``, longest first, bound to their options (see module doc)."""
+        """Catalog terms in ``text``, longest first, bound to their options (see module doc).
+
+        Remembered per text (a narrowing judges one phrase against many products).
+        """
+        hit = self._grounded.get(text)
+        if hit is not None:
+            return list(hit)
+        found = self._ground(text)
+        if len(self._grounded) >= 1024:
+            self._grounded.clear()
+        self._grounded[text] = found
+        return list(found)
+
+    def _ground(self, text: str) -> list[Match]:
         toks = tokens(text)
         used = [False] * len(toks)
         found: list[tuple[int, int, Term]] = []
@@ -262,18 +282,26 @@ class Vocabulary:
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
         # A word the catalog does not have, right before an option's name ("light roast" where
         # only medium and dark are roasted): a value of that option, asked for and unmet.
-        for a, _b, name in named_at:
+        for a, b, name in named_at:
             k = a - 1
-            if k >= 0 and not used[k] and toks[k].norm.isalpha() and toks[k].norm not in _STOP:
-                if name in self.options and len(toks[k].norm) > 2:
+            word = toks[k].norm if k >= 0 else ""
+            if k >= 0 and not used[k] and word.isalpha() and word not in _STOP:
+                # ("cheapest roast", "favourite roast", "biggest frame size" ask no value)
+                if name in self.options and len(word) > 2 and not _JUDGING.match(word):
                     used[k] = True
                     matches.append(Match("option", text[toks[k].start : toks[k].end], (name,),
                                          toks[k].start, toks[k].end, exact=False))  # fmt: skip
+            # ... and a number right after it ("spf 70", "shade 12" where SPF 30 and 50 exist)
+            if b < len(toks) and not used[b] and toks[b].norm.isdigit() and name in self.options:
+                used[b] = True
+                asked = text[toks[a].start : toks[b].end]
+                matches.append(Match("option", asked, (name,), toks[a].start, toks[b].end,
+                                     exact=False))  # fmt: skip
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
-            if used[k]:
-                continue
+            if used[k] or (k and toks[k - 1].norm in {"for", "i'm", "im", "am", "tall", "height"}):
+                continue  # ("what frame size for 180cm": the rider, not the frame)
             q = quantity(tok.norm)
             if q is None and re.fullmatch(r"\d+(?:\.\d+)?x\d+(?:\.\d+)?", tok.norm):
                 q = (0.0, "x")
@@ -301,7 +329,7 @@ class Vocabulary:
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
-            if len(low) < 5 or not low.isascii() or low in self.spelling or low in english:
+            if len(low) < 5 or not low.isascii() or low in self._spelling_set or low in english:
                 return word
             limit = 1 if len(low) < 8 else 2
             found = process.extract(low, self.spelling, scorer=Levenshtein.distance,
@@ -339,17 +367,9 @@ class Vocabulary:
         if not spots:
             return []
         if self._values is None:
-            terms = [
-                t for ts in self.index.values() for t in ts
-                if t.kind in {"option", "facet"} and not t.weak
-                and not any(is_color_option(n) or n in self.size_options for n in t.names)
-            ]  # fmt: skip
-            by_value: dict[str, list[Term]] = {}
-            for t in terms:  # "Aluminium" the option and "aluminium" the facet: one value
-                by_value.setdefault(normalize(t.value), []).append(t)
-            groups = list(by_value.values())
-            vectors = self.embedder.encode([g[0].value for g in groups]) if groups else None
-            self._values = (groups, vectors)
+            with _EMBED_LOCK:
+                if self._values is None:
+                    self._values = self._value_vectors()
         groups, vectors = self._values
         if not groups:
             return []
@@ -362,6 +382,26 @@ class Vocabulary:
                 out += [Match(t.kind, t.value, t.names, toks[k].start, toks[k].end)
                         for t in groups[best]]  # fmt: skip
         return out
+
+    def _value_vectors(self) -> tuple[list[list[Term]], Any]:
+        """The catalog's values worth a paraphrase, grouped by normalised value, embedded.
+
+        Options with more than PARAPHRASE_MAX_VALUES values (codes, part numbers) are left out:
+        their values are no words a customer would say otherwise.
+        """
+        wide = {k for k, vs in [*self.options.items(), *self.facets.items()]
+                if len(vs) > PARAPHRASE_MAX_VALUES}  # fmt: skip
+        terms = [
+            t for ts in self.index.values() for t in ts
+            if t.kind in {"option", "facet"} and not t.weak and not set(t.names) & wide
+            and not any(is_color_option(n) or n in self.size_options for n in t.names)
+        ]  # fmt: skip
+        by_value: dict[str, list[Term]] = {}
+        for t in terms:  # "Aluminium" the option and "aluminium" the facet: one value
+            by_value.setdefault(normalize(t.value), []).append(t)
+        groups = list(by_value.values())
+        vectors = self.embedder.encode([g[0].value for g in groups]) if groups else None
+        return groups, vectors
 
     @staticmethod
     def _near(toks: list[Token], named_at: list[tuple[int, int, str]], i: int, j: int) -> set[str]:
@@ -413,6 +453,14 @@ class Vocabulary:
 # A word this close in meaning to one of the catalog's values names it ("decaf" ~
 # decaffeinated 0.84; "metal" ~ steel 0.78 and "winter" ~ 4-season 0.48 do not reach it).
 PARAPHRASE_SIMILARITY = 0.8
+PARAPHRASE_MAX_VALUES = 200
+_EMBED_LOCK = threading.Lock()
+# words that judge or rank rather than name a value
+_JUDGING = re.compile(
+    r"^(?:\w+est|most|least|best|worst|favou?rite|fav|good|nice|right|perfect|ideal|usual|"
+    r"normal|recommended|popular|new|other|same|cheap\w*|pric\w*|expensive|big\w*|small\w*|"
+    r"\w+er)$"
+)
 _STOP = frozenset(lexicon()["stopwords"]) | {"one", "it", "is", "do", "you", "i", "me", "s"}
 _FACET = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
 
@@ -541,6 +589,7 @@ def build(
         for val in vals:
             words |= set(re.findall(r"[a-z]{5,}", val.lower()))
     voc.spelling = sorted(words)
+    voc._spelling_set = frozenset(words)
     # Phrases of the shop's own with "and" in them: a split there would cut a name in two.
     joined = [*voc.categories, *voc.brands, *(p.get("name") or "" for p in products),
               *(v for vs in [*voc.options.values(), *voc.facets.values()] for v in vs)]  # fmt: skip

@@ -765,6 +765,7 @@ def split_coordinated(
     return [part]
 
 
+MAX_QUESTIONS = 8
 FOLLOW_UP_CONFIDENCE = 0.45
 FOLLOW_UP_PRIOR = 0.15
 
@@ -819,7 +820,11 @@ def analyze(
         vocab.and_phrases if vocab is not None else frozenset(),
     )  # fmt: skip
     phrases = vocab.and_phrases if vocab is not None else frozenset()
+    # the same ask repeated is one ask, and a message asks MAX_QUESTIONS things at most (a
+    # 4,000-character "sofa and rug and ..." must not run hundreds of searches)
+    parts = list(dict.fromkeys(parts))[:MAX_QUESTIONS]
     parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
+    parts = list(dict.fromkeys(parts))[:MAX_QUESTIONS]
     entities = [extract_entities(part, product_types, vocab) for part in parts]
     # "got any kettlebells? looking for a 16kg one": a part that only adds filters narrows the
     # ask before it (its words are all filters, fillers or "one").

@@ -172,7 +172,8 @@ _SIZE_PHRASE = re.compile(
 )
 _FILLER = re.compile(
     r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
-    r"show me|i'?m looking for|looking for|i need|i want|any|some|in stock|the cheapest|"
+    r"show me|i'?m looking for|looking for|i need|i want|any|some|anything|something|stuff|"
+    r"in stock|the cheapest|"
     r"cheapest|how much (?:is|are|for|do)|can i (?:get|have|buy|order)|do you (?:do|sell|carry|"
     r"stock|make|ship)|do u (?:do|sell)|is there|are there|what about)\b",
     re.I,

@@ -37,7 +37,8 @@ def _voice(voice: str) -> str:
 
 def _product_line(p: dict[str, Any], filtered: bool, with_url: bool = True) -> str:
     variants = p.get("variants") or []
-    best = next((v for v in variants if v.get("in_stock")), variants[0] if variants else None)
+    # the search orders variants best first: in stock first, or what meets the most asked
+    best = variants[0] if variants else None
     price = (
         money(best["price"], p.get("currency", "USD")) if (filtered and best) else _price_range(p)
     )
@@ -45,6 +46,8 @@ def _product_line(p: dict[str, Any], filtered: bool, with_url: bool = True) -> s
     stock = ""
     if best and best.get("stock") is not None and 0 < best["stock"] <= 3:
         stock = f", only {best['stock']} left"
+    elif filtered and best and not best.get("in_stock", True):
+        stock = T.SOLD_OUT_NOTE
     url = f" {p['url']}" if (with_url and p.get("url")) else ""
     for miss in p.get("unmet") or []:
         stock += T.UNMET_NOTE.format(
@@ -126,7 +129,7 @@ def render(
             sections.append(Section(prio, said))
             continue
         top = policy["passages"][0] if policy else {}
-        if top and top["score"] >= PRODUCT_QUESTION_SCORE and top["similarity"] >= 0.5:
+        if top and top["score"] >= PRODUCT_QUESTION_SCORE and top["similarity"] >= 0.6:
             sections.append(Section(prio + 1, said))  # and the products below it
         if intent == "general_question" and not arts:
             escalated = True
@@ -305,6 +308,11 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
     attribute = verdict.get("attribute") or art.get("asked", "")
     evidence = verdict.get("evidence") or ""
     if verdict.get("answer") == "yes":
+        if evidence.startswith("it contains"):  # "does it have nuts?": what, and where
+            said = (verdict.get("values") or [""])[0]
+            return T.ATTRIBUTE_YES.format(
+                name=p["name"], evidence=f"{evidence[3:]}" + (f" (“{said}”)" if said else "")
+            )
         if verdict.get("values"):
             evidence = f"{attribute} ({', '.join(verdict['values'][:4])})"
         elif evidence and evidence != attribute:
@@ -317,7 +325,7 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
             return T.ATTRIBUTE_NO_OPTION.format(
                 name=p["name"], attribute=attribute, values=", ".join(verdict.get("values") or [])
             )
-        if evidence and not evidence.startswith("it "):
+        if evidence and not evidence.startswith("it ") and not evidence.endswith("right now"):
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)

@@ -48,17 +48,19 @@ class TextClassifier:
         The inputs are this class's own features: scikit-learn's input checks are skipped
         (they cost more than the prediction on a handful of clauses).
         """
-        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        with self._lock:
+            known = {t: self._seen[t] for t in dict.fromkeys(texts) if t in self._seen}
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
         if todo:
             with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
                 rows = np.asarray(self.model.predict_proba(self._features(todo)))
-            with self._lock:
+            known.update(zip(todo, rows, strict=True))
+            with self._lock:  # remembered for later calls; this one answers from ``known``
                 for text, row in zip(todo, rows, strict=True):
                     self._seen[text] = row
                 while len(self._seen) > CACHE_SIZE:
                     self._seen.popitem(last=False)
-        with self._lock:
-            return np.asarray([self._seen[t] for t in texts]).reshape(len(texts), -1)
+        return np.asarray([known[t] for t in texts]).reshape(len(texts), -1)
 
     def predict(self, texts: list[str]) -> list[tuple[str, float]]:
         """(label, probability) per text."""
