@@ -87,7 +87,7 @@ def agent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
                 and any(q["intent"] in {"general_question", "support"} for q in questions)
                 and ctx.has_answers(state["creator_id"])
             ),
-            policies=any(q["intent"] not in {"greeting", "other"} for q in questions)
+            policies=any(q["intent"] != "greeting" for q in questions)
             and ctx.search.policies.has_policies(state["creator_id"]),
         )  # fmt: skip
     return {"messages": [message]} if message else {}

@@ -216,3 +216,24 @@ def test_names_brands_and_long_messages(client: TestClient) -> None:
     t0 = time.perf_counter()
     out = say(client, "homegoods", "long1", text)
     assert len(out["questions"]) <= 8 and time.perf_counter() - t0 < 10
+
+
+def test_policy_follow_ups_and_price_follow_ups(client: TestClient) -> None:
+    # a question the classifier cannot place is still looked up in the policies
+    out = say(client, "glow", "pf1", "do you do samples")
+    assert not out["escalated"] and "sample" in out["reply"].lower()
+    # "cost?" after a shipping question: one answer from the policy, said once
+    out = say(client, "glow", "pf2", "do you ship to canada? cost?")
+    assert out["reply"].count("$15") == 1 and not out["escalated"]
+    # "can i pause it?" after a policy question is read with it
+    out = say(client, "glow", "pf3", "do you ship to the uk? can i get it in a week?")
+    assert not out["escalated"]
+    # "and whats the price" after a product question: the listed products carry their prices
+    out = say(client, "glow", "pf4", "foundation for oily skin?? and whats the price")
+    assert out["products"] and "couldn't find" not in out["reply"].lower()
+
+
+def test_a_product_named_off_screen_is_looked_up(client: TestClient) -> None:
+    say(client, "glow", "off1", "nut allergy. need a rich moisturizer")
+    out = say(client, "glow", "off1", "and the face oil?")
+    assert any(c["product_name"] == "Nourish Face Oil" for c in out["conflicts"])

@@ -199,7 +199,7 @@ def judge(
     if any(s == "negated" for s in states):
         bad = words[states.index("negated")]
         return Verdict("no", attr, _sentence(text, bad) or f"not {attr}")
-    return Verdict("no" if asking == "is" else "no", attr, "not listed")
+    return Verdict("no", attr, "not listed")
 
 
 def _allergen_key(attr: str) -> str | None:

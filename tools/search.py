@@ -70,7 +70,9 @@ class SearchFilters(BaseModel):
     )
     brands: list[str] = Field(default_factory=list)
     require: list[str] = Field(
-        default_factory=list, description="Words each product's own text must contain."
+        default_factory=list,
+        description='Properties each product must have ("vegan", "pockets", "nut free"), judged '
+        "from its options, facets, diets and own text.",
     )
     in_stock_only: bool = True
     product_ids: list[int] | None = None
@@ -961,8 +963,9 @@ class SearchEngine:
     ) -> tuple[list[ProductHit], str, list[Relaxation]]:
         """Drop as little as needed to find anything.
 
-        One variant constraint at a time first, then all of them, then price (widened, then
-        dropped), required words, category, brand, tags and stock, in that order.
+        Out-of-stock variants that meet everything asked first (a sold-out shade is said, not
+        swapped), then one variant constraint at a time, then all of them, required
+        properties, price (widened, then dropped), category, brand, tags and stock, in order.
         """
         if f.in_stock_only and (f.colors or f.sizes or f.options):
             # "mocha 07 dewy?" when that one is sold out: say so rather than swap the shade

@@ -319,8 +319,8 @@ class Vocabulary:
         """``text`` with misspelt words put right by the shop's own words ("foam roler").
 
         A word of five letters or more that is neither a word of this catalog nor a known
-        English word is replaced by the one catalog word within one edit (two from eight
-        letters on), when exactly one is that close.
+        English word is replaced by the catalog word within one edit (two from eight letters
+        on), when no other catalog word is as close.
         """
         if not self.spelling:
             return text

@@ -107,6 +107,8 @@ class Question(BaseModel):
     # A support question a person must handle (an order problem, a complaint, "a human pls"),
     # not a question the store policies answer.
     needs_person: bool = False
+    # A bare "how much?" / "cost?" after another question of the message: about that one.
+    continues: bool = False
 
 
 # -- splitting -----------------------------------------------------------------------------
@@ -177,6 +179,12 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", r
 _QUESTION_FORM = re.compile(
     r"^\W*(?:(?:and|also|then|plus|oh|so|btw)\W+)*(?:what|whats|what's|how|when|where|which|why|"
     r"who|do|does|did|is|are|can|could|will|would|have|has|should)\b",
+    re.I,
+)
+_PRICE_ONLY = re.compile(
+    r"^\W*(?:(?:and|also|\+|&)\s+)?(?:how much(?: (?:is it|are they|is that|does it cost|for "
+    r"(?:it|them|that|shipping)))?|(?:what'?s|whats|what is) the (?:price|cost)"
+    r"(?: on (?:it|that))?|price|cost|costs|how much \$*)\W*$",
     re.I,
 )
 _WANTS = re.compile(
@@ -930,6 +938,7 @@ def analyze(
             ent = ent.model_copy(update={"categories": []})
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         person = label == "support" and classifier.needs_person([part])[0]
+        continues = bool(questions) and bool(_PRICE_ONLY.match(part))
         questions.append(
             Question(
                 text=part,
@@ -939,6 +948,7 @@ def analyze(
                 needs_clarification=label == "product_search" and vague and not has_shown_products,
                 attribute=attribute,
                 needs_person=person,
+                continues=continues,
             )
         )
     return questions, statements

@@ -102,6 +102,7 @@ COLLECTIVE = re.compile(
 )
 
 
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|there)\b", re.I)
 _CHEAPER = re.compile(r"\b(?:cheaper|less expensive|more affordable)\b", re.I)
 
 
@@ -308,6 +309,14 @@ def plan(
     for qi, q in enumerate(questions):
         intent, ent = q["intent"], q["entities"]
         refs = resolve(ent.get("references", []), shown)
+        if q.get("continues") and qi:
+            # "do you ship to canada? cost?": the policy answer to both; after a product
+            # question the products listed carry their prices
+            before = questions[qi - 1]
+            if policies and before["intent"] in {"support", "general_question", "other"}:
+                text = f"{before['text']} {q['text']}"
+                calls.append(_call("search_store_policy", {"question": text}, qi))
+            continue
         if intent in {"general_question", "support"} and (answered or policies):
             # The creator may have answered this for other fans already (fan-out memory), or
             # written it in the store policies; a problem a person must handle still looks,
@@ -315,9 +324,20 @@ def plan(
             if answered:
                 calls.append(_call("search_answered_clusters", {"question": q["text"]}, qi))
             if policies:
-                calls.append(_call("search_store_policy", {"question": q["text"]}, qi))
+                text = q["text"]
+                if (
+                    qi
+                    and _POINTS_BACK.search(text)
+                    and questions[qi - 1]["intent"] in {"general_question", "support", "other"}
+                ):  # "how does the subscription work? can i pause it?"
+                    text = f"{questions[qi - 1]['text']} {text}"
+                calls.append(_call("search_store_policy", {"question": text}, qi))
             continue
-        if policies and intent not in {"greeting", "other"}:
+        if policies and intent == "other":
+            # "do you do samples", "what about australia": the policies may say
+            calls.append(_call("search_store_policy", {"question": q["text"]}, qi))
+            continue
+        if policies and intent != "greeting":
             # "how long is the warranty on your sofas?": a product question the policies may
             # answer better than the catalog (the reply uses it only when it fits closely)
             calls.append(_call("search_store_policy", {"question": q["text"]}, qi))
@@ -355,6 +375,17 @@ def plan(
             calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
             targets = refs
+            described = [
+                r["text"] for r in ent.get("references", []) if r.get("kind") == "description"
+            ]
+            if not targets and described:
+                # "is the honey one ok?", "and the face oil?": a product not on screen, named
+                # by its own words (within the last search's kind when there was one)
+                words = re.sub(r"\b(?:one|ones)\b", " ", described[0]).strip()
+                query = f"{words} {last_search['query']}" if last_search else words
+                args = {"query": re.sub(r"\s+", " ", query).strip(), **_filters(ent)}
+                calls.append(_call("search_products", args, qi))
+                continue
             if not targets and shown and not ent.get("categories"):
                 if focus is not None:
                     targets = [{"product_id": focus}]

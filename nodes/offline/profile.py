@@ -464,7 +464,8 @@ def _from_product_data(
     words = [set(normalize(v).split()) for v in values]
 
     def valued(terms: list[str]) -> list[str]:
-        return [f"value {t}" for t in terms if any(normalize(t) in w for w in words)]
+        return [f"value {t}" for t in terms
+                if any(set(normalize(t).split()) <= w for w in words)]  # fmt: skip
 
     def said(term: str) -> bool:
         # a cheap substring test first: most terms are nowhere in the text

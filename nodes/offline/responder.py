@@ -87,7 +87,16 @@ def render(
     recommended: list[dict[str, Any]] = []
     escalated = False
     noted: set[int] = set()
-    non_social = [q for q in questions if q["intent"] not in {"greeting", "other"}]
+    policy_said = {
+        qi for qi, q in enumerate(questions)
+        if q["intent"] == "other" and any(
+            a["tool"] == "search_store_policy" and a.get("passages") for a in results.get(qi, [])
+        )
+    }  # fmt: skip
+    non_social = [
+        q for qi, q in enumerate(questions)
+        if q["intent"] not in {"greeting", "other"} or qi in policy_said
+    ]  # fmt: skip
     if not non_social:
         text = questions[0]["text"].lower() if questions else ""
         if re.search(r"thank|thx|\bty\b|🙏|appreciate|perfect|great|awesome|cool", text):
@@ -96,6 +105,7 @@ def render(
             return T.OTHER[v].format(creator=creator), [], False
         return f"{T.OPENERS[v]} {T.GREETING[v]}", [], False
     sections.append(Section(0, [T.OPENERS[v]]))
+    policy_lines: set[str] = set()
     for qi, q in enumerate(questions):
         prio = 100 - qi
         intent = q["intent"]
@@ -103,6 +113,12 @@ def render(
         arts = [
             a for a in every if a["tool"] not in {"search_answered_clusters", "search_store_policy"}
         ]  # fmt: skip
+        if q.get("continues") and not every:
+            continue  # "and whats the price": the products above carry their prices
+        if qi in policy_said:  # "do you do samples": the creator's own words
+            art = next(a for a in every if a["tool"] == "search_store_policy")
+            sections.append(Section(prio, [_policy_text(art)]))
+            continue
         if intent in {"greeting", "other"}:
             continue
         answered = next((a for a in every if a.get("reply_text")), None)
@@ -113,6 +129,9 @@ def render(
             (a for a in every if a["tool"] == "search_store_policy" and a.get("passages")), None
         )
         said = [_policy_text(policy)] if policy else []
+        if said and said[0] in policy_lines:
+            continue  # ("do you ship to canada? cost?": the same sentences answer both)
+        policy_lines.update(said)
         if intent == "support":
             if said and not q.get("needs_person"):
                 sections.append(Section(prio, said))  # the creator's own policy answers it
