@@ -30,6 +30,7 @@ SHARED = ROOT.parent.parent / "shared" / "datasets"
 PUBLIC = {"mixatis_dev": "mixatis_clean_dev.jsonl", "mixsnips_dev": "mixsnips_clean_dev.jsonl"}
 DM = {"dm_splits": ROOT / "datasets" / "dm_splits.jsonl",
       "dm_splits_b2": ROOT / "datasets" / "dm_splits_b2.jsonl",
+      "dm_splits_b3": ROOT / "datasets" / "dm_splits_b3.jsonl",
       "intents_dm": ROOT / "datasets" / "intents.jsonl"}  # fmt: skip
 
 Splitter = Callable[[str], list[str]]

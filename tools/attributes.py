@@ -104,10 +104,12 @@ def product_text(product: dict[str, Any], variants: list[dict[str, Any]]) -> str
         f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in meta.items()
         if isinstance(v, str | list | int | float) and k not in {"handle", "shopify_id"}
     )  # fmt: skip
+    # its own sentences first: a yes or no quotes them rather than a list of tags
     parts = [
-        product.get("name") or "", product.get("brand") or "", product.get("category") or "",
-        ", ".join(product.get("tags") or []), "; ".join(opts), meta_text,
-        product.get("short_description") or "", product.get("description") or "",
+        product.get("name") or "", product.get("short_description") or "",
+        product.get("description") or "", product.get("brand") or "",
+        product.get("category") or "", ", ".join(product.get("tags") or []), "; ".join(opts),
+        meta_text,
     ]  # fmt: skip
     return ". ".join(p for p in parts if p).lower()
 

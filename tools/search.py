@@ -595,7 +595,14 @@ class SearchEngine:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
             hits = [self._with_closest(idx, h, f) for h in hits]
-        named = self._named(idx, qs, f) if relax and (f.colors or f.sizes or f.options) else None
+        named = self._named(idx, qs, f) if relax else None
+        if named is not None and hits and not (f.colors or f.sizes or f.options):
+            # "the 32 inch one": a product named outright leads among the hits (a budget or
+            # a featured flag does not outrank a name)
+            pid = int(idx.product_ids[named])
+            first = [h for h in hits if h.product_id == pid]
+            hits = [*first, *(h for h in hits if h.product_id != pid)] if first else hits
+            named = None
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks

@@ -329,7 +329,9 @@ class Vocabulary:
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
-            if len(low) < 5 or not low.isascii() or low in self._spelling_set or low in english:
+            if len(low) < 5 or not low.isascii() or low in self._spelling_set:
+                return word
+            if _known(low, english):
                 return word
             limit = 1 if len(low) < 8 else 2
             found = process.extract(low, self.spelling, scorer=Levenshtein.distance,
@@ -620,6 +622,22 @@ def build(
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc
+
+
+_SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+             ("ing", "e"), ("er", ""), ("est", ""), ("ly", ""))  # fmt: skip
+
+
+def _known(word: str, english: frozenset[str]) -> bool:
+    """An English word or a regular inflection of one ("hikes", "rattling")."""
+    if word in english:
+        return True
+    for suffix, repl in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            if stem in english or (len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in english):
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)

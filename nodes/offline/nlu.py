@@ -609,7 +609,8 @@ def extract_entities(
             if stem(re.sub(r"[\s-]+", "-", low[a:b].strip())) not in product_types
         ]
         spans = [m for m in re.finditer(r"[a-z]+(?:-[a-z]+)?", low)
-                 if not any(a <= m.start() and m.end() <= b for a, b in longer)]  # fmt: skip
+                 if not any(a <= m.start() and m.end() <= b for a, b in longer)
+                 and not _AFTER_QUANTITY.search(low[: m.start()])]  # fmt: skip
         free = [m.group(0) for m in spans]
         pairs = [f"{a}-{b}" for a, b in zip(free, free[1:], strict=False)]
         for w in free + pairs:
@@ -742,6 +743,11 @@ def _points(ent: Entities) -> bool:
     return ent.has_filters() and ent.points()
 
 
+# "a 500g bag", "the big 240 box": packaging after a quantity names no kind of product
+_AFTER_QUANTITY = re.compile(r"\d\s*(?:[a-z]{1,3})?\s+$", re.I)
+_A_SET = re.compile(r"^\W*[\w'-]+(?:\s+[\w'-]+)?\s+(?:set|combo|bundle|kit|duo|trio)\b", re.I)
+
+
 def _phrase_across(left: str, right: str, phrases: frozenset[str]) -> bool:
     """Whether the words around an "and" make one of the shop's own phrases."""
     lw, rw = normalize(left).split(), normalize(right).split()
@@ -763,8 +769,9 @@ def split_coordinated(
     """
     for m in _COORD.finditer(part):
         left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
-        if not left or not right or _phrase_across(left, right, phrases):
-            continue  # ("cookies and cream protein": a flavour the shop sells)
+        if not left or not right or _phrase_across(left, right, phrases) or _A_SET.match(right):
+            continue  # ("cookies and cream protein": a flavour the shop sells; "a table and
+            # chairs set": one thing)
         le, re_ = extract_entities(left, product_types), extract_entities(right, product_types)
         before, after = set(le.categories), set(re_.categories)  # empty without product_types
         if (before and after - before) or (_points(le) and _points(re_)):
@@ -1026,7 +1033,7 @@ def attribute_question(text: str) -> dict[str, str] | None:
         out["subject"] = rest[: v.start()].strip()
         out["attribute"] = v.group("attr").strip()
         out["verb"] = v.group("verb").lower()
-    elif m.group("aux").lower() in {"does", "do", "can", "will"} and len(rest.split()) >= 2:
+    elif m.group("aux").lower() in {"does", "do", "can", "will"} and 2 <= len(rest.split()) <= 4:
         # "does the leather sofa recline?": the last word is what it does
         *subject, verb = rest.split()
         out["subject"], out["attribute"], out["verb"] = " ".join(subject), verb, verb

@@ -97,7 +97,7 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
 COLLECTIVE = re.compile(
     r"\b(?:of (?:those|these|them|the ones)|which (?:ones|of)|only the|just the|any of|among"
     r" (?:those|these|them)|\w+ ones|which one(?:'s)?)\b"
-    r"|^\W*(?:those|these|them|the ones|ones?|only|just)\b",
+    r"|^\W*(?:those|these|them|the ones|ones?|only|just|which)\b",
     re.I,
 )
 
@@ -434,8 +434,13 @@ def plan(
                     for r in ent.get("references", [])
                 )
                 if len(sides) >= 2 and not refs and not pointed:
+                    # each side in its own product words ("got $200 for a new monitor, curvy"
+                    # -> "monitor curvy"; "the 32 inch one" -> "32 inch")
                     for side in sides[:3]:
-                        calls.append(_call("search_products", {"query": side, "limit": 1}, qi))
+                        words = re.sub(r"\b(?:the|one|ones|a|an|new|got|for)\b", " ",
+                                       clean_query(side, {}), flags=re.I)  # fmt: skip
+                        words = re.sub(r"\s+", " ", words).strip(" ,") or side
+                        calls.append(_call("search_products", {"query": words, "limit": 1}, qi))
     if not calls:
         return None
     return AIMessage(content="", tool_calls=calls, name="planner")

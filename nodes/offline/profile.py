@@ -20,7 +20,8 @@ from tools.vocabulary import normalize
 
 # Emoji end a thought in DMs too ("vegan here 🌱 do you have ...").
 _CLAUSES = re.compile(
-    r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*",
+    r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
+    r"|\s+[-–—]+\s+",  # "wool allergy - is the berber rug ok?"
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i am|me|my|myself|as a)\b", re.I)
@@ -67,7 +68,7 @@ _BAD_SIZE = re.compile(
 _ALLERGY = re.compile(
     r"\b(?:allergic to|allergy to|allergies to|intolerant to|react (?:\w+ ){0,2}to|"
     r"allergic reaction to)\s+([a-z ,&]+?)(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
-    r"|\b([a-z]+(?: [a-z]+)?) allerg(?:y|ies)\b"
+    r"|\b([a-z]+(?: (?:and|&|or) [a-z]+| [a-z]+)?) allerg(?:y|ies)\b"
     # what the body does: "I get hives from wool", "merino makes my skin break out",
     # "peanuts send me to the ER"
     r"|\b(?:hives|rash(?:es)?|itchy|break out|swell up|reaction) (?:from|with|to)\s+([a-z]+)"
