@@ -42,16 +42,26 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
     if cache is None:
         cache = {}
         abstract = set(lexicon().get("abstract_category_words", []))
+        by_head: dict[str, list[tuple[str, str]]] = {}
         for category in idx.categories:
             leaf = category.split(">")[-1].strip()
             words = [w for w in tokenize(leaf, drop_stopwords=False) if "-" not in w]
             # The head noun names the product ("Free Weights" -> weight, "Sports Bras" -> bra);
             # modifiers and abstract leaves ("Small", "Strength", "Recovery") would misfire.
             head = [w for w in words[-1:] if len(w) > 2 and w not in abstract]
-            for word in head + ([w for w in words if w not in abstract] if len(words) == 1 else []):
-                cache.setdefault(stem(word), leaf)
+            if head:
+                shared = by_head.setdefault(stem(head[0]), [])
+                if leaf not in [lf for lf, _ in shared]:
+                    shared.append((leaf, head[0]))
+                for word in words[:-1]:  # "dining table" -> Dining Tables, "side table" too
+                    if len(word) > 2 and word not in abstract:
+                        cache.setdefault(stem(f"{word}-{head[0]}"), leaf)
             if "-" in leaf or "shirt" in leaf.lower():
                 cache.setdefault(stem(leaf.lower().split("-")[-1]), leaf)
+        for kind, found in by_head.items():
+            # a head several leaves share ("tables": Dining Tables, Coffee & Side Tables) is
+            # the word itself, which the search matches in every one of them
+            cache.setdefault(kind, found[0][0] if len(found) == 1 else found[0][1].title())
         heads: dict[str, list[str]] = {}
         modifiers: dict[str, list[str]] = {}
         for product in idx.products:

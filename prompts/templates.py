@@ -27,6 +27,12 @@ RELAXED = {
     "playful": "Couldn't find an exact match, so I {details} 🙈",
     "luxury": "Nothing matched every preference, so I have {details}.",
 }
+NOT_CARRIED = {
+    "professional": "I couldn't find {kind} in the shop by that name; these come closest.",
+    "casual": "Hmm, I couldn't find {kind} in the shop by that name, but these come closest.",
+    "playful": "No {kind} in the shop by that name 🙈 but these come closest!",
+    "luxury": "I'm afraid I couldn't find {kind} in the collection by that name; these come closest.",
+}
 NO_RESULTS = {
     "professional": "I couldn't find anything matching “{query}” in the shop right now. Could you tell me a bit more about what you need?",
     "casual": "Hmm, I couldn't find anything for “{query}” in the shop right now. Want to tell me a bit more about what you're after?",

@@ -237,3 +237,42 @@ def test_a_product_named_off_screen_is_looked_up(client: TestClient) -> None:
     say(client, "glow", "off1", "nut allergy. need a rich moisturizer")
     out = say(client, "glow", "off1", "and the face oil?")
     assert any(c["product_name"] == "Nourish Face Oil" for c in out["conflicts"])
+
+
+def test_narrowing_by_material_kind_negated_lists_and_facets(client: TestClient) -> None:
+    # "metal" is met by a powder-coated steel frame (a general material class, not a shop word)
+    say(client, "homegoods", "narrow3", "need a desk for working from home")
+    out = say(client, "homegoods", "narrow3", "one with a metal frame ideally")
+    assert [p["name"] for p in out["products"]] == ["Nova Standing Desk"]
+    # a negation covers the whole list after it; "them" points at the list on screen
+    say(client, "homegoods", "narrow4", "need some storage baskets")
+    out = say(client, "homegoods", "narrow4", "any without leather or wool in them?")
+    assert [p["name"] for p in out["products"]] == ["Jute Laundry Basket"]
+    # "mips: no" does not name mips
+    say(client, "outdoor", "narrow5", "what helmets do you sell?")
+    out = say(client, "outdoor", "narrow5", "only the ones with mips")
+    assert out["products"] and all("MIPS" in p["name"] for p in out["products"]
+                                   if "Full-Face" not in p["name"])  # fmt: skip
+    names = {p["name"] for p in out["products"]}
+    assert not names & {"Commute Urban Helmet", "Sprout Kids' Helmet"}
+
+
+def test_two_word_kinds_and_the_thing_a_product_is_for(client: TestClient) -> None:
+    # "dining tables" is its own category, not every table; "cheapest" within the category
+    say(client, "homegoods", "kind1", "show me your dining tables")
+    out = say(client, "homegoods", "kind1", "only ones that come in walnut")
+    assert [p["name"] for p in out["products"]] == ["Arlo Walnut Dining Table"]
+    say(client, "homegoods", "kind2", "any armchairs?")
+    out = say(client, "homegoods", "kind2", "which of those is cheapest?")
+    assert out["products"][0]["name"] == "Wren Velvet Accent Chair"
+    # "for a grey sofa" is the setting: cushions, no colour filter
+    say(client, "homegoods", "kind3", "need some cushions for a grey sofa")
+    out = say(client, "homegoods", "kind3", "any in linen?")
+    assert [p["name"] for p in out["products"]] == ["Linen Cushion Cover"]
+
+
+def test_a_kind_no_product_is_called_is_said_with_the_closest(client: TestClient) -> None:
+    out = say(client, "outdoor", "none3", "looking for a gps watch for trail running, got any?")
+    assert "couldn't find gps watch" in out["reply"].lower(), out["reply"]
+    out = say(client, "outdoor", "none4", "any puffy jackets?")  # the shop writes "Jacket"
+    assert out["products"] and "couldn't find" not in out["reply"].lower()

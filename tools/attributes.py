@@ -66,6 +66,9 @@ _NEGATORS = re.compile(
 )
 
 
+_ABSENT_AFTER = re.compile(r"\s?(?:free\b|:\s*(?:no|none|false|n/a)\b)")
+
+
 def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negated"] | None:
     """Whether ``text`` states ``term`` ("yes"), states its absence ("negated"), or neither.
 
@@ -89,11 +92,32 @@ def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negat
         after = low[m.end() : m.end() + 8]
         # what comes before it in its own sentence ("no white cast. water resistant" is yes)
         before = re.split(r"[.;!?]", low[max(0, m.start() - 60) : m.start()])[-1]
-        if _NEGATORS.search(before) or re.match(r"\s?free\b", after):
+        # "mips: no", "waterproof: false": a facet the product lacks
+        if _NEGATORS.search(before) or _ABSENT_AFTER.match(after):
             state = state or "negated"
             continue
         return "yes"
     return state
+
+
+@lru_cache(maxsize=1)
+def material_classes() -> dict[str, list[str]]:
+    """General material words and their kinds (``prompts/data/material_classes.json``)."""
+    data = json.loads((DATA / "material_classes.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def forms_of(word: str) -> list[str]:
+    """``word`` and, for a general material word ("metal"), the materials of that kind."""
+    return [word, *material_classes().get(word, [])]
+
+
+def _mentions_kind(text: str, word: str) -> Literal["yes", "negated"] | None:
+    """``mentions`` for one word, met by any material of its kind ("metal": steel frame)."""
+    states = [mentions(text, w, loose=w == word) for w in forms_of(word)]
+    if "yes" in states:
+        return "yes"
+    return "negated" if "negated" in states else None
 
 
 def product_text(product: dict[str, Any], variants: list[dict[str, Any]]) -> str:
@@ -195,7 +219,7 @@ def judge(
     words = [w for w in normalize(attr).split() if len(w) > 1]
     if not words:
         return Verdict("unknown", attr)
-    states = [mentions(text, w, loose=True) for w in words]
+    states = [_mentions_kind(text, w) for w in words]
     if all(s == "yes" for s in states) or mentions(text, attr) == "yes":
         return Verdict("yes", attr, _sentence(text, words[0]))
     if any(s == "negated" for s in states):

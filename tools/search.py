@@ -45,7 +45,7 @@ from sqlalchemy import select
 from memory.catalog import Catalog, NotFoundError
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
-from tools.attributes import judge, name_coverage, own_words
+from tools.attributes import forms_of, judge, name_coverage, own_words
 from tools.policies import PolicyIndex
 from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
 
@@ -194,8 +194,19 @@ _GENERIC_HEADS = frozenset(
 # unsold kinds reach 0.49, "fresh meat like chicken breasts or steak" in a pantry shop).
 KIND_SIMILARITY = 0.55
 KIND_NAMES_MAX = 5_000
+# one word against product names and categories ("couch"/"sofa" 0.86, "hoodie"/"Sweatshirts"
+# 0.68, "tee"/"T-Shirts" 0.51; unsold kinds: "watch"/"flask" 0.21, "helmets"/"Road Bike" 0.24)
+KIND_WORD_SIMILARITY = 0.5
+# words that describe rather than name a kind: never taken as the kind asked for
+_NOT_KINDS = frozenset(
+    "new good nice big small cheap best little great decent proper cool cute lovely quick"
+    " light lightweight heavy warm cold waterproof please pls thanks thank".split()
+)
 # product texts sit lower than names for the same query (about 0.1 on the dev batches)
 KIND_TEXT_MARGIN = 0.1
+
+
+_NEGATIVE_TAG = re.compile(r":?\s*\b(?:no|none|false|n/a)\s*$", re.I)
 
 
 @dataclass
@@ -596,6 +607,10 @@ class SearchEngine:
             # none of its variants has ("no 5TB; the closest is 4TB").
             hits = [self._with_closest(idx, h, f) for h in hits]
         named = self._named(idx, qs, f) if relax else None
+        if hits and relax and not (f.categories or f.product_ids):
+            if missing := self._missing_kind(idx, query, qs):
+                # "gps watch" in a shop without one: the closest, said to be only that
+                relaxed = [Relaxation(constraint="kind", detail=missing), *relaxed]
         if named is not None and hits and not (f.colors or f.sizes or f.options):
             # "the 32 inch one": a product named outright leads among the hits (a budget or
             # a featured flag does not outrank a name)
@@ -669,6 +684,19 @@ class SearchEngine:
         # meaning: the query against product names and category names, embedded once per
         # index under its lock (above KIND_NAMES_MAX products, categories only: names would
         # cost seconds; the products' own vectors, already scored, stand in for them)
+        kinds = self._kind_vectors(idx)
+        if qs.vec is None:
+            return None
+        best = float((kinds @ qs.vec).max()) if kinds is not None else 0.0
+        if idx.size > KIND_NAMES_MAX:
+            best = max(best, qs.best_sim + KIND_TEXT_MARGIN)
+        return None if best >= KIND_SIMILARITY else query.strip()
+
+    def _kind_vectors(self, idx: CatalogIndex) -> np.ndarray | None:
+        """Product names and category names, embedded once per index under its lock.
+
+        Above KIND_NAMES_MAX products, categories only: names would cost seconds.
+        """
         kinds = getattr(idx, "_kind_vectors", None)
         if kinds is None:
             with self._lock:
@@ -678,24 +706,50 @@ class SearchEngine:
                 labels.discard("")
                 kinds = self.catalog.embedder.encode(sorted(labels)) if labels else None
                 idx._kind_vectors = kinds  # type: ignore[attr-defined]
-        if qs.vec is None:
+        return kinds
+
+    def _missing_kind(self, idx: CatalogIndex, query: str, qs: _QueryState) -> str | None:
+        """The kind the query asks for, when no product of the shop is called that.
+
+        The kind is the last word of the query's first noun phrase ("folding camp chairs for
+        festivals" -> chairs; English compounds end on their kind). It is missing when no
+        product's name, tags, options, category or description has the word and it is far in
+        meaning from every product name and category (single words sit lower than phrases:
+        "couch"/"sofa" 0.86, "chairs"/"lantern" 0.27).
+        """
+        chunk = re.split(r"\b(?:for|to|with|that|which|like|under|in|at|from|on|of|so)\b", query)[0]
+        words = re.findall(r"[a-z][a-z'-]*", chunk.lower())
+        keep = [w for w in words if w not in _GENERIC_HEADS and w not in _NOT_KINDS
+                and tokenize(w) and len(w) > 2]  # fmt: skip
+        if not keep or qs.vec is None or idx.size == 0:
             return None
-        best = float((kinds @ qs.vec).max()) if kinds is not None else 0.0
-        if idx.size > KIND_NAMES_MAX:
-            best = max(best, qs.best_sim + KIND_TEXT_MARGIN)
-        return None if best >= KIND_SIMILARITY else query.strip()
+        head = keep[-1]
+        known = getattr(idx, "_all_words", None)
+        if known is None:
+            known = frozenset().union(*idx.text_tokens)
+            idx._all_words = known  # type: ignore[attr-defined]
+        if normalize(head) in known or any(normalize(w) in known for w in head.split("-")):
+            return None
+        kinds = self._kind_vectors(idx)
+        if kinds is None:
+            return None
+        near = float((kinds @ self.catalog.embedder.encode([head])[0]).max())
+        if near >= KIND_WORD_SIMILARITY:
+            return None
+        return " ".join(keep[keep.index(head) - min(2, len(keep) - 1) :]) if len(keep) > 1 else head
 
     @staticmethod
     def _names(idx: CatalogIndex, i: int, phrase: str) -> bool:
         """Whether product ``i``'s name, tags or option values hold every word of ``phrase``."""
         if re.search(r"\bfree\b", phrase, re.I):
             return False
-        own = set(idx.name_tokens[i]) | set(idx.tag_sets[i])
+        own = set(idx.name_tokens[i]) | {t for t in idx.tag_sets[i] if not _NEGATIVE_TAG.search(t)}
         start, end = int(idx.v_start[i]), int(idx.v_end[i])
         for v in idx.variants[start:end]:
             own |= {t for val in (v["options"] or {}).values() for t in tokenize(str(val))}
         for tag in idx.products[i]["tags"] or []:
-            own |= set(tokenize(str(tag)))
+            if not _NEGATIVE_TAG.search(str(tag)):  # "mips: no" does not name mips
+                own |= set(tokenize(str(tag)))
         words = tokenize(phrase)
         return bool(words) and all(w in own for w in words)
 
@@ -706,9 +760,13 @@ class SearchEngine:
         Options, facets, diets and words of its own text decide (``tools.attributes.judge``);
         for "X free" a product whose text never names X passes too.
         """
-        words = [w[: max(4, len(w) - 3)] for w in normalize(phrase).split() if len(w) > 2]
+        full = [w for w in normalize(phrase).split() if len(w) > 2]
+        words = [w[: max(4, len(w) - 3)] for w in full]
         free = re.search(r"\bfree\b", phrase, re.I)
-        present = [any(t.startswith(w) for t in idx.text_tokens[i]) for w in words]
+        present = [
+            any(t.startswith(k[: max(4, len(k) - 3)]) for k in forms_of(w) for t in toks)
+            for w, toks in ((w, idx.text_tokens[i]) for w in full)
+        ]
         if free and not any(p for w, p in zip(words, present, strict=True) if w != "free"):
             return True  # "nut free": a product whose text never names nuts passes at once
         if words and not all(present) and not free:
@@ -721,9 +779,16 @@ class SearchEngine:
 
     @staticmethod
     def _overlap(idx: CatalogIndex, qs: _QueryState, i: int) -> int:
-        """Words of the query in a product's name (counted twice) and category."""
-        cat = frozenset(tokenize(idx.products[i]["category"] or ""))
-        return 2 * len(idx.name_tokens[i] & qs.tokens) + len((cat - idx.name_tokens[i]) & qs.tokens)
+        """Words of the query in a product's name (counted twice) and category.
+
+        A query word that ends on a name word counts as it ("armchairs" for "Wren Velvet
+        Accent Chair": English compounds end on their kind).
+        """
+        name = idx.name_tokens[i]
+        cat = frozenset(tokenize(idx.products[i]["category"] or "")) - name
+        in_name = {q for q in qs.tokens if q in name
+                   or any(len(n) >= 4 and q.endswith(n) for n in name)}  # fmt: skip
+        return 2 * len(in_name) + len((cat & qs.tokens) - in_name)
 
     def _on_topic(self, idx: CatalogIndex, qs: _QueryState, product_id: int) -> bool:
         """Whether a product's name or category holds a word of the query."""

@@ -155,7 +155,23 @@ _REACTION = re.compile(
     r"|^\W*(?:omg |wow |ok |oh )?(?:i )?(?:need|want|love|obsessed with)\s+"
     r"(?:this|that|it|these|those)(?: so bad| sm| so much)?[\s!.😍🔥❤️🙏😭]*$"
     r"|^\W*(?:omg |wow |ok |oh )?(?:i )?(?:love|loving|adore|obsessed with)\s+(?:your|ur|the|"
-    r"this|these|that|those|my|how)\b[^?]*$",
+    r"this|these|that|those|my|how)\b[^?]*$"
+    # "thanks for the quick delivery!" (not "thanks for the mug but it was chipped")
+    r"|^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers)(?: so much| a lot)? for (?:the|your|my|a|all)"
+    r"\b(?![^?]*\b(?:but|though|however|except)\b)[^?]*$",
+    re.IGNORECASE,
+)
+# A greeting word before the first ask ("yo is the charger gan and does it do pd"): context.
+_GREETING_LEAD = re.compile(
+    r"^\W*(?:hi+|hey+|hello+|hiya|heya|yo|hola|good (?:morning|evening|afternoon))"
+    r"(?:\s+(?:there|guys|all|team|lovely|love|hun))?\b[\s,!.]*(?=\w)",
+    re.IGNORECASE,
+)
+# An emoji that ends a question before the next one ("does it pill 🧺 what are the sizes")
+_EMOJI_BREAK = re.compile(
+    r"(?<=\w)(\s*[\U0001F300-\U0001FAFF\u2600-\u27BF][\U0001F300-\U0001FAFF\u2600-\u27BF"
+    r"\uFE0F\u200D\s]*?)\s+(?=(?:what|which|how|any|does|do|is|are|can|could|will|would|where"
+    r"|when|why|who)\b)",
     re.IGNORECASE,
 )
 
@@ -281,6 +297,10 @@ def split_questions(
     M", "under 50?") joins it. A message of nothing but context is one ask.
     """
     text = re.sub(r"[ \t]+", " ", text.strip())
+    text = _EMOJI_BREAK.sub(r"\1. ", text)
+    if (lead := _GREETING_LEAD.match(text)) and _ASKS.match(text[lead.end() :]):
+        asked, context = split_questions(text[lead.end() :], kinds, phrases)
+        return asked, [text[: lead.end()].strip(), *context]
 
     def keep(left: str, connector: str, right: str, opener: float) -> bool:
         # the shop's own phrases stay whole ("cookies and cream", "Salt & Pepper Grinder")
@@ -470,6 +490,9 @@ _NOT_BEFORE = re.compile(
 )
 
 
+_NEGATED_LIST = re.compile(r"\s*(?:,|/)?\s*(?:or|nor|and|,)?\s*(?:any\s+)?", re.I)
+
+
 def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
     """Entities from the creator's own catalog vocabulary (``tools.vocabulary``).
 
@@ -489,10 +512,14 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     for m in matches:
         if m.kind in {"option", "facet"}:
             by_span.setdefault((m.start, m.end), []).append(m)
+    negated_to = -1  # end of the last value asked to be absent
     for m in matches:
         free = _FREE_AFTER.match(text[m.end :])
-        if free or _NOT_BEFORE.search(text[: m.start]):
-            # "nut free", "no leather", "without caffeine": asked to be absent, not a filter
+        listed = negated_to >= 0 and _NEGATED_LIST.fullmatch(text[negated_to : m.start])
+        if free or listed or _NOT_BEFORE.search(text[: m.start]):
+            # "nut free", "no leather", "without caffeine", "without leather or wool": asked
+            # to be absent, not a filter
+            negated_to = m.end
             if m.value.lower() not in [x.lower() for x in ent.excluded]:
                 ent.excluded.append(m.value)
             ent.matched.append(text[m.start : m.end + (free.end() if free else 0)])
@@ -559,6 +586,37 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     return longer
 
 
+_PURPOSE = re.compile(
+    r"\bfor\s+(?:a|an|my|the|our|his|her|their|your|this|that)\s+((?:[a-z-]+\s*){1,4})", re.I
+)
+
+
+def _without_purpose(
+    text: str, product_types: dict[str, str], vocab: Vocabulary | None = None
+) -> str:
+    """``text`` with the thing a product is for blanked out, when a kind was named before it.
+
+    "cushions for a grey sofa" asks for cushions: the sofa and its colour are the setting,
+    not a second kind nor a colour filter.
+    """
+    for m in _PURPOSE.finditer(text):
+        before = re.findall(r"[a-z]+", text[: m.start()].lower())
+        if not any(stem(w) in product_types for w in before):
+            continue
+        end = m.start(1)
+        for w in re.finditer(r"[a-z-]+", m.group(1).lower()):
+            end = m.start(1) + w.end()
+            if stem(w.group(0)) in product_types:
+                phrase = text[m.start() : end]
+                if vocab is not None and any(  # "ground for a french press": a grind
+                    g.kind in {"option", "facet"} and g.end >= len(phrase.rstrip())
+                    for g in vocab.ground(phrase)
+                ):
+                    break
+                return text[: m.start()] + " " * (end - m.start()) + text[end:]
+    return text
+
+
 def extract_entities(
     text: str, product_types: dict[str, str] | None = None, vocab: Vocabulary | None = None
 ) -> Entities:
@@ -569,6 +627,8 @@ def extract_entities(
     maps stemmed words to category names.
     """
     ent = Entities()
+    if product_types:
+        text = _without_purpose(text, product_types, vocab)
     low = text.lower()
     if m := _BETWEEN.search(low) or _RANGE.search(low):
         a, b = sorted((_price(m.group(1)), _price(m.group(2))))
@@ -612,10 +672,22 @@ def extract_entities(
                  if not any(a <= m.start() and m.end() <= b for a, b in longer)
                  and not _AFTER_QUANTITY.search(low[: m.start()])]  # fmt: skip
         free = [m.group(0) for m in spans]
-        pairs = [f"{a}-{b}" for a, b in zip(free, free[1:], strict=False)]
-        for w in free + pairs:
+        # two words that name a kind together ("dining tables", "coffee tables") are that
+        # kind: neither word alone is another kind, nor a colour
+        used = [False] * len(free)
+        for i, (mod, head) in enumerate(zip(free, free[1:], strict=False)):
+            if (cat := product_types.get(stem(f"{mod}-{head}"))) and "-" not in mod + head:
+                used[i] = used[i + 1] = True
+                if cat not in ent.categories:
+                    ent.categories.append(cat)
+                if mod in ent.colors:
+                    ent.colors.remove(mod)
+                    ent.matched = [w for w in ent.matched if w.lower() != mod]
+        for i, (w, taken) in enumerate(zip(free, used, strict=True)):
             cat = product_types.get(stem(w))
-            if cat and cat not in ent.categories:
+            if i + 1 < len(free) and not used[i + 1] and product_types.get(stem(free[i + 1])):
+                continue  # "desk lamp": the last noun of a compound is the kind
+            if cat and not taken and cat not in ent.categories:
                 ent.categories.append(cat)
     if m := re.search(r"\b(?:first|top) (two|three|2|3)\b|\b(both)\b|\bthe (two|three)\b", low):
         n = {"two": 2, "2": 2, "three": 3, "3": 3, "both": 2}[next(g for g in m.groups() if g)]

@@ -27,7 +27,7 @@ _MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one
                   "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for",
                   "with", "only", "just", "there", "which", "is", "are", "any", "the", "them",
                   "like", "preferably", "ideally", "cheapest", "priciest", "expensive", "your",
-                  "ur", "least", "most", "affordable"}  # fmt: skip
+                  "ur", "least", "most", "affordable", "without", "pure", "genuine"}  # fmt: skip
 _GENERIC = frozenset("one ones the a an that this those these thing kind pair".split())
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
@@ -106,6 +106,9 @@ _POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|there)\b", re.I)
 _CHEAPER = re.compile(r"\b(?:cheaper|less expensive|more affordable)\b", re.I)
 
 
+_PLURAL = frozenset({"them", "those", "these"})
+
+
 def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
     if not last:
@@ -114,9 +117,13 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     # neither does "those"/"them" pointing at the whole list.
     collective = bool(COLLECTIVE.search(q["text"]))
     refs = [
-        r for r in ent.get("references", [])
-        if r.get("kind") != "description" and not (collective and r.get("kind") == "anaphora")
-    ]  # fmt: skip
+        r
+        for r in ent.get("references", [])
+        if r.get("kind") != "description"
+        and not (
+            r.get("kind") == "anaphora" and (collective or r.get("text", "").lower() in _PLURAL)
+        )
+    ]  # fmt: skip  ("any without wool in them?": the list on screen)
     last_words = {stem(w) for w in tokenize(last.get("query", ""), drop_stopwords=False)}
     new_category = any(
         not {stem(w) for w in tokenize(c, drop_stopwords=False)} & last_words
@@ -140,7 +147,7 @@ SEARCH_ARGS = frozenset(
 _NARROW_STOP = frozenset(
     "those these them ones one which only just any among are was were have has does did come"
     " comes available that thing things kind kinds type types want like stuff items products"
-    " pls please free".split()
+    " pls please free pure genuine real without".split()
 )
 
 

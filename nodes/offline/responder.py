@@ -213,8 +213,11 @@ def render(
             if not a["products"]:
                 lines.append(T.NO_RESULTS[v].format(query=a["query"][:80]))
                 continue
-            if a.get("relaxed"):
-                details = "; ".join(r["detail"] for r in a["relaxed"])
+            for r in a.get("relaxed") or []:
+                if r["constraint"] == "kind":  # "gps watch": no product is called that
+                    lines.append(T.NOT_CARRIED[v].format(kind=r["detail"]))
+            if rest := [r for r in a.get("relaxed") or [] if r["constraint"] != "kind"]:
+                details = "; ".join(r["detail"] for r in rest)
                 lines.append(T.RELAXED[v].format(details=details))
             filtered = bool(a.get("filters")) or a.get("sort") != "relevance"
             if intent == "price_inquiry" and a["products"]:
