@@ -455,7 +455,12 @@ _ORDINAL = re.compile(
 )
 _NUMBER_REF = re.compile(r"\b(?:number|no\.?|#|option)\s*([1-5])\b", re.I)
 _LETTER = re.compile(r"\b(?:option|dress|item|product|choice|[a-z]+)\s+([A-E])\b")
-_ANAPHORA = re.compile(r"\b(?:it|that one|this one|that|this|them|those|these|the one)\b", re.I)
+# ("one that'll keep me warm", "a bag that packs small": "that" opens a relative clause)
+_ANAPHORA = re.compile(
+    r"\b(?:it|that one|this one|(?<!one )(?<!ones )(?<!thing )that(?!'ll| will| would| can|"
+    r" could| is| are|'s| has| have| packs| fits| works| goes| keeps)|this|them|those|these|the one)\b",
+    re.I,
+)
 _FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
              "salted caramel", "unflavored", "unflavoured")  # fmt: skip
 
