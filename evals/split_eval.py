@@ -4,7 +4,8 @@ Datasets: the public multi-intent dev sets in ``../shared/datasets/`` (MixATIS, 
 lower-case, unpunctuated, joined by "and", "and then", "and also" and commas; gold is the
 number of intents) and the project's DM sets (``evals/datasets/dm_splits.jsonl``, written by a
 helper who never saw the splitter, and the questions of ``evals/datasets/intents.jsonl``),
-whose gold is the text of every ask.
+whose gold is the text of every ask. DM batches 1 and 2 are dev (their misses were read);
+batch 3 (``dm_splits_b3.jsonl``) is held out: measured here, its misses never read.
 
 Metrics: count accuracy (as many asks as gold), and on the DM sets the gold asks that no
 predicted ask covers ("dropped": a question nobody answers). The baseline splits on every
