@@ -763,10 +763,8 @@ class SearchEngine:
         full = [w for w in normalize(phrase).split() if len(w) > 2]
         words = [w[: max(4, len(w) - 3)] for w in full]
         free = re.search(r"\bfree\b", phrase, re.I)
-        present = [
-            any(t.startswith(k[: max(4, len(k) - 3)]) for k in forms_of(w) for t in toks)
-            for w, toks in ((w, idx.text_tokens[i]) for w in full)
-        ]
+        stems = [tuple(k[: max(4, len(k) - 3)] for k in forms_of(w)) for w in full]
+        present = [any(t.startswith(s) for t in idx.text_tokens[i]) for s in stems]
         if free and not any(p for w, p in zip(words, present, strict=True) if w != "free"):
             return True  # "nut free": a product whose text never names nuts passes at once
         if words and not all(present) and not free:

@@ -458,7 +458,8 @@ _LETTER = re.compile(r"\b(?:option|dress|item|product|choice|[a-z]+)\s+([A-E])\b
 # ("one that'll keep me warm", "a bag that packs small": "that" opens a relative clause)
 _ANAPHORA = re.compile(
     r"\b(?:it|that one|this one|(?<!one )(?<!ones )(?<!thing )that(?!'ll| will| would| can|"
-    r" could| is| are|'s| has| have| packs| fits| works| goes| keeps)|this|them|those|these|the one)\b",
+    r" could| is| are|'s| has| have| packs| fits| works| goes| keeps)"
+    r"|this|them|those|these|the one)\b",
     re.I,
 )
 _FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
