@@ -276,3 +276,35 @@ def test_a_kind_no_product_is_called_is_said_with_the_closest(client: TestClient
     assert "couldn't find gps watch" in out["reply"].lower(), out["reply"]
     out = say(client, "outdoor", "none4", "any puffy jackets?")  # the shop writes "Jacket"
     assert out["products"] and "couldn't find" not in out["reply"].lower()
+
+
+def test_sizes_and_quantities_asked_in_other_words(client: TestClient) -> None:
+    # "go up to a 48": a bare size after "a", unmet, with the nearest size the boot has
+    out = say(client, "outdoor", "qty1", "do the highland leather boots go up to a 48?")
+    assert out["products"][0]["name"] == "Highland Leather Hiking Boot"
+    assert re.search(r"no 48 eu size, closest is 47", out["reply"]), out["reply"]
+    # two values each on some variant, never together: a no that says what XL comes with
+    out = say(client, "outdoor", "qty2", "does the trailhawk come in XL with 27.5 wheels?")
+    assert re.search(r"^No .*doesn't come in XL with 27\.5\"; XL comes only with 29\"",
+                     out["reply"].split("\n")[1]), out["reply"]  # fmt: skip
+    out = say(client, "outdoor", "qty3", "does the trailhawk come in XL with 29 wheels?")
+    assert out["reply"].split("\n")[1].startswith("Yes"), out["reply"]
+    # "the bigger battery": the largest value of the option it names, among what fits
+    say(client, "outdoor", "qty4", "any bikes for commuting to work?")
+    out = say(client, "outdoor", "qty4", "the electric one, with the bigger battery, size L")
+    top = out["products"][0]
+    assert top["name"] == "Cityline E-Bike", out["products"]
+    chosen = variant_options(client, "outdoor", top)
+    assert chosen["battery"].startswith("625") and chosen["frame size"] == "L", chosen
+    # "the biggest one" of a named rug: its largest size first
+    out = say(client, "homegoods", "qty5", "the hessle rug please, the biggest one")
+    top = out["products"][0]
+    assert top["name"] == "Hessle Wool Rug", out["products"]
+    sizes = {
+        v["options"]["size"]
+        for v in client.get(f"/v1/creators/homegoods/products/{top['product_id']}/variants").json()[
+            "variants"
+        ]
+    }
+    largest = max(sizes, key=lambda s: int(s.split("x")[0]))
+    assert len(sizes) > 1 and variant_options(client, "homegoods", top)["size"] == largest

@@ -23,3 +23,25 @@ def test_split_rules(text: str, asks: list[str]) -> None:
     assert len(got) == len(asks), got
     for want, have in zip(asks, got, strict=True):
         assert have.startswith(want), (have, want)
+
+
+def test_an_embedded_question_ends_a_clause() -> None:
+    # "where my order is" ends on "is" and is whole: the point after "also" is its own ask
+    got, _ = split_questions("can u check where my order is, also i got billed 2x")
+    assert got == ["can u check where my order is", "i got billed 2x"]
+
+
+def test_two_problems_joined_by_and_are_two_asks() -> None:
+    """Through the real classifiers (MiniLM): each side alone must read as a problem."""
+    from memory.embeddings import get_embedder
+    from nodes.offline.nlu import split_asks
+
+    embedder = get_embedder()
+    got = split_asks("my parcel still hasn't arrived and the tracking link doesn't work", embedder)
+    assert got == ["my parcel still hasn't arrived", "the tracking link doesn't work"]
+    assert split_asks("i want black and white sneakers", embedder) == [
+        "i want black and white sneakers"
+    ]
+    # a problem and the request it leads to stay one ask, with their "and"
+    got = split_asks("my order arrived damaged and I want a refund", embedder)
+    assert got == ["my order arrived damaged and I want a refund"]

@@ -177,9 +177,13 @@ def judge(
     diet = next((d for d in table["diets"] if normalize(d) == normalize(attr)), None)
     # 1. the shop's own option and facet values ("nut free" and diets: step 2, which reads
     # the ingredients too: "diet: gluten free" says nothing about gelatin)
-    for m in vocab.ground(attr) if vocab is not None and not free and not diet else []:
-        if m.kind not in {"option", "facet", "color"}:
-            continue
+    grounded = [
+        m for m in (vocab.ground(attr) if vocab is not None and not free and not diet else [])
+        if m.kind in {"option", "facet", "color"}
+    ]  # fmt: skip
+    if len(grounded) > 1 and (joint := _jointly(product, variants, grounded, attr)) is not None:
+        return joint  # "XL with 27.5 wheels": one variant must have both
+    for m in grounded:
         if m.kind == "color":  # a colour the shop does not write: its colour options, by family
             verdict = _by_colour(variants, m.value, attr)
         else:
@@ -226,6 +230,55 @@ def judge(
         bad = words[states.index("negated")]
         return Verdict("no", attr, _sentence(text, bad) or f"not {attr}")
     return Verdict("no", attr, "not listed")
+
+
+def _fits(var: dict[str, Any], m: Any) -> bool | None:
+    """Whether one variant has the grounded value ``m``; None when it has no such option."""
+    opts = var.get("options") or {}
+    if m.kind == "color":
+        family = color_family(m.value) or m.value.lower()
+        have = [v for k, v in opts.items() if is_color_option(k)]
+        return any((color_family(v) or v.lower()) == family for v in have) if have else None
+    names = {n.lower() for n in m.names}
+    have = [v for k, v in opts.items() if k.lower() in names]
+    if not have:
+        return None
+    return any(
+        same_value(v, m.value) or set(normalize(m.value).split()) <= set(normalize(v).split())
+        for v in have
+    )
+
+
+def _jointly(
+    product: dict[str, Any], variants: list[dict[str, Any]], grounded: list[Any], attr: str
+) -> Verdict | None:
+    """Yes only when one variant has every asked value ("XL with 27.5 wheels").
+
+    Each value on some variant but never together is a no that says what the first one comes
+    with ("XL comes only with 29""). None when the variants carry fewer than two of the
+    asked options (the single-value rules answer then).
+    """
+    rows = [[_fits(var, m) for m in grounded] for var in variants]
+    carried = [i for i in range(len(grounded)) if any(r[i] is not None for r in rows)]
+    if len(carried) < 2:
+        return None
+    both = [var for var, r in zip(variants, rows, strict=True) if all(r[i] for i in carried)]
+    if both:
+        values = [" / ".join((v.get("options") or {}).values()) for v in both]
+        return Verdict("yes", attr, values[0], list(dict.fromkeys(values)))
+    first = grounded[carried[0]]
+    with_first = [var for var, r in zip(variants, rows, strict=True) if r[carried[0]]]
+    if not with_first:
+        return None  # the first value alone is missing: the single-value rule says so
+    others = [m.names[0] if m.names else "colour" for m in (grounded[i] for i in carried[1:])]
+    got = list(dict.fromkeys(
+        str(v) for var in with_first for k, v in (var.get("options") or {}).items()
+        if k.lower() in {o.lower() for o in others} or (
+            "colour" in others and is_color_option(k))
+    ))  # fmt: skip
+    said = ", ".join(got[:4]) or "other options"
+    asked = [grounded[i].value for i in carried]  # as the shop writes them ('27.5"')
+    return Verdict("no", attr, f"{first.value} comes only with {said}", asked)
 
 
 def _allergen_key(attr: str) -> str | None:

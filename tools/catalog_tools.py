@@ -78,6 +78,8 @@ def search_products(
     limit: int = 3,
     product_ids: list[int] | None = None,
     require: list[str] | None = None,
+    prefer: Literal["largest", "smallest"] | None = None,
+    prefer_option: str = "",
     *,
     runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
@@ -100,6 +102,8 @@ def search_products(
         limit: how many products to return (1-10).
         product_ids: only among these products (narrowing what was shown).
         require: words each product must mention, e.g. ["polarized"] for "the polarized ones".
+        prefer: "largest" for "the big tub" / "the bigger one", "smallest" for "the smaller".
+        prefer_option: the option "bigger" is about, e.g. "ssd" in "the bigger ssd".
     """
     ctx = runtime.context
     filters = SearchFilters(
@@ -114,6 +118,8 @@ def search_products(
         product_ids=product_ids,
         require=require or [],
         budget=(runtime.state.get("profile") or {}).get("budget"),
+        prefer=prefer,
+        prefer_option=prefer_option[:60],
     )
     res = ctx.search.search(
         runtime.state["creator_id"], query, filters, limit=max(1, min(limit, 10)), sort=sort
@@ -138,6 +144,8 @@ def get_product_variants(
     colors: list[str] | None = None,
     sizes: list[str] | None = None,
     options: dict[str, list[str]] | None = None,
+    prefer: Literal["largest", "smallest"] | None = None,
+    prefer_option: str = "",
     *,
     runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
@@ -148,11 +156,14 @@ def get_product_variants(
         colors: only variants in these colours.
         sizes: only variants in these sizes.
         options: other options by the shop's own names, e.g. {"ram": ["16GB"]}.
+        prefer: "largest" or "smallest" variant first ("the big tub").
+        prefer_option: the option "bigger" is about, e.g. "battery".
     """
     ctx = runtime.context
     hit, matching = ctx.search.get_variants(
-        runtime.state["creator_id"], product_id, colors or [], sizes or [], options or {}
-    )
+        runtime.state["creator_id"], product_id, colors or [], sizes or [], options or {},
+        prefer=prefer, prefer_option=prefer_option[:60],
+    )  # fmt: skip
     product = compact_product(hit, matching)
     product["variants"] = [compact_variant(v) for v in matching[:12]]
     asked = {"colors": colors or [], "sizes": sizes or [], "options": options or {}}

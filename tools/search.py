@@ -47,7 +47,7 @@ from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
 from tools.attributes import forms_of, judge, name_coverage, own_words
 from tools.policies import PolicyIndex
-from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
+from tools.vocabulary import Vocabularies, Vocabulary, magnitude, normalize, quantity
 
 Sort = Literal["relevance", "price_asc", "price_desc"]
 
@@ -78,6 +78,14 @@ class SearchFilters(BaseModel):
     product_ids: list[int] | None = None
     exclude_product_ids: list[int] = Field(default_factory=list)
     budget: float | None = Field(None, ge=0, description="Soft: ranks items over it lower.")
+    prefer: Literal["largest", "smallest"] | None = Field(
+        None, description='Offer the biggest or smallest variant first ("the big tub").'
+    )
+    prefer_option: str = Field(
+        "",
+        max_length=60,
+        description='The option "bigger"/"smaller" is about ("the bigger ssd": "ssd").',
+    )
 
 
 class VariantHit(BaseModel):
@@ -621,6 +629,9 @@ class SearchEngine:
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks
+            if not self._proper_name(idx, named, qs, f):
+                named = None  # "dark roast coffee beans": words, not the name of one product
+        if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
             loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
             hit = self._hit(idx, named, self._variant_mask(idx, loose), 0.0, -1.0, 0.0, False)
@@ -801,12 +812,12 @@ class SearchEngine:
         names, and clearly more than any other product's.
         """
         # option values asked for may be name words too ("the oak dining table in 120cm")
-        words = set(qs.tokens) | {
+        asked = {
             t
             for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
             for t in tokenize(v)
-        }
-        if not words or idx.size == 0:
+        } - set(qs.tokens)
+        if not (qs.tokens or asked) or idx.size == 0:
             return None
         idf = getattr(idx, "_name_idf", None)
         if idf is None:
@@ -817,9 +828,12 @@ class SearchEngine:
             n = idx.size
             idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
             idx._name_idf = idf  # type: ignore[attr-defined]
+        # (a filter value in a name counts half: "espresso" the grind barely names the House
+        # Espresso Blend when "sumatra" names the Sumatra coffee)
         scores = np.array(
-            [sum(idf[t] for t in toks & words) for toks in idx.name_tokens], dtype=np.float32
-        )
+            [sum(idf[t] for t in toks & qs.tokens) + 0.5 * sum(idf[t] for t in toks & asked)
+             for toks in idx.name_tokens], dtype=np.float32,
+        )  # fmt: skip
         order = np.argsort(-scores)
         best = int(order[0])
         second = float(scores[order[1]]) if idx.size > 1 else 0.0
@@ -830,6 +844,34 @@ class SearchEngine:
         if not idx.name_tokens[best] & qs.tokens:
             return None  # only a filter value is in its name ("vegan" of "Vegan Fruit Gummies")
         return best
+
+    @staticmethod
+    @staticmethod
+    def _proper_name(idx: CatalogIndex, i: int, qs: _QueryState, f: SearchFilters) -> bool:
+        """Whether the query names product ``i`` itself, not only words of its kind.
+
+        A word of its name no other name has ("sumatra", "chester"), or most of its name ("the
+        oak dining table"), puts a product that fits none of the asked options before products
+        that fit them all; "dark roast coffee beans" does not name the Sumatra Dark Roast
+        ("roast" names an option, and "light" of "Ceiling Lights" a kind, not one product).
+        """
+        unique = math.log((idx.size + 1) / 1.5) - 1e-6
+        idf = getattr(idx, "_name_idf", {})
+        words = getattr(idx, "_option_and_kind_words", None)
+        if words is None:
+            options = {t for v in idx.variants for k in (v["options"] or {}) for t in tokenize(k)}
+            kinds: set[str] = set()
+            for p in idx.products:
+                kinds |= set(tokenize((p["category"] or "").replace(">", " ")))
+            words = (options, kinds)
+            idx._option_and_kind_words = words  # type: ignore[attr-defined]
+        options, kinds = words
+        asked = {t for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
+                 for t in tokenize(v)}  # fmt: skip
+        own = (idx.name_tokens[i] & (qs.tokens | asked)) - options
+        if any(idf.get(t, 0.0) >= unique and len(t) > 3 for t in own - kinds - asked):
+            return True
+        return len(own) > len(idx.name_tokens[i]) / 2
 
     def _prepare(self, idx: CatalogIndex, query: str) -> _QueryState:
         """Everything about the query that filters do not change: computed once per search."""
@@ -931,7 +973,7 @@ class SearchEngine:
             score = score[keep]
         score_of = dict(zip(cand_idx.tolist(), score.tolist(), strict=True))
         hits = [
-            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], has_query)
+            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], has_query, prefer=f)
             for i in order[:limit]
         ]
         return hits, strategy
@@ -1002,12 +1044,15 @@ class SearchEngine:
 
     def _hit(
         self, idx: CatalogIndex, i: int, vmask: np.ndarray, score: float, sim: float, kw: float,
-        has_query: bool, max_variants: int = 6,
+        has_query: bool, max_variants: int = 6, prefer: SearchFilters | None = None,
     ) -> ProductHit:  # fmt: skip
         p = idx.products[i]
         start, end = int(idx.v_start[i]), int(idx.v_end[i])
         vs = [idx.variants[j] for j in range(start, end) if vmask[j]]
         vs.sort(key=lambda v: (not v["in_stock"], v["price"]))
+        if prefer is not None and prefer.prefer:  # "the big tub": by size, in stock first
+            vs = sorted(_by_size(vs, prefer.prefer, prefer.prefer_option),
+                        key=lambda v: not v["in_stock"])  # fmt: skip
         return ProductHit(
             product_id=p["id"],
             name=p["name"],
@@ -1099,6 +1144,11 @@ class SearchEngine:
             dist = sum(_distance(v["options"], name, vals) for name, vals, m in masks if not m[j])
             rows.append((-met, dist, not v["in_stock"], v["price"], j))
         rows.sort()
+        if f.prefer:  # "the big one" among equally fitting variants
+            fit = [r for r in rows if r[:2] == rows[0][:2]]
+            order = _by_size([idx.variants[r[4]] for r in fit], f.prefer, f.prefer_option)
+            rank = {id(v): n for n, v in enumerate(order)}
+            rows = sorted(fit, key=lambda r: rank[id(idx.variants[r[4]])]) + rows[len(fit) :]
         best = rows[0][4]
         unmet = []
         for name, values, m in masks:
@@ -1108,6 +1158,8 @@ class SearchEngine:
             available = _available(idx, i, name)
             if offered is None and not available and name not in {"colour", "size"}:
                 continue  # the product has no such option at all: nothing to say of it
+            if name == "size":  # "XXL" as the shop writes it, not the canonical "2XL"
+                values = [_size_spelling(idx).get(v, v) for v in values]
             unmet.append({"option": name.split("|")[0], "asked": values,
                           "closest": offered, "available": available})  # fmt: skip
         variants = [_variant_hit(idx.variants[r[4]]) for r in rows[:6]]
@@ -1199,16 +1251,18 @@ class SearchEngine:
         sizes: list[str] | None = None,
         options: dict[str, list[str]] | None = None,
         in_stock_only: bool = False,
+        prefer: Literal["largest", "smallest"] | None = None,
+        prefer_option: str = "",
     ) -> tuple[ProductHit, list[VariantHit]]:
         """A product and its variants matching the given options (all variants if none)."""
         idx = self.index(creator_id)
         i = self._position(idx, product_id)
         f = SearchFilters(
             colors=colors or [], sizes=sizes or [], options=options or {},
-            in_stock_only=in_stock_only,
+            in_stock_only=in_stock_only, prefer=prefer, prefer_option=prefer_option,
         )  # fmt: skip
         vmask = self._variant_mask(idx, f)
-        hit = self._hit(idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100)
+        hit = self._hit(idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100, prefer=f)
         if not hit.matching_variants and (f.colors or f.sizes or f.options):
             # Nothing fits every asked option: the closest variants, and what they lack.
             hit = self._with_closest(idx, hit, f)
@@ -1359,11 +1413,64 @@ def _remember(idx: CatalogIndex, key: Any, mask: np.ndarray) -> None:
         idx._tag_masks.pop(next(iter(idx._tag_masks)))
 
 
+def _size_spelling(idx: CatalogIndex) -> dict[str, str]:
+    """Canonical size label -> how this shop writes it ("2XL" -> "XXL"), cached per index."""
+    out = getattr(idx, "_size_spelling", None)
+    if out is None:
+        out = {}
+        for v in idx.variants:
+            for k, val in (v["options"] or {}).items():
+                if is_size_option(k):
+                    out.setdefault(normalize_size(str(val)), str(val))
+        idx._size_spelling = out  # type: ignore[attr-defined]
+    return out
+
+
 def _option_value(options: dict[str, str], name: str) -> str | None:
+    """The variant's value for option ``name``.
+
+    "a|b" means either option; "colour" and "size" mean any colour or size option, whatever
+    the shop calls it.
+    """
     for option in name.lower().split("|"):
         if option in options:
             return options[option]
+    generic = is_color_option if name == "colour" else is_size_option if name == "size" else None
+    if generic is not None:
+        return next((v for k, v in options.items() if generic(k)), None)
     return None
+
+
+def _by_size(variants: list[dict[str, Any]], prefer: str, option: str = "") -> list[dict[str, Any]]:
+    """``variants`` with the largest (or smallest) first, by the option that measures them.
+
+    That option is the one ``option`` names or whose values contain it ("the bigger ssd":
+    HDD = "240GB SSD"), else the first option whose values are all quantities that differ.
+    The order is stable: ties keep stock and price order. Nothing to measure: unchanged.
+    """
+    if len(variants) < 2:
+        return variants
+    word = option.lower().strip()
+    names = list(dict.fromkeys(k for v in variants for k in (v["options"] or {})))
+    if word:
+        names = [
+            n
+            for n in names
+            if word in n.lower()
+            or any(word in str((v["options"] or {}).get(n, "")).lower() for v in variants)
+        ] or names
+    for name in names:
+        sizes = [magnitude(str((v["options"] or {}).get(name, ""))) for v in variants]
+        if any(s is None for s in sizes) or len({s for s in sizes if s}) < 2:
+            continue
+        units = {s[1] for s in sizes if s}
+        if len(units) > 1:
+            continue
+        sign = -1.0 if prefer == "largest" else 1.0
+        ranked = sorted(zip(sizes, range(len(variants)), strict=True),
+                        key=lambda p: sign * p[0][0])  # type: ignore[index]  # fmt: skip
+        return [variants[n] for _, n in ranked]
+    return variants
 
 
 def _distance(options: dict[str, str], name: str, asked: list[str]) -> float:
@@ -1378,7 +1485,23 @@ def _distance(options: dict[str, str], name: str, asked: list[str]) -> float:
         q = quantity(value)
         if q and q_have and q[1] == q_have[1] and max(q[0], q_have[0]) > 0:
             best = min(best, abs(q[0] - q_have[0]) / max(q[0], q_have[0]))
+        elif have and (gap := _size_gap(have, value)) is not None:
+            best = min(best, gap)  # "XXL" is nearer XL than XS; a 48 nearer 47 than 38
     return best
+
+
+_LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "2XL", "3XL", "4XL")
+
+
+def _size_gap(have: str, asked: str) -> float | None:
+    """How far apart two sizes are (0-1), letters by rank and numbers by ratio; else None."""
+    a, b = normalize_size(have), normalize_size(asked)
+    if a in _LETTER_SIZES and b in _LETTER_SIZES:
+        return abs(_LETTER_SIZES.index(a) - _LETTER_SIZES.index(b)) / len(_LETTER_SIZES)
+    x, y = re.match(r"\d+(?:\.\d+)?", a), re.match(r"\d+(?:\.\d+)?", b)
+    if x and y and x.group(0) == a and y.group(0) == b and max(float(a), float(b)) > 0:
+        return abs(float(a) - float(b)) / max(float(a), float(b))
+    return None
 
 
 def _available(idx: CatalogIndex, i: int, name: str) -> list[str]:

@@ -149,6 +149,30 @@ def quantity(value: str) -> tuple[float, str] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _scale() -> dict[str, tuple[str, float]]:
+    data = json.loads((DATA / "units.json").read_text(encoding="utf-8"))
+    return {u: (base, float(k)) for u, (base, k) in data.get("scale", {}).items()}
+
+
+def magnitude(value: str) -> tuple[float, str] | None:
+    """How big a value is, in the smallest unit of its kind ("1TB" -> (1e6, "mb")).
+
+    A value without a unit ("240 bags", "Size 42") is its first number; None without one.
+    Used to offer "the big tub" or "the smaller one" among a product's variants.
+    """
+    q = quantity(value)
+    if q is None:
+        m = re.search(r"\d+(?:[.,]\d+)?", value)
+        return (float(m.group(0).replace(",", ".")), "") if m else None
+    amount, unit = q
+    seen = 0
+    while unit in _scale() and seen < 8:  # bounded: the table is a chain of a few steps
+        base, factor = _scale()[unit]
+        amount, unit, seen = amount * factor, base, seen + 1
+    return amount, unit
+
+
 # -- the vocabulary -------------------------------------------------------------------------
 @dataclass
 class Term:
@@ -279,6 +303,19 @@ class Vocabulary:
                     matches.append(Match("option", value, tuple(carriers), toks[i].start,
                                          toks[j - 1].end, exact=False))  # fmt: skip
                     continue
+            if q and term.kind == "option" and j < len(toks) and not used[j]:
+                word = toks[j].norm
+                if (
+                    word.isalpha()
+                    and word not in normalize(term.value).split()
+                    and any(
+                        word in normalize(v).split() for n in names for v in self.options.get(n, [])
+                    )
+                ):  # "1tb ssd" where 1TB is a hard drive's and the SSDs are "240GB SSD"
+                    used[j] = True
+                    matches.append(Match("option", text[toks[i].start : toks[j].end], names,
+                                         toks[i].start, toks[j].end, exact=False))  # fmt: skip
+                    continue
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
         # A word the catalog does not have, right before an option's name ("light roast" where
         # only medium and dark are roasted): a value of that option, asked for and unmet.
@@ -297,6 +334,21 @@ class Vocabulary:
                 asked = text[toks[a].start : toks[b].end]
                 matches.append(Match("option", asked, (name,), toks[a].start, toks[b].end,
                                      exact=False))  # fmt: skip
+        # A bare number before the first word of an option's name ("27.5 wheels" for "Wheel
+        # size", "4 seats" for "Seats"): a value of that option, the one with that number if any
+        for k in range(len(toks) - 1):
+            if used[k] or not re.fullmatch(r"\d+(?:\.\d+)?", toks[k].norm):
+                continue
+            names = tuple(n for n in self.options if toks[k + 1].norm in (
+                stem(n.split()[0]), n.split()[0]) and len(n.split()[0]) > 2)  # fmt: skip
+            if not names:
+                continue
+            used[k] = True
+            same = [v for n in names for v in self.options[n]
+                    if (mg := magnitude(v)) and mg[0] == float(toks[k].norm)]  # fmt: skip
+            asked = same[0] if same else text[toks[k].start : toks[k].end]
+            matches.append(Match("option", asked, names, toks[k].start, toks[k].end,
+                                 exact=bool(same)))  # fmt: skip
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
@@ -310,8 +362,20 @@ class Vocabulary:
                 mentioned = self._near(toks, named_at, k, k + 1)
                 if len(names) > 1 and mentioned & set(names):
                     names = tuple(n for n in names if n in mentioned)
-                value = text[tok.start : tok.end].strip()
-                matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
+                value, end = text[tok.start : tok.end].strip(), tok.end
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                if (
+                    nxt is not None
+                    and nxt.norm.isalpha()
+                    and any(
+                        nxt.norm in normalize(v).split()
+                        for n in names
+                        for v in self.options.get(n, [])
+                    )
+                ):  # "1tb ssd" where the values read "240GB SSD": the asked value is "1tb ssd"
+                    used[k + 1] = True
+                    value, end = text[tok.start : nxt.end].strip(), nxt.end
+                matches.append(Match("option", value, names, tok.start, end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
 

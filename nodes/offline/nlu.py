@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from memory.embeddings import MiniLMEmbeddings
 from nodes.offline.planner import COLLECTIVE, clean_query
-from nodes.offline.splitter import split_clauses
+from nodes.offline.splitter import Clause, split_clauses
 from nodes.offline.textclf import TextClassifier
 from prompts.lexicon import (
     AMOUNT,
@@ -70,6 +70,10 @@ class Entities(BaseModel):
     options: dict[str, list[str]] = Field(default_factory=dict)
     brands: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)  # plain tags named ("organic", "washable")
+    # "the big tub", "the smaller one", "the bigger ssd": which end of a size or quantity
+    # option to offer first, and the word naming that option when one follows.
+    prefer: Literal["largest", "smallest"] | None = None
+    prefer_option: str = ""
     # Values asked to be absent ("nut free", "no leather", "without caffeine").
     excluded: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
@@ -192,6 +196,10 @@ _WEAK_JOINS = frozenset({"", ",", "and", "&", "+"})  # "and also", "btw", "then"
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|me|my|we|we're|our|us)\b", re.I)
 
 
+# a short noun phrase with no verb ("the big 240 box", "in the 500g bag"): a detail
+_FRAGMENT_NP = re.compile(
+    r"^\W*(?:the|a|an|in|in the|in a|with|with the|size)\s+(?:[\w%.-]+\s*){1,3}\W*$", re.I
+)
 _QUESTION_FORM = re.compile(
     r"^\W*(?:(?:and|also|then|plus|oh|so|btw)\W+)*(?:what|whats|what's|how|when|where|which|why|"
     r"who|do|does|did|is|are|can|could|will|would|have|has|should)\b",
@@ -212,7 +220,10 @@ _POINTING = re.compile(r"\b(?:it|this|that|them|these|those|one|mine|replacement
 # a question that ends on its subject after the verb is whole: "how much is it", "what size
 # are they" (unlike "can you" or "I also" before a cut)
 _ENDS_ASKED = re.compile(
-    r"\b(?:is|are|was|were|does|do|did|will|would)\s+(?:it|they|these|those)\W*$", re.I
+    r"\b(?:is|are|was|were|does|do|did|will|would)\s+(?:it|they|these|those)\W*$"
+    # ... and so does an embedded question: "can u check where my order is"
+    r"|\b(?:where|what|when|how|which|who|whether|if)(?:\s+[\w']+){1,4}\s+(?:is|are)\W*$",
+    re.I,
 )
 # a product named on its own, then asked about: "the oak tripod lamp, does it ..."
 _BARE_NP = re.compile(
@@ -309,6 +320,8 @@ def split_questions(
         return _keep_whole(left, connector, right, opener)
 
     clauses = split_clauses(text, keep_whole=keep)
+    if kinds:
+        clauses = _two_problems(clauses, kinds)
     parts = [c.text for c in clauses]
     labels = kinds(parts) if kinds else [""] * len(parts)
     asks = [bool(_REQUEST.search(p) or _ASKS_INSIDE.search(p)) for p in parts]
@@ -325,7 +338,8 @@ def split_questions(
             ):
                 # "my screen arrived cracked. order 8812. i need a replacement": the ask is
                 # about the problem, and is read (and routed) with it
-                part = " ".join([*problem, part])
+                joiner = f" {clause.connector} " if clause.connector in _PLAIN_AND else " "
+                part = joiner.join([" ".join(problem), part])
             else:  # "My order hasn't arrived. Also, can you check the blue mug?": two asks
                 questions.append(" ".join(problem))
             problem = []
@@ -371,6 +385,30 @@ def split_questions(
             questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
             del questions[n]
     return questions, statements
+
+
+_AND = re.compile(r"\s+(?:and|&)\s+", re.I)
+
+
+def _two_problems(clauses: list[Clause], kinds: ClauseKinds) -> list[Clause]:
+    """Statements of two problems joined by "and" are two asks.
+
+    "my parcel still hasn't arrived and the tracking link doesn't work": each side, read on
+    its own, is a problem a person must handle (``kinds``); "black and white" or a problem
+    and its detail are not (one side is no problem of its own).
+    """
+    out: list[Clause] = []
+    for c in clauses:
+        pieces = _AND.split(c.text) if not _ASKS_INSIDE.search(c.text) else [c.text]
+        if len(pieces) != 2 or min(len(p.split()) for p in pieces) < 3:
+            out.append(c)
+            continue
+        if kinds(pieces) == ["problem", "problem"]:
+            out += [Clause(pieces[0], c.connector, c.left, c.opener),
+                    Clause(pieces[1], "and", pieces[0], 0.0)]  # fmt: skip
+        else:
+            out.append(c)
+    return out
 
 
 _EMPTY_WORDS = frozenset(
@@ -431,12 +469,21 @@ _BUDGET = re.compile(
     rf"(?:{CUR_BEFORE}\s?({AMOUNT})|({AMOUNT}){CUR_AFTER})",
     re.I,
 )
+# "the big refill bag", "the bigger battery", "the smallest one": a size among the variants
+_BIGGER = re.compile(
+    r"\b(?:(big|bigger|biggest|larger|largest|jumbo|bulk|family[- ]size|max(?:imum)? size)"
+    r"|(smaller|smallest|mini|trial[- ]size|travel[- ]size))\b(?:\s+([a-z]+))?",
+    re.I,
+)
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
 _SIZE = re.compile(
     r"\b(?:size|sz)(?:\s*(?=\d)|\s+)([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
     r"|\b(xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|x-large|small|medium|large|one size)\b"
-    r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))",
+    r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))"
+    # "in a 38?", "go up to a 48": a bare two-digit number after "a" that ends the clause
+    r"|\b(?:in|to|got|have|need|want|wear|take)\s+an?\s+([1-5][0-9](?:\.5)?)"
+    r"(?=\s*(?:please|pls|\?|$|,|\.|!|\s(?:too|or|and|in|if)\b))",
     re.I,
 )
 _ORDINALS = {
@@ -585,10 +632,16 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
             ent.options.setdefault(name, []).append(value)
         if not owners and size[:1].isdigit():
             # "size 48" where the shop has sizes 40-46: asked, and reported as unmet
-            names = [n for n, vals in vocab.options.items() if any(
+            # (an option whose values read "Size 42", or a size option of plain numbers)
+            worded = [n for n, vals in vocab.options.items() if any(
                 normalize_size(v)[:1].isdigit() and "size" in v.lower() for v in vals)]  # fmt: skip
-            if names:
-                ent.options.setdefault("|".join(names), []).append(f"Size {size}")
+            plain = [n for n, vals in vocab.options.items() if (
+                is_size_option(n) or n.lower().split()[-1:] == ["size"]) and any(
+                re.fullmatch(r"\d{1,2}(?:\.5)?", v.strip()) for v in vals)]  # fmt: skip
+            if worded:
+                ent.options.setdefault("|".join(worded), []).append(f"Size {size}")
+            elif plain:
+                ent.options.setdefault("|".join(plain), []).append(size)
     return longer
 
 
@@ -653,6 +706,11 @@ def extract_entities(
         ent.sort = "price_asc"
     elif _PRICEY.search(low):
         ent.sort = "price_desc"
+    if (m := _BIGGER.search(low)) and not re.search(r"\b(?:too|so|very|a bit)\s*$",
+                                                      low[: m.start()]):  # fmt: skip
+        ent.prefer = "largest" if m.group(1) else "smallest"
+        after = m.group(3) or ""
+        ent.prefer_option = "" if after in {"one", "ones", "size", "pack", "bag", "box"} else after
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
     sizes = []
     for m in _SIZE.finditer(text):
@@ -927,7 +985,8 @@ def analyze(
         rest = clean_query(parts[k], e.model_dump())
         if (
             (e.options or e.colors or e.sizes or e.brands) and not e.categories
-            and not _content_words(rest) and not e.references
+            and (not _content_words(rest) or _FRAGMENT_NP.match(parts[k]))
+            and not e.references
             and not _QUESTION_FORM.match(parts[k])  # "do you ship to canada?" asks on its own
         ):  # fmt: skip
             before = entities[k - 1]
@@ -937,6 +996,8 @@ def analyze(
             before.colors += [c for c in e.colors if c not in before.colors]
             before.sizes += [x for x in e.sizes if x not in before.sizes]
             before.brands += [b for b in e.brands if b not in before.brands]
+            before.prefer = before.prefer or e.prefer
+            before.prefer_option = before.prefer_option or e.prefer_option
             before.matched += e.matched
             parts[k - 1] = f"{parts[k - 1]} {parts[k]}"
             del parts[k], entities[k]
@@ -971,12 +1032,18 @@ def analyze(
                 )
             ):
                 label = "product_search"  # "under $60" after a list refines the search
-        if (
-            ent.categories
-            and label in {"general_question", "other", "greeting"}
-            and (conf < 0.5 and not _ADVICE.match(part))
-        ):
-            label = "product_search"  # "mens joggers pls": a bare product noun phrase
+        if label == "comparison" and ent.prefer and not _WEIGHS.search(part):
+            # "the electric one, with the bigger battery": which one is wanted, not a weighing
+            # of two
+            label = "product_search"
+        if ent.categories and conf < 0.5 and (
+            (label in {"general_question", "other", "greeting"} and not _ADVICE.match(part))
+            or (label == "comparison" and not _COMPARATIVE.search(part)
+                and not re.search(r"\b(?:or|and)\b", part, re.I))
+        ):  # fmt: skip
+            # "mens joggers pls", "whey isolate, chocolate, the big tub": a bare product noun
+            # phrase (a comparison names two things or a comparative)
+            label = "product_search"
         elif (
             has_shown_products and label in {"general_question", "other", "comparison"}
             and conf < 0.5
@@ -1039,6 +1106,7 @@ def analyze(
     return questions, statements
 
 
+_WEIGHS = re.compile(r"\b(?:or|vs|versus|compared?|difference|between|which is|what'?s)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:\w{3,}(?:er|est)|more|most|less|least|better|best|worse|worst|differen\w*|vs|versus|"
     r"compare\w*|prefer|recommend\w*)\b",

@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, color_family, stem, tokenize
+from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, color_family, lexicon, stem, tokenize
 
 _REFINE = re.compile(
     r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
@@ -90,6 +90,10 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
         args["sort"] = ent["sort"]
     if ent.get("excluded"):
         args["require"] = [f"{v} free" for v in ent["excluded"]]  # "nut free"
+    if ent.get("prefer"):
+        args["prefer"] = ent["prefer"]
+        if ent.get("prefer_option"):
+            args["prefer_option"] = ent["prefer_option"]
     return args
 
 
@@ -194,8 +198,13 @@ def clean_query(text: str, ent: dict[str, Any]) -> str:
     q = _SIZE_PHRASE.sub(" ", q)
     for colour in ent.get("colors", []):
         q = re.sub(rf"\b(?:in\s+)?{re.escape(colour)}\b", " ", q, flags=re.I)
+    kinds = {w for c in ent.get("categories", []) for w in tokenize(c)}
+    boxes = "|".join(w for w in lexicon()["container_words"] if stem(w) not in kinds)
     for words in ent.get("matched", []):  # option values and facets: filters, not query words
-        q = re.sub(rf"(?<!\w)(?:in\s+)?{re.escape(words)}(?!\w)", " ", q, flags=re.I)
+        # ... with what a quantity comes in ("a 500g bag", "the 5lb tub"), unless it is the
+        # kind asked for
+        box = rf"(?:\s+(?:{boxes}))?" if words[:1].isdigit() and boxes else ""
+        q = re.sub(rf"(?<!\w)(?:in\s+)?{re.escape(words)}{box}(?!\w)", " ", q, flags=re.I)
     q = _FILLER.sub(" ", q)
     q = re.sub(r"[^\w\s'&/-]", " ", q)
     q = re.sub(r"\s+", " ", q).strip(" ,.-")
@@ -408,7 +417,7 @@ def plan(
             if targets:
                 for p in targets[:2]:
                     vargs: dict[str, Any] = {"product_id": p["product_id"]}
-                    for key in ("colors", "sizes", "options"):
+                    for key in ("colors", "sizes", "options", "prefer", "prefer_option"):
                         if ent.get(key):
                             vargs[key] = ent[key]
                     calls.append(_call("get_product_variants", vargs, qi))

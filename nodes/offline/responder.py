@@ -347,6 +347,10 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
             return T.ATTRIBUTE_NO_OPTION.format(
                 name=p["name"], attribute=attribute, values=", ".join(verdict.get("values") or [])
             )
+        if " comes only with " in evidence:  # asked values each exist, never together
+            return T.ATTRIBUTE_NO_TOGETHER.format(
+                name=p["name"], asked=" with ".join(verdict.get("values") or []), evidence=evidence
+            )
         if evidence and not evidence.startswith("it ") and not evidence.endswith("right now"):
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)

@@ -144,6 +144,20 @@ def juxtaposed(tokens: list[Token], cuts: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
+_STRONG = frozenset({"also", "btw", "plus"})
+
+
+def _strong(tokens: list[Token], cand: tuple[int, int]) -> bool:
+    """A connector that always opens a new ask between two clauses of three words or more.
+
+    ", also i got billed 2x", "btw mine cracked in the post": the model learned from joined
+    questions and doubts a statement after them; "also" and "btw" mark a new point either way.
+    """
+    a, b = cand
+    conn = {t.low for t in tokens[a:b]}
+    return bool(conn & _STRONG) and a >= 3 and len(tokens) - b >= 3
+
+
 def _bucket(n: int) -> str:
     return str(n) if n < 4 else "4-6" if n < 7 else "7-10" if n < 11 else "11+"
 
@@ -204,7 +218,7 @@ class BoundaryModel:
         cuts = [
             c
             for k, c in enumerate(cands)
-            if self.prob(features(tokens, cands, k)) >= self.threshold
+            if self.prob(features(tokens, cands, k)) >= self.threshold or _strong(tokens, c)
         ]
         extra = [c for c in juxtaposed(tokens, cuts) if not any(a <= c[0] < b for a, b in cuts)]
         return sorted(set(cuts) | set(extra))
