@@ -308,3 +308,16 @@ def test_sizes_and_quantities_asked_in_other_words(client: TestClient) -> None:
     }
     largest = max(sizes, key=lambda s: int(s.split("x")[0]))
     assert len(sizes) > 1 and variant_options(client, "homegoods", top)["size"] == largest
+
+
+def test_a_word_no_product_has_searches_as_the_shops_nearest_kind(client: TestClient) -> None:
+    # no listing says "couch": it is searched as the shop's own "sofa" (MiniLM, per index)
+    out = say(client, "homegoods", "syn1", "hi do u sell couches? something comfy")
+    assert out["products"] and all("Sofa" in p["name"] for p in out["products"][:2]), out
+    # "which X should I go for" picks among a kind; the allergy still rules one out
+    out = say(client, "homegoods", "syn2",
+              "hi, I have a severe latex allergy. which mattress topper should I go for?")  # fmt: skip
+    names = [p["name"] for p in out["products"]]
+    assert "Memory Foam Mattress Topper" in names, out["reply"]
+    assert "Natural Latex Mattress Topper" not in names[:1], names
+    assert "latex" in out["reply"].lower()

@@ -212,6 +212,9 @@ _NOT_KINDS = frozenset(
 )
 # product texts sit lower than names for the same query (about 0.1 on the dev batches)
 KIND_TEXT_MARGIN = 0.1
+# a query word no product text has, this close to the head word of a product name or a
+# category word, searches as that word too ("couch" -> "sofa" 0.86; "couch"/"chair" 0.55)
+SYNONYM_SIMILARITY = 0.75
 
 
 _NEGATIVE_TAG = re.compile(r":?\s*\b(?:no|none|false|n/a)\s*$", re.I)
@@ -624,13 +627,18 @@ class SearchEngine:
             # a featured flag does not outrank a name)
             pid = int(idx.product_ids[named])
             first = [h for h in hits if h.product_id == pid]
-            hits = [*first, *(h for h in hits if h.product_id != pid)] if first else hits
-            named = None
+            if first:  # (else it joins below: "the 32 inch one" past a budget, limit 1)
+                hits = [*first, *(h for h in hits if h.product_id != pid)]
+                named = None
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks
-            if not self._proper_name(idx, named, qs, f):
-                named = None  # "dark roast coffee beans": words, not the name of one product
+            loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
+            allowed = self._product_mask(idx, loose, self._variant_mask(idx, loose))
+            if not allowed[named] or not self._proper_name(idx, named, qs, f):
+                # "dark roast coffee beans": words, not the name of one product; a sold-out
+                # or filtered-out product stays out
+                named = None
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
             loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
@@ -730,15 +738,13 @@ class SearchEngine:
         """
         chunk = re.split(r"\b(?:for|to|with|that|which|like|under|in|at|from|on|of|so)\b", query)[0]
         words = re.findall(r"[a-z][a-z'-]*", chunk.lower())
+        # (a unit is no kind: "the 32 inch one")
         keep = [w for w in words if w not in _GENERIC_HEADS and w not in _NOT_KINDS
-                and tokenize(w) and len(w) > 2]  # fmt: skip
+                and tokenize(w) and len(w) > 2 and quantity(f"1 {w}") is None]  # fmt: skip
         if not keep or qs.vec is None or idx.size == 0:
             return None
         head = keep[-1]
-        known = getattr(idx, "_all_words", None)
-        if known is None:
-            known = frozenset().union(*idx.text_tokens)
-            idx._all_words = known  # type: ignore[attr-defined]
+        known = self._all_words(idx)
         if normalize(head) in known or any(normalize(w) in known for w in head.split("-")):
             return None
         kinds = self._kind_vectors(idx)
@@ -880,6 +886,7 @@ class SearchEngine:
             return qs
         qs.vec = self.catalog.embedder.encode([query.strip()])[0]
         tokens = tokenize(query)
+        tokens += self._synonyms(idx, tokens)
         qs.tokens = frozenset(tokens)
         if tokens:
             qs.kw = np.asarray(idx.bm25.get_scores(tokens), dtype=np.float32)
@@ -903,6 +910,40 @@ class SearchEngine:
                 qs.ann_sim.append(sim)
         qs.best_sim = max(qs.ann_sim, default=0.0)
         return qs
+
+    def _synonyms(self, idx: CatalogIndex, tokens: list[str]) -> list[str]:
+        """The shop's own kind words for query words no product text has ("couch" -> "sofa").
+
+        Kind words are the last word of each product name and the words of the categories,
+        embedded once per index (a few hundred words even at 10k products).
+        """
+        known = self._all_words(idx)
+        skip = known | _GENERIC_HEADS | _NOT_KINDS
+        unknown = [t for t in dict.fromkeys(tokens) if t.isalpha() and len(t) > 3 and t not in skip]
+        if not unknown:
+            return []
+        heads = getattr(idx, "_head_words", None)
+        if heads is None:
+            words = {toks[-1] for toks in (tokenize(p["name"] or "") for p in idx.products) if toks}
+            for p in idx.products:
+                words |= set(tokenize((p["category"] or "").replace(">", " ")))
+            vocab = sorted(w for w in words if w.isalpha() and len(w) > 2)
+            vecs = self.catalog.embedder.encode(vocab) if vocab else None
+            heads = (vocab, vecs)
+            idx._head_words = heads  # type: ignore[attr-defined]
+        vocab, vecs = heads
+        if vecs is None:
+            return []
+        sims = self.catalog.embedder.encode(unknown) @ np.asarray(vecs).T
+        return [vocab[int(row.argmax())] for row in sims if float(row.max()) >= SYNONYM_SIMILARITY]
+
+    @staticmethod
+    def _all_words(idx: CatalogIndex) -> frozenset[str]:
+        known = getattr(idx, "_all_words", None)
+        if known is None:
+            known = frozenset().union(*idx.text_tokens)
+            idx._all_words = known  # type: ignore[attr-defined]
+        return known
 
     def _search_once(
         self,

@@ -175,7 +175,7 @@ _GREETING_LEAD = re.compile(
 _EMOJI_BREAK = re.compile(
     r"(?<=\w)(\s*[\U0001F300-\U0001FAFF\u2600-\u27BF][\U0001F300-\U0001FAFF\u2600-\u27BF"
     r"\uFE0F\u200D\s]*?)\s+(?=(?:what|which|how|any|does|do|is|are|can|could|will|would|where"
-    r"|when|why|who)\b)",
+    r"|when|why|who|looking|need|want|i'?m|got|show|pls|please)\b)",
     re.IGNORECASE,
 )
 
@@ -1032,9 +1032,13 @@ def analyze(
                 )
             ):
                 label = "product_search"  # "under $60" after a list refines the search
-        if label == "comparison" and ent.prefer and not _WEIGHS.search(part):
-            # "the electric one, with the bigger battery": which one is wanted, not a weighing
-            # of two
+        if (
+            label == "comparison"
+            and (ent.prefer or ent.categories)
+            and not (_WEIGHS.search(part) or ent.points())
+        ):
+            # "the electric one, with the bigger battery", "which mattress topper should I go
+            # for?": which one is wanted among a kind, not a weighing of two named things
             label = "product_search"
         if ent.categories and conf < 0.5 and (
             (label in {"general_question", "other", "greeting"} and not _ADVICE.match(part))
