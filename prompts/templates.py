@@ -50,6 +50,9 @@ ATTRIBUTE_NO = "No — {name}: {evidence}."
 ATTRIBUTE_NO_OPTION = "No — {name} doesn't come in {attribute}; it comes in {values}."
 ATTRIBUTE_NO_TOGETHER = "No — {name} doesn't come in {asked}; {evidence}."
 ATTRIBUTE_NOT_LISTED = "No — {attribute} isn't listed for {name}."
+ATTRIBUTE_UNKNOWN_SUITS = (
+    "I can't tell from the {name} listing whether it's ok {attribute}; I'll check with {creator}."
+)
 ATTRIBUTE_UNKNOWN = (
     "I can't tell from the {name} listing whether it's {attribute}; I'll check with {creator}."
 )

@@ -321,3 +321,19 @@ def test_a_word_no_product_has_searches_as_the_shops_nearest_kind(client: TestCl
     assert "Memory Foam Mattress Topper" in names, out["reply"]
     assert "Natural Latex Mattress Topper" not in names[:1], names
     assert "latex" in out["reply"].lower()
+
+
+def test_suitability_questions_are_read_from_the_listing(client: TestClient) -> None:
+    # "ok for X": yes only when the listing says X; otherwise an honest "can't tell", never a
+    # guessed no and never a product list
+    out = say(client, "outdoor", "suit1", "is the purestream purifier bottle ok for travel?")
+    assert re.match(r"Yes — PureStream Purifier Bottle: .*ideal for travel", out["reply"].split(
+        "\n")[1]), out["reply"]  # fmt: skip
+    out = say(client, "outdoor", "suit1b", "is the cityline e-bike ok for commuting?")
+    assert out["reply"].split("\n")[1].startswith("I can't tell"), out["reply"]  # (not said)
+    out = say(client, "homegoods", "suit2", "is the rio metal chair ok to leave out on my balcony?")
+    assert re.search(r"can't tell .* whether it's ok to leave out on your balcony", out["reply"])
+    # the "it" of context after the question is the product the question named
+    out = say(client, "outdoor", "suit3",
+              "does the gravity full face have a removable chin bar? want it for trail rides")  # fmt: skip
+    assert out["reply"].split("\n")[1].startswith("No — Gravity"), out["reply"]

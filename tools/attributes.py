@@ -168,6 +168,8 @@ def judge(
     asking: Literal["is", "has"] = "is",
 ) -> Verdict:
     """Answer "is it / does it have ``attribute``?" for one product (see module docstring)."""
+    if suits := _SUITS.match(attribute):
+        return _suitability(product_text(product, variants), attribute, suits.group(1))
     # "a proper mattress or do you just sleep on the cushions": the first alternative asks
     attribute = re.split(r"\s+or\s+(?:do|does|is|are|can|will|would|just)\b", attribute)[0]
     attr = re.sub(r"\s+", " ", _FILLER.sub(" ", attribute)).strip(" ?.!,") or attribute.strip()
@@ -279,6 +281,31 @@ def _jointly(
     said = ", ".join(got[:4]) or "other options"
     asked = [grounded[i].value for i in carried]  # as the shop writes them ('27.5"')
     return Verdict("no", attr, f"{first.value} comes only with {said}", asked)
+
+
+_SUITS = re.compile(r"^\s*(?:for|to)\s+(.+?)\W*$", re.I)
+_SUITS_FILLER = frozenset(
+    "a an the my me your our his her their it them use using be being go get put with on in at"
+    " of out around all".split()
+)
+
+
+def _suitability(text: str, attribute: str, what: str) -> Verdict:
+    """Is it ok "for a beginner" / "to leave outside"? Yes when the listing says so in words.
+
+    Every content word must be stated ("for beginners"); a word the listing negates is a no;
+    anything else is unknown, never a guessed no.
+    """
+    words = [w for w in normalize(what).split() if w not in _SUITS_FILLER and len(w) > 2]
+    if not words:
+        return Verdict("unknown", attribute, "the listing does not say")
+    states = [_mentions_kind(text, w) for w in words]
+    if all(s == "yes" for s in states):
+        return Verdict("yes", attribute, _sentence(text, words[-1]) or attribute)
+    if "negated" in states:
+        bad = words[states.index("negated")]
+        return Verdict("no", attribute, _sentence(text, bad) or f"not {attribute}")
+    return Verdict("unknown", attribute, "the listing does not say")
 
 
 def _allergen_key(attr: str) -> str | None:

@@ -977,6 +977,13 @@ def analyze(
     parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
     parts = list(dict.fromkeys(parts))[:MAX_QUESTIONS]
     entities = [extract_entities(part, product_types, vocab) for part in parts]
+    for part, e in zip(parts, entities, strict=True):
+        head = part.split("?", 1)[0]
+        if len(head) < len(part.rstrip("?! ")):
+            # "does the gravity have a removable chin bar? want it for trail rides too": the
+            # "it" of the context after the question points at what the question named
+            e.references = [r for r in e.references if r.kind != "anaphora"
+                            or re.search(rf"\b{re.escape(r.text)}\b", head, re.I)]  # fmt: skip
     # "got any kettlebells? looking for a 16kg one": a part that only adds filters narrows the
     # ask before it (its words are all filters, fillers or "one").
     k = 1
@@ -1034,8 +1041,11 @@ def analyze(
                 label = "product_search"  # "under $60" after a list refines the search
         if (
             label == "comparison"
-            and (ent.prefer or ent.categories)
             and not (_WEIGHS.search(part) or ent.points())
+            and (
+                ent.prefer
+                or (ent.categories and not has_shown_products and not _RANKS.search(part))
+            )
         ):
             # "the electric one, with the bigger battery", "which mattress topper should I go
             # for?": which one is wanted among a kind, not a weighing of two named things
@@ -1075,7 +1085,8 @@ def analyze(
             label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
         if attribute and (
-            _EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or "")
+            (attribute.get("form") != "suits"
+             and _EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or ""))
             or (attribute.get("pronoun") and not attribute.get("subject")
                 and not has_shown_products)
             or (label not in {"variant_question", "product_search"}
@@ -1110,6 +1121,7 @@ def analyze(
     return questions, statements
 
 
+_RANKS = re.compile(r"\b(?:most|more|less|least|better|best|worse|worst|\w+est)\b", re.I)
 _WEIGHS = re.compile(r"\b(?:or|vs|versus|compared?|difference|between|which is|what'?s)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:\w{3,}(?:er|est)|more|most|less|least|better|best|worse|worst|differen\w*|vs|versus|"
@@ -1132,7 +1144,7 @@ _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_qu
 # Words that ask for a judgement or advice, not a fact the listing states.
 _EVALUATIVE = re.compile(
     r"\b(?:better|best|worth|good|bad|ok|okay|alright|"
-    r"safe|true|fine|possible|necessary|healthy|enough|too|still|on sale|legit|"
+    r"safe|true|fine|possible|necessary|healthy|enough|too(?=\s+\w)|still|on sale|legit|"
     r"recommended|cheaper|more|less|easier|harder)\b",
     re.I,
 )
@@ -1199,4 +1211,17 @@ def attribute_question(text: str) -> dict[str, str] | None:
         out["pronoun"] = det
     elif subject_lead:
         out["subject"] = subject_lead
+    if suits := _SUITS.search(out["attribute"] or out["phrase"]):
+        # "is the cruiser skateboard ok for a beginner?": what it is meant for, from the listing
+        head = (out["attribute"] or out["phrase"])[: suits.start()].strip()
+        if not out["subject"] and not out.get("pronoun"):
+            out["subject"] = head
+        out["form"], out["attribute"], out["phrase"] = "suits", suits.group(1).strip(), ""
     return out
+
+
+# "ok for a beginner", "suitable for kids", "good to leave outside": suitability, read from the
+# listing's own words
+_SUITS = re.compile(
+    r"(?:^|\s)(?:ok|okay|good|suitable|safe|fine|alright|right)\s+((?:for|to)\s+.+)$", re.I
+)

@@ -354,6 +354,9 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
         if evidence and not evidence.startswith("it ") and not evidence.endswith("right now"):
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
+    if re.match(r"(?:for|to)\s", attribute):  # "ok for a beginner", "ok to leave outside"
+        yours = re.sub(r"\b(?:my|our)\b", "your", re.sub(r"\b(?:i|we)\b", "you", attribute))
+        return T.ATTRIBUTE_UNKNOWN_SUITS.format(name=p["name"], attribute=yours, creator=creator)
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
 
 
