@@ -826,20 +826,22 @@ class SearchEngine:
         if not (qs.tokens or asked) or idx.size == 0:
             return None
         idf = getattr(idx, "_name_idf", None)
+        postings: dict[str, list[int]] = getattr(idx, "_name_postings", {})
         if idf is None:
-            df: dict[str, int] = {}
-            for toks in idx.name_tokens:
+            for i, toks in enumerate(idx.name_tokens):
                 for t in toks:
-                    df[t] = df.get(t, 0) + 1
+                    postings.setdefault(t, []).append(i)
             n = idx.size
-            idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+            idf = {t: math.log((n + 1) / (len(ps) + 0.5)) for t, ps in postings.items()}
+            idx._name_postings = postings  # type: ignore[attr-defined]
             idx._name_idf = idf  # type: ignore[attr-defined]
         # (a filter value in a name counts half: "espresso" the grind barely names the House
-        # Espresso Blend when "sumatra" names the Sumatra coffee)
-        scores = np.array(
-            [sum(idf[t] for t in toks & qs.tokens) + 0.5 * sum(idf[t] for t in toks & asked)
-             for toks in idx.name_tokens], dtype=np.float32,
-        )  # fmt: skip
+        # Espresso Blend when "sumatra" names the Sumatra coffee); summed over each word's
+        # names only, not over every product
+        scores = np.zeros(idx.size, dtype=np.float32)
+        for t in qs.tokens | asked:
+            if t in postings:
+                scores[postings[t]] += idf[t] * (1.0 if t in qs.tokens else 0.5)
         order = np.argsort(-scores)
         best = int(order[0])
         second = float(scores[order[1]]) if idx.size > 1 else 0.0
@@ -918,8 +920,10 @@ class SearchEngine:
         embedded once per index (a few hundred words even at 10k products).
         """
         known = self._all_words(idx)
-        skip = known | _GENERIC_HEADS | _NOT_KINDS
-        unknown = [t for t in dict.fromkeys(tokens) if t.isalpha() and len(t) > 3 and t not in skip]
+        unknown = [
+            t for t in dict.fromkeys(tokens) if t.isalpha() and len(t) > 3
+            and t not in known and t not in _GENERIC_HEADS and t not in _NOT_KINDS
+        ]  # fmt: skip
         if not unknown:
             return []
         heads = getattr(idx, "_head_words", None)
