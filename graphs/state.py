@@ -55,6 +55,9 @@ class AgentState(TypedDict, total=False):
     summary: Annotated[str, _replace]
     stage: Annotated[str, _replace]  # new -> browsing -> deciding; support when escalated
     profile: Annotated[dict[str, Any], _replace]
+    # Diets and allergies of the person this message's products are for ("son's allergic to
+    # feathers"): checked for conflicts this turn, never stored in the profile.
+    recipient: Annotated[dict[str, Any], _replace]
     statements: Annotated[list[str], _replace]
     questions: Annotated[list[dict[str, Any]], _replace]
     shown_products: Annotated[list[dict[str, Any]], _replace]

@@ -13,7 +13,7 @@ from graphs.state import AgentState, Context
 from nodes.llm_backend import LLMAnalysis
 from nodes.llm_calls import call_llm
 from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
-from nodes.offline.profile import clauses, learn
+from nodes.offline.profile import clauses, learn, recipient_facts
 from nodes.timing import timed
 from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
@@ -149,5 +149,6 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
         "questions": [q.model_dump() for q in questions],
         "statements": statements,
         "profile": profile,
+        "recipient": recipient_facts(text, ctx.facts),
         "clarify": any(q.needs_clarification for q in questions),
     }

@@ -28,14 +28,19 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
             qi = int(m.tool_call_id.split("_")[1]) if m.tool_call_id.startswith("call_") else 0
             results.append({**m.artifact, "question": qi})
     profile = state.get("profile") or {}
+    recipient = state.get("recipient") or {}  # the person this message's products are for
     conflicts: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     texts: dict[int, str | None] = {}
     for art in results:
         for p in art.get("products", []):
-            if profile and p["product_id"] not in texts:
+            if (profile or recipient) and p["product_id"] not in texts:
                 texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
-            for c in check_product(p, profile, texts.get(p["product_id"])):
+            text = texts.get(p["product_id"])
+            checked = check_product(p, profile, text) if profile else []
+            if recipient:
+                checked += [{**c, "whose": "recipient"} for c in check_product(p, recipient, text)]
+            for c in checked:
                 key = (c["product_id"], c["type"], c["fact"])
                 if key not in seen:
                     seen.add(key)

@@ -337,3 +337,17 @@ def test_suitability_questions_are_read_from_the_listing(client: TestClient) -> 
     out = say(client, "outdoor", "suit3",
               "does the gravity full face have a removable chin bar? want it for trail rides")  # fmt: skip
     assert out["reply"].split("\n")[1].startswith("No — Gravity"), out["reply"]
+
+
+def test_facts_about_the_person_a_product_is_for(client: TestClient) -> None:
+    # the son's allergy rules the feather inner out for this message, and is not stored as the
+    # customer's own
+    out = say(client, "homegoods", "rcp1",
+              "son's allergic to feathers - feather inner or hollowfibre inner for his cushions?")  # fmt: skip
+    hits = [c for c in out["conflicts"] if c["type"] == "allergy"]
+    assert any("Feather" in c["product_name"] for c in hits), out["conflicts"]
+    assert not any("Hollowfibre" in c["product_name"] for c in hits)
+    assert re.search(r"since you mentioned a feathers? allergy", out["reply"]), out["reply"]
+    r = client.get("/v1/creators/homegoods/conversations/rcp1")
+    assert r.status_code == 200
+    assert not (r.json().get("profile") or {}).get("allergies"), r.json().get("profile")

@@ -291,6 +291,35 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
                     p["sizes"].remove(size)
 
 
+def recipient_facts(text: str, facts: FactClassifier | None = None) -> dict[str, Any]:
+    """Diets and allergies of the person a product is for, from this message only.
+
+    "son's allergic to feathers - feather inner or hollowfibre?", "my wife is vegan, which
+    wallet?": the fact is not the customer's (it is never stored in their profile), but the
+    products for that person must respect it. A clause about someone else is read as if the
+    customer said it of themself (``recipient_as_self`` in the rules), through the same
+    patterns and classifier.
+    """
+    _, third = _guards()
+    pairs = rules().get("recipient_as_self", [])
+    found: dict[str, Any] = {}
+    for clause in _clauses(text):
+        if not third.search(clause) and not any(re.search(a, clause, re.I) for a, _ in pairs):
+            continue
+        rewritten = clause
+        for pattern, repl in pairs:
+            rewritten = re.sub(pattern, repl, rewritten, flags=re.I)
+        rewritten = third.sub(" ", rewritten) if third.search(rewritten) else rewritten
+        if rewritten == clause:
+            continue
+        learned = learn([rewritten], {}, facts=facts)
+        for key in ("allergies", "diet"):
+            for value in learned.get(key, []):
+                if value not in found.setdefault(key, []):
+                    found[key].append(value)
+    return found
+
+
 def states_facts(parts: list[str], facts: FactClassifier | None = None) -> list[bool]:
     """Whether each text, alone, states a profile fact (one classifier batch for all)."""
     hits = [bool(learn([part], {})) for part in parts]

@@ -369,6 +369,9 @@ def _conflict_line(c: dict[str, Any]) -> str:
     fact = T.CONFLICT_LABELS.get(c["fact"], c["fact"])
     if c["type"] == "allergy":
         fact = f"your {c['fact']} allergy"
+    if c.get("whose") == "recipient":  # "son's allergic to feathers": theirs, not the customer's
+        fact = f"a {c['fact']} allergy" if c["type"] == "allergy" else re.sub(
+            r"\byou(?:'re| are)\b", "they're", re.sub(r"\byour\b", "their", fact))  # fmt: skip
     evidence = ", ".join(
         e.replace("tag ", "").replace("diet=", "").replace("text ", "") for e in c["evidence"][:2]
     )
