@@ -152,3 +152,11 @@ def test_ann_path_gives_the_same_quality(demo_services, monkeypatch):
     assert result["summary"]["all"]["ndcg@5"] >= 0.85
     res = demo_services.search.search("demo", "leggings", SearchFilters(colors=["navy"]))
     assert res.strategy in {"ann+postfilter", "prefilter+exact"} and res.hits
+
+
+def test_the_product_a_query_names_leads_whatever_the_limit(demo_services):
+    # with limit 1 the named product must not lose to a near neighbour ("Vegan Pea Protein");
+    # its name's numbers ("12-Pack") do not count against it
+    for limit in (1, 3):
+        top = demo_services.search.search("demo", "vegan protein bars", limit=limit).hits[0]
+        assert top.name == "Vegan Protein Bars 12-Pack", (limit, top.name)

@@ -879,7 +879,8 @@ class SearchEngine:
         own = (idx.name_tokens[i] & (qs.tokens | asked)) - options
         if any(idf.get(t, 0.0) >= unique and len(t) > 3 for t in own - kinds - asked):
             return True
-        return len(own) > len(idx.name_tokens[i]) / 2
+        words = {t for t in idx.name_tokens[i] if t.isalpha() and len(t) > 2}  # not "12-pack"
+        return len(own & words) > len(words) / 2
 
     def _prepare(self, idx: CatalogIndex, query: str) -> _QueryState:
         """Everything about the query that filters do not change: computed once per search."""
