@@ -45,3 +45,17 @@ def test_two_problems_joined_by_and_are_two_asks() -> None:
     # a problem and the request it leads to stay one ask, with their "and"
     got = split_asks("my order arrived damaged and I want a refund", embedder)
     assert got == ["my order arrived damaged and I want a refund"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("how long does the fork and knife set take to ship to spain",
+         ["how long does the fork and knife set take to ship to spain"]),
+        ("training for my first marathon in april, knee is a bit dodgy. can u build me a plan",
+         ["can u build me a plan"]),
+    ],
+)  # fmt: skip
+def test_sets_and_sentences_of_context(text: str, asks: list[str]) -> None:
+    got, _ = split_questions(text)
+    assert got == asks

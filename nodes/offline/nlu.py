@@ -315,8 +315,10 @@ def split_questions(
 
     def keep(left: str, connector: str, right: str, opener: float) -> bool:
         # the shop's own phrases stay whole ("cookies and cream", "Salt & Pepper Grinder")
-        if connector in _PLAIN_AND and _phrase_across(left, right, phrases):
-            return True
+        if connector in _PLAIN_AND and (
+            _phrase_across(left, right, phrases) or _A_SET.match(right)
+        ):
+            return True  # ... and "the fork and knife set": one thing
         return _keep_whole(left, connector, right, opener)
 
     clauses = split_clauses(text, keep_whole=keep)
@@ -328,6 +330,11 @@ def split_questions(
     questions: list[str] = []
     statements: list[str] = []
     problem: list[str] = []  # a problem stated before the ask it explains
+    # sentence of each clause (a clause with nothing on its left starts one)
+    sentence_of = list(
+        itertools.accumulate(int(i > 0 and not c.left) for i, c in enumerate(clauses))
+    )
+    asking = {sentence_of[i] for i, a in enumerate(asks) if a}
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
         if problem and (ask or clause.connector):
@@ -352,6 +359,14 @@ def split_questions(
             and clause.opener < 0.5 and _narrows(part)
         ):  # fmt: skip
             questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
+        elif (
+            not ask and label != "problem" and not problem
+            and sentence_of[i] not in asking
+            and any(sid > sentence_of[i] for sid in asking)
+        ):  # fmt: skip
+            # a sentence of statements before the question that follows ("training for my first
+            # marathon, knee is a bit dodgy. can u build me a plan"): its context, clause by clause
+            statements.append(part)
         elif ask or clause.connector or clause.left:
             questions.append(part)
         elif questions and asks[i - 1] and not (label == "problem" and labels[i - 1] != "problem"):
