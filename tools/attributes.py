@@ -169,7 +169,19 @@ def judge(
 ) -> Verdict:
     """Answer "is it / does it have ``attribute``?" for one product (see module docstring)."""
     if suits := _SUITS.match(attribute):
-        return _suitability(product_text(product, variants), attribute, suits.group(1))
+        # "good for a day hike or is it too small?": the first alternative is asked
+        what = re.split(r"\s+or\s+", suits.group(1))[0].strip()
+        attribute = attribute[: suits.start(1)] + what
+        words = [w for w in normalize(what).split() if w not in _SUITS_FILLER]
+        diets = contraindications()["diets"]
+        diet = next((d for d in diets if normalize(d) in {" ".join(words), stem(" ".join(words))}),
+                    None)  # fmt: skip
+        if diet is not None:
+            attribute = diet  # "ok for vegans": the diet rules read the materials
+        elif vocab is not None and any(m.kind in {"option", "facet"} for m in vocab.ground(what)):
+            attribute = what  # "good for two people": the shop's own option answers
+        else:
+            return _suitability(product_text(product, variants), attribute, what)
     # "a proper mattress or do you just sleep on the cushions": the first alternative asks
     attribute = re.split(r"\s+or\s+(?:do|does|is|are|can|will|would|just)\b", attribute)[0]
     attr = re.sub(r"\s+", " ", _FILLER.sub(" ", attribute)).strip(" ?.!,") or attribute.strip()
@@ -284,6 +296,12 @@ def _jointly(
 
 
 _SUITS = re.compile(r"^\s*(?:for|to)\s+(.+?)\W*$", re.I)
+# a sentence that warns against what it names
+_ADVISES_AGAINST = re.compile(
+    r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|toxic|harmful|"
+    r"dangerous|keep away|without)\b",
+    re.I,
+)
 _SUITS_FILLER = frozenset(
     "a an the my me your our his her their it them use using be being go get put with on in at"
     " of out around all".split()
@@ -301,7 +319,10 @@ def _suitability(text: str, attribute: str, what: str) -> Verdict:
         return Verdict("unknown", attribute, "the listing does not say")
     states = [_mentions_kind(text, w) for w in words]
     if all(s == "yes" for s in states):
-        return Verdict("yes", attribute, _sentence(text, words[-1]) or attribute)
+        said = _sentence(text, words[-1])
+        if _ADVISES_AGAINST.search(said):  # "not suitable for ... rabbits", "toxic to cats"
+            return Verdict("no", attribute, said)
+        return Verdict("yes", attribute, said or attribute)
     if "negated" in states:
         bad = words[states.index("negated")]
         return Verdict("no", attribute, _sentence(text, bad) or f"not {attribute}")

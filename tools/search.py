@@ -35,7 +35,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import bm25s
 import numpy as np
@@ -213,8 +213,11 @@ _NOT_KINDS = frozenset(
 # product texts sit lower than names for the same query (about 0.1 on the dev batches)
 KIND_TEXT_MARGIN = 0.1
 # a query word no product text has, this close to the head word of a product name or a
-# category word, searches as that word too ("couch" -> "sofa" 0.86; "couch"/"chair" 0.55)
-SYNONYM_SIMILARITY = 0.75
+# category word (and clearly closer than to any other), searches as that word too ("couch" ->
+# "sofa" 0.86; not "clothing" -> "wardrobe" 0.77, "beanie" -> "bean" 0.79, "evening" -> "night"
+# 0.81)
+SYNONYM_SIMILARITY = 0.83
+SYNONYM_MARGIN = 0.05
 
 
 _NEGATIVE_TAG = re.compile(r":?\s*\b(?:no|none|false|n/a)\s*$", re.I)
@@ -825,16 +828,18 @@ class SearchEngine:
         } - set(qs.tokens)
         if not (qs.tokens or asked) or idx.size == 0:
             return None
-        idf = getattr(idx, "_name_idf", None)
-        postings: dict[str, list[int]] = getattr(idx, "_name_postings", {})
-        if idf is None:
+        cached = getattr(idx, "_name_postings", None)
+        if cached is None:  # built locally, published once (a concurrent first search is safe)
+            built: dict[str, list[int]] = {}
             for i, toks in enumerate(idx.name_tokens):
                 for t in toks:
-                    postings.setdefault(t, []).append(i)
+                    built.setdefault(t, []).append(i)
             n = idx.size
-            idf = {t: math.log((n + 1) / (len(ps) + 0.5)) for t, ps in postings.items()}
-            idx._name_postings = postings  # type: ignore[attr-defined]
-            idx._name_idf = idf  # type: ignore[attr-defined]
+            weights = {t: math.log((n + 1) / (len(ps) + 0.5)) for t, ps in built.items()}
+            cached = (built, weights)
+            idx._name_postings = cached  # type: ignore[attr-defined]
+            idx._name_idf = weights  # type: ignore[attr-defined]
+        postings, idf = cached
         # (a filter value in a name counts half: "espresso" the grind barely names the House
         # Espresso Blend when "sumatra" names the Sumatra coffee); summed over each word's
         # names only, not over every product
@@ -853,7 +858,6 @@ class SearchEngine:
             return None  # only a filter value is in its name ("vegan" of "Vegan Fruit Gummies")
         return best
 
-    @staticmethod
     @staticmethod
     def _proper_name(idx: CatalogIndex, i: int, qs: _QueryState, f: SearchFilters) -> bool:
         """Whether the query names product ``i`` itself, not only words of its kind.
@@ -889,8 +893,8 @@ class SearchEngine:
             return qs
         qs.vec = self.catalog.embedder.encode([query.strip()])[0]
         tokens = tokenize(query)
-        tokens += self._synonyms(idx, tokens)
-        qs.tokens = frozenset(tokens)
+        qs.tokens = frozenset(tokens)  # (the customer's own words: what names a product)
+        tokens += self._synonyms(idx, tokens)  # ... and the shop's word for one it lacks
         if tokens:
             qs.kw = np.asarray(idx.bm25.get_scores(tokens), dtype=np.float32)
             qs.best_kw = float(qs.kw.max())
@@ -934,13 +938,21 @@ class SearchEngine:
                 words |= set(tokenize((p["category"] or "").replace(">", " ")))
             vocab = sorted(w for w in words if w.isalpha() and len(w) > 2)
             vecs = self.catalog.embedder.encode(vocab) if vocab else None
-            heads = (vocab, vecs)
+            answers: dict[str, str] = {}  # each asked word's synonym ("" for none)
+            heads = (vocab, vecs, answers)
             idx._head_words = heads  # type: ignore[attr-defined]
-        vocab, vecs = heads
-        if vecs is None:
+        vocab, vecs, seen = heads[0], heads[1], cast(dict[str, str], heads[2])
+        if vecs is None or len(vocab) < 1:
             return []
-        sims = self.catalog.embedder.encode(unknown) @ np.asarray(vecs).T
-        return [vocab[int(row.argmax())] for row in sims if float(row.max()) >= SYNONYM_SIMILARITY]
+        todo = [w for w in unknown if w not in seen]
+        if todo:
+            for w, row in zip(todo, self.catalog.embedder.encode(todo) @ np.asarray(vecs).T,
+                              strict=True):  # fmt: skip
+                top = np.sort(row)[::-1]
+                runner_up = float(top[1]) if len(top) > 1 else -1.0
+                ok = float(top[0]) >= SYNONYM_SIMILARITY and top[0] - runner_up >= SYNONYM_MARGIN
+                seen[w] = vocab[int(row.argmax())] if ok else ""
+        return [seen[w] for w in unknown if seen[w]]
 
     @staticmethod
     def _all_words(idx: CatalogIndex) -> frozenset[str]:
@@ -1487,6 +1499,11 @@ def _option_value(options: dict[str, str], name: str) -> str | None:
     return None
 
 
+_MEASURE_NAME = re.compile(
+    r"size|capacity|pack|count|weight|volume|length|width|bags?|pieces?|servings?|seats?", re.I
+)
+
+
 def _by_size(variants: list[dict[str, Any]], prefer: str, option: str = "") -> list[dict[str, Any]]:
     """``variants`` with the largest (or smallest) first, by the option that measures them.
 
@@ -1498,12 +1515,12 @@ def _by_size(variants: list[dict[str, Any]], prefer: str, option: str = "") -> l
         return variants
     word = option.lower().strip()
     names = list(dict.fromkeys(k for v in variants for k in (v["options"] or {})))
-    if word:
+    if word:  # whole words: "ram" is no part of "frame size"
         names = [
             n
             for n in names
-            if word in n.lower()
-            or any(word in str((v["options"] or {}).get(n, "")).lower() for v in variants)
+            if word in tokenize(n)
+            or any(word in tokenize(str((v["options"] or {}).get(n, ""))) for v in variants)
         ] or names
     for name in names:
         sizes = [magnitude(str((v["options"] or {}).get(name, ""))) for v in variants]
@@ -1512,6 +1529,8 @@ def _by_size(variants: list[dict[str, Any]], prefer: str, option: str = "") -> l
         units = {s[1] for s in sizes if s}
         if len(units) > 1:
             continue
+        if units == {""} and not _MEASURE_NAME.search(name):
+            continue  # bare numbers count only under a size or amount name (not "model")
         sign = -1.0 if prefer == "largest" else 1.0
         ranked = sorted(zip(sizes, range(len(variants)), strict=True),
                         key=lambda p: sign * p[0][0])  # type: ignore[index]  # fmt: skip

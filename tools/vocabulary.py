@@ -259,7 +259,8 @@ class Vocabulary:
 
     def _ground(self, text: str) -> list[Match]:
         toks = tokens(text)
-        used = [False] * len(toks)
+        # a price is no option value ("my budget is $20" is not the 20 cm pan)
+        used = [t.start > 0 and text[t.start - 1] in "$£€" for t in toks]
         found: list[tuple[int, int, Term]] = []
         for weak_pass in (False, True):
             for n in range(min(5, len(toks)), 0, -1):

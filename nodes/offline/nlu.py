@@ -490,6 +490,7 @@ _BIGGER = re.compile(
     r"|(smaller|smallest|mini|trial[- ]size|travel[- ]size))\b(?:\s+([a-z]+))?",
     re.I,
 )
+_NOT_SIZED = frozenset("fan fans enough deal thanks thank help hug order orders fridge".split())
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
 _SIZE = re.compile(
@@ -498,7 +499,7 @@ _SIZE = re.compile(
     r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))"
     # "in a 38?", "go up to a 48": a bare two-digit number after "a" that ends the clause
     r"|\b(?:in|to|got|have|need|want|wear|take)\s+an?\s+([1-5][0-9](?:\.5)?)"
-    r"(?=\s*(?:please|pls|\?|$|,|\.|!|\s(?:too|or|and|in|if)\b))",
+    r"(?=\s*(?:please|pls|\?|$|,|\.(?!\d)|!|\s(?:too|in|if)\b))",
     re.I,
 )
 _ORDINALS = {
@@ -721,8 +722,12 @@ def extract_entities(
         ent.sort = "price_asc"
     elif _PRICEY.search(low):
         ent.sort = "price_desc"
-    if (m := _BIGGER.search(low)) and not re.search(r"\b(?:too|so|very|a bit)\s*$",
-                                                      low[: m.start()]):  # fmt: skip
+    if (
+        (m := _BIGGER.search(low))
+        and not re.search(r"\b(?:too|so|very|a bit)\s*$", low[: m.start()])
+        and (m.group(3) or "") not in _NOT_SIZED
+        and not (vocab is not None and (m.group(1) or m.group(2)) in vocab.name_words)
+    ):  # ("a big fan", "big enough", "the Big Dog kibble": no size asked)
         ent.prefer = "largest" if m.group(1) else "smallest"
         after = m.group(3) or ""
         ent.prefer_option = "" if after in {"one", "ones", "size", "pack", "bag", "box"} else after

@@ -291,6 +291,15 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
                     p["sizes"].remove(size)
 
 
+# the purchase is tied to the other person: "for him", "for my son", "his cushions", "a gift"
+_FOR_THEM = re.compile(
+    r"\bfor (?:him|her|them|my|our)\b|\b(?:his|her|their)\s+\w+|\b(?:gift|present|birthday)\b"
+    r"|\bbuying for\b",
+    re.I,
+)
+_FOR_ME = re.compile(r"\bfor me\b|\bmyself\b|\bfor my own\b", re.I)
+
+
 def recipient_facts(text: str, facts: FactClassifier | None = None) -> dict[str, Any]:
     """Diets and allergies of the person a product is for, from this message only.
 
@@ -300,6 +309,8 @@ def recipient_facts(text: str, facts: FactClassifier | None = None) -> dict[str,
     customer said it of themself (``recipient_as_self`` in the rules), through the same
     patterns and classifier.
     """
+    if not _FOR_THEM.search(text) or _FOR_ME.search(text):
+        return {}  # "my friend is vegan and recommended you": the purchase is not for them
     _, third = _guards()
     pairs = rules().get("recipient_as_self", [])
     found: dict[str, Any] = {}

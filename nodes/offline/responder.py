@@ -138,7 +138,10 @@ def render(
                 continue
             escalated = True
             if q.get("needs_person"):
-                lines = [T.SUPPORT[v].format(creator=creator), *said]
+                handoff = T.SUPPORT[v].format(creator=creator)
+                # two problems in one message get one hand-off line
+                first = not any(handoff in sec.lines for sec in sections)
+                lines = [*([handoff] if first else []), *said]
             else:  # a policy question the policies do not cover
                 question = q["text"].strip().rstrip("?")[:120]
                 lines = [T.GENERAL[v].format(question=question + "?", creator=creator)]
@@ -372,6 +375,7 @@ def _conflict_line(c: dict[str, Any]) -> str:
     if c.get("whose") == "recipient":  # "son's allergic to feathers": theirs, not the customer's
         fact = f"a {c['fact']} allergy" if c["type"] == "allergy" else re.sub(
             r"\byou(?:'re| are)\b", "they're", re.sub(r"\byour\b", "their", fact))  # fmt: skip
+        fact = re.sub(r"\byou (\w+)\b", r"they \1", fact)  # "you avoid caffeine"
     evidence = ", ".join(
         e.replace("tag ", "").replace("diet=", "").replace("text ", "") for e in c["evidence"][:2]
     )

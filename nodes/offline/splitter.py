@@ -144,7 +144,7 @@ def juxtaposed(tokens: list[Token], cuts: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-_STRONG = frozenset({"also", "btw", "plus"})
+_STRONG = frozenset({"also", "btw"})  # ("the tent plus the footprint" is one thing)
 
 
 def _strong(tokens: list[Token], cand: tuple[int, int]) -> bool:
