@@ -351,3 +351,18 @@ def test_facts_about_the_person_a_product_is_for(client: TestClient) -> None:
     r = client.get("/v1/creators/homegoods/conversations/rcp1")
     assert r.status_code == 200
     assert not (r.json().get("profile") or {}).get("allergies"), r.json().get("profile")
+
+
+def test_a_budget_is_checked_against_the_variant_asked_for(client: TestClient) -> None:
+    # the named product is shown past the budget, with the conflict said; the price checked is
+    # the asked variant's, not the product's cheapest
+    out = say(client, "homegoods", "bud1",
+              "absolute max £900 for a sofa and we've fallen for the alder velvet one 😍")  # fmt: skip
+    assert out["products"] and out["products"][0]["name"] == "Alder Velvet Sofa", out["products"]
+    assert any(c["type"] == "budget" and c["product_name"] == "Alder Velvet Sofa"
+               for c in out["conflicts"]), out["conflicts"]  # fmt: skip
+    # "can I get 2?" is about the cushion named just before it, and the allergy is checked
+    out = say(client, "homegoods", "bud2", "I'm allergic to feathers but the velvet feather "
+              "cushion is so pretty, can I get 2?")  # fmt: skip
+    assert any(c["type"] == "allergy" and "Feather" in c["product_name"]
+               for c in out["conflicts"]), out  # fmt: skip

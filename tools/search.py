@@ -636,7 +636,10 @@ class SearchEngine:
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks
-            loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
+            # (a price cap does not hide the product named: "got $100, want the freerun" shows
+            # it, and the budget conflict says so)
+            loose = f.model_copy(update={"colors": [], "sizes": [], "options": {},
+                                         "min_price": None, "max_price": None})  # fmt: skip
             allowed = self._product_mask(idx, loose, self._variant_mask(idx, loose))
             if not allowed[named] or not self._proper_name(idx, named, qs, f):
                 # "dark roast coffee beans": words, not the name of one product; a sold-out
@@ -644,7 +647,9 @@ class SearchEngine:
                 named = None
         if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
             others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
-            loose = f.model_copy(update={"colors": [], "sizes": [], "options": {}})
+            loose = f.model_copy(
+                update={"colors": [], "sizes": [], "options": {}, "max_price": None}
+            )
             hit = self._hit(idx, named, self._variant_mask(idx, loose), 0.0, -1.0, 0.0, False)
             hits = [self._with_closest(idx, hit, f), *others][:limit]  # (its unmet options say why)
         return SearchResult(

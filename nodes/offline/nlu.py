@@ -350,7 +350,9 @@ def split_questions(
             else:  # "My order hasn't arrived. Also, can you check the blue mug?": two asks
                 questions.append(" ".join(problem))
             problem = []
-        fact = label == "fact" and _FIRST_PERSON.search(part)
+        # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
+        # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
+        fact = label == "fact" and (_FIRST_PERSON.search(part) or _states_budget(part))
         social = _GREETING_ONLY.match(part) or _REACTION.match(part) or fact
         if social and not ask:
             statements.append(part)
@@ -402,6 +404,13 @@ def split_questions(
     return questions, statements
 
 
+def _states_budget(part: str) -> bool:
+    """Whether a clause only states a budget ("max budget is 1500", "absolute max £900")."""
+    from nodes.offline.profile import learn
+
+    return not _QUESTION_FORM.match(part) and set(learn([part], {})) == {"budget"}
+
+
 _AND = re.compile(r"\s+(?:and|&)\s+", re.I)
 
 
@@ -430,7 +439,8 @@ _EMPTY_WORDS = frozenset(
     "what which how do does did you u your ur have has got any anything something some one ones"
     " looking look want need like i'm im"
     " would could can should recommend suggest rec think about is are there it that this the a an"
-    " me i for to of in please pls options option sell carry stock offer".split()
+    " me i for to of in please pls options option sell carry stock offer get buy order take"
+    " 1 2 3 4 5 6 one two three four five six".split()  # ("can I get 2?": of what was said)
 )
 
 
@@ -1064,9 +1074,10 @@ def analyze(
             and not (_WEIGHS.search(part) or ent.points())
             and (
                 ent.prefer
-                or (ent.categories and not has_shown_products and not _RANKS.search(part))
+                or (not has_shown_products and not _RANKS.search(part)
+                    and not re.search(r"\b(?:and|both|two|these|those|them)\b", part, re.I))
             )
-        ):
+        ):  # fmt: skip
             # "the electric one, with the bigger battery", "which mattress topper should I go
             # for?": which one is wanted among a kind, not a weighing of two named things
             label = "product_search"

@@ -603,7 +603,10 @@ def check_product(
     if bad and sizes and sizes <= bad:
         add("fit", "medium", "size " + "/".join(sorted(bad)), [f"only size {s}" for s in sizes])
     budget = profile.get("budget")
-    price = product.get("price_min")
+    # the cheapest variant that fits what was asked ("the laptop with 16gb ram" costs what a
+    # 16GB laptop costs, not what the cheapest laptop does)
+    prices = [v["price"] for v in variants if isinstance(v.get("price"), int | float)]
+    price = min(prices) if prices else product.get("price_min")
     if budget and price and price > budget:
         severity = "medium" if price > 1.5 * budget else "low"
         add("budget", severity, f"budget {budget:g}", [f"price {price:g}"])
