@@ -366,3 +366,20 @@ def test_a_budget_is_checked_against_the_variant_asked_for(client: TestClient) -
               "cushion is so pretty, can I get 2?")  # fmt: skip
     assert any(c["type"] == "allergy" and "Feather" in c["product_name"]
                for c in out["conflicts"]), out  # fmt: skip
+
+
+def test_a_size_word_the_shop_lacks_is_its_own_size(client: TestClient) -> None:
+    # "super king" where the blanket comes in King: not a yes for King
+    out = say(client, "homegoods", "sk1", "is the waffle blanket available in super king?")
+    assert re.match(r"No — Waffle Cotton Blanket doesn't come in super king",
+                    out["reply"].split("\n")[1]), out["reply"]  # fmt: skip
+
+
+def test_a_fact_after_a_list_rechecks_it(client: TestClient) -> None:
+    # "allergic to ... btw" after a list: the same search again, checked against the profile;
+    # the allergen is never a filter for it
+    say(client, "homegoods", "rc1", "need a new duvet")
+    out = say(client, "homegoods", "rc1", "allergic to down and feathers btw")
+    assert out["products"] or out["conflicts"], out
+    for p in out["products"]:
+        assert "Feather" not in p["name"] and "Down" not in p["name"], out["products"]

@@ -317,6 +317,18 @@ class Vocabulary:
                     matches.append(Match("option", text[toks[i].start : toks[j].end], names,
                                          toks[i].start, toks[j].end, exact=False))  # fmt: skip
                     continue
+            k = i - 1
+            if (
+                term.kind == "option" and k >= 0 and not used[k] and toks[k].norm.isalpha()
+                and len(toks[k].norm) > 2 and toks[k].norm not in _STOP
+                and all(n in self.size_options for n in names)
+                and not self.index.get((toks[k].norm,)) and toks[k].norm not in self.name_words
+            ):  # fmt: skip
+                # "super king" where the shop has King only: a size of its own, asked and unmet
+                used[k] = True
+                matches.append(Match("option", text[toks[k].start : toks[j - 1].end], names,
+                                     toks[k].start, toks[j - 1].end, exact=False))  # fmt: skip
+                continue
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
         # A word the catalog does not have, right before an option's name ("light roast" where
         # only medium and dark are roasted): a value of that option, asked for and unmet.

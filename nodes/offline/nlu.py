@@ -113,6 +113,9 @@ class Question(BaseModel):
     needs_person: bool = False
     # A bare "how much?" / "cost?" after another question of the message: about that one.
     continues: bool = False
+    # "allergic to feathers btw", "it's for my niece, she has a dairy allergy" after a list: a
+    # fact that only re-checks the search on screen (its allergen is no filter)
+    recheck: bool = False
 
 
 # -- splitting -----------------------------------------------------------------------------
@@ -402,6 +405,14 @@ def split_questions(
             questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
             del questions[n]
     return questions, statements
+
+
+def _states_diet_or_allergy(part: str) -> bool:
+    """Whether a clause states a diet or an allergy, the customer's or the recipient's."""
+    from nodes.offline.profile import learn, recipient_facts
+
+    found = learn([part], {}) or recipient_facts(part)
+    return bool(found.get("diet") or found.get("allergies"))
 
 
 def _states_budget(part: str) -> bool:
@@ -1134,6 +1145,12 @@ def analyze(
             # "how much protein a day", "the zip on my jacket broke": the product word names
             # no product to look up, so it constrains nothing.
             ent = ent.model_copy(update={"categories": []})
+        recheck = (
+            has_shown_products and not ent.categories and not _QUESTION_FORM.match(part)
+            and _states_diet_or_allergy(part)
+        )  # fmt: skip
+        if recheck:
+            label, ent = "product_search", Entities()
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         person = label == "support" and classifier.needs_person([part])[0]
         continues = bool(questions) and bool(_PRICE_ONLY.match(part))
@@ -1147,6 +1164,7 @@ def analyze(
                 attribute=attribute,
                 needs_person=person,
                 continues=continues,
+                recheck=recheck,
             )
         )
     return questions, statements

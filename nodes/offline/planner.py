@@ -365,6 +365,14 @@ def plan(
         if intent == "product_search":
             if q.get("needs_clarification"):
                 continue
+            if q.get("recheck") and last_search:
+                # a fact after a list ("allergic to feathers btw"): the same search again, its
+                # products checked against the profile as it is now
+                args = {"query": last_search["query"], "limit": 6}  # (room for what fits)
+                args.update({k: v for k, v in last_search.get("filters", {}).items()
+                             if k in SEARCH_ARGS})  # fmt: skip
+                calls.append(_call("search_products", args, qi))
+                continue
             args = plan_search(q, last_search, shown)
             if attr.get("collective") and attr.get("attribute"):
                 # "do any of your sofas come in leather?": words no filter captured must show
