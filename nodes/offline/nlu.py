@@ -410,9 +410,14 @@ def split_questions(
 def _states_diet_or_allergy(part: str) -> bool:
     """Whether a clause states a diet or an allergy, the customer's or the recipient's."""
     from nodes.offline.profile import learn, recipient_facts
+    from tools.attributes import contraindications
 
     found = learn([part], {}) or recipient_facts(part)
-    return bool(found.get("diet") or found.get("allergies"))
+    table = contraindications()["allergies"]
+    known = [a for a in found.get("allergies", []) if a in table or a.rstrip("s") in table
+             or any(a in terms or a.rstrip("s") in terms for terms in table.values())]  # fmt: skip
+    # (a known allergen only: "break out from anything heavy" names none)
+    return bool(found.get("diet") or known)
 
 
 def _states_budget(part: str) -> bool:

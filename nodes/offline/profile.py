@@ -389,6 +389,9 @@ def learn(
                 raw = next((g for g in m.groups() if g), "")
                 for item in re.split(r",|&|\band\b|\bor\b", raw):
                     item = re.sub(r"^(?:a|an|the|some|severe|mild)\s+", "", item.strip())
+                    # "allergic to feathers btw": the allergen, not the chatter after it
+                    item = re.sub(r"(?:\s+(?:btw|tho|though|too|also|lol|haha|pls|please|"
+                                  r"really|as well|fyi|x+))+$", "", item)  # fmt: skip
                     if item and item not in {"a", "an", "the", "some"}:
                         _add(p, "allergies", item)
             for m in _TOLERATES.finditer(low):
