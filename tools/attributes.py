@@ -257,10 +257,12 @@ def _fits(var: dict[str, Any], m: Any) -> bool | None:
     have = [v for k, v in opts.items() if k.lower() in names]
     if not have:
         return None
-    return any(
-        same_value(v, m.value) or set(normalize(m.value).split()) <= set(normalize(v).split())
-        for v in have
-    )
+    return any(_has_value(v, m.value) for v in have)
+
+
+def _has_value(have: str, asked: str) -> bool:
+    """Whether an option value meets the asked one ("16 gb" = "16GB"; "oak" in "Solid Oak")."""
+    return same_value(have, asked) or set(normalize(asked).split()) <= set(normalize(have).split())
 
 
 def _jointly(
@@ -367,9 +369,7 @@ def _by_option(
         for k, v in (var.get("options") or {}).items():
             if k.lower() in options:
                 have.append(v)
-                if same_value(v, value) or set(normalize(value).split()) <= set(
-                    normalize(v).split()
-                ):
+                if _has_value(v, value):
                     fitting.append(v)
                     stocked = stocked or bool(var.get("in_stock", True))
     for tag in product.get("tags") or []:

@@ -35,7 +35,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import bm25s
 import numpy as np
@@ -633,25 +633,24 @@ class SearchEngine:
             if first:  # (else it joins below: "the 32 inch one" past a budget, limit 1)
                 hits = [*first, *(h for h in hits if h.product_id != pid)]
                 named = None
-        if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
+        if (
+            named is not None
+            and all(h.product_id != idx.product_ids[named] for h in hits[:1])
+            and self._proper_name(idx, named, qs, f)  # (cheap: before any mask)
+        ):
             # "the oak dining table in 120cm": the product the customer names comes first even
-            # when none of its variants fits, with the closest one and what it lacks
-            # (a price cap does not hide the product named: "got $100, want the freerun" shows
-            # it, and the budget conflict says so)
+            # when none of its variants fits, with the closest one and what it lacks (a price
+            # cap does not hide it either: "got $100, want the freerun" shows it, and the
+            # budget conflict says so); a sold-out or filtered-out product stays out, and
+            # "dark roast coffee beans" are words, not the name of one product
             loose = f.model_copy(update={"colors": [], "sizes": [], "options": {},
                                          "min_price": None, "max_price": None})  # fmt: skip
-            allowed = self._product_mask(idx, loose, self._variant_mask(idx, loose))
-            if not allowed[named] or not self._proper_name(idx, named, qs, f):
-                # "dark roast coffee beans": words, not the name of one product; a sold-out
-                # or filtered-out product stays out
-                named = None
-        if named is not None and all(h.product_id != idx.product_ids[named] for h in hits[:1]):
-            others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
-            loose = f.model_copy(
-                update={"colors": [], "sizes": [], "options": {}, "max_price": None}
-            )
-            hit = self._hit(idx, named, self._variant_mask(idx, loose), 0.0, -1.0, 0.0, False)
-            hits = [self._with_closest(idx, hit, f), *others][:limit]  # (its unmet options say why)
+            vmask = self._variant_mask(idx, loose)
+            if self._product_mask(idx, loose, vmask)[named]:
+                others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
+                floor = loose.model_copy(update={"min_price": f.min_price})  # (as before)
+                hit = self._hit(idx, named, self._variant_mask(idx, floor), 0.0, -1.0, 0.0, False)
+                hits = [self._with_closest(idx, hit, f), *others][:limit]  # (unmet: why)
         return SearchResult(
             query=query,
             hits=hits,
@@ -936,7 +935,7 @@ class SearchEngine:
         ]  # fmt: skip
         if not unknown:
             return []
-        heads = getattr(idx, "_head_words", None)
+        heads: tuple[list[str], Any, dict[str, str]] | None = getattr(idx, "_head_words", None)
         if heads is None:
             words = {toks[-1] for toks in (tokenize(p["name"] or "") for p in idx.products) if toks}
             for p in idx.products:
@@ -946,7 +945,7 @@ class SearchEngine:
             answers: dict[str, str] = {}  # each asked word's synonym ("" for none)
             heads = (vocab, vecs, answers)
             idx._head_words = heads  # type: ignore[attr-defined]
-        vocab, vecs, seen = heads[0], heads[1], cast(dict[str, str], heads[2])
+        vocab, vecs, seen = heads
         if vecs is None or len(vocab) < 1:
             return []
         todo = [w for w in unknown if w not in seen]

@@ -309,9 +309,7 @@ class Vocabulary:
                 if (
                     word.isalpha()
                     and word not in normalize(term.value).split()
-                    and any(
-                        word in normalize(v).split() for n in names for v in self.options.get(n, [])
-                    )
+                    and self._in_values(word, names)
                 ):  # "1tb ssd" where 1TB is a hard drive's and the SSDs are "240GB SSD"
                     used[j] = True
                     matches.append(Match("option", text[toks[i].start : toks[j].end], names,
@@ -378,19 +376,17 @@ class Vocabulary:
                 value, end = text[tok.start : tok.end].strip(), tok.end
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 if (
-                    nxt is not None
-                    and nxt.norm.isalpha()
-                    and any(
-                        nxt.norm in normalize(v).split()
-                        for n in names
-                        for v in self.options.get(n, [])
-                    )
+                    nxt is not None and nxt.norm.isalpha() and self._in_values(nxt.norm, names)
                 ):  # "1tb ssd" where the values read "240GB SSD": the asked value is "1tb ssd"
                     used[k + 1] = True
                     value, end = text[tok.start : nxt.end].strip(), nxt.end
                 matches.append(Match("option", value, names, tok.start, end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def _in_values(self, word: str, names: tuple[str, ...]) -> bool:
+        """Whether ``word`` is a word of some value of these options ("ssd" of "240GB SSD")."""
+        return any(word in normalize(v).split() for n in names for v in self.options.get(n, []))
 
     def correct(self, text: str) -> str:
         """``text`` with misspelt words put right by the shop's own words ("foam roler").

@@ -213,6 +213,13 @@ def clean_query(text: str, ent: dict[str, Any]) -> str:
     return q if len(q) >= 3 else text.strip()
 
 
+def last_search_args(last: dict[str, Any]) -> dict[str, Any]:
+    """The previous search's query and filters, as ``search_products`` arguments."""
+    args: dict[str, Any] = {"query": last["query"]}
+    args.update({k: v for k, v in last.get("filters", {}).items() if k in SEARCH_ARGS})
+    return args
+
+
 def plan_search(
     q: dict[str, Any], last: dict[str, Any] | None, shown: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -220,8 +227,7 @@ def plan_search(
     ent = q["entities"]
     if _is_refinement(q, last):
         assert last is not None
-        args = {"query": last["query"]}
-        args.update({k: v for k, v in last.get("filters", {}).items() if k in SEARCH_ARGS})
+        args = last_search_args(last)
         if last.get("sort", "relevance") != "relevance":
             args["sort"] = last["sort"]
         matched = {stem(w) for m in ent.get("matched", []) for w in tokenize(m)}
@@ -368,9 +374,7 @@ def plan(
             if q.get("recheck") and last_search:
                 # a fact after a list ("allergic to feathers btw"): the same search again, its
                 # products checked against the profile as it is now
-                args = {"query": last_search["query"], "limit": 6}  # (room for what fits)
-                args.update({k: v for k, v in last_search.get("filters", {}).items()
-                             if k in SEARCH_ARGS})  # fmt: skip
+                args = {**last_search_args(last_search), "limit": 6}  # (room for what fits)
                 calls.append(_call("search_products", args, qi))
                 continue
             args = plan_search(q, last_search, shown)
