@@ -1,0 +1,3 @@
+"""dmpilot's edge: the HTTP API, the CLI, settings and the demo shop."""
+
+__version__ = "0.1.0"

@@ -11,7 +11,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from dmpilot.settings import Settings
+from app.settings import Settings
 
 
 def _services(settings: Settings):  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
 
 def load_demo(settings: Settings, quiet: bool = False) -> dict[str, int]:
     """Create the demo creator and import its catalog (idempotent: re-runs upsert)."""
-    from dmpilot.demo import DEMO_CREATOR, demo_catalog
+    from app.demo import DEMO_CREATOR, demo_catalog
     from memory.importers import import_catalog
     from memory.schemas import CreatorIn
 

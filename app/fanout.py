@@ -17,11 +17,11 @@ from langgraph.types import Command
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from graphs.fanout_state import FanoutContext
-from graphs.hitl import validate_response
 from memory.catalog import ConflictError, NotFoundError
 from memory.fanout import Approval, Draft, FanQuestion, QuestionCluster, row_dict
 from memory.models import utcnow
+from nodes.fanout.state import FanoutContext
+from nodes.hitl import validate_response
 
 
 class FanoutRunner:

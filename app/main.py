@@ -21,12 +21,12 @@ from prometheus_client import (
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import __version__
 from app.routes_catalog import router as catalog_router
 from app.routes_conversations import router as conversations_router
 from app.routes_fanout import router as fanout_router
 from app.services import Services, open_services
-from dmpilot import __version__
-from dmpilot.settings import Settings, get_settings
+from app.settings import Settings, get_settings
 from memory.catalog import ConflictError, NotFoundError
 from memory.importers import ImportFormatError
 

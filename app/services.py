@@ -18,11 +18,9 @@ from threadpoolctl import threadpool_limits
 
 from app.fanout import FanoutRunner
 from app.inbox import FanInbox
-from dmpilot.settings import Settings
+from app.settings import Settings
 from graphs.agent import compile_agent
 from graphs.fanout import compile_fanout, compile_reply_approval
-from graphs.fanout_state import FanoutContext
-from graphs.state import Context
 from memory.catalog import Catalog
 from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
@@ -30,11 +28,13 @@ from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
+from nodes.fanout.state import FanoutContext
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.llm_calls import name_groups
 from nodes.offline.nlu import get_classifier
 from nodes.offline.profile import get_fact_classifier
 from nodes.save_state import reply_message_id
+from nodes.state import Context
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
 from tools.search import SearchEngine

@@ -23,7 +23,7 @@ import numpy as np
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from app.services import open_services
-from dmpilot.settings import Settings
+from app.settings import Settings
 from graphs.agent import compile_agent
 from tools.vocabulary import build_vocabulary
 

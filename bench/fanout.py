@@ -17,8 +17,8 @@ from typing import Any
 
 from app.inbox import MessageIn
 from app.services import open_services
-from dmpilot.fan_demo import FAMILIES
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.fans import FAMILIES
 from memory.schemas import CreatorIn
 from nodes.offline.drafting import creator_style, draft_for_fan
 

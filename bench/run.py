@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from app.services import open_services
-from dmpilot.demo import ADJ, MATERIALS, PALETTE, TYPES, synthetic_catalog
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.catalog import ADJ, MATERIALS, PALETTE, TYPES, synthetic_catalog
 from memory.embeddings import MiniLMEmbeddings
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn

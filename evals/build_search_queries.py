@@ -8,7 +8,7 @@ Run: ``python -m evals.build_search_queries``.
 
 import json
 
-from dmpilot.demo import demo_catalog
+from app.demo import demo_catalog
 from prompts.lexicon import color_family, normalize_size
 
 W = ["womens-" + x for x in []]

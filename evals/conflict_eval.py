@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dmpilot.demo import demo_catalog
+from app.demo import demo_catalog
 from evals.ls import run_offline
 from memory.embeddings import get_embedder
 from nodes.offline.profile import (

@@ -17,9 +17,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.demo import DEMO_CREATOR, demo_catalog
 from app.services import llm_from_settings, open_services
-from dmpilot.demo import DEMO_CREATOR, demo_catalog
-from dmpilot.settings import Settings
+from app.settings import Settings
 from evals import gate, ls
 from evals.cluster_eval import run_cluster_eval
 from evals.conflict_eval import run_conflict_eval

@@ -73,7 +73,7 @@ def load_rows(path: Path = SCENARIOS) -> list[dict[str, Any]]:
 
 def catalog_sources() -> dict[str, CatalogSource]:
     """The demo shop, the shared Vendure catalog (when present) and the committed catalogs."""
-    from dmpilot.demo import DEMO_CREATOR, demo_catalog
+    from app.demo import DEMO_CREATOR, demo_catalog
 
     demo = json.dumps({"products": demo_catalog()}).encode()
     out = {"demo": CatalogSource("demo", dict(DEMO_CREATOR), demo, "json", "demo.json")}
@@ -225,7 +225,7 @@ def api_client(data_dir: Path) -> Iterator[Any]:
     from fastapi.testclient import TestClient
 
     from app.main import create_app
-    from dmpilot.settings import Settings
+    from app.settings import Settings
 
     settings = Settings(data_dir=data_dir, recluster_interval_s=0)
     with TestClient(create_app(settings)) as client:

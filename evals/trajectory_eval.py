@@ -27,7 +27,7 @@ from langchain_core.messages import AIMessage, ToolMessage
 from langsmith import tracing_context
 
 from evals.ls import run_offline
-from graphs.state import Context
+from nodes.state import Context
 from prompts.lexicon import color_family, stem
 
 DATASET = Path(__file__).parent / "datasets" / "trajectories.jsonl"

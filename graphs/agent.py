@@ -12,13 +12,13 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
-from graphs.state import AgentInput, AgentState, Context
 from nodes.agent import agent, route_after_agent
 from nodes.analyze_intent import analyze_intent
 from nodes.detect_conflicts import detect_conflicts
 from nodes.generate_response import generate_response
 from nodes.load_context import load_context
 from nodes.save_state import save_state
+from nodes.state import AgentInput, AgentState, Context
 from tools.catalog_tools import CATALOG_TOOLS
 
 

@@ -14,7 +14,14 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
-from graphs.fanout_state import (
+from nodes.fanout.approve_ready import approve_ready
+from nodes.fanout.deliver import deliver
+from nodes.fanout.deliver_reply import deliver_reply
+from nodes.fanout.draft_reply import draft_reply
+from nodes.fanout.prepare_fanout import prepare_fanout
+from nodes.fanout.review_draft import review_draft
+from nodes.fanout.review_reply import review_reply
+from nodes.fanout.state import (
     ChatTask,
     FanoutContext,
     FanoutInput,
@@ -23,13 +30,6 @@ from graphs.fanout_state import (
     ReplyApprovalState,
     ReviewTask,
 )
-from nodes.fanout.approve_ready import approve_ready
-from nodes.fanout.deliver import deliver
-from nodes.fanout.deliver_reply import deliver_reply
-from nodes.fanout.draft_reply import draft_reply
-from nodes.fanout.prepare_fanout import prepare_fanout
-from nodes.fanout.review_draft import review_draft
-from nodes.fanout.review_reply import review_reply
 from nodes.fanout.store_drafts import store_drafts
 
 

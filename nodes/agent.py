@@ -13,9 +13,9 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
 from nodes.llm_calls import call_llm
 from nodes.offline.planner import follow_up, plan
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import AGENT_SYSTEM
 

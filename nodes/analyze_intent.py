@@ -9,11 +9,11 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
 from nodes.llm_backend import LLMAnalysis
 from nodes.llm_calls import call_llm
 from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
 from nodes.offline.profile import clauses, learn, recipient_facts
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM

@@ -8,12 +8,12 @@ from typing import Any
 from langchain_core.messages import SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
 from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
 from nodes.offline.profile import check_product
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM
 from tools.attributes import product_text

@@ -7,10 +7,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
 from nodes.offline.drafting import caveats, simplify
 from nodes.offline.profile import check_text
 from nodes.offline.responder import render
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 
 _PRICE = re.compile(r"[$€£]\s?(\d+(?:,\d{3})*(?:\.\d{1,2})?)")

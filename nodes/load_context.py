@@ -8,7 +8,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, RemoveMessage
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 
 

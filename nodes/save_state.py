@@ -8,8 +8,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, RemoveMessage, ToolMessage
 from langgraph.runtime import Runtime
 
-from graphs.state import AgentState, Context
 from nodes.agent import this_turn
+from nodes.state import AgentState, Context
 from nodes.timing import timed
 
 _DECIDING = {"variant_question", "price_inquiry", "comparison"}

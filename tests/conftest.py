@@ -12,9 +12,9 @@ import pytest
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("LANGSMITH_TEST_TRACKING", "false")
 
+from app.demo import DEMO_CREATOR, demo_catalog  # noqa: E402
 from app.services import Services, open_services  # noqa: E402
-from dmpilot.demo import DEMO_CREATOR, demo_catalog  # noqa: E402
-from dmpilot.settings import Settings  # noqa: E402
+from app.settings import Settings  # noqa: E402
 from memory.importers import import_catalog  # noqa: E402
 from memory.schemas import CreatorIn  # noqa: E402
 

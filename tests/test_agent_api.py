@@ -10,9 +10,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.demo import DEMO_CREATOR, demo_catalog
 from app.main import create_app
-from dmpilot.demo import DEMO_CREATOR, demo_catalog
-from dmpilot.settings import Settings
+from app.settings import Settings
 
 
 @pytest.fixture(scope="module")

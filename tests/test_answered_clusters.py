@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from dmpilot.fan_demo import fan_messages
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.fans import fan_messages
 
 CANADA = "Yes! We ship to Canada: 5-7 business days, $9.99 flat, free over $75."
 LEGS = "Try 3 rounds of 15 squats, 12 lunges per leg and 20 jump squats, 3 times a week."

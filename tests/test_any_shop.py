@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from dmpilot.settings import Settings
+from app.settings import Settings
 
 CATALOGS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "catalogs"
 

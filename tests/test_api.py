@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.demo import DEMO_CREATOR, demo_catalog
 from app.main import create_app
-from dmpilot.demo import DEMO_CREATOR, demo_catalog
-from dmpilot.settings import Settings
+from app.settings import Settings
 
 DATA = Path(__file__).parent / "data"
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from app.cli import main
 from app.services import open_services
-from dmpilot.settings import Settings
+from app.settings import Settings
 from memory.schemas import CreatorIn
 
 DATA = Path(__file__).parent / "data"
@@ -39,7 +39,7 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys):
 def test_cli_split_and_cluster_write_jsonl(tmp_path, capsys):
     import json
 
-    from dmpilot.fan_demo import FAMILIES
+    from bench.fans import FAMILIES
 
     msgs = tmp_path / "msgs.txt"
     msgs.write_text('do you ship to canada? and do you have a discount code?\n'

@@ -14,14 +14,14 @@ def test_gate_logic_flags_drops_beyond_tolerance():
 
 
 def test_quality_gate_against_the_committed_baseline(demo_services):
-    from graphs.state import Context
     from memory.conversations import ConversationStore
     from nodes.analyze_intent import product_types
     from nodes.offline.nlu import get_classifier
+    from nodes.state import Context
 
     ctx = Context(search=demo_services.search, conversations=ConversationStore(demo_services.sessions),
                   classifier=get_classifier(demo_services.embedder))  # fmt: skip
-    from dmpilot.demo import demo_catalog
+    from app.demo import demo_catalog
     from evals.trajectory_eval import last_turn_products, run_trajectory_eval
     from evals.trajectory_eval import load_rows as load_trajectories
 

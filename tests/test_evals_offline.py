@@ -43,10 +43,10 @@ def test_search_eval_via_langsmith_is_offline(demo_services, no_network):
 def test_intent_eval_via_langsmith_is_offline(demo_services, no_network):
     from app.services import Services
     from evals.intent_eval import run_intent_eval
-    from graphs.state import Context
     from memory.conversations import ConversationStore
     from nodes.analyze_intent import product_types
     from nodes.offline.nlu import get_classifier
+    from nodes.state import Context
 
     svc: Services = demo_services
     ctx = Context(search=svc.search, conversations=ConversationStore(svc.sessions),
@@ -60,7 +60,7 @@ def test_trajectory_eval_runs_the_graph_offline(demo_services, no_network):
     """The graph's own LangChain runs must not reach the networked LangSmith client."""
     from langchain_core.tracers.langchain import wait_for_all_tracers
 
-    from dmpilot.demo import demo_catalog
+    from app.demo import demo_catalog
     from evals.trajectory_eval import load_rows as load_trajectories
     from evals.trajectory_eval import run_trajectory_eval
 

@@ -12,8 +12,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from dmpilot.fan_demo import CHATTY_FAN, INJURED_FAN, VEGAN_FAN, fan_messages
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.fans import CHATTY_FAN, INJURED_FAN, VEGAN_FAN, fan_messages
 
 PROTEIN = (
     "I'd go with whey isolate: 25 g within an hour after training. Use code MAYA10 for 10% off 💪"

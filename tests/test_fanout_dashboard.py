@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.main import create_app
-from dmpilot.fan_demo import fan_messages
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.fans import fan_messages
 from memory.fanout import InboxMessage
 
 

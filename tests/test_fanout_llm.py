@@ -19,8 +19,8 @@ from langchain_core.messages import BaseMessage
 
 from app.main import create_app
 from app.services import open_services
-from dmpilot.fan_demo import VEGAN_FAN, fan_messages
-from dmpilot.settings import Settings
+from app.settings import Settings
+from bench.fans import VEGAN_FAN, fan_messages
 from nodes.llm_backend import LLMBackend, make_limiter
 from tests.fakes import RateLimitError, ScriptedChatModel
 

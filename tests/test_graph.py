@@ -7,8 +7,8 @@ from pathlib import Path
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graphs.agent import compile_agent, thread_id
-from graphs.state import Context
 from nodes.offline.nlu import get_classifier
+from nodes.state import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 

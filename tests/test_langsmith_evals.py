@@ -5,7 +5,7 @@ outputs and feedback are logged, and the assertions still gate the suite."""
 import pytest
 from langsmith import testing as t
 
-from dmpilot.demo import demo_catalog
+from app.demo import demo_catalog
 from evals.trajectory_eval import grounded, run_conversation
 
 NAMES = [p["name"] for p in demo_catalog()]

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from app.main import create_app
 from app.services import open_services
-from dmpilot.settings import Settings
+from app.settings import Settings
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
 from nodes.llm_backend import LLMAnalysis, LLMBackend, LLMQuestion

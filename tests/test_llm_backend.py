@@ -5,10 +5,10 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from app.demo import DEMO_CREATOR, demo_catalog
 from app.main import create_app
 from app.services import open_services
-from dmpilot.demo import DEMO_CREATOR, demo_catalog
-from dmpilot.settings import Settings
+from app.settings import Settings
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
 from nodes.llm_backend import (

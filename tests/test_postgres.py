@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from dmpilot.settings import Settings
+from app.settings import Settings
 
 
 def _pg_bin(name: str) -> str | None:

@@ -7,9 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from graphs.fanout_state import FanoutContext, ReadyTask
-from graphs.hitl import HumanInterrupt
 from nodes.fanout.deliver import send_decided
+from nodes.fanout.state import FanoutContext, ReadyTask
+from nodes.hitl import HumanInterrupt
 from prompts.fanout import READY_DESCRIPTION
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graphs.fanout_state import FanoutContext, FanoutState
-from graphs.hitl import decided_text
 from memory.fanout import Draft, QuestionCluster
 from memory.models import utcnow
+from nodes.fanout.state import FanoutContext, FanoutState
+from nodes.hitl import decided_text
 
 
 def send_decided(

@@ -6,8 +6,8 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graphs.fanout_state import FanoutContext, ReplyApprovalState
-from graphs.hitl import decided_text
+from nodes.fanout.state import FanoutContext, ReplyApprovalState
+from nodes.hitl import decided_text
 
 
 def deliver_reply(state: ReplyApprovalState, runtime: Runtime[FanoutContext]) -> dict[str, Any]:

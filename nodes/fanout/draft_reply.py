@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from graphs.fanout_state import ChatTask, FanoutContext
+from nodes.fanout.state import ChatTask, FanoutContext
 from nodes.llm_backend import LLMBackend
 from nodes.llm_calls import run_llm
 from nodes.offline.drafting import check_draft, draft_for_fan, is_beginner

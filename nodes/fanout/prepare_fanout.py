@@ -8,10 +8,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 from sqlalchemy import select
 
-from graphs.fanout_state import FanoutContext, FanoutState
 from memory.catalog import NotFoundError
 from memory.fanout import FanQuestion, QuestionCluster
 from memory.models import utcnow
+from nodes.fanout.state import FanoutContext, FanoutState
 from nodes.offline.drafting import creator_style
 
 

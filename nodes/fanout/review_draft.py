@@ -8,9 +8,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from graphs.fanout_state import FanoutContext, ReviewTask
-from graphs.hitl import ALL_DECISIONS, HumanInterrupt
 from nodes.fanout.deliver import send_decided
+from nodes.fanout.state import FanoutContext, ReviewTask
+from nodes.hitl import ALL_DECISIONS, HumanInterrupt
 from prompts.fanout import DRAFT_DESCRIPTION
 
 

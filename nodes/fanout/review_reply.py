@@ -6,8 +6,8 @@ from typing import Any
 
 from langgraph.types import interrupt
 
-from graphs.fanout_state import ReplyApprovalState
-from graphs.hitl import ALL_DECISIONS, HumanInterrupt
+from nodes.fanout.state import ReplyApprovalState
+from nodes.hitl import ALL_DECISIONS, HumanInterrupt
 from prompts.fanout import REPLY_DESCRIPTION
 
 

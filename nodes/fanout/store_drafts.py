@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from graphs.fanout_state import FanoutContext, FanoutState
 from memory.fanout import Draft, QuestionCluster
 from memory.models import utcnow
+from nodes.fanout.state import FanoutContext, FanoutState
 
 
 def store_drafts(state: FanoutState, runtime: Runtime[FanoutContext]) -> dict[str, Any]:
