@@ -138,9 +138,9 @@ def _write(rows: list[dict[str, Any]], out: str | None) -> None:
 
 def cmd_split(args: argparse.Namespace) -> int:
     """Messages in, one JSONL line per focused question out (intent, topic, urgency, tone)."""
-    from app.inbox import analyse_text
     from memory.embeddings import get_embedder
     from nodes.offline.nlu import get_classifier
+    from nodes.offline.tagging import analyse_text
 
     items = _read_texts(args.file)
     classifier = get_classifier(get_embedder())

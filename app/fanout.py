@@ -8,6 +8,7 @@ paused run, so approvals survive a restart; the SQL rows only make them listable
 
 from __future__ import annotations
 
+import contextvars
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -83,16 +84,21 @@ class FanoutRunner:
     ) -> str:  # fmt: skip
         """Pause a flagged conversational reply for approval; returns the approval id."""
         thread = f"reply:{creator_id}:{execution_id}"
-        with self.lock(thread):
-            self.reply_graph.invoke(
-                {"creator_id": creator_id, "customer_id": customer_id,
-                 "chat_id": f"{creator_id}:{customer_id}:{channel}", "channel": channel,
-                 "execution_id": execution_id, "message": message, "reply": reply,
-                 "reasons": reasons},
-                self._config(thread), context=self.context(creator_id), durability="exit",
-            )  # fmt: skip
-            pending = self._sync(creator_id, thread)
-        return pending[0]
+
+        def run() -> list[str]:
+            with self.lock(thread):
+                self.reply_graph.invoke(
+                    {"creator_id": creator_id, "customer_id": customer_id,
+                     "chat_id": f"{creator_id}:{customer_id}:{channel}", "channel": channel,
+                     "execution_id": execution_id, "message": message, "reply": reply,
+                     "reasons": reasons},
+                    self._config(thread), context=self.context(creator_id), durability="exit",
+                )  # fmt: skip
+                return self._sync(creator_id, thread)
+
+        # Called from the agent graph's ``hold_reply`` node: an empty context keeps LangGraph
+        # from taking the approval run for a subgraph of the agent's turn (its own thread).
+        return contextvars.Context().run(run)[0]
 
     def summary(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
         """Drafts by status and pending approvals of one cluster."""

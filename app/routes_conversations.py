@@ -6,7 +6,6 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -15,7 +14,6 @@ from langchain_core.messages import AIMessage, HumanMessage
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from app.inbox import MessageIn as MessageIn_
 from app.routes_catalog import CreatorId, Svc
 from graphs.agent import thread_id
 
@@ -99,7 +97,7 @@ async def post_message(
     ctx = svc.agent_context(creator_id)  # 404 for an unknown creator
     thread = thread_id(creator_id, customer_id, body.channel)
 
-    def run() -> tuple[dict[str, Any], float, str | None]:
+    def run() -> tuple[dict[str, Any], float]:
         with svc.thread_lock(thread):
             t0 = time.perf_counter()
             state = svc.agent.invoke(
@@ -109,39 +107,14 @@ async def post_message(
                 # leaves the previous turn intact and the client retries (measured in bench).
                 durability="exit",
             )  # fmt: skip
-            ms = (time.perf_counter() - t0) * 1000
-        return state, ms, _after_turn(svc, creator_id, customer_id, body, state)
+            return state, (time.perf_counter() - t0) * 1000
 
-    state, ms, approval = await run_in_threadpool(run)  # one thread hop per turn
-    return _message_out(state, ms, approval)
-
-
-def _after_turn(
-    svc: Any, creator_id: str, customer_id: str, body: MessageIn, state: dict[str, Any]
-) -> str | None:
-    """Feed the fan inbox (clustering) and hold a flagged reply for approval.
-
-    Returns the approval id when a person must OK the reply before it is sent.
-    """
-    thread = thread_id(creator_id, customer_id, body.channel)
-    if svc.inbox is not None and svc.settings.conversation_inbox:
-        svc.inbox.record(
-            creator_id,
-            MessageIn_(customer_id, thread, body.text, datetime.now(UTC)),
-            state.get("questions") or [],
-        )
-    reasons = state.get("review_reasons") or []
-    if reasons and svc.fanout is not None:
-        return str(
-            svc.fanout.hold_reply(
-                creator_id, customer_id, body.channel, state["execution_id"], body.text,
-                state["reply"], reasons,
-            )
-        )  # fmt: skip
-    return None
+    state, ms = await run_in_threadpool(run)  # one thread hop per turn
+    return _message_out(state, ms)
 
 
-def _message_out(state: dict[str, Any], ms: float, approval: str | None = None) -> dict[str, Any]:
+def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
+    approval = state.get("approval_id")
     return {
         "reply": state["reply"],
         "held_for_approval": approval is not None,
@@ -192,8 +165,7 @@ def stream_message(
                         for node in chunk:
                             yield f"event: node\ndata: {json.dumps({'node': node})}\n\n"
                 state = svc.agent.get_state({"configurable": {"thread_id": thread}}).values
-                approval = _after_turn(svc, creator_id, customer_id, body, state)
-                out = _message_out(state, (time.perf_counter() - t0) * 1000, approval)
+                out = _message_out(state, (time.perf_counter() - t0) * 1000)
                 yield f"event: done\ndata: {json.dumps(out, default=str)}\n\n"
             except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
                 yield f"event: error\ndata: {json.dumps({'detail': type(exc).__name__})}\n\n"

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from app.inbox import MessageIn
 from app.routes_catalog import CreatorId, Svc
 from app.routes_conversations import CustomerId
+from memory.inbox import MessageIn
 
 router = APIRouter(prefix="/v1", tags=["fan-out"])
 
@@ -141,30 +141,32 @@ def list_clusters(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """A page of question clusters for the creator's dashboard."""
-    assert svc.inbox is not None
-    return svc.inbox.list_clusters(creator_id, status, sort, limit, offset)
+    assert svc.clusters is not None
+    svc.catalog.get_creator(creator_id)
+    return svc.clusters.store.list_clusters(creator_id, status, sort, limit, offset)
 
 
 @router.post("/creators/{creator_id}/clusters/recluster")
 async def recluster(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
     """Batch re-clustering now (ids stay stable; answered clusters keep their questions)."""
-    assert svc.inbox is not None
-    return await run_in_threadpool(svc.inbox.recluster, creator_id)
+    assert svc.clusters is not None
+    svc.catalog.get_creator(creator_id)
+    return await run_in_threadpool(svc.clusters.recluster, creator_id)
 
 
 @router.post("/creators/{creator_id}/clusters/merge")
 def merge_clusters(creator_id: CreatorId, body: MergeIn, svc: Svc) -> dict[str, Any]:
     """Merge pending clusters into the first one."""
-    assert svc.inbox is not None
-    return svc.inbox.merge(creator_id, body.cluster_ids, body.title)
+    assert svc.clusters is not None
+    return svc.clusters.merge(creator_id, body.cluster_ids, body.title)
 
 
 @router.get("/creators/{creator_id}/clusters/{cluster_id}")
 def get_cluster(creator_id: CreatorId, cluster_id: ClusterId, svc: Svc) -> dict[str, Any]:
     """All questions of a cluster, its quality and outliers."""
-    assert svc.inbox is not None
+    assert svc.clusters is not None
     svc.catalog.get_creator(creator_id)
-    return svc.inbox.get_cluster(creator_id, cluster_id)
+    return svc.clusters.store.get_cluster(creator_id, cluster_id)
 
 
 @router.post("/creators/{creator_id}/clusters/{cluster_id}/rename")
@@ -172,8 +174,8 @@ def rename_cluster(
     creator_id: CreatorId, cluster_id: ClusterId, body: RenameIn, svc: Svc
 ) -> dict[str, Any]:
     """Set a title (kept through re-clustering)."""
-    assert svc.inbox is not None
-    return svc.inbox.rename(creator_id, cluster_id, body.title)
+    assert svc.clusters is not None
+    return svc.clusters.store.rename(creator_id, cluster_id, body.title)
 
 
 @router.post("/creators/{creator_id}/clusters/{cluster_id}/split", status_code=201)
@@ -181,8 +183,8 @@ def split_cluster(
     creator_id: CreatorId, cluster_id: ClusterId, body: SplitIn, svc: Svc
 ) -> dict[str, Any]:
     """Move questions into a new cluster (returned)."""
-    assert svc.inbox is not None
-    return svc.inbox.split(creator_id, cluster_id, body.question_ids, body.title)
+    assert svc.clusters is not None
+    return svc.clusters.split(creator_id, cluster_id, body.question_ids, body.title)
 
 
 @router.post("/creators/{creator_id}/clusters/{cluster_id}/answer")

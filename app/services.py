@@ -25,6 +25,7 @@ from memory.catalog import Catalog
 from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
+from memory.inbox import InboxStore
 from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
@@ -37,6 +38,7 @@ from nodes.save_state import reply_message_id
 from nodes.state import Context
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
+from tools.question_clusters import QuestionClusters
 from tools.search import SearchEngine
 
 log = logging.getLogger("dmpilot.services")
@@ -58,6 +60,7 @@ class Services:
     checkpointer: Any = None
     llm: LLMBackend | None = None
     inbox: FanInbox | None = None
+    clusters: QuestionClusters | None = None
     fanout: FanoutRunner | None = None
     outbox: OutboxAdapter | None = None
     _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
@@ -91,8 +94,9 @@ class Services:
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
-            answers=self.inbox.search_answered if self.inbox is not None else None,
-            has_answers=self.inbox.has_answers if self.inbox is not None else None,
+            clusters=self.clusters,
+            record_inbox=self.settings.conversation_inbox,
+            approvals=self.fanout,
         )
 
     def fanout_context(self, creator_id: str) -> FanoutContext:
@@ -128,9 +132,9 @@ class Services:
     def start_recluster_schedule(self) -> threading.Thread | None:
         """Re-cluster every creator with new questions each ``recluster_interval_s``."""
         interval = self.settings.recluster_interval_s
-        if interval <= 0 or self.inbox is None:
+        if interval <= 0 or self.clusters is None:
             return None
-        inbox, stop = self.inbox, self._stop
+        clusters, stop = self.clusters, self._stop
         seen: dict[str, int] = {}
 
         def run() -> None:
@@ -139,7 +143,7 @@ class Services:
                     try:
                         n = self.vectors.count(creator_id, kind="questions")
                         if n and seen.get(creator_id) != n:
-                            inbox.recluster(creator_id)
+                            clusters.recluster(creator_id)
                             seen[creator_id] = n
                     except Exception:  # noqa: BLE001 - retried at the next tick
                         log.exception("scheduled re-clustering failed for %s", creator_id)
@@ -181,8 +185,8 @@ class Services:
     def close(self) -> None:
         """Release the database pool and the checkpoint connection."""
         self._stop.set()
-        if self.inbox is not None:
-            self.inbox.close()
+        if self.clusters is not None:
+            self.clusters.close()
         if self.checkpointer is not None:
             pool = getattr(self.checkpointer, "pool", None)
             (pool or self.checkpointer.conn).close()
@@ -268,14 +272,16 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         llm=llm if llm is not None else llm_from_settings(settings),
         outbox=OutboxAdapter(sessions),
     )  # fmt: skip
-    svc.inbox = FanInbox(
-        sessions, vectors, embedder, get_classifier(embedder), get_fact_classifier(embedder),
-        svc.conversations, lambda cid: product_types(svc.agent_context(cid), cid),
-        catalog.get_creator,
+    svc.clusters = QuestionClusters(
+        InboxStore(sessions), vectors, embedder,
         batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
         topic_gating=settings.cluster_topic_gating,
         namer=partial(name_groups, svc.llm, max_concurrency=settings.fanout_max_concurrency)
         if svc.llm is not None else None,
+    )  # fmt: skip
+    svc.inbox = FanInbox(
+        svc.clusters, get_classifier(embedder), get_fact_classifier(embedder), svc.conversations,
+        lambda cid: product_types(svc.agent_context(cid), cid), catalog.get_creator,
     )  # fmt: skip
     svc.fanout = FanoutRunner(
         sessions, compile_fanout(checkpointer), svc.fanout_context, svc.thread_lock,

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.inbox import MessageIn
 from app.services import open_services
 from app.settings import Settings
 from bench.fans import FAMILIES
+from memory.inbox import MessageIn
 from memory.schemas import CreatorIn
 from nodes.offline.drafting import creator_style, draft_for_fan
 
@@ -32,7 +32,7 @@ def bench_fanout(n: int = 1000) -> dict[str, Any]:
     """Ingest + analysis throughput, then one fan-out to ``n`` chats."""
     with tempfile.TemporaryDirectory() as tmp:
         svc = open_services(Settings(data_dir=Path(tmp), recluster_interval_s=0))
-        assert svc.inbox is not None and svc.fanout is not None
+        assert svc.inbox is not None and svc.clusters is not None and svc.fanout is not None
         svc.catalog.create_creator(CreatorIn(id="bench", name="Bench"))
         rng = random.Random(11)
         t = datetime(2026, 11, 20, 9, tzinfo=UTC)
@@ -46,24 +46,24 @@ def bench_fanout(n: int = 1000) -> dict[str, Any]:
         t0 = time.perf_counter()
         report = svc.inbox.ingest("bench", items, analyse_now=True)
         analyse_s = time.perf_counter() - t0
-        page = svc.inbox.list_clusters("bench", None, "size", 10_000, 0)
+        page = svc.clusters.store.list_clusters("bench", None, "size", 10_000, 0)
         ids = [c["id"] for c in page["items"]]
-        svc.inbox.merge("bench", ids, "everything")
+        svc.clusters.merge("bench", ids, "everything")
         t1 = time.perf_counter()
         summary = svc.fanout.start("bench", ids[0], ANSWER)
         fanout_s = time.perf_counter() - t1
         drafts = sum(summary["drafts"].values())
-        detail = svc.inbox.get_cluster("bench", ids[0])
+        detail = svc.clusters.store.get_cluster("bench", ids[0])
         svc.close()
     questions = [{"text": q["text"], "tone": q["tone"], "urgency": q["urgency"],
                   "similarity": q["similarity"]} for q in detail["questions"]]  # fmt: skip
     style = creator_style([ANSWER])
     runs = []
     for _ in range(3):
-        t = time.perf_counter()
+        t_run = time.perf_counter()
         for q in questions:
             draft_for_fan(ANSWER, [q], {"diet": ["vegan"]}, style, 1000, 0.55)
-        runs.append(time.perf_counter() - t)
+        runs.append(time.perf_counter() - t_run)
     return {
         "messages": len(items),
         "questions": report["questions"],

@@ -83,9 +83,9 @@ def agent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
             questions, state.get("shown_products") or [], state.get("last_search"),
             state.get("focus_product"),
             answered=bool(
-                ctx.has_answers
+                ctx.clusters
                 and any(q["intent"] in {"general_question", "support"} for q in questions)
-                and ctx.has_answers(state["creator_id"])
+                and ctx.clusters.has_answers(state["creator_id"])
             ),
             policies=any(q["intent"] != "greeting" for q in questions)
             and ctx.search.policies.has_policies(state["creator_id"]),

@@ -10,7 +10,8 @@ from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 
-from nodes.llm_backend import LLMBackend, usage_from
+from nodes.llm_backend import usage_from
+from nodes.state import ChatModels
 from prompts.fanout import TITLE_SYSTEM, TITLE_USER
 
 log = logging.getLogger("dmpilot.llm")
@@ -18,7 +19,7 @@ T = TypeVar("T")
 
 
 def run_llm(
-    llm: LLMBackend, node: str, fn: Callable[[RunnableConfig], T]
+    llm: ChatModels, node: str, fn: Callable[[RunnableConfig], T]
 ) -> tuple[T | None, str | None, dict[str, Any]]:
     """Run ``fn(config)`` once: (result or None, error or None, tokens/cost/models used)."""
     handler = UsageMetadataCallbackHandler()
@@ -32,7 +33,7 @@ def run_llm(
 
 
 def call_llm(
-    llm: LLMBackend, state: dict[str, Any], node: str, fn: Callable[[RunnableConfig], T]
+    llm: ChatModels, state: dict[str, Any], node: str, fn: Callable[[RunnableConfig], T]
 ) -> tuple[T | None, dict[str, Any]]:
     """Run ``fn(config)``; return (result or None on failure, state update with usage/errors)."""
     result, error, used = run_llm(llm, node, fn)
@@ -51,7 +52,7 @@ def call_llm(
 
 
 def name_groups(
-    llm: LLMBackend, groups: list[tuple[list[str], str]], max_concurrency: int = 8
+    llm: ChatModels, groups: list[tuple[list[str], str]], max_concurrency: int = 8
 ) -> list[str | None]:
     """A short name per group of questions (None where every model failed or said nothing)."""
     inputs = [

@@ -1,5 +1,9 @@
 """Agent state, narrow input schema and runtime context.
 
+This module imports nothing from ``nodes`` or above: the engines a node needs are named by the
+Protocols below (the app passes the real ones), so every node depends on this module and this
+module on ``tools``/``memory`` types only.
+
 Only what the next turn needs is kept in state (it is checkpointed at every step): the trimmed
 message history, the compact list of products shown, the last search to refine, the learned
 profile snapshot. Catalog rows and search internals stay out.
@@ -7,18 +11,17 @@ profile snapshot. Catalog rows and search internals stay out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
+import numpy as np
 from langchain_core.messages import AnyMessage
+from langchain_core.runnables import Runnable
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
 from memory.conversations import ConversationStore
-from nodes.llm_backend import LLMBackend
-from nodes.offline.nlu import IntentClassifier
-from nodes.offline.profile import FactClassifier
+from tools.question_clusters import QuestionClusters
 from tools.search import SearchEngine
 
 Channel = Literal["dm", "comment"]
@@ -79,7 +82,80 @@ class AgentState(TypedDict, total=False):
     llm_draft: Annotated[str, _replace]
     errors: Annotated[list[str], _replace]
     execution_id: Annotated[str, _replace]
+    # The approval a person must decide before this turn's reply is sent (None: send it).
+    approval_id: Annotated[str | None, _replace]
     log: Annotated[list[dict[str, Any]], _replace]
+
+
+class ChatModels(Protocol):
+    """The configured chat models, one runnable per job (``nodes.llm_backend.LLMBackend``)."""
+
+    @property
+    def name(self) -> str:
+        """The primary model's ``provider:model`` string."""
+        ...
+
+    def analyzer(self) -> Runnable[Any, Any]:
+        """Structured output: the questions and facts of a message."""
+        ...
+
+    def conflict_reviewer(self) -> Runnable[Any, Any]:
+        """Structured output: conflicts the rules may have missed."""
+        ...
+
+    def writer(self) -> Runnable[Any, str]:
+        """Plain text: replies and drafts."""
+        ...
+
+    def agent(self) -> Runnable[Any, Any]:
+        """Tool calling over the catalog tools."""
+        ...
+
+    def model_names(self) -> dict[str, str]:
+        """Run name -> ``provider:model`` of every model in the chain (for cost)."""
+        ...
+
+
+class TextModel(Protocol):
+    """A trained text classifier (``nodes.offline.textclf.TextClassifier``)."""
+
+    labels: list[str]
+    embedder: Any
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        """Probability per text (rows) and label (columns)."""
+        ...
+
+    def predict(self, texts: list[str]) -> list[tuple[str, float]]:
+        """(label, probability) per text."""
+        ...
+
+
+class IntentModel(TextModel, Protocol):
+    """The intent classifier (``nodes.offline.nlu.IntentClassifier``)."""
+
+    def needs_person(self, texts: list[str]) -> list[bool]:
+        """Whether each support question is a problem a person must handle."""
+        ...
+
+
+class FactModel(TextModel, Protocol):
+    """The profile-fact classifier (``nodes.offline.profile.FactClassifier``)."""
+
+    def facts(self, clauses: list[str]) -> list[list[str]]:
+        """Fact labels per clause."""
+        ...
+
+
+class ReplyApprovals(Protocol):
+    """Holds a flagged reply for a person (``app.fanout.FanoutRunner``)."""
+
+    def hold_reply(
+        self, creator_id: str, customer_id: str, channel: str, execution_id: str, message: str,
+        reply: str, reasons: list[str],
+    ) -> str:  # fmt: skip
+        """Pause the reply in its approval thread; the approval id."""
+        ...
 
 
 @dataclass
@@ -88,15 +164,17 @@ class Context:
 
     search: SearchEngine
     conversations: ConversationStore
-    classifier: IntentClassifier
-    llm: LLMBackend | None = None
-    facts: FactClassifier | None = None
+    classifier: IntentModel
+    llm: ChatModels | None = None
+    facts: FactModel | None = None
     brand_voice: str = "casual"
     creator_name: str = "the team"
     history_messages: int = 12
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
-    # Answered question clusters: (creator_id, question) -> hits, best first (fan-out memory).
-    answers: Callable[[str, str], list[dict[str, Any]]] | None = None
-    has_answers: Callable[[str], bool] | None = None
+    # Fans' question clusters: the answered ones are searched for the creator's answer, and
+    # this turn's questions are recorded into them (when ``record_inbox``).
+    clusters: QuestionClusters | None = None
+    record_inbox: bool = False
+    approvals: ReplyApprovals | None = None  # None: flagged replies are returned, not held
     answer_min_similarity: float = 0.8  # reuse the creator's answer without asking
     answer_review_similarity: float = 0.65  # between the two: draft it, a person approves

@@ -73,12 +73,12 @@ def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None
         for t in texts:
             assert c.post("/v1/creators/maya/conversations/zoe/messages",
                           json={"text": t}).status_code == 200  # fmt: skip
-        svc.inbox.flush()
+        svc.clusters.flush()
         assert c.get("/v1/creators/maya/clusters").json()["total"] == 0  # 9 < batch of 10
         c.post(
             "/v1/creators/maya/conversations/zoe/messages", json={"text": "when do you restock?"}
         )
-        svc.inbox.flush()
+        svc.clusters.flush()
         page = c.get("/v1/creators/maya/clusters?limit=50").json()
         questions = {r for it in page["items"] for r in it["representatives"]}
         assert page["total"] >= 5 and "do you ship to canada?" in questions

@@ -202,7 +202,8 @@ def search_answered_clusters(
         question: the customer's question, in their words.
     """
     ctx = runtime.context
-    hits = ctx.answers(runtime.state["creator_id"], question)[:3] if ctx.answers else []
+    clusters = ctx.clusters
+    hits = clusters.search_answered(runtime.state["creator_id"], question)[:3] if clusters else []
     artifact = {"tool": "search_answered_clusters", "question": question, "answers": hits,
                 "products": []}  # fmt: skip
     text = "\n".join(f"[{h['cluster_id']}] ({h['similarity']:.2f}) {h['answer']}" for h in hits)

@@ -16,10 +16,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from nodes.fanout.state import ChatTask, FanoutContext
-from nodes.llm_backend import LLMBackend
 from nodes.llm_calls import run_llm
 from nodes.offline.drafting import check_draft, draft_for_fan, is_beginner
 from nodes.offline.profile import check_text
+from nodes.state import ChatModels
 from prompts import fanout as P
 
 
@@ -88,7 +88,7 @@ def draft_messages(
 
 
 def llm_draft(
-    llm: LLMBackend,
+    llm: ChatModels,
     task: ChatTask,
     creator_name: str,
     max_chars: int,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typing_extensions import TypedDict
 
 from memory.conversations import ConversationStore
-from nodes.llm_backend import LLMBackend
+from nodes.state import ChatModels
 from tools.channels import ChannelAdapter
 
 
@@ -94,7 +94,7 @@ class FanoutContext:
     channel: ChannelAdapter
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
     min_confidence: float = 0.55
-    llm: LLMBackend | None = None  # None: offline drafts; else LLM drafts, offline on failure
+    llm: ChatModels | None = None  # None: offline drafts; else LLM drafts, offline on failure
     # (agent thread, execution id, text sent or None when ignored): a decided held reply
     # replaces the agent's draft in the conversation history.
     rewrite_reply: Callable[[str, str, str | None], None] | None = None

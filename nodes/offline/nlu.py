@@ -22,6 +22,7 @@ from memory.embeddings import MiniLMEmbeddings
 from nodes.offline.planner import COLLECTIVE, clean_query
 from nodes.offline.splitter import Clause, split_clauses
 from nodes.offline.textclf import TextClassifier
+from nodes.state import IntentModel
 from prompts.lexicon import (
     AMOUNT,
     CUR_AFTER,
@@ -967,7 +968,7 @@ FOLLOW_UP_CONFIDENCE = 0.45
 FOLLOW_UP_PRIOR = 0.15
 
 
-def clause_kinds(classifier: IntentClassifier, facts: Any | None = None) -> ClauseKinds:
+def clause_kinds(classifier: IntentModel, facts: Any | None = None) -> ClauseKinds:
     """Which clauses state a profile fact, and which state a problem (see ``ClauseKinds``).
 
     A fact is what the profile patterns or the fact classifier learn from the clause alone; a
@@ -1004,7 +1005,7 @@ def split_asks(text: str, embedder: MiniLMEmbeddings) -> list[str]:
 
 def analyze(
     text: str,
-    classifier: IntentClassifier,
+    classifier: IntentModel,
     product_types: dict[str, str] | None = None,
     has_shown_products: bool = False,
     prefetch: list[str] | None = None,

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from nodes.offline.textclf import TextClassifier
+from nodes.state import FactModel
 from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, DATA, normalize_size
 from tools.attributes import contraindications, mentions, product_text
 from tools.vocabulary import normalize
@@ -238,7 +239,7 @@ _AND = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
 
 
 def _classified(
-    clauses: list[str], classifier: FactClassifier, p: dict[str, Any], patterns: bool = True
+    clauses: list[str], classifier: FactModel, p: dict[str, Any], patterns: bool = True
 ) -> None:
     """Facts the classifier reads in the customer's own statements.
 
@@ -300,7 +301,7 @@ _FOR_THEM = re.compile(
 _FOR_ME = re.compile(r"\bfor me\b|\bmyself\b|\bfor my own\b", re.I)
 
 
-def recipient_facts(text: str, facts: FactClassifier | None = None) -> dict[str, Any]:
+def recipient_facts(text: str, facts: FactModel | None = None) -> dict[str, Any]:
     """Diets and allergies of the person a product is for, from this message only.
 
     "son's allergic to feathers - feather inner or hollowfibre?", "my wife is vegan, which
@@ -331,7 +332,7 @@ def recipient_facts(text: str, facts: FactClassifier | None = None) -> dict[str,
     return found
 
 
-def states_facts(parts: list[str], facts: FactClassifier | None = None) -> list[bool]:
+def states_facts(parts: list[str], facts: FactModel | None = None) -> list[bool]:
     """Whether each text, alone, states a profile fact (one classifier batch for all)."""
     hits = [bool(learn([part], {})) for part in parts]
     if facts is None:
@@ -351,7 +352,7 @@ def states_facts(parts: list[str], facts: FactClassifier | None = None) -> list[
 def learn(
     texts: list[str],
     profile: dict[str, Any] | None = None,
-    facts: FactClassifier | None = None,
+    facts: FactModel | None = None,
     patterns: bool = True,
 ) -> dict[str, Any]:
     """Return the profile updated with facts stated in ``texts`` (the input is not mutated).

@@ -1,0 +1,477 @@
+"""Fans' questions grouped into clusters, and the clusters the creator already answered.
+
+Questions are assigned to a cluster incrementally as they arrive (running centroids per
+creator), re-clustered in batch with Leiden on demand or on a schedule (ids stay stable,
+answered clusters keep their members), and searched by meaning when the agent looks for an
+answer the creator already wrote. Rows live in ``memory/inbox.py``; vectors in Chroma.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from memory.embeddings import DIM, MiniLMEmbeddings
+from memory.fanout import FanQuestion, QuestionCluster
+from memory.inbox import InboxStore, MessageIn, auto_title
+from memory.models import utcnow
+from memory.vectors import VectorStore
+from tools.clustering import (
+    IdFactory,
+    IncrementalClusterer,
+    centroids,
+    leiden_labels,
+    merge_suggestions,
+    stable_ids,
+    summarise,
+    titles,
+)
+
+log = logging.getLogger("dmpilot.clusters")
+KIND = "questions"  # Chroma collection kind
+Namer = Callable[[list[tuple[list[str], str]]], list[str | None]]
+
+
+class QuestionClusters:
+    """Clustering of every creator's questions and search of the answered clusters."""
+
+    TITLE_REFRESH_MAX = 2000  # above this, keyword titles are left to batch re-clustering
+    NAME_MIN_SIZE = 3  # smaller clusters keep their keyword title (not worth a model call)
+    RENAME_GROWTH = 1.5  # an LLM-named cluster is named again once it grew by half
+
+    def __init__(
+        self,
+        store: InboxStore,
+        vectors: VectorStore,
+        embedder: MiniLMEmbeddings,
+        batch_size: int = 10,
+        threshold: float = 0.62,
+        topic_gating: bool = False,
+        namer: Namer | None = None,
+    ) -> None:
+        self.store = store
+        self.sessions = store.sessions
+        self.vectors = vectors
+        self.embedder = embedder
+        self.batch_size = batch_size
+        self.threshold = threshold
+        self.topic_gating = topic_gating
+        self.namer = namer  # LLM cluster names (None: keyword titles only)
+        self._clusterers: dict[str, IncrementalClusterer] = {}
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._executor: ThreadPoolExecutor | None = None
+        self._due: defaultdict[str, set[str]] = defaultdict(set)  # chats to cluster, per creator
+        self._queued: set[str] = set()  # creators with a background job not yet started
+        self._due_guard = threading.Lock()
+
+    def lock(self, creator_id: str) -> threading.Lock:
+        """One writer of a creator's clusters at a time (ingest, re-clustering, merge, split)."""
+        return self._locks[creator_id]
+
+    # -- the conversation path --------------------------------------------------------------
+    def record(self, creator_id: str, message: MessageIn, tagged: list[dict[str, Any]]) -> None:
+        """Store a conversation message and its tagged questions; cluster them in batches.
+
+        Message and questions are stored now (durable before the reply returns); embedding and
+        clustering run in the background every ``batch_size`` messages of the chat. If the
+        process dies first, the questions stay unclustered and the next batch or ``/end``
+        picks them up.
+        """
+        seen = self.store.record(creator_id, message, tagged)
+        if seen % self.batch_size == 0:  # every N messages of the conversation
+            # Chats that are due wait in one queue per creator: while a job runs, the chats
+            # that come due meanwhile are clustered together (one embedding batch, one Chroma
+            # upsert) instead of one job each.
+            with self._due_guard:
+                self._due[creator_id].add(message.chat_id)
+                if creator_id in self._queued:
+                    return
+                self._queued.add(creator_id)
+            self._background().submit(self._cluster_quietly, creator_id)
+
+    def _cluster_quietly(self, creator_id: str) -> None:
+        with self._due_guard:
+            chats = sorted(self._due.pop(creator_id, set()))
+            self._queued.discard(creator_id)
+        try:
+            self.cluster_pending(creator_id, chats, background=True)
+        except Exception:  # noqa: BLE001 - the questions stay unclustered and are retried later
+            log.exception("background clustering failed for %s %s", creator_id, chats)
+
+    def cluster_pending(
+        self, creator_id: str, chats: Sequence[str], background: bool = False
+    ) -> int:
+        """Embed and cluster the stored questions of ``chats`` that have no cluster yet."""
+        with self.lock(creator_id), self.sessions.begin() as s:
+            qs = self.store.unclustered(s, creator_id, chats)
+            # Keyword titles wait for /end or the scheduled re-clustering (c-TF-IDF over every
+            # question is the costly part, and this runs next to live conversations).
+            self.embed_and_assign(s, creator_id, qs, titles=not background)
+        return len(qs)
+
+    def embed_and_assign(
+        self, s: Session, creator_id: str, qs: list[FanQuestion], titles: bool = True
+    ) -> None:
+        """Embed new questions, store their vectors and give each a cluster (same session)."""
+        if not qs:
+            return
+        vecs = self.embedder.encode([q.text for q in qs])
+        self.vectors.upsert(
+            creator_id, [str(q.id) for q in qs], vecs,
+            [{"chat_id": q.chat_id, "topic": q.topic} for q in qs], kind=KIND,
+        )  # fmt: skip
+        self._assign(s, creator_id, qs, vecs, titles)
+
+    def _background(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="dmpilot-inbox")
+        return self._executor
+
+    def flush(self) -> None:
+        """Wait until the background clustering queued so far has run."""
+        if self._executor is not None:
+            self._executor.submit(lambda: None).result()
+
+    def close(self) -> None:
+        """Finish queued background clustering."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+    # -- incremental assignment -------------------------------------------------------------
+    def _assign(
+        self,
+        s: Session,
+        creator_id: str,
+        questions: list[FanQuestion],
+        vecs: np.ndarray,
+        refresh_titles: bool = True,
+    ) -> None:
+        inc = self._clusterer(s, creator_id)
+        existing = list(
+            s.scalars(select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id))
+        )
+        new_id = IdFactory("c", existing)
+        touched: set[str] = set()
+        for q, v in zip(questions, vecs, strict=True):
+            topic = q.topic if self.topic_gating else None
+            cid, sim, is_new = inc.assign(v, new_id, topic)
+            q.cluster_id, q.similarity = cid, round(sim, 4)
+            if is_new:
+                s.add(QuestionCluster(creator_id=creator_id, id=cid, title=q.text[:200]))
+            touched.add(cid)
+        s.flush()
+        if refresh_titles:
+            self._refresh_titles(s, creator_id, touched)
+
+    def _clusterer(self, s: Session, creator_id: str) -> IncrementalClusterer:
+        """The creator's running centroids, rebuilt from Chroma + SQL after a restart."""
+        inc = self._clusterers.get(creator_id)
+        if inc is not None:
+            return inc
+        inc = IncrementalClusterer(DIM, self.threshold)
+        ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
+        if ids:
+            rows = dict(
+                s.execute(
+                    select(FanQuestion.id, FanQuestion.cluster_id).where(
+                        FanQuestion.creator_id == creator_id
+                    )
+                ).all()
+            )
+            topics = dict(
+                s.execute(
+                    select(FanQuestion.id, FanQuestion.topic).where(
+                        FanQuestion.creator_id == creator_id
+                    )
+                ).all()
+            )
+            groups: defaultdict[str, list[int]] = defaultdict(list)
+            for i, qid in enumerate(ids):
+                cid = rows.get(int(qid))
+                if cid:
+                    groups[cid].append(i)
+            for cid, members in groups.items():
+                tps = [topics[int(ids[i])] for i in members] if self.topic_gating else []
+                inc.add_cluster(cid, vecs[members], tps)
+        self._clusterers[creator_id] = inc
+        return inc
+
+    def _refresh_titles(self, s: Session, creator_id: str, clusters: set[str]) -> None:
+        """c-TF-IDF titles against the creator's other clusters (unless a person renamed it)."""
+        rows = s.execute(
+            select(FanQuestion.text, FanQuestion.cluster_id)
+            .where(FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.is_not(None))
+            .limit(self.TITLE_REFRESH_MAX + 1)
+        ).all()
+        if not rows or len(rows) > self.TITLE_REFRESH_MAX:
+            return
+        order = sorted({str(c) for _, c in rows})
+        index = {c: i for i, c in enumerate(order)}
+        names = titles([t for t, _ in rows], np.array([index[str(c)] for _, c in rows]))
+        for cid in clusters:
+            cl = s.get(QuestionCluster, (creator_id, cid))
+            if cl is not None and auto_title(cl) and names.get(index.get(cid, -1)):
+                cl.title = names[index[cid]][:200]
+                cl.updated_at = utcnow()
+
+    # -- answered clusters (the agent learns from them) -------------------------------------
+    def has_answers(self, creator_id: str) -> bool:
+        """Whether the creator answered any cluster yet (the planner skips the lookup if not)."""
+        return self.store.has_answers(creator_id)
+
+    def search_answered(self, creator_id: str, text: str, k: int = 10) -> list[dict[str, Any]]:
+        """Answered clusters nearest to ``text`` (best first) with the creator's answer."""
+        n = self.vectors.count(creator_id, kind=KIND)
+        if not n:
+            return []
+        vec = self.embedder.encode([text])[0]
+        hits = self.vectors.query(creator_id, vec, k, kind=KIND, count=n)
+        with self.sessions() as s:
+            rows = dict(
+                s.execute(
+                    select(FanQuestion.id, FanQuestion.cluster_id).where(
+                        FanQuestion.creator_id == creator_id,
+                        FanQuestion.id.in_([int(i) for i, _ in hits]),
+                    )
+                ).all()
+            )
+            best: dict[str, float] = {}
+            for qid, sim in hits:
+                cid = rows.get(int(qid))
+                if cid and sim > best.get(cid, -1.0):
+                    best[cid] = sim
+            clusters = {
+                c.id: c
+                for c in s.scalars(
+                    select(QuestionCluster).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.id.in_(list(best)),
+                        QuestionCluster.answer.is_not(None),
+                    )
+                )
+            }
+        return [
+            {"cluster_id": cid, "title": clusters[cid].title, "answer": clusters[cid].answer,
+             "similarity": round(sim, 4)}
+            for cid, sim in sorted(best.items(), key=lambda kv: -kv[1])
+            if cid in clusters
+        ]  # fmt: skip
+
+    # -- batch re-clustering ----------------------------------------------------------------
+    def recluster(self, creator_id: str) -> dict[str, Any]:
+        """Leiden over every question; ids stay stable, answered clusters keep their members."""
+        with self.lock(creator_id), self.sessions.begin() as s:
+            ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
+            if not ids:
+                return {"questions": 0, "clusters": 0, "merge_suggestions": []}
+            qs = {
+                q.id: q
+                for q in s.scalars(select(FanQuestion).where(FanQuestion.creator_id == creator_id))
+            }
+            keep = [i for i, qid in enumerate(ids) if int(qid) in qs]
+            ids, vecs = [ids[i] for i in keep], vecs[keep]
+            frozen = {
+                c.id
+                for c in s.scalars(
+                    select(QuestionCluster).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.status != "pending",
+                    )
+                )
+            }
+            # Questions of answered clusters stay put: their fans may already have drafts.
+            free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
+            if len(free) >= 3:
+                x = vecs[free] - vecs[free].mean(axis=0)
+                x /= np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)
+                labels = leiden_labels(x.astype(np.float32))
+                existing = list(
+                    s.scalars(
+                        select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
+                    )
+                )
+                old = [qs[int(ids[i])].cluster_id for i in free]
+                new_ids = stable_ids(labels, old, IdFactory("c", existing))
+                for i, cid in zip(free, new_ids, strict=True):
+                    qs[int(ids[i])].cluster_id = cid
+                for cid in set(new_ids) - set(existing):
+                    s.add(QuestionCluster(creator_id=creator_id, id=cid))
+                s.flush()
+            labels_all = [qs[int(q)].cluster_id or "" for q in ids]
+            order = sorted(set(labels_all))
+            position = {c: i for i, c in enumerate(order)}
+            lab = np.array([position[c] for c in labels_all])
+            cent = centroids(vecs, lab)
+            sims = np.einsum("ij,ij->i", vecs, cent[lab])
+            for qid, sim in zip(ids, sims, strict=True):
+                qs[int(qid)].similarity = round(float(sim), 4)
+            summaries = summarise(vecs, [qs[int(q)].text for q in ids], lab)
+            for sm in summaries:
+                cl = s.get(QuestionCluster, (creator_id, order[sm.label]))
+                if cl is not None:
+                    cl.cohesion = sm.cohesion
+                    if auto_title(cl):
+                        cl.title = sm.title[:200] or cl.title
+                    cl.updated_at = utcnow()
+            # Clusters left without questions disappear (unless a person answered them).
+            used = set(labels_all)
+            s.execute(
+                delete(QuestionCluster).where(
+                    QuestionCluster.creator_id == creator_id,
+                    QuestionCluster.id.not_in(used),
+                    QuestionCluster.status == "pending",
+                )
+            )
+            pairs = merge_suggestions(cent)
+        self._clusterers.pop(creator_id, None)  # rebuilt from the new assignment on next use
+        named = self.name_clusters(creator_id)
+        return {
+            "questions": len(ids),
+            "clusters": len(order),
+            "named": named,
+            "merge_suggestions": [
+                {"clusters": [order[a], order[b]], "similarity": sim} for a, b, sim in pairs[:20]
+            ],
+        }
+
+    def name_clusters(self, creator_id: str) -> int:
+        """Short LLM names for clusters that are new or grew; keyword titles stay on failure.
+
+        Runs outside the inbox lock and the transaction: model calls are slow, and a person's
+        rename in the meantime wins.
+        """
+        if self.namer is None:
+            return 0
+        with self.sessions() as s:
+            stats = self.store.stats(s, creator_id)
+            todo = [
+                (c.id, c.title, stats[c.id]["size"])
+                for c in s.scalars(
+                    select(QuestionCluster).where(
+                        QuestionCluster.creator_id == creator_id,
+                        QuestionCluster.title_locked.is_(False),
+                    )
+                )
+                if stats.get(c.id, {}).get("size", 0) >= self.NAME_MIN_SIZE
+                and (c.named_size is None
+                     or stats[c.id]["size"] >= self.RENAME_GROWTH * c.named_size)
+            ]  # fmt: skip
+            reps = self.store.representatives(s, creator_id, [c for c, _, _ in todo], per_cluster=8)
+        if not todo:
+            return 0
+        names = self.namer([(reps[cid], title) for cid, title, _ in todo])
+        named = 0
+        with self.sessions.begin() as s:
+            for (cid, _, size), name in zip(todo, names, strict=True):
+                cl = s.get(QuestionCluster, (creator_id, cid))
+                if name and cl is not None and not cl.title_locked:
+                    cl.title, cl.named_size, cl.updated_at = name[:200], size, utcnow()
+                    named += 1
+        return named
+
+    # -- a person's corrections -------------------------------------------------------------
+    def merge(self, creator_id: str, cluster_ids: list[str], title: str | None) -> dict[str, Any]:
+        """Move the questions of the other clusters into the first one."""
+        target, *others = cluster_ids
+        with self.lock(creator_id), self.sessions.begin() as s:
+            for cid in cluster_ids:
+                if self.store.cluster(s, creator_id, cid).status != "pending":
+                    raise ValueError(f"cluster '{cid}' is already answered; only pending merge")
+            for q in s.scalars(
+                select(FanQuestion).where(
+                    FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.in_(others)
+                )
+            ):
+                q.cluster_id = target
+            s.execute(
+                delete(QuestionCluster).where(
+                    QuestionCluster.creator_id == creator_id, QuestionCluster.id.in_(others)
+                )
+            )
+            if title:
+                cl = self.store.cluster(s, creator_id, target)
+                cl.title, cl.title_locked = title, True
+            s.flush()
+            self._rescore(s, creator_id, [target])
+        self._clusterers.pop(creator_id, None)
+        return self.store.get_cluster(creator_id, target)
+
+    def split(
+        self, creator_id: str, cluster_id: str, question_ids: list[int], title: str | None
+    ) -> dict[str, Any]:
+        """Move some questions of a pending cluster into a new cluster."""
+        with self.lock(creator_id), self.sessions.begin() as s:
+            cl = self.store.cluster(s, creator_id, cluster_id)
+            if cl.status != "pending":
+                raise ValueError(f"cluster '{cluster_id}' is already answered; only pending split")
+            qs = list(
+                s.scalars(
+                    select(FanQuestion).where(
+                        FanQuestion.creator_id == creator_id,
+                        FanQuestion.cluster_id == cluster_id,
+                        FanQuestion.id.in_(question_ids),
+                    )
+                )
+            )
+            missing = set(question_ids) - {q.id for q in qs}
+            if missing:
+                raise ValueError(f"questions not in cluster '{cluster_id}': {sorted(missing)}")
+            total = s.scalar(
+                select(func.count()).where(
+                    FanQuestion.creator_id == creator_id, FanQuestion.cluster_id == cluster_id
+                )
+            )
+            if len(qs) >= (total or 0):
+                raise ValueError("a split must leave at least one question in the cluster")
+            existing = list(
+                s.scalars(
+                    select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
+                )
+            )
+            new_id = IdFactory("c", existing)()
+            s.add(
+                QuestionCluster(
+                    creator_id=creator_id, id=new_id, title=title or qs[0].text[:200],
+                    title_locked=bool(title),
+                )
+            )  # fmt: skip
+            for q in qs:
+                q.cluster_id = new_id
+            s.flush()
+            self._rescore(s, creator_id, [cluster_id, new_id])
+        self._clusterers.pop(creator_id, None)
+        return self.store.get_cluster(creator_id, new_id)
+
+    def _rescore(self, s: Session, creator_id: str, cluster_ids: Sequence[str]) -> None:
+        """Similarity of each question to its (changed) cluster's centroid."""
+        qs = list(
+            s.scalars(
+                select(FanQuestion).where(
+                    FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.in_(cluster_ids)
+                )
+            )
+        )
+        if not qs:
+            return
+        got = self.vectors.collection(creator_id, KIND).get(
+            ids=[str(q.id) for q in qs], include=["embeddings"]
+        )
+        vec = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        for cid in cluster_ids:
+            members = [q for q in qs if q.cluster_id == cid and str(q.id) in vec]
+            if not members:
+                continue
+            x = np.stack([vec[str(q.id)] for q in members])
+            c = x.sum(axis=0)
+            c /= max(float(np.linalg.norm(c)), 1e-12)
+            for q, sim in zip(members, x @ c, strict=True):
+                q.similarity = round(float(sim), 4)
