@@ -8,7 +8,6 @@ paused run, so approvals survive a restart; the SQL rows only make them listable
 
 from __future__ import annotations
 
-import contextvars
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -19,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.catalog import ConflictError, NotFoundError
-from memory.fanout import Approval, Draft, FanQuestion, QuestionCluster, row_dict
+from memory.fanout import Approval, ApprovalStore, Draft, FanQuestion, QuestionCluster, row_dict
 from memory.models import utcnow
 from nodes.fanout.state import FanoutContext
 from nodes.hitl import validate_response
@@ -38,6 +37,7 @@ class FanoutRunner:
         reply_graph: Any = None,
     ) -> None:
         self.sessions = sessions
+        self.approvals = ApprovalStore(sessions)
         self.graph = graph
         self.reply_graph = reply_graph
         self.context = context
@@ -77,28 +77,6 @@ class FanoutRunner:
 
     def _graph(self, thread: str) -> Any:
         return self.reply_graph if thread.startswith("reply:") else self.graph
-
-    def hold_reply(
-        self, creator_id: str, customer_id: str, channel: str, execution_id: str, message: str,
-        reply: str, reasons: list[str],
-    ) -> str:  # fmt: skip
-        """Pause a flagged conversational reply for approval; returns the approval id."""
-        thread = f"reply:{creator_id}:{execution_id}"
-
-        def run() -> list[str]:
-            with self.lock(thread):
-                self.reply_graph.invoke(
-                    {"creator_id": creator_id, "customer_id": customer_id,
-                     "chat_id": f"{creator_id}:{customer_id}:{channel}", "channel": channel,
-                     "execution_id": execution_id, "message": message, "reply": reply,
-                     "reasons": reasons},
-                    self._config(thread), context=self.context(creator_id), durability="exit",
-                )  # fmt: skip
-                return self._sync(creator_id, thread)
-
-        # Called from the agent graph's ``hold_reply`` node: an empty context keeps LangGraph
-        # from taking the approval run for a subgraph of the agent's turn (its own thread).
-        return contextvars.Context().run(run)[0]
 
     def summary(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
         """Drafts by status and pending approvals of one cluster."""
@@ -204,20 +182,7 @@ class FanoutRunner:
         """
         graph = self._graph(thread)
         snap = graph.get_state({"configurable": {"thread_id": thread}})
-        replay: dict[str, Any] = {}
-        with self.sessions.begin() as s:
-            for it in snap.interrupts:
-                row = s.get(Approval, it.id)
-                if row is not None and row.status == "decided" and row.decision:
-                    replay[it.id] = row.decision
-                if row is None:
-                    value = it.value
-                    s.add(
-                        Approval(
-                            id=it.id, creator_id=creator_id, thread_id=thread,
-                            kind=value["action_request"]["action"], payload=value,
-                        )
-                    )  # fmt: skip
+        replay = self.approvals.add(creator_id, thread, snap.interrupts)
         if replay:
             graph.invoke(
                 Command(resume=replay), self._config(thread), context=self.context(creator_id)

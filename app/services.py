@@ -32,8 +32,8 @@ from nodes.analyze_intent import product_types
 from nodes.fanout.state import FanoutContext
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.llm_calls import name_groups
-from nodes.offline.nlu import get_classifier
-from nodes.offline.profile import get_fact_classifier
+from nodes.offline.nlu import IntentClassifier, get_classifier
+from nodes.offline.profile import FactClassifier, get_fact_classifier
 from nodes.save_state import reply_message_id
 from nodes.state import Context
 from tools.catalog_tools import CATALOG_TOOLS
@@ -61,6 +61,8 @@ class Services:
     llm: LLMBackend | None = None
     inbox: FanInbox | None = None
     clusters: QuestionClusters | None = None
+    classifier: IntentClassifier | None = None
+    facts: FactClassifier | None = None
     fanout: FanoutRunner | None = None
     outbox: OutboxAdapter | None = None
     _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
@@ -81,6 +83,7 @@ class Services:
     def agent_context(self, creator_id: str) -> Context:
         """Runtime context for one creator's turn (voice, limits, engines)."""
         creator = self.catalog.get_creator(creator_id)
+        assert self.classifier is not None, "open_services sets the classifiers"
         limits = {"dm": 1000, "comment": 300}
         for channel, conf in (creator.channel_settings or {}).items():
             if isinstance(conf, dict) and isinstance(conf.get("max_chars"), int):
@@ -88,15 +91,16 @@ class Services:
         return Context(
             search=self.search,
             conversations=self.conversations,
-            classifier=get_classifier(self.embedder),
+            classifier=self.classifier,
             llm=self.llm,
-            facts=get_fact_classifier(self.embedder),
+            facts=self.facts,
             brand_voice=creator.brand_voice,
             creator_name=creator.name.split("(")[0].strip() or creator.id,
             max_chars=limits,
             clusters=self.clusters,
             record_inbox=self.settings.conversation_inbox,
-            approvals=self.fanout,
+            reply_approval=self.fanout.reply_graph if self.fanout is not None else None,
+            approvals=self.fanout.approvals if self.fanout is not None else None,
         )
 
     def fanout_context(self, creator_id: str) -> FanoutContext:
@@ -272,6 +276,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         llm=llm if llm is not None else llm_from_settings(settings),
         outbox=OutboxAdapter(sessions),
     )  # fmt: skip
+    svc.classifier, svc.facts = get_classifier(embedder), get_fact_classifier(embedder)
     svc.clusters = QuestionClusters(
         InboxStore(sessions), vectors, embedder,
         batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
@@ -280,7 +285,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         if svc.llm is not None else None,
     )  # fmt: skip
     svc.inbox = FanInbox(
-        svc.clusters, get_classifier(embedder), get_fact_classifier(embedder), svc.conversations,
+        svc.clusters, svc.classifier, svc.facts, svc.conversations,
         lambda cid: product_types(svc.agent_context(cid), cid), catalog.get_creator,
     )  # fmt: skip
     svc.fanout = FanoutRunner(

@@ -68,7 +68,8 @@ def bench_graph(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
     conn.execute("PRAGMA journal_mode=WAL")
     graph = compile_agent(SqliteSaver(conn))
     cfg = {"configurable": {"thread_id": f"{creator}:growth:dm"}}
-    times, per_node = [], {}
+    times: list[float] = []
+    per_node: dict[str, list[float]] = {}
     size_at: dict[int, float] = {}
     for i in range(200):
         t0 = time.perf_counter()

@@ -7,6 +7,7 @@ the demo catalog, as a compact tool result) or the draft text is checked.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,11 @@ def compact(product: dict[str, Any], sizes: list[str] | None) -> dict[str, Any]:
     }
 
 
+def _in_batch(batch: int) -> Callable[[dict[str, Any]], bool]:
+    """Keep rows whose metadata is in ``batch``."""
+    return lambda m: m.get("batch") == batch
+
+
 def run_conflict_eval(
     path: Path = DATASET, facts: FactClassifier | None = None, patterns: bool = True
 ) -> dict[str, Any]:
@@ -82,12 +88,12 @@ def run_conflict_eval(
     results = run_offline("dmpilot-conflicts", rows, target, evaluator)
     by_id = {r["metadata"]["id"]: r for r in rows}
     summary: dict[str, Any] = {}
-    groups = {
+    groups: dict[str, Callable[[dict[str, Any]], bool]] = {
         "dev": lambda m: m.get("split") == "dev",
         "test": lambda m: m.get("split") == "test",
         # every later batch, each written and first measured before it was used
         **{
-            f"batch_{b}": (lambda m, b=b: m.get("batch") == b)
+            f"batch_{b}": _in_batch(b)
             for b in sorted({r["metadata"].get("batch", 1) for r in rows} - {1})
         },
         "all": lambda m: True,

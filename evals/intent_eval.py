@@ -10,13 +10,15 @@ import json
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sklearn.metrics import f1_score
 
 from evals.ls import run_offline
-from nodes.offline.nlu import IntentClassifier, analyze
+from nodes.offline.nlu import analyze
+from nodes.state import IntentModel
 
 DATASET = Path(__file__).parent / "datasets" / "intents.jsonl"
 ENTITY_KEYS = ("min_price", "max_price", "colors", "sizes", "categories", "sort")
@@ -60,8 +62,13 @@ def _align(
     return aligned
 
 
+def _in_batch(batch: int) -> Callable[[dict[str, Any]], bool]:
+    """Keep result rows from ``batch``."""
+    return lambda r: r["batch"] == batch
+
+
 def run_intent_eval(
-    classifier: IntentClassifier, product_types: dict[str, str], path: Path = DATASET
+    classifier: IntentModel, product_types: dict[str, str], path: Path = DATASET
 ) -> dict[str, Any]:
     """Metrics per split plus the rows for the report."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -115,15 +122,12 @@ def run_intent_eval(
             }
         )
     summary: dict[str, Any] = {}
-    groups = {
+    groups: dict[str, Callable[[dict[str, Any]], bool]] = {
         "dev": lambda r: r["split"] == "dev",
         "test": lambda r: r["split"] == "test",
         # Each later batch was written and first measured before it was used to change the
         # pipeline: the newest one is the figure closest to unseen data.
-        **{
-            f"batch_{b}": (lambda r, b=b: r["batch"] == b)
-            for b in sorted({r["batch"] for r in results} - {1})
-        },
+        **{f"batch_{b}": _in_batch(b) for b in sorted({r["batch"] for r in results} - {1})},
         "multi_question": lambda r: r["multi"],
         "all": lambda r: True,
     }

@@ -64,7 +64,8 @@ def upsert_dataset(client: Any, dataset: str, rows: Sequence[dict[str, Any]]) ->
     else:
         ds = client.create_dataset(dataset, description=f"dmpilot evals: {dataset}")
     present = {str(e.id) for e in client.list_examples(dataset_id=ds.id)}
-    new, changed = [], []
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for ex in examples(dataset, rows):
         item = {"id": str(ex.id), "inputs": ex.inputs, "outputs": ex.outputs,
                 "metadata": ex.metadata}  # fmt: skip

@@ -32,7 +32,7 @@ def run_search_eval(
     creator_id: str,
     rows: list[dict[str, Any]],
     limit: int = 10,
-    converse: Callable[[list[str]], list[str]] | None = None,
+    converse: Callable[[list[str]], list[int]] | None = None,
 ) -> dict[str, Any]:
     """Score every row through ``langsmith.evaluate`` (offline); metrics per split and rows.
 

@@ -82,11 +82,11 @@ def run_conversation(
     return {"channel": channel, "turns": out}
 
 
-def last_turn_products(graph: Any, ctx: Context, creator: str, turns: list[str]) -> list[str]:
+def last_turn_products(graph: Any, ctx: Context, creator: str, turns: list[str]) -> list[int]:
     """Product ids returned by the tools in the last turn of a fresh conversation, in order."""
     with tracing_context(enabled=False):  # the graph's own runs must not reach a LangSmith client
         conv = run_conversation(graph, ctx, creator, f"search-{uuid.uuid4().hex[:8]}", "dm", turns)
-    seen: dict[str, None] = {}
+    seen: dict[int, None] = {}
     for p in conv["turns"][-1]["tool_products"]:
         seen.setdefault(p["product_id"])
     return list(seen)

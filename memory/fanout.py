@@ -14,6 +14,7 @@ Status lifecycles:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from memory.models import Base, utcnow
 
@@ -154,6 +155,36 @@ class Delivery(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="delivered")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApprovalStore:
+    """The listable rows of pending human decisions (the checkpoints hold the paused runs)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def add(self, creator_id: str, thread: str, interrupts: Sequence[Any]) -> dict[str, Any]:
+        """A row for every interrupt not listed yet; decisions recorded but not yet applied.
+
+        A decision is recorded before the paused run resumes; if the process died in between,
+        the run is still waiting and the caller applies the decision again (delivery is
+        idempotent, so the replay cannot double-send).
+        """
+        replay: dict[str, Any] = {}
+        with self.sessions.begin() as s:
+            for it in interrupts:
+                row = s.get(Approval, it.id)
+                if row is not None and row.status == "decided" and row.decision:
+                    replay[it.id] = row.decision
+                if row is None:
+                    value = it.value
+                    s.add(
+                        Approval(
+                            id=it.id, creator_id=creator_id, thread_id=thread,
+                            kind=value["action_request"]["action"], payload=value,
+                        )
+                    )  # fmt: skip
+        return replay
 
 
 def message_key(customer_id: str, chat_id: str, sent_at: datetime, text: str) -> str:

@@ -21,6 +21,7 @@ from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
 from memory.conversations import ConversationStore
+from memory.fanout import ApprovalStore
 from tools.question_clusters import QuestionClusters
 from tools.search import SearchEngine
 
@@ -147,14 +148,15 @@ class FactModel(TextModel, Protocol):
         ...
 
 
-class ReplyApprovals(Protocol):
-    """Holds a flagged reply for a person (``app.fanout.FanoutRunner``)."""
+class ApprovalGraph(Protocol):
+    """The compiled reply-approval graph (``graphs.fanout.compile_reply_approval``)."""
 
-    def hold_reply(
-        self, creator_id: str, customer_id: str, channel: str, execution_id: str, message: str,
-        reply: str, reasons: list[str],
-    ) -> str:  # fmt: skip
-        """Pause the reply in its approval thread; the approval id."""
+    def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
+        """Run the graph until it pauses for a person."""
+        ...
+
+    def get_state(self, config: Any) -> Any:
+        """The thread's snapshot, with the interrupts it waits on."""
         ...
 
 
@@ -175,6 +177,8 @@ class Context:
     # this turn's questions are recorded into them (when ``record_inbox``).
     clusters: QuestionClusters | None = None
     record_inbox: bool = False
-    approvals: ReplyApprovals | None = None  # None: flagged replies are returned, not held
+    # A flagged reply waits for a person in its own approval thread (None: returned, not held).
+    reply_approval: ApprovalGraph | None = None
+    approvals: ApprovalStore | None = None
     answer_min_similarity: float = 0.8  # reuse the creator's answer without asking
     answer_review_similarity: float = 0.65  # between the two: draft it, a person approves
