@@ -79,7 +79,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """``dmpilot catalog search QUERY --creator ID``."""
-    from tools.search import SearchFilters
+    from tools.search_schemas import SearchFilters
 
     svc = _services(settings)
     try:

@@ -12,7 +12,7 @@ from app.schemas import CompareIn, CreatorOut, ProductOut, ProductPage
 from app.services import Services
 from memory.importers import import_catalog
 from memory.schemas import CREATOR_ID_PATTERN, CreatorIn, CreatorPatch, ProductIn, ProductPatch
-from tools.search import ProductHit, SearchFilters, SearchResult
+from tools.search_schemas import ProductHit, SearchFilters, SearchResult
 
 router = APIRouter(prefix="/v1")
 
@@ -151,7 +151,7 @@ def search(
     relax: bool = True,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Any:
-    """Hybrid search with variant filters; see ``tools.search`` for the ranking rule."""
+    """Hybrid search with variant filters; see ``tools.hybrid_search`` for the ranking rule."""
     if min_price is not None and max_price is not None and min_price > max_price:
         raise HTTPException(422, "min_price must not exceed max_price")
     filters = SearchFilters(

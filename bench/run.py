@@ -27,7 +27,7 @@ from bench.catalog import ADJ, MATERIALS, PALETTE, TYPES, synthetic_catalog
 from memory.embeddings import MiniLMEmbeddings
 from memory.importers import import_catalog
 from memory.schemas import CreatorIn
-from tools.search import SearchFilters
+from tools.search_schemas import SearchFilters
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -17,7 +17,8 @@ from typing import Any
 
 from evals.ls import run_offline
 from evals.metrics import hit_at, ndcg_at, reciprocal_rank
-from tools.search import SearchEngine, SearchFilters
+from tools.search import SearchEngine
+from tools.search_schemas import SearchFilters
 
 DATASET = Path(__file__).parent / "datasets" / "search_queries.jsonl"
 

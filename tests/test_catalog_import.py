@@ -9,7 +9,7 @@ from memory.catalog import NotFoundError
 from memory.importers import ImportFormatError, import_catalog, parse_csv, strip_html
 from memory.models import Product, Variant
 from memory.schemas import ProductIn
-from tools.search import SearchFilters
+from tools.search_schemas import SearchFilters
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,7 +5,7 @@ import pytest
 from evals.search_eval import load_rows, run_search_eval
 from memory.catalog import NotFoundError
 from prompts.lexicon import color_family
-from tools.search import SearchFilters
+from tools.search_schemas import SearchFilters
 
 
 def test_quality_on_the_query_set(demo_services):

@@ -16,7 +16,7 @@ from langchain.tools import ToolRuntime
 from langchain_core.tools import tool
 
 from tools.attributes import judge
-from tools.search import ProductHit, SearchFilters, VariantHit
+from tools.search_schemas import ProductHit, SearchFilters, VariantHit
 from tools.vocabulary import normalize
 
 MAX_VARIANTS = 4
