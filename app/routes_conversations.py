@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -11,69 +10,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import StreamingResponse
 from langchain_core.messages import AIMessage, HumanMessage
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from app.routes_catalog import CreatorId, Svc
+from app.schemas import MessageIn, MessageOut
 from graphs.agent import thread_id
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
 CustomerId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
-_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
-
-
-class MessageIn(BaseModel):
-    """An incoming customer message."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=1, max_length=4000)
-    channel: Literal["dm", "comment"] = "dm"
-
-    @field_validator("text")
-    @classmethod
-    def _meaningful(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("text is empty or whitespace")
-        if not _HAS_WORD.search(value):
-            raise ValueError("text has no letters or digits (emoji or punctuation only)")
-        return value
-
-
-class ProductOut(BaseModel):
-    """A product the reply recommends."""
-
-    product_id: int
-    variant_id: int | None
-    name: str
-    price: float
-    url: str | None
-
-
-class QuestionOut(BaseModel):
-    """One focused question of the message."""
-
-    text: str
-    intent: str
-    entities: dict[str, Any]
-
-
-class MessageOut(BaseModel):
-    """The agent's answer to one message (``held_for_approval``: do not send it yet)."""
-
-    reply: str
-    held_for_approval: bool = False
-    approval_id: str | None = None
-    review_reasons: list[str] = []
-    questions: list[QuestionOut]
-    products: list[ProductOut]
-    conflicts: list[dict[str, Any]]
-    escalated: bool
-    model: str
-    latency_ms: float
-    execution_id: str
 
 
 def _turn(

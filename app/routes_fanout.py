@@ -2,114 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from app.routes_catalog import CreatorId, Svc
 from app.routes_conversations import CustomerId
+from app.schemas import AnswerIn, DecisionIn, InboxIn, MergeIn, RenameIn, SplitIn
 from memory.inbox import MessageIn
 
 router = APIRouter(prefix="/v1", tags=["fan-out"])
 
 ClusterId = Annotated[str, Path(pattern=r"^c-\d{1,9}$")]
 ApprovalId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-
-
-class InboxMessageIn(BaseModel):
-    """One fan message."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    customer_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
-    chat_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,159}$")
-    text: str = Field(min_length=1, max_length=4000)
-    timestamp: datetime
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text is empty or whitespace")
-        return value.strip()
-
-    @field_validator("timestamp")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("timestamp needs a timezone (e.g. 2026-11-21T10:00:00Z)")
-        return value
-
-
-class InboxIn(BaseModel):
-    """A batch of fan messages (from a channel export or webhook relay)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    messages: list[InboxMessageIn] = Field(min_length=1, max_length=1000)
-
-
-class RenameIn(BaseModel):
-    """A new cluster title."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field(min_length=1, max_length=200)
-
-
-class MergeIn(BaseModel):
-    """Clusters to merge into the first one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    cluster_ids: list[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
-        min_length=2, max_length=50
-    )
-    title: str | None = Field(None, min_length=1, max_length=200)
-
-    @field_validator("cluster_ids")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("cluster_ids must be distinct")
-        return value
-
-
-class SplitIn(BaseModel):
-    """Questions to move out into a new cluster."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question_ids: list[int] = Field(min_length=1, max_length=10_000)
-    title: str | None = Field(None, min_length=1, max_length=200)
-
-
-class AnswerIn(BaseModel):
-    """The creator's canonical answer to a cluster."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    answer: str = Field(min_length=1, max_length=4000)
-    channel: Literal["dm", "comment"] = "dm"
-
-    @field_validator("answer")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("answer is empty or whitespace")
-        return value.strip()
-
-
-class DecisionIn(BaseModel):
-    """A decision in the Agent Inbox convention."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["accept", "edit", "response", "ignore"]
-    args: None | str | dict[str, Any] = None
 
 
 @router.post("/creators/{creator_id}/inbox")

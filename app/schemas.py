@@ -1,11 +1,12 @@
-"""HTTP response models (request bodies reuse ``memory.schemas``)."""
+"""The HTTP edge's shapes: request bodies and responses (catalog inputs: ``memory.schemas``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CreatorOut(BaseModel):
@@ -91,3 +92,154 @@ class ErrorOut(BaseModel):
 
     detail: str
     errors: list[dict[str, Any]] | None = None
+
+
+# -- conversations ------------------------------------------------------------------------
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+class MessageIn(BaseModel):
+    """An incoming customer message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+    channel: Literal["dm", "comment"] = "dm"
+
+    @field_validator("text")
+    @classmethod
+    def _meaningful(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("text is empty or whitespace")
+        if not _HAS_WORD.search(value):
+            raise ValueError("text has no letters or digits (emoji or punctuation only)")
+        return value
+
+
+class ReplyProductOut(BaseModel):
+    """A product the reply recommends."""
+
+    product_id: int
+    variant_id: int | None
+    name: str
+    price: float
+    url: str | None
+
+
+class QuestionOut(BaseModel):
+    """One focused question of the message."""
+
+    text: str
+    intent: str
+    entities: dict[str, Any]
+
+
+class MessageOut(BaseModel):
+    """The agent's answer to one message (``held_for_approval``: do not send it yet)."""
+
+    reply: str
+    held_for_approval: bool = False
+    approval_id: str | None = None
+    review_reasons: list[str] = []
+    questions: list[QuestionOut]
+    products: list[ReplyProductOut]
+    conflicts: list[dict[str, Any]]
+    escalated: bool
+    model: str
+    latency_ms: float
+    execution_id: str
+
+
+# -- fan inbox, clusters, approvals -------------------------------------------------------
+class InboxMessageIn(BaseModel):
+    """One fan message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+    chat_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,159}$")
+    text: str = Field(min_length=1, max_length=4000)
+    timestamp: datetime
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty or whitespace")
+        return value.strip()
+
+    @field_validator("timestamp")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("timestamp needs a timezone (e.g. 2026-11-21T10:00:00Z)")
+        return value
+
+
+class InboxIn(BaseModel):
+    """A batch of fan messages (from a channel export or webhook relay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    messages: list[InboxMessageIn] = Field(min_length=1, max_length=1000)
+
+
+class RenameIn(BaseModel):
+    """A new cluster title."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+
+
+class MergeIn(BaseModel):
+    """Clusters to merge into the first one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cluster_ids: list[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
+        min_length=2, max_length=50
+    )
+    title: str | None = Field(None, min_length=1, max_length=200)
+
+    @field_validator("cluster_ids")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("cluster_ids must be distinct")
+        return value
+
+
+class SplitIn(BaseModel):
+    """Questions to move out into a new cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_ids: list[int] = Field(min_length=1, max_length=10_000)
+    title: str | None = Field(None, min_length=1, max_length=200)
+
+
+class AnswerIn(BaseModel):
+    """The creator's canonical answer to a cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer: str = Field(min_length=1, max_length=4000)
+    channel: Literal["dm", "comment"] = "dm"
+
+    @field_validator("answer")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("answer is empty or whitespace")
+        return value.strip()
+
+
+class DecisionIn(BaseModel):
+    """A decision in the Agent Inbox convention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["accept", "edit", "response", "ignore"]
+    args: None | str | dict[str, Any] = None
