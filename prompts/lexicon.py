@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from prompts.grammar import SIZE_CUE
+
 DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -60,7 +62,7 @@ def is_size_option(name: str) -> bool:
 def normalize_size(value: str) -> str:
     """Canonical size label: "medium" -> M, "XXL" -> 2XL, "size 8" -> 8, "8.5 US" -> 8.5."""
     v = value.strip().lower()
-    v = re.sub(r"^(?:size|sz)\s*", "", v)
+    v = re.sub(rf"^{SIZE_CUE}\s*", "", v)
     v = re.sub(r"\s*(?:us|uk|eu)$", "", v)
     index = _size_index()
     if v in index:
@@ -107,10 +109,3 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
         if "-" in w:
             out.extend(stem(p) for p in w.split("-") if p and p not in stops)
     return out
-
-
-# -- money: one grammar for every reader (NLU prices, query cleaning, profile budgets) ----------
-# A currency before the amount ("$40", "£150", "€ 80", "A$20") or after it ("40 bucks", "150€").
-CUR_BEFORE = r"(?:[$£€¥₹]|(?:us|a|c|au|ca|nz)\$|(?:usd|eur|gbp|cad|aud)\s?)"
-CUR_AFTER = r"(?:[$£€]|\s?(?:usd|eur|euros?|gbp|dollars?|bucks|quid)(?![a-z]))"
-AMOUNT = r"\d+(?:[.,]\d{1,2})?"

@@ -14,11 +14,13 @@ from typing import Any
 
 from nodes.offline.profile import check_text
 from prompts import fanout as P
+from prompts.grammar import REPLY_CURRENCY
 
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_FACT = re.compile(
-    r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|[$€£]\s?\d+(?:[.,]\d+)?|\b\d+(?:[.,]\d+)?\s?%?",
+_FACT = re.compile(  # a link, an email, a price, a number
+    r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+"
+    rf"|{REPLY_CURRENCY}\s?\d+(?:[.,]\d+)?|\b\d+(?:[.,]\d+)?\s?%?",
 )
 _JARGON = re.compile(r"\b(" + "|".join(re.escape(k) for k in P.PLAIN_WORDS) + r")\b", re.I)
 

@@ -23,10 +23,20 @@ from nodes.offline.planner import COLLECTIVE, clean_query
 from nodes.offline.splitter import Clause, split_clauses
 from nodes.offline.textclf import TextClassifier
 from nodes.state import IntentModel
+from prompts.grammar import (
+    BUDGET_IN_QUESTION,
+    FROM_WEIGHT,
+    NUMERIC_SIZE,
+    PRICE_AROUND,
+    PRICE_BETWEEN,
+    PRICE_CAP,
+    PRICE_FLOOR,
+    PRICE_QUESTION,
+    PRICE_RANGE,
+    SIZE_ASKED,
+    price_value,
+)
 from prompts.lexicon import (
-    AMOUNT,
-    CUR_AFTER,
-    CUR_BEFORE,
     DATA,
     color_family,
     is_color_option,
@@ -207,12 +217,6 @@ _FRAGMENT_NP = re.compile(
 _QUESTION_FORM = re.compile(
     r"^\W*(?:(?:and|also|then|plus|oh|so|btw)\W+)*(?:what|whats|what's|how|when|where|which|why|"
     r"who|do|does|did|is|are|can|could|will|would|have|has|should)\b",
-    re.I,
-)
-_PRICE_ONLY = re.compile(
-    r"^\W*(?:(?:and|also|\+|&)\s+)?(?:how much(?: (?:is it|are they|is that|does it cost|for "
-    r"(?:it|them|that|shipping)))?|(?:what'?s|whats|what is) the (?:price|cost)"
-    r"(?: on (?:it|that))?|price|cost|costs|how much \$*)\W*$",
     re.I,
 )
 _WANTS = re.compile(
@@ -494,23 +498,6 @@ _NOT_NAMES = {
     "cheap",
     "affordable",
 }
-_NUM = rf"{CUR_BEFORE}?\s?({AMOUNT}){CUR_AFTER}?"
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_NUM}\s*(?:and|to|-)\s*{_NUM}", re.I)
-_RANGE = re.compile(rf"{_NUM}\s*(?:-|–|to)\s*{_NUM}\b", re.I)
-_MAX = re.compile(
-    rf"(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|within|"
-    rf"budget (?:is|of)?|<|≤|not over|tops)\s*{_NUM}",
-    re.I,
-)
-_MIN = re.compile(rf"(?:over|above|more than|at least|min(?:imum)?|>|≥|from)\s*{_NUM}", re.I)
-_AROUND = re.compile(rf"(?:around|about|roughly|~)\s*{_NUM}", re.I)
-# A stated budget ("I only have like 20 bucks", "can spend $40"): an explicit currency is
-# required so that "I have 2 kids" is not a price.
-_BUDGET = re.compile(
-    r"\b(?:have|got|spend|afford|budget(?: is| of)?)\s+(?:like |about |around |maybe |only )?"
-    rf"(?:{CUR_BEFORE}\s?({AMOUNT})|({AMOUNT}){CUR_AFTER})",
-    re.I,
-)
 # "the big refill bag", "the bigger battery", "the smallest one": a size among the variants
 _BIGGER = re.compile(
     r"\b(?:(big|bigger|biggest|larger|largest|jumbo|bulk|family[- ]size|max(?:imum)? size)"
@@ -520,15 +507,6 @@ _BIGGER = re.compile(
 _NOT_SIZED = frozenset("fan fans enough deal thanks thank help hug order orders fridge".split())
 _CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
 _PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
-_SIZE = re.compile(
-    r"\b(?:size|sz)(?:\s*(?=\d)|\s+)([0-9]{1,2}(?:\.5)?|xxs|xs|s|m|l|xl|xxl|2xl|3xl|xxxl|small|medium|large)\b"
-    r"|\b(xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|x-large|small|medium|large|one size)\b"
-    r"|(?:^|\s)(s|m|l|xl)(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))"
-    # "in a 38?", "go up to a 48": a bare two-digit number after "a" that ends the clause
-    r"|\b(?:in|to|got|have|need|want|wear|take)\s+an?\s+([1-5][0-9](?:\.5)?)"
-    r"(?=\s*(?:please|pls|\?|$|,|\.(?!\d)|!|\s(?:too|in|if)\b))",
-    re.I,
-)
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
     "fifth": 4, "5th": 4, "last": -1, "top": 0,
@@ -554,10 +532,6 @@ _ANAPHORA = re.compile(
 )
 _FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
              "salted caramel", "unflavored", "unflavoured")  # fmt: skip
-
-
-def _price(value: str) -> float:
-    return float(value.replace(",", "."))
 
 
 def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
@@ -680,7 +654,7 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
                 normalize_size(v)[:1].isdigit() and "size" in v.lower() for v in vals)]  # fmt: skip
             plain = [n for n, vals in vocab.options.items() if (
                 is_size_option(n) or n.lower().split()[-1:] == ["size"]) and any(
-                re.fullmatch(r"\d{1,2}(?:\.5)?", v.strip()) for v in vals)]  # fmt: skip
+                re.fullmatch(NUMERIC_SIZE, v.strip()) for v in vals)]  # fmt: skip
             if worded:
                 ent.options.setdefault("|".join(worded), []).append(f"Size {size}")
             elif plain:
@@ -732,18 +706,18 @@ def extract_entities(
     if product_types:
         text = _without_purpose(text, product_types, vocab)
     low = text.lower()
-    if m := _BETWEEN.search(low) or _RANGE.search(low):
-        a, b = sorted((_price(m.group(1)), _price(m.group(2))))
+    if m := PRICE_BETWEEN.search(low) or PRICE_RANGE.search(low):
+        a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b
     else:
-        if m := _MAX.search(low):
-            ent.max_price = _price(m.group(1))
-        if (m := _MIN.search(low)) and not re.search(r"from\s+\$?\d+\s*(?:lb|kg)", low):
-            ent.min_price = _price(m.group(1))
-        if ent.max_price is None and (m := _BUDGET.search(low)):
-            ent.max_price = _price(m.group(1) or m.group(2))
-        if ent.min_price is None and ent.max_price is None and (m := _AROUND.search(low)):
-            center = _price(m.group(1))
+        if m := PRICE_CAP.search(low):
+            ent.max_price = price_value(m.group(1))
+        if (m := PRICE_FLOOR.search(low)) and not FROM_WEIGHT.search(low):
+            ent.min_price = price_value(m.group(1))
+        if ent.max_price is None and (m := BUDGET_IN_QUESTION.search(low)):
+            ent.max_price = price_value(m.group(1) or m.group(2))
+        if ent.min_price is None and ent.max_price is None and (m := PRICE_AROUND.search(low)):
+            center = price_value(m.group(1))
             ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
     if _CHEAP.search(low):
         ent.sort = "price_asc"
@@ -760,7 +734,7 @@ def extract_entities(
         ent.prefer_option = "" if after in {"one", "ones", "size", "pack", "bag", "box"} else after
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
     sizes = []
-    for m in _SIZE.finditer(text):
+    for m in SIZE_ASKED.finditer(text):
         if re.search(r"\b(?:too|so|very|a bit|bit|way)\s*$", text[: m.start()], re.I):
             continue  # "they're too small" describes fit, it asks for no size
         raw = next(g for g in m.groups() if g)
@@ -1159,7 +1133,7 @@ def analyze(
             label, ent = "product_search", Entities()
         vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         person = label == "support" and classifier.needs_person([part])[0]
-        continues = bool(questions) and bool(_PRICE_ONLY.match(part))
+        continues = bool(questions) and bool(PRICE_QUESTION.match(part))
         questions.append(
             Question(
                 text=part,

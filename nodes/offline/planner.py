@@ -12,7 +12,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, color_family, lexicon, stem, tokenize
+from prompts.grammar import PRICE_PHRASE, SIZE_PHRASE
+from prompts.lexicon import color_family, lexicon, stem, tokenize
 
 _REFINE = re.compile(
     r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
@@ -168,20 +169,6 @@ def _has_any(ent: dict[str, Any]) -> bool:
     )  # fmt: skip
 
 
-_PRICE_PHRASE = re.compile(
-    rf"(?:between|from)\s+{CUR_BEFORE}?{AMOUNT}\s*(?:and|to|-)\s*{CUR_BEFORE}?{AMOUNT}"
-    rf"{CUR_AFTER}?"
-    r"|(?:under|below|less than|cheaper than|max(?:imum)?|up to|no more than|at most|over|above|"
-    rf"more than|at least|around|about|for)?\s*{CUR_BEFORE}\s?{AMOUNT}{CUR_AFTER}?"
-    rf"|{AMOUNT}{CUR_AFTER}"
-    rf"|(?:under|below|less than|up to|over|above|at least|around)\s+{AMOUNT}{CUR_AFTER}?",
-    re.I,
-)
-_SIZE_PHRASE = re.compile(
-    r"\b(?:in\s+)?(?:size|sz)\s*\S+|\b(?:in\s+)?(?:xxs|xs|xxl|xxxl|2xl|3xl|extra small|extra large|"
-    r"small|medium|large)\b",
-    re.I,
-)
 _FILLER = re.compile(
     r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
     r"show me|i'?m looking for|looking for|i need|i want|any|some|anything|something|stuff|"
@@ -194,8 +181,8 @@ _FILLER = re.compile(
 
 def clean_query(text: str, ent: dict[str, Any]) -> str:
     """The product words of a request: prices, sizes, colours, fillers and emoji removed."""
-    q = _PRICE_PHRASE.sub(" ", text)
-    q = _SIZE_PHRASE.sub(" ", q)
+    q = PRICE_PHRASE.sub(" ", text)
+    q = SIZE_PHRASE.sub(" ", q)
     for colour in ent.get("colors", []):
         q = re.sub(rf"\b(?:in\s+)?{re.escape(colour)}\b", " ", q, flags=re.I)
     kinds = {w for c in ent.get("categories", []) for w in tokenize(c)}

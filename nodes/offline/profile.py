@@ -15,7 +15,15 @@ from typing import Any
 
 from nodes.offline.textclf import TextClassifier
 from nodes.state import FactModel
-from prompts.lexicon import AMOUNT, CUR_AFTER, CUR_BEFORE, DATA, normalize_size
+from prompts.grammar import (
+    BUDGET_AMOUNT,
+    BUDGET_STATEMENT,
+    NUMBER_WORDS,
+    SIZE_MISFIT,
+    SIZE_NAMED,
+    SIZE_WORN,
+)
+from prompts.lexicon import DATA, normalize_size
 from tools.attributes import contraindications, mentions, product_text
 from tools.vocabulary import normalize
 
@@ -30,40 +38,6 @@ _IDENTITY = re.compile(
     r"\b(?:i'm|im|i am|i've been|ive been|i have been|i went|i've gone|i became|as a|i eat|"
     r"i follow|i'm on|i stay|i keep|i'm strictly|i've turned|i can't|i cannot|i cant|i don't|"
     r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never|for me)\b",
-    re.I,
-)
-_MONEY = rf"{CUR_BEFORE}?\s?({AMOUNT}){CUR_AFTER}?"
-_BUDGET = re.compile(
-    r"\b(?:budget|spending limit|spending cap|price limit)\b[^.!?\d$]{0,25}"
-    + _MONEY
-    + r"|\b(?:can(?:'t| not|not)|won't|don't want to|do not want to) (?:spend|afford|pay|go)"
-    r" (?:more than|over|above|past)\s*"
-    + _MONEY
-    + r"|\b(?:max(?:imum)? (?:i can spend|budget)|can (?:only )?(?:spend|afford|pay)"
-    r"(?: up to| about| around| like| max)?)\s*(?:is )?"
-    + _MONEY
-    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?"
-    + rf"{CUR_BEFORE}\s?({AMOUNT})"
-    + r"|\b(?:only )?(?:have|got) (?:like |about |around |maybe |only )?(\d+(?:\.\d{1,2})?)\s?"
-    r"(?:dollars|bucks|usd)\b"
-    + rf"|{CUR_BEFORE}\s?({AMOUNT})\s*(?:max|tops|at most)\b"
-    # "max $50 on sneakers", "up to $300 for a jacket"
-    + rf"|\b(?:max(?:imum)?|up to|no more than)\s+{CUR_BEFORE}\s?({AMOUNT})\s+(?:on|for)\b"
-    + r"|\b(\d+(?:\.\d{1,2})?)\s?(?:dollars|bucks)\s*(?:max|tops|at most)\b",
-    re.I,
-)
-_WEAR = re.compile(
-    r"\b(?:i(?:'m| am)? (?:a |usually (?:a )?|normally (?:a )?)?(?:wear (?:a )?|take (?:a )?)?size|"
-    r"i (?:usually |normally )?(?:wear|take) (?:a |an )?(?:size )?)\s*"
-    r"(xxs|xs|s|m|l|xl|xxl|2xl|3xl|small|medium|large|extra large|\d{1,2}(?:\.5)?)\b",
-    re.I,
-)
-_BAD_SIZE = re.compile(
-    r"\b(?:size\s+)?(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large|\d{1,2}(?:\.5)?)\s+"
-    r"(?:was|is|were|are|runs?|ran)\s+(?:way |too |a bit |a little |slightly |much )*"
-    r"(?:too\s+)?(small|big|large|tight|loose|short|long|baggy|huge|tiny|snug)\b"
-    r"|\b(?:the\s+)?(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large)\s+(?:swallowed|drowned) me\b"
-    r"|\b(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large)\s+(?:doesn't|does not|didn't|did not) fit\b",
     re.I,
 )
 _ALLERGY = re.compile(
@@ -193,29 +167,14 @@ class FactClassifier(TextClassifier):
         ]
 
 
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen".split()
-_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-_AMOUNT = re.compile(
-    r"(?<![\w.])\$?\s?(\d+(?:\.\d{1,2})?)(?!\s?(?:kg|lbs?|pounds|minutes|mins|weeks|days|"
-    r"months|years|x|%))\b"
-    r"|\b((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|ten|fifteen)"
-    r"(?:[ -](?:one|two|three|four|five|six|seven|eight|nine))?)\b",
-    re.I,
-)
-_SIZE = re.compile(r"(?<!['’])\b(xxs|xs|s|m|l|xl|xxl|2xl|small|medium|large|extra large)\b", re.I)
-
-
 def _amount(clause: str) -> float | None:
     """The money amount a budget clause names ("30 tops", "under thirty bucks")."""
-    m = _AMOUNT.search(clause)
+    m = BUDGET_AMOUNT.search(clause)
     if not m:
         return None
     if m.group(1):
         return float(m.group(1))
-    return float(sum(_NUMBER_WORDS.get(w, 0) for w in re.split(r"[ -]", m.group(2).lower())))
+    return float(sum(NUMBER_WORDS.get(w, 0) for w in re.split(r"[ -]", m.group(2).lower())))
 
 
 @lru_cache(maxsize=1)
@@ -281,11 +240,11 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
         elif kind == "allergy":
             for allergen in _allergens(clause):
                 _add(p, "allergies", allergen)
-        elif kind == "budget" and not (patterns and _BUDGET.search(clause)):
+        elif kind == "budget" and not (patterns and BUDGET_STATEMENT.search(clause)):
             if (amount := _amount(clause)) is not None:
                 p["budget"] = amount  # the rules already read the clauses they match
         elif kind == "bad_size":
-            for m in _SIZE.finditer(clause):
+            for m in SIZE_NAMED.finditer(clause):
                 size = normalize_size(m.group(1))
                 _add(p, "bad_sizes", size)
                 if size in p.get("sizes", []):
@@ -397,11 +356,11 @@ def learn(
                         _add(p, "allergies", item)
             for m in _TOLERATES.finditer(low):
                 _add(p, "tolerates", m.group(1).rstrip("s"))
-            if (m := _BUDGET.search(low)) and _budget_applies(low, m):
+            if (m := BUDGET_STATEMENT.search(low)) and _budget_applies(low, m):
                 p["budget"] = float(next(g for g in m.groups() if g))
-            if (m := _WEAR.search(low)) and _applies(low, m, need_identity=False):
+            if (m := SIZE_WORN.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
-            for m in _BAD_SIZE.finditer(low):
+            for m in SIZE_MISFIT.finditer(low):
                 size = normalize_size(next(g for g in m.groups() if g and len(g) <= 6))
                 _add(p, "bad_sizes", size)
                 if size in p.get("sizes", []):
