@@ -73,8 +73,13 @@ _TENS: dict[str, int] = _G["number_words"]["tens"]
 NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | _TENS
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def price_value(amount: str) -> float:
-    """The value of an ``AMOUNT`` ("40,50" is 40.5)."""
+    """The value of an ``AMOUNT``: "1,500" is 1500 (thousands), "40,50" is 40.5 (decimal comma)."""
+    if _THOUSANDS.fullmatch(amount):
+        return float(amount.replace(",", ""))
     return float(amount.replace(",", "."))
 
 

@@ -383,3 +383,14 @@ def test_a_fact_after_a_list_rechecks_it(client: TestClient) -> None:
     assert out["products"] or out["conflicts"], out
     for p in out["products"]:
         assert "Feather" not in p["name"] and "Down" not in p["name"], out["products"]
+
+
+def test_prices_with_thousands_separators(client: TestClient) -> None:
+    # "$1,500" is fifteen hundred, not 1.5 or a crash (a budget with a comma used to raise)
+    out = say(client, "homegoods", "money1", "hi! my budget is £1,500, any sofas?")
+    assert out["products"] and all(p["price"] <= 1500 for p in out["products"])
+    assert any("Sofa" in p["name"] for p in out["products"])
+    r = client.get("/v1/creators/homegoods/conversations/money1")
+    assert r.json()["profile"]["budget"] == 1500
+    out = say(client, "homegoods", "money2", "sofas under £1,200")
+    assert out["products"] and all(p["price"] <= 1200 for p in out["products"])

@@ -22,6 +22,7 @@ from prompts.grammar import (
     SIZE_MISFIT,
     SIZE_NAMED,
     SIZE_WORN,
+    price_value,
 )
 from prompts.lexicon import DATA, normalize_size
 from tools.attributes import contraindications, mentions, product_text
@@ -173,7 +174,7 @@ def _amount(clause: str) -> float | None:
     if not m:
         return None
     if m.group(1):
-        return float(m.group(1))
+        return price_value(m.group(1))
     return float(sum(NUMBER_WORDS.get(w, 0) for w in re.split(r"[ -]", m.group(2).lower())))
 
 
@@ -357,7 +358,7 @@ def learn(
             for m in _TOLERATES.finditer(low):
                 _add(p, "tolerates", m.group(1).rstrip("s"))
             if (m := BUDGET_STATEMENT.search(low)) and _budget_applies(low, m):
-                p["budget"] = float(next(g for g in m.groups() if g))
+                p["budget"] = price_value(next(g for g in m.groups() if g))
             if (m := SIZE_WORN.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in SIZE_MISFIT.finditer(low):
