@@ -14,13 +14,8 @@ from typing import Any
 from app.demo import demo_catalog
 from evals.ls import run_offline
 from memory.embeddings import get_embedder
-from nodes.offline.profile import (
-    FactClassifier,
-    check_product,
-    check_text,
-    get_fact_classifier,
-    learn,
-)
+from nodes.offline.conflicts import check_product, check_text
+from nodes.offline.profile import FactClassifier, get_fact_classifier, learn
 from prompts.lexicon import normalize_size
 
 DATASET = Path(__file__).parent / "datasets" / "conflicts.jsonl"

@@ -11,7 +11,8 @@ from langgraph.runtime import Runtime
 
 from nodes.llm_backend import LLMAnalysis
 from nodes.llm_calls import call_llm
-from nodes.offline.nlu import Entities, Question, Reference, analyze, extract_entities
+from nodes.offline.entities import Entities, Reference, extract_entities
+from nodes.offline.nlu import Question, analyze
 from nodes.offline.profile import clauses, learn, recipient_facts
 from nodes.state import AgentState, Context
 from nodes.timing import timed

@@ -12,7 +12,7 @@ from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
-from nodes.offline.profile import check_product
+from nodes.offline.conflicts import check_product
 from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM

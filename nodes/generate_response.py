@@ -7,8 +7,8 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from nodes.offline.conflicts import check_text
 from nodes.offline.drafting import caveats, simplify
-from nodes.offline.profile import check_text
 from nodes.offline.responder import render
 from nodes.state import AgentState, Context
 from nodes.timing import timed

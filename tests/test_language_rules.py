@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.offline.nlu import extract_entities
+from nodes.offline.entities import extract_entities
 from nodes.offline.profile import recipient_facts
 from tools.attributes import judge
 

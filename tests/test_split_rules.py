@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.offline.nlu import split_questions
+from nodes.offline.clauses import split_questions
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ from langgraph.runtime import Runtime
 
 from nodes.fanout.state import ChatTask, FanoutContext
 from nodes.llm_calls import run_llm
+from nodes.offline.conflicts import check_text
 from nodes.offline.drafting import check_draft, draft_for_fan, is_beginner
-from nodes.offline.profile import check_text
 from nodes.state import ChatModels
 from prompts import fanout as P
 

@@ -12,7 +12,7 @@ import re
 import statistics
 from typing import Any
 
-from nodes.offline.profile import check_text
+from nodes.offline.conflicts import check_text
 from prompts import fanout as P
 from prompts.grammar import REPLY_CURRENCY
 

@@ -1,0 +1,218 @@
+"""Conflicts between a customer's profile and a product or a text, for any shop's catalog.
+
+Diets, allergies, injuries, level and budget (learned by ``nodes/offline/profile.py``) against
+the product's own options, facets, tags and description, through the contraindication tables
+in ``prompts/data/`` (``profile_conflicts.json``, ``contraindications.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nodes.offline.profile import rules
+from prompts.lexicon import normalize_size
+from tools.attributes import contraindications, mentions, product_text
+from tools.vocabulary import normalize
+
+
+def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:
+    tags = {t.lower() for t in product.get("tags", [])}
+    attrs = {k: v for k, v in (product.get("attributes") or {}).items()}
+    text = " ".join(
+        [
+            product.get("name", ""),
+            product.get("short_description", ""),
+            str(attrs.get("material", "")),
+        ]
+    ).lower()
+    return tags, attrs, text
+
+
+def _attr_hits(attrs: dict[str, Any], wanted: dict[str, list[str]]) -> list[str]:
+    hits = []
+    for key, bad in wanted.items():
+        value = attrs.get(key)
+        values = value if isinstance(value, list) else [value]
+        hits += [f"{key}={v}" for v in values if isinstance(v, str) and v.lower() in bad]
+    return hits
+
+
+def _mentions(text: str, term: str) -> bool:
+    """``term`` occurs in ``text`` other than as "term-free", "no term" or "without term"."""
+    for m in re.finditer(rf"\b{re.escape(term)}", text):
+        after, before = text[m.end() : m.end() + 6], text[max(0, m.start() - 9) : m.start()]
+        if re.match(r"[- ]free\b", after) or re.search(r"\b(?:no|without|non)[- ]$", before):
+            continue
+        return True
+    return False
+
+
+def _from_product_data(
+    product: dict[str, Any], profile: dict[str, Any], text: str | None
+) -> list[tuple[str, str, str, list[str]]]:
+    """Diets and allergies against what any shop's product says it is made of.
+
+    The contraindication table (``prompts/data/contraindications.json``) lists what each diet
+    and allergy rules out in plain words ("leather", "gelatin", "goose down", "latex"); a
+    product whose text states one (not "faux leather", not "latex-free") or whose option or
+    facet value is one ("fill: down") conflicts, unless it says it is fine ("vegan leather").
+    """
+    table = contraindications()
+    names = table["profile_names"]
+    full = (text or product_text(product, product.get("variants") or [])).lower()
+    values: list[str] = [str(v) for var in product.get("variants") or []
+                         for v in (var.get("options") or {}).values()]  # fmt: skip
+    for tag in product.get("tags") or []:
+        values.append(str(tag).partition(":")[2] or str(tag))
+    words = [set(normalize(v).split()) for v in values]
+
+    def valued(terms: list[str]) -> list[str]:
+        return [f"value {t}" for t in terms
+                if any(set(normalize(t).split()) <= w for w in words)]  # fmt: skip
+
+    def said(term: str) -> bool:
+        # a cheap substring test first: most terms are nowhere in the text
+        return term.split()[0][:4] in full and mentions(full, term) == "yes"
+
+    out = []
+    for diet in profile.get("diet", []):
+        spec = table["diets"].get(names.get(diet, diet.replace("_", " ")))
+        if not spec or any(said(ok) for ok in spec.get("ok", [])):
+            continue
+        ev = [f"text '{t}'" for t in spec["avoid"] if said(t)]
+        ev += valued(spec.get("values", []))
+        if ev:
+            out.append(("dietary", "high", diet, ev))
+    for allergy in profile.get("allergies", []):
+        key = names.get(allergy, allergy)
+        terms = table["allergies"].get(key) or table["allergies"].get(f"{key}s") or [allergy]
+        ev = [f"text '{t}'" for t in terms if said(t)]
+        ev += valued(table["allergy_values"].get(key, []))
+        if ev:
+            out.append(("allergy", "high", allergy, ev))
+    return out
+
+
+def check_product(
+    product: dict[str, Any], profile: dict[str, Any], full_text: str | None = None
+) -> list[dict[str, Any]]:
+    """Typed conflicts between one product (compact dict) and a profile.
+
+    ``full_text``: everything the product says about itself (its description too), when known.
+    """
+    r = rules()
+    tags, attrs, text = _product_signals(product)
+    out: list[dict[str, Any]] = []
+
+    def add(kind: str, severity: str, fact: str, evidence: list[str]) -> None:
+        out.append(
+            {
+                "type": kind,
+                "severity": severity,
+                "fact": fact,
+                "product_id": product.get("product_id"),
+                "product_name": product.get("name"),
+                "evidence": sorted(set(evidence)),
+            }
+        )
+
+    for diet in profile.get("diet", []):
+        spec = r["diets"].get(diet)
+        if not spec:
+            continue
+        if set(spec.get("ok_tags", [])) & tags:
+            continue
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("dietary", spec["severity"], diet, ev)
+    aliases = r["allergens"]["aliases"]
+    allergens = [a.lower() for a in attrs.get("allergens", []) if isinstance(a, str)]
+    tolerated = set(profile.get("tolerates", []))
+    for allergy in profile.get("allergies", []):
+        terms = aliases.get(allergy, [allergy.rstrip("s"), allergy])
+        if any(a in tolerated for a in allergens) and not any(
+            term in a for a in allergens for term in terms
+        ):
+            continue  # tree nuts vs a peanut bar "contains nuts", and peanuts are fine
+        ev = [f"tag {t}" for t in tags if any(mentions(t, term) == "yes" for term in terms)]
+        ev += [f"allergen {a}" for a in allergens if any(term in a for term in terms)]
+        ev += [f"text '{term}'" for term in terms if _mentions(text, term)]
+        if ev:
+            add("allergy", r["allergens"]["severity"], allergy, ev)
+    for injury in profile.get("injuries", []):
+        spec = r["injuries"].get(injury)
+        if not spec or set(spec.get("ok_tags", [])) & tags:
+            continue
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("injury", spec["severity"], injury, ev)
+    level = profile.get("level")
+    if level and level in r["levels"]:
+        spec = r["levels"][level]
+        ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
+        ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        if ev:
+            add("level", spec["severity"], level, ev)
+    bad = set(profile.get("bad_sizes", []))
+    variants = product.get("variants") or []
+    sizes = {
+        normalize_size(str(v["options"].get("size")))
+        for v in variants
+        if v.get("options", {}).get("size")
+    }
+    if bad and sizes and sizes <= bad:
+        add("fit", "medium", "size " + "/".join(sorted(bad)), [f"only size {s}" for s in sizes])
+    budget = profile.get("budget")
+    # the cheapest variant that fits what was asked ("the laptop with 16gb ram" costs what a
+    # 16GB laptop costs, not what the cheapest laptop does)
+    prices = [v["price"] for v in variants if isinstance(v.get("price"), int | float)]
+    price = min(prices) if prices else product.get("price_min")
+    if budget and price and price > budget:
+        severity = "medium" if price > 1.5 * budget else "low"
+        add("budget", severity, f"budget {budget:g}", [f"price {price:g}"])
+    found = {(c["type"], c["fact"]) for c in out}
+    for kind, severity, fact, ev in _from_product_data(product, profile, full_text):
+        if (kind, fact) not in found:
+            add(kind, severity, fact, ev)
+    return out
+
+
+def _says(text: str, term: str, plant: list[str]) -> bool:
+    """``term`` occurs other than in a plant form ("oat milk", "almond butter" are no dairy)."""
+    for m in re.finditer(rf"\b{re.escape(term)}", text):
+        if not any(text[: m.start()].endswith(f"{p} ") for p in plant):
+            return True
+    return False
+
+
+def check_text(text: str, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Conflicts between a draft reply's words and the profile (e.g. jump squats vs bad knees)."""
+    r = rules()
+    low = text.lower()
+    flat = low.replace("-", " ")
+    out = []
+
+    def words_hit(terms: list[str]) -> list[str]:
+        return [t for t in terms if _says(flat, t.replace("-", " "), r.get("plant_prefixes", []))]
+
+    for diet in profile.get("diet", []):
+        spec = r["diets"].get(diet)
+        terms = [t for t in (spec or {}).get("conflict_tags", []) if t != "non-vegan"]
+        if spec and (ev := words_hit(terms + spec.get("text_conflicts", []))):
+            out.append(
+                {"type": "dietary", "severity": spec["severity"], "fact": diet, "evidence": ev}
+            )
+    for injury in profile.get("injuries", []):
+        spec = r["injuries"].get(injury)
+        if spec and (ev := words_hit(spec["conflict_tags"] + spec.get("text_conflicts", []))):
+            out.append(
+                {"type": "injury", "severity": spec["severity"], "fact": injury, "evidence": ev}
+            )
+    aliases = r["allergens"]["aliases"]
+    for allergy in profile.get("allergies", []):
+        if ev := words_hit(aliases.get(allergy, [allergy])):
+            out.append({"type": "allergy", "severity": "high", "fact": allergy, "evidence": ev})
+    return out

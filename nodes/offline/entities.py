@@ -1,0 +1,435 @@
+"""Entities of a focused question: prices, colours, sizes, any option of the shop, references.
+
+Grounded in the creator's catalog vocabulary (``tools/vocabulary.py``): a value becomes a
+filter on the option that carries it; what matches nothing stays in the search query.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from prompts.grammar import (
+    BUDGET_IN_QUESTION,
+    FROM_WEIGHT,
+    NUMERIC_SIZE,
+    PRICE_AROUND,
+    PRICE_BETWEEN,
+    PRICE_CAP,
+    PRICE_FLOOR,
+    PRICE_RANGE,
+    SIZE_ASKED,
+    price_value,
+)
+from prompts.lexicon import (
+    color_family,
+    is_color_option,
+    is_size_option,
+    lexicon,
+    normalize_size,
+    stem,
+)
+from tools.vocabulary import Match, Vocabulary, same_value
+
+
+class Reference(BaseModel):
+    """A pointer to a product shown earlier: by position, letter, or description."""
+
+    kind: Literal["ordinal", "letter", "description", "anaphora"]
+    index: int | None = None  # 0-based for ordinals/letters; -1 for "the last one"
+    text: str = ""
+    color: str | None = None
+
+
+class Entities(BaseModel):
+    """What a question constrains."""
+
+    min_price: float | None = None
+    max_price: float | None = None
+    sort: Literal["relevance", "price_asc", "price_desc"] = "relevance"
+    colors: list[str] = Field(default_factory=list)
+    sizes: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    options: dict[str, list[str]] = Field(default_factory=dict)
+    brands: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)  # plain tags named ("organic", "washable")
+    # "the big tub", "the smaller one", "the bigger ssd": which end of a size or quantity
+    # option to offer first, and the word naming that option when one follows.
+    prefer: Literal["largest", "smallest"] | None = None
+    prefer_option: str = ""
+    # Values asked to be absent ("nut free", "no leather", "without caffeine").
+    excluded: list[str] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    # The words the catalog vocabulary recognised (kept out of the search query text).
+    matched: list[str] = Field(default_factory=list)
+
+    def points(self) -> bool:
+        """Whether a shown product is named by position or letter ("the 3rd one", "option B")."""
+        return any(r.kind in {"ordinal", "letter"} for r in self.references)
+
+    def has_filters(self) -> bool:
+        """Whether any constraint beyond the text was found."""
+        return bool(
+            self.min_price is not None
+            or self.max_price is not None
+            or self.colors
+            or self.sizes
+            or self.options
+            or self.brands
+            or self.sort != "relevance"
+        )
+
+
+# "a 500g bag", "the big 240 box": packaging after a quantity names no kind of product
+AFTER_QUANTITY = re.compile(r"\d\s*(?:[a-z]{1,3})?\s+$", re.I)
+
+
+DESC_STOP = frozenset(
+    "in for with on to and or is are be was good any worth still come comes have has do does ok"
+    " okay better vs versus available too also please pls that which from of at by one ones as"
+    " run runs fit fits".split()
+)
+
+
+_NOT_NAMES = {
+    "other",
+    "same",
+    "next",
+    "last",
+    "right",
+    "wrong",
+    "new",
+    "old",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "only",
+    "good",
+    "better",
+    "bad",
+    "one",
+    "that",
+    "this",
+    "big",
+    "small",
+    "expensive",
+    "pricey",
+    "cheap",
+    "affordable",
+}
+# "the big refill bag", "the bigger battery", "the smallest one": a size among the variants
+_BIGGER = re.compile(
+    r"\b(?:(big|bigger|biggest|larger|largest|jumbo|bulk|family[- ]size|max(?:imum)? size)"
+    r"|(smaller|smallest|mini|trial[- ]size|travel[- ]size))\b(?:\s+([a-z]+))?",
+    re.I,
+)
+_NOT_SIZED = frozenset("fan fans enough deal thanks thank help hug order orders fridge".split())
+_CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
+_PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+    "fifth": 4, "5th": 4, "last": -1, "top": 0,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    # "the third" may end the message; "top" only counts before a noun ("tank top" is not one).
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b"
+    # "last year", "the first time": a time, not a product on screen
+    r"(?!\s+(?:year|week|month|time|night|day|summer|winter|spring|autumn|fall|order|weekend|"
+    r"season|christmas)s?\b)(?:\s+(?:one|1|option|item|"
+    r"product|of (?:them|those|these)|two|pick)\b)?"
+    r"|\b(top)\s+(?:one|1|option|item|product|of (?:them|those|these)|two|pick)\b",
+    re.I,
+)
+_NUMBER_REF = re.compile(r"\b(?:number|no\.?|#|option)\s*([1-5])\b", re.I)
+_LETTER = re.compile(r"\b(?:option|dress|item|product|choice|[a-z]+)\s+([A-E])\b")
+# ("one that'll keep me warm", "a bag that packs small": "that" opens a relative clause)
+_ANAPHORA = re.compile(
+    r"\b(?:it|that one|this one|(?<!one )(?<!ones )(?<!thing )that(?!'ll| will| would| can|"
+    r" could| is| are|'s| has| have| packs| fits| works| goes| keeps)"
+    r"|this|them|those|these|the one)\b",
+    re.I,
+)
+_FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
+             "salted caramel", "unflavored", "unflavoured")  # fmt: skip
+
+
+def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
+    """Colours and flavours from the shared lexicon, for callers without a catalog."""
+    families = lexicon()["color_families"]
+    for i, w in enumerate(words):
+        if w in ("rose",) and i + 1 < len(words) and words[i + 1] == "gold":
+            continue
+        fam = color_family(w)
+        if fam and w in {s for syns in families.values() for s in syns}:
+            if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
+                ent.colors.append(w)
+    for flavour in _FLAVOURS:
+        if flavour in low:
+            name = (
+                "cookies & cream"
+                if "cookies" in flavour
+                else flavour.replace("unflavoured", "unflavored")
+            )
+            ent.options.setdefault("flavor", []).append(name)  # fmt: skip
+
+
+_FREE_AFTER = re.compile(r"[\s-]?free\b", re.I)
+_NOT_BEFORE = re.compile(
+    r"\b(?:no|without|non|not|zero|free (?:of|from))[\s-]*(?:the\s+|a\s+|an\s+|any\s+)?$", re.I
+)
+
+
+_NEGATED_LIST = re.compile(r"\s*(?:,|/)?\s*(?:or|nor|and|,)?\s*(?:any\s+)?", re.I)
+
+
+def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
+    """Entities from the creator's own catalog vocabulary (``tools.vocabulary``).
+
+    An option value or facet becomes a filter on its own option; a colour word the shop does
+    not write becomes a colour filter (matched by family); sizes ("medium", "size 10") bind to
+    the options that carry them. A word that names both a product category and an option
+    value ("sage" the herb, "Sage" the mug colour) is the product when nothing else is.
+    """
+    matches = vocab.ground(text)
+    # spans of several words ("protein bar" the tag): a category word inside one is a modifier
+    longer = [(m.start, m.end) for m in matches if " " in text[m.start : m.end].strip()
+              or "-" in text[m.start : m.end]]  # fmt: skip
+    spans_with_category = {(m.start, m.end) for m in matches if m.kind == "category"}
+    # One span that is a value of several options ("medium": a band's weight, a size M) is one
+    # filter on any of them: the product at hand decides which applies.
+    by_span: dict[tuple[int, int], list[Match]] = {}
+    for m in matches:
+        if m.kind in {"option", "facet"}:
+            by_span.setdefault((m.start, m.end), []).append(m)
+    negated_to = -1  # end of the last value asked to be absent
+    for m in matches:
+        free = _FREE_AFTER.match(text[m.end :])
+        listed = negated_to >= 0 and _NEGATED_LIST.fullmatch(text[negated_to : m.start])
+        if free or listed or _NOT_BEFORE.search(text[: m.start]):
+            # "nut free", "no leather", "without caffeine", "without leather or wool": asked
+            # to be absent, not a filter
+            negated_to = m.end
+            if m.value.lower() not in [x.lower() for x in ent.excluded]:
+                ent.excluded.append(m.value)
+            ent.matched.append(text[m.start : m.end + (free.end() if free else 0)])
+            continue
+        if m.kind in {"option", "facet"}:
+            if (m.start, m.end) in spans_with_category and not any(
+                c.kind == "category" and (c.start, c.end) != (m.start, m.end) for c in matches
+            ):
+                continue
+            group = by_span.get((m.start, m.end), [m])
+            if group[0] is not m:
+                continue
+            group = sorted(group, key=lambda g: (g.option, g.value))  # one key for one span
+            names = list(dict.fromkeys(n for g in group for n in g.option.split("|")))
+            if m.kind == "option" and all(is_color_option(n) for n in names):
+                # the shop's colour option: one colour grammar for every reader (search
+                # matches the value or its family)
+                ent.colors += [g.value.lower() for g in group if g.value.lower() not in ent.colors]
+                ent.matched.append(text[m.start : m.end])
+                continue
+            if m.kind == "option" and all(is_size_option(n) for n in names):
+                ent.sizes += [s for g in group if (s := normalize_size(g.value)) not in ent.sizes]
+                ent.matched.append(text[m.start : m.end])
+                continue
+            key = "|".join(names)
+            values = ent.options.setdefault(key, [])
+            for g in group:
+                if g.value not in values:
+                    values.append(g.value)
+        elif m.kind == "color":
+            if m.value not in ent.colors:
+                ent.colors.append(m.value)
+        elif m.kind == "brand" and m.value not in ent.brands:
+            ent.brands.append(m.value)
+        elif m.kind == "tag":
+            if m.value not in ent.tags:
+                ent.tags.append(m.value)
+            continue  # a tag word ("foam", "whey") also names the product: it stays in the query
+        else:
+            continue
+        ent.matched.append(text[m.start : m.end])
+    for size in sizes:
+        if size in ent.sizes or any(
+            normalize_size(v) == size for vals in ent.options.values() for v in vals
+        ):
+            continue
+        owners = {
+            (name, value)
+            for name, values in vocab.options.items()
+            for value in values
+            if normalize_size(value) == size or same_value(value, f"size {size}")
+        }
+        if owners and all(is_size_option(name) for name, _ in owners):
+            ent.sizes.append(size)
+            continue
+        for name, value in sorted(owners):
+            ent.options.setdefault(name, []).append(value)
+        if not owners and size[:1].isdigit():
+            # "size 48" where the shop has sizes 40-46: asked, and reported as unmet
+            # (an option whose values read "Size 42", or a size option of plain numbers)
+            worded = [n for n, vals in vocab.options.items() if any(
+                normalize_size(v)[:1].isdigit() and "size" in v.lower() for v in vals)]  # fmt: skip
+            plain = [n for n, vals in vocab.options.items() if (
+                is_size_option(n) or n.lower().split()[-1:] == ["size"]) and any(
+                re.fullmatch(NUMERIC_SIZE, v.strip()) for v in vals)]  # fmt: skip
+            if worded:
+                ent.options.setdefault("|".join(worded), []).append(f"Size {size}")
+            elif plain:
+                ent.options.setdefault("|".join(plain), []).append(size)
+    return longer
+
+
+_PURPOSE = re.compile(
+    r"\bfor\s+(?:a|an|my|the|our|his|her|their|your|this|that)\s+((?:[a-z-]+\s*){1,4})", re.I
+)
+
+
+def _without_purpose(
+    text: str, product_types: dict[str, str], vocab: Vocabulary | None = None
+) -> str:
+    """``text`` with the thing a product is for blanked out, when a kind was named before it.
+
+    "cushions for a grey sofa" asks for cushions: the sofa and its colour are the setting,
+    not a second kind nor a colour filter.
+    """
+    for m in _PURPOSE.finditer(text):
+        before = re.findall(r"[a-z]+", text[: m.start()].lower())
+        if not any(stem(w) in product_types for w in before):
+            continue
+        end = m.start(1)
+        for w in re.finditer(r"[a-z-]+", m.group(1).lower()):
+            end = m.start(1) + w.end()
+            if stem(w.group(0)) in product_types:
+                phrase = text[m.start() : end]
+                if vocab is not None and any(  # "ground for a french press": a grind
+                    g.kind in {"option", "facet"} and g.end >= len(phrase.rstrip())
+                    for g in vocab.ground(phrase)
+                ):
+                    break
+                return text[: m.start()] + " " * (end - m.start()) + text[end:]
+    return text
+
+
+def extract_entities(
+    text: str, product_types: dict[str, str] | None = None, vocab: Vocabulary | None = None
+) -> Entities:
+    """Entities of one question.
+
+    Prices and references by rule; options, colours, sizes, brands and tags from the creator's
+    catalog vocabulary (``vocab``) when given, else from the shared lexicon; ``product_types``
+    maps stemmed words to category names.
+    """
+    ent = Entities()
+    if product_types:
+        text = _without_purpose(text, product_types, vocab)
+    low = text.lower()
+    if m := PRICE_BETWEEN.search(low) or PRICE_RANGE.search(low):
+        a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
+        ent.min_price, ent.max_price = a, b
+    else:
+        if m := PRICE_CAP.search(low):
+            ent.max_price = price_value(m.group(1))
+        if (m := PRICE_FLOOR.search(low)) and not FROM_WEIGHT.search(low):
+            ent.min_price = price_value(m.group(1))
+        if ent.max_price is None and (m := BUDGET_IN_QUESTION.search(low)):
+            ent.max_price = price_value(m.group(1) or m.group(2))
+        if ent.min_price is None and ent.max_price is None and (m := PRICE_AROUND.search(low)):
+            center = price_value(m.group(1))
+            ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
+    if _CHEAP.search(low):
+        ent.sort = "price_asc"
+    elif _PRICEY.search(low):
+        ent.sort = "price_desc"
+    if (
+        (m := _BIGGER.search(low))
+        and not re.search(r"\b(?:too|so|very|a bit)\s*$", low[: m.start()])
+        and (m.group(3) or "") not in _NOT_SIZED
+        and not (vocab is not None and (m.group(1) or m.group(2)) in vocab.name_words)
+    ):  # ("a big fan", "big enough", "the Big Dog kibble": no size asked)
+        ent.prefer = "largest" if m.group(1) else "smallest"
+        after = m.group(3) or ""
+        ent.prefer_option = "" if after in {"one", "ones", "size", "pack", "bag", "box"} else after
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
+    sizes = []
+    for m in SIZE_ASKED.finditer(text):
+        if re.search(r"\b(?:too|so|very|a bit|bit|way)\s*$", text[: m.start()], re.I):
+            continue  # "they're too small" describes fit, it asks for no size
+        raw = next(g for g in m.groups() if g)
+        if normalize_size(raw) not in sizes:
+            sizes.append(normalize_size(raw))
+    longer: list[tuple[int, int]] = []
+    if vocab is not None:
+        longer = _ground(ent, text, vocab, sizes)
+    else:
+        ent.sizes = sizes
+        _lexicon_entities(ent, words, low)
+    if product_types:
+        # "pre workout" meets the catalog's "Pre-Workout"
+        longer = [
+            (a, b)
+            for a, b in longer  # "pre-workout" the tag is also the category
+            if stem(re.sub(r"[\s-]+", "-", low[a:b].strip())) not in product_types
+        ]
+        spans = [m for m in re.finditer(r"[a-z]+(?:-[a-z]+)?", low)
+                 if not any(a <= m.start() and m.end() <= b for a, b in longer)
+                 and not AFTER_QUANTITY.search(low[: m.start()])]  # fmt: skip
+        free = [m.group(0) for m in spans]
+        # two words that name a kind together ("dining tables", "coffee tables") are that
+        # kind: neither word alone is another kind, nor a colour
+        used = [False] * len(free)
+        for i, (mod, head) in enumerate(zip(free, free[1:], strict=False)):
+            if (cat := product_types.get(stem(f"{mod}-{head}"))) and "-" not in mod + head:
+                used[i] = used[i + 1] = True
+                if cat not in ent.categories:
+                    ent.categories.append(cat)
+                if mod in ent.colors:
+                    ent.colors.remove(mod)
+                    ent.matched = [w for w in ent.matched if w.lower() != mod]
+        for i, (w, taken) in enumerate(zip(free, used, strict=True)):
+            cat = product_types.get(stem(w))
+            if i + 1 < len(free) and not used[i + 1] and product_types.get(stem(free[i + 1])):
+                continue  # "desk lamp": the last noun of a compound is the kind
+            if cat and not taken and cat not in ent.categories:
+                ent.categories.append(cat)
+    if m := re.search(r"\b(?:first|top) (two|three|2|3)\b|\b(both)\b|\bthe (two|three)\b", low):
+        n = {"two": 2, "2": 2, "three": 3, "3": 3, "both": 2}[next(g for g in m.groups() if g)]
+        for i in range(n):
+            ent.references.append(Reference(kind="ordinal", index=i, text=m.group(0)))
+    for m in _ORDINAL.finditer(low):
+        if ent.references and ent.references[0].text == m.group(0):
+            continue
+        word = m.group(1) or m.group(2)
+        ent.references.append(Reference(kind="ordinal", index=_ORDINALS[word], text=m.group(0)))
+    for m in _NUMBER_REF.finditer(low):
+        ent.references.append(Reference(kind="ordinal", index=int(m.group(1)) - 1, text=m.group(0)))
+    for m in _LETTER.finditer(text):
+        if m.group(0).split()[0].lower() not in {"size", "vitamin", "plan", "a", "i"}:
+            idx = ord(m.group(1)) - ord("A")
+            ent.references.append(Reference(kind="letter", index=idx, text=m.group(0)))
+    desc = re.search(r"\bthe\s+((?:[a-z]+\s+)?[a-z]+)\s+one\b|\bthe\s+([a-z]+)\s+([a-z]+s?)\b", low)
+    if desc and not ent.references:
+        phrase = " ".join(g for g in desc.groups() if g)
+        if not desc.group(1):
+            # "the whey protein concentrate": the whole name, so that it cannot resolve to the
+            # whey protein isolate on screen (every word must fit the product it points to).
+            more = re.match(r"(?:\s+[a-z]+){0,2}", low[desc.end() :]).group(0).split()  # type: ignore[union-attr]
+            phrase = " ".join([phrase, *itertools.takewhile(lambda w: w not in DESC_STOP, more)])
+        tokens = phrase.split()
+        color = next((t for t in tokens if color_family(t)), None)
+        # "the competition one" names a shown product by a word of its name (resolved against
+        # the products on screen); "the cheapest one" / "the other one" do not.
+        named_one = bool(desc.group(1)) and not any(
+            t.endswith("est") or t in _NOT_NAMES for t in tokens
+        )
+        if color or named_one or (product_types and any(stem(t) in product_types for t in tokens)):
+            ent.references.append(Reference(kind="description", text=phrase, color=color))
+    if not ent.references and _ANAPHORA.search(low):
+        ent.references.append(Reference(kind="anaphora", text=_ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]
+    return ent
