@@ -26,7 +26,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from app.services import open_services
 from app.settings import Settings
 from graphs.agent import compile_agent
-from tools.vocabulary import build_vocabulary
+from tools.vocabulary_build import build_vocabulary
 
 TURNS = [
     "show me hoodies", "under $60", "does the first one come in M?", "show me yoga mats",

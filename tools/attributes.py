@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from prompts.lexicon import DATA, color_family, is_color_option, stem
-from tools.vocabulary import Vocabulary, normalize, same_value
+from tools.units import normalize, same_value
+from tools.vocabulary import Vocabulary
 
 Answer = Literal["yes", "no", "unknown"]
 

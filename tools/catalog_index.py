@@ -18,7 +18,7 @@ from sqlalchemy import select
 from memory.catalog import Catalog
 from memory.models import Product, Variant
 from prompts.lexicon import color_family, is_color_option, is_size_option, normalize_size, tokenize
-from tools.vocabulary import normalize
+from tools.units import normalize
 
 
 @dataclass

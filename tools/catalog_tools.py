@@ -17,7 +17,7 @@ from langchain_core.tools import tool
 
 from tools.attributes import judge
 from tools.search_schemas import ProductHit, SearchFilters, VariantHit
-from tools.vocabulary import normalize
+from tools.units import normalize
 
 MAX_VARIANTS = 4
 

@@ -59,8 +59,10 @@ from tools.search_schemas import (
     SearchResult,
     Sort,
 )
+from tools.units import normalize, quantity
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
-from tools.vocabulary import Vocabularies, Vocabulary, normalize, quantity
+from tools.vocabulary import Vocabulary
+from tools.vocabulary_build import Vocabularies
 
 
 @dataclass

@@ -15,7 +15,7 @@ import numpy as np
 
 from prompts.lexicon import tokenize
 from tools.catalog_index import CatalogIndex
-from tools.vocabulary import normalize, quantity
+from tools.units import normalize, quantity
 
 # Words that name no kind of product ("something for my mum", "a gift").
 GENERIC_HEADS = frozenset(

@@ -8,7 +8,7 @@ from typing import Any
 from prompts.lexicon import is_color_option, is_size_option, normalize_size, tokenize
 from tools.catalog_index import CatalogIndex
 from tools.search_schemas import VariantHit
-from tools.vocabulary import magnitude, quantity
+from tools.units import magnitude, quantity
 
 
 def variant_hit(v: dict[str, Any]) -> VariantHit:

@@ -20,160 +20,25 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
-import unicodedata
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import select
 
-from memory.catalog import Catalog
 from memory.embeddings import TOKENIZER_PATH
-from memory.models import Product, Variant
 from prompts.lexicon import (
     DATA,
-    color_family,
     is_color_option,
-    is_size_option,
     lexicon,
-    normalize_size,
     stem,
 )
+from tools.units import Token, magnitude, normalize, quantity, tokens
 
 Kind = Literal["option", "facet", "tag", "category", "brand", "color", "size", "option_name"]
 
 
-# -- normalisation (one grammar for values with units, shared by search and NLU) -------------
-@lru_cache(maxsize=1)
-def _units() -> tuple[dict[str, str], dict[str, list[str]]]:
-    data = json.loads((DATA / "units.json").read_text(encoding="utf-8"))
-    alias = {a: canon for canon, names in data["units"].items() for a in names}
-    return alias, data["abbreviations"]
-
-
-_TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)?\s?x\s?\d+(?:[.,]\d+)?"  # 160x230, 200 x 300
-    r"|[a-z]+\d[a-z\d]*"  # r7, i7, b12
-    r"|\d+(?:[.,]\d+)?[a-z%]*"  # 16gb, 2xl, 500, 85%
-    r"|[a-z]+(?:'[a-z]+)?"
-    r"|[\"”&%]"
-)
-_NUM_UNIT = re.compile(r"^(\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?)([a-z%]+)$")
-
-
-@dataclass(frozen=True)
-class Token:
-    """A normalised token and its character span in the original text."""
-
-    norm: str
-    start: int
-    end: int
-
-
-def _number(raw: str) -> str:
-    raw = raw.replace(",", ".").replace(" ", "")
-    parts = []
-    for piece in raw.split("x"):
-        if "." in piece:
-            piece = piece.rstrip("0").rstrip(".")
-        parts.append(piece)
-    return "x".join(parts)
-
-
-def tokens(text: str) -> list[Token]:
-    """Normalised tokens: units joined to their numbers, plurals folded, "&" as "and"."""
-    alias, _ = _units()
-    # "Crème" = "creme", full-width "ＮＡＶＹ" = "navy"
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    low = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
-    if len(low) != len(text):  # spans index the original text: keep the plain lower form
-        low = text.lower().replace("’", "'")
-    raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
-    out: list[Token] = []
-    i = 0
-    while i < len(raw):
-        word, start, end = raw[i]
-        if word[0].isdigit():
-            m = _NUM_UNIT.match(word.replace(" ", ""))
-            if m and m.group(2) in alias:
-                out.append(Token(_number(m.group(1)) + alias[m.group(2)], start, end))
-                i += 1
-                continue
-            if re.fullmatch(r"[\d.,x ]+", word):
-                num = _number(word)
-                nxt = raw[i + 1][0] if i + 1 < len(raw) else ""
-                two = f"{nxt} {raw[i + 2][0]}" if i + 2 < len(raw) else ""
-                if two in alias:  # "12 fl oz"
-                    out.append(Token(num + alias[two], start, raw[i + 2][2]))
-                    i += 3
-                    continue
-                if nxt in alias and nxt != "in":  # "300x400 in navy": "in" is no inch here
-                    out.append(Token(num + alias[nxt], start, raw[i + 1][2]))
-                    i += 2
-                    continue
-                out.append(Token(num, start, end))
-                i += 1
-                continue
-            out.append(Token(word, start, end))
-        elif word == "&":
-            out.append(Token("and", start, end))
-        elif word in {'"', "”", "%"}:
-            pass  # a unit without a number before it
-        else:
-            word = re.sub(r"'s$", "", word)  # "women's" = "womens" = "women"
-            out.append(Token(stem(word) if len(word) > 3 else word, start, end))
-        i += 1
-    return out
-
-
-def normalize(text: str) -> str:
-    """The comparable form of a value: "16 GB" -> "16gb", "Size 42" -> "size 42"."""
-    return " ".join(t.norm for t in tokens(text))
-
-
-def same_value(a: str, b: str) -> bool:
-    """Whether two option values are the same ("16 gb" and "16GB", "Cookies & Cream")."""
-    return normalize(a).replace(" ", "") == normalize(b).replace(" ", "")
-
-
-def quantity(value: str) -> tuple[float, str] | None:
-    """(number, unit) of a value with a unit ("2TB" -> (2.0, "tb")), else None."""
-    for t in tokens(value):
-        m = re.fullmatch(r"(\d+(?:\.\d+)?)([a-z%]+)", t.norm)
-        if m and m.group(2) in set(_units()[0].values()):
-            return float(m.group(1)), m.group(2)
-    return None
-
-
-@lru_cache(maxsize=1)
-def _scale() -> dict[str, tuple[str, float]]:
-    data = json.loads((DATA / "units.json").read_text(encoding="utf-8"))
-    return {u: (base, float(k)) for u, (base, k) in data.get("scale", {}).items()}
-
-
-def magnitude(value: str) -> tuple[float, str] | None:
-    """How big a value is, in the smallest unit of its kind ("1TB" -> (1e6, "mb")).
-
-    A value without a unit ("240 bags", "Size 42") is its first number; None without one.
-    Used to offer "the big tub" or "the smaller one" among a product's variants.
-    """
-    q = quantity(value)
-    if q is None:
-        m = re.search(r"\d+(?:[.,]\d+)?", value)
-        return (float(m.group(0).replace(",", ".")), "") if m else None
-    amount, unit = q
-    seen = 0
-    while unit in _scale() and seen < 8:  # bounded: the table is a chain of a few steps
-        base, factor = _scale()[unit]
-        amount, unit, seen = amount * factor, base, seen + 1
-    return amount, unit
-
-
-# -- the vocabulary -------------------------------------------------------------------------
 @dataclass
 class Term:
     """One way the catalog names something."""
@@ -397,14 +262,14 @@ class Vocabulary:
         """
         if not self.spelling:
             return text
-        english = _english()
+        english = english_words()
 
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
             if len(low) < 5 or not low.isascii() or low in self._spelling_set:
                 return word
-            if _known(low, english):
+            if known_word(low, english):
                 return word
             limit = 1 if len(low) < 8 else 2
             found = process.extract(low, self.spelling, scorer=Levenshtein.distance,
@@ -528,180 +393,33 @@ class Vocabulary:
 # A word this close in meaning to one of the catalog's values names it ("decaf" ~
 # decaffeinated 0.84; "metal" ~ steel 0.78 and "winter" ~ 4-season 0.48 do not reach it).
 PARAPHRASE_SIMILARITY = 0.8
+
+
 PARAPHRASE_MAX_VALUES = 200
+
+
 _EMBED_LOCK = threading.Lock()
+
+
 # words that judge or rank rather than name a value
 _JUDGING = re.compile(
     r"^(?:\w+est|most|least|best|worst|favou?rite|fav|good|nice|right|perfect|ideal|usual|"
     r"normal|recommended|popular|new|other|same|cheap\w*|pric\w*|expensive|big\w*|small\w*|"
     r"\w+er)$"
 )
+
+
 _STOP = frozenset(lexicon()["stopwords"]) | {"one", "it", "is", "do", "you", "i", "me", "s"}
-_FACET = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
 
 
-def _tag_parts(tag: str) -> tuple[str, str] | None:
-    m = _FACET.match(tag)
-    return (m.group(1).strip().lower(), m.group(2).strip()) if m else None
-
-
-def build(
-    creator_id: str,
-    version: int,
-    products: list[dict[str, Any]],
-    variant_options: list[tuple[int, dict[str, Any]]],
-) -> Vocabulary:
-    """The vocabulary of product rows (id, category, tags, brand) and variant options."""
-    t0 = time.perf_counter()
-    voc = Vocabulary(creator_id, version)
-    per_option: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[tuple[int, str, str]] = set()
-    for pid, opts in variant_options:
-        for name, value in (opts or {}).items():
-            name, value = str(name).strip().lower(), str(value).strip()
-            if value and (pid, name, value.lower()) not in seen:
-                seen.add((pid, name, value.lower()))
-                per_option[name][value] += 1
-    facets: dict[str, Counter[str]] = defaultdict(Counter)
-    plain: Counter[str] = Counter()
-    categories: Counter[str] = Counter()
-    brands: Counter[str] = Counter()
-    for p in products:
-        for tag in p.get("tags") or []:
-            parts = _tag_parts(str(tag))
-            if parts:
-                facets[parts[0]][parts[1]] += 1
-            elif str(tag).strip():
-                plain[str(tag).strip()] += 1
-        if p.get("category"):
-            for seg in str(p["category"]).split(">"):
-                if seg.strip():
-                    categories[seg.strip()] += 1
-        if p.get("brand"):
-            brands[str(p["brand"]).strip()] += 1
-    voc.options = {k: [v for v, _ in c.most_common()] for k, c in per_option.items()}
-    voc.facets = {k: [v for v, _ in c.most_common()] for k, c in facets.items()}
-    voc.tags = [t for t, _ in plain.most_common()]
-    voc.categories = [c for c, _ in categories.most_common()]
-    voc.brands = [b for b, _ in brands.most_common()]
-
-    # Digit-bearing tokens of multi-word values that one option alone uses ("240gb" of
-    # "240GB SSD", "r7" of "R7-2700"): a partial alias.
-    token_options: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    units: dict[str, set[str]] = defaultdict(set)
-    sizes = set(lexicon()["sizes"])
-    # An option holds sizes when most of its values are sizes ("Medium" of a band's weight
-    # is not a size M).
-    name_words = {t.norm for p in products for t in tokens(str(p.get("name") or ""))}
-    size_like = {
-        name: is_size_option(name) or sum(normalize_size(v) in sizes for v in counts) >= 2
-        for name, counts in per_option.items()
-    }
-    for name, counts in per_option.items():
-        color = is_color_option(name)
-        voc.add(tuple(normalize(name).split()), Term("option_name", name, (name,)))
-        for value, n in counts.items():
-            key = tuple(normalize(value).split())
-            voc.add(key, Term("option", value, (name,), products=n))
-            for pos, tok in enumerate(key):
-                counted = pos > 0 and key[pos - 1][:1].isdigit()  # "30 servings", "2 pack"
-                if any(ch.isdigit() for ch in tok) or (
-                    len(key) > 1 and len(tok) > 3 and tok not in name_words and not counted
-                ):
-                    # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable" (not
-                    # "bean" of "whole bean": the beans are what the shop sells)
-                    token_options[tok].add((name, value))
-                if (q := quantity(tok)) is not None:
-                    units[q[1]].add(name)
-                    if size_like[name] and len(key) == 1:
-                        # "the road bike in a 56": a frame size of 56cm
-                        voc.add((_number(str(q[0])),), Term("option", value, (name,), weak=True))
-                if m := re.fullmatch(r"(\d+(?:\.\d+)?x\d+(?:\.\d+)?)[a-z]+", tok):
-                    # "a rug 200 x 300": dimensions need no unit to be recognised
-                    voc.add((m.group(1),), Term("option", value, (name,), weak=True))
-                    units["x"].add(name)
-            if color and (fam := color_family(value)):
-                voc.color_families.add(fam)
-            if size_like[name] and normalize_size(value) in sizes:
-                # "medium" for M, "extra large" for XL: only the sizes this shop sells
-                for syn, canon in _size_synonyms().items():
-                    if canon == normalize_size(value):
-                        voc.add(
-                            tuple(normalize(syn).split()),
-                            Term("option", value, (name,), products=n),
-                        )
-            if len(key) == 2 and key[0] == "size" and key[1][0].isdigit():
-                voc.add((key[1],), Term("option", value, (name,), weak=True, products=n))
-            label = re.match(r"^\s*([A-Za-z0-9]{1,4})\s*[(/-]", value)
-            if len(key) > 1 and label and normalize_size(label.group(1)) in sizes:
-                # "M (54-58 cm)": the size label alone names it
-                for alias in {label.group(1).lower(), *(
-                        syn for syn, canon in _size_synonyms().items()
-                        if canon == normalize_size(label.group(1)))}:  # fmt: skip
-                    voc.add(tuple(normalize(alias).split()),
-                            Term("option", value, (name,), weak=True, products=n))  # fmt: skip
-    for tok, owners in token_options.items():
-        names = {n for n, _ in owners}
-        values = {v for _, v in owners}
-        if len(names) == 1 and len(values) == 1:
-            (name,), (value,) = names, values
-            if (tok,) not in voc.index:
-                voc.add((tok,), Term("option", value, (name,), weak=True))
-    for abbr, targets in _units()[1].items():
-        for tok in targets:
-            for term in voc.index.get((tok,), []):
-                voc.add(tuple(normalize(abbr).split()), Term(term.kind, term.value, term.names,
-                                                             weak=True))  # fmt: skip
-    voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
-    voc.size_options = {name for name, like in size_like.items() if like}
-    words: set[str] = set()
-    voc.name_words = name_words
-    for p in products:
-        own = " ".join(str(x) for x in [p.get("name"), p.get("category"), p.get("brand"),
-                                         *(p.get("tags") or [])] if x)  # fmt: skip
-        words |= set(re.findall(r"[a-z]{5,}", own.lower()))
-    for vals in [*voc.options.values(), *voc.facets.values()]:
-        for val in vals:
-            words |= set(re.findall(r"[a-z]{5,}", val.lower()))
-    voc.spelling = sorted(words)
-    voc._spelling_set = frozenset(words)
-    # Phrases of the shop's own with "and" in them: a split there would cut a name in two.
-    joined = [*voc.categories, *voc.brands, *(p.get("name") or "" for p in products),
-              *(v for vs in [*voc.options.values(), *voc.facets.values()] for v in vs)]  # fmt: skip
-    voc.and_phrases = frozenset(
-        phrase for x in joined if " and " in f" {(phrase := normalize(str(x)))} "
-    )
-    for key_name, counts in facets.items():
-        color = is_color_option(key_name)
-        voc.add(tuple(normalize(key_name).split()), Term("option_name", key_name, (key_name,)))
-        for value, n in counts.items():
-            kind: Kind = "facet"
-            if color and (fam := color_family(value)):
-                voc.color_families.add(fam)
-            voc.add(tuple(normalize(value).split()), Term(kind, value, (key_name,), products=n))
-    for tag, n in plain.items():
-        voc.add(tuple(normalize(tag).split()), Term("tag", tag, (), products=n))
-    for cat, n in categories.items():
-        voc.add(tuple(normalize(cat).split()), Term("category", cat, (), products=n))
-    for brand, n in brands.items():
-        voc.add(tuple(normalize(brand).split()), Term("brand", brand, (), products=n))
-    # Colour words, when the shop describes colours at all: "navy" meets "Blue" by family, and
-    # a colour it does not sell is still asked for ("red" -> reported as unmet). Only where the
-    # word reads as a colour (``_colour_context``): "rose" in a gift request is no colour.
-    for word, _fam in _color_words().items():
-        if voc.color_families:  # the shop describes colours at all
-            key = tuple(normalize(word).split())
-            if not any(t.kind in {"option", "facet"} for t in voc.index.get(key, [])):
-                voc.add(key, Term("color", word, ()))
-    voc.build_seconds = time.perf_counter() - t0
-    return voc
+FACET = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
 
 
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
              ("ing", "e"), ("er", ""), ("est", ""), ("ly", ""))  # fmt: skip
 
 
-def _known(word: str, english: frozenset[str]) -> bool:
+def known_word(word: str, english: frozenset[str]) -> bool:
     """An English word or a regular inflection of one ("hikes", "rattling")."""
     if word in english:
         return True
@@ -714,7 +432,7 @@ def _known(word: str, english: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     """Words never corrected.
 
     The whole words of the MiniLM tokenizer's vocabulary (common English, ~20k) and the words
@@ -727,55 +445,3 @@ def _english() -> frozenset[str]:
             if line.strip():
                 words |= set(re.findall(r"[a-z]+", json.loads(line)["text"].lower()))
     return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def _size_synonyms() -> dict[str, str]:
-    return {syn: canon for canon, syns in lexicon()["sizes"].items() for syn in syns}
-
-
-@lru_cache(maxsize=1)
-def _color_words() -> dict[str, str]:
-    return {w: fam for fam, words in lexicon()["color_families"].items() for w in words}
-
-
-def build_vocabulary(catalog: Catalog, creator_id: str) -> Vocabulary:
-    """Read the active catalog's names, tags and options from SQL and build the vocabulary."""
-    version = catalog.version(creator_id)
-    P, V = Product, Variant
-    with catalog.sessions() as s:
-        prows = s.execute(
-            select(P.id, P.name, P.category, P.tags, P.brand).where(
-                P.creator_id == creator_id, P.is_active.is_(True)
-            )
-        ).all()
-        vrows = s.execute(
-            select(V.product_id, V.options)
-            .join(P, P.id == V.product_id)
-            .where(V.creator_id == creator_id, P.creator_id == creator_id, P.is_active.is_(True))
-        ).all()
-    voc = build(creator_id, version, [r._asdict() for r in prows], [(r[0], r[1]) for r in vrows])
-    voc.embedder = catalog.embedder
-    return voc
-
-
-class Vocabularies:
-    """Per-creator vocabularies, rebuilt (from SQL only) when the catalog version moves."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self._cache: dict[str, Vocabulary] = {}
-        self._lock = threading.Lock()
-
-    def get(self, creator_id: str) -> Vocabulary:
-        """The creator's vocabulary at the current catalog version."""
-        version = self.catalog.version(creator_id)
-        voc = self._cache.get(creator_id)
-        if voc is not None and voc.version == version:
-            return voc
-        with self._lock:
-            voc = self._cache.get(creator_id)
-            if voc is None or voc.version != version:
-                voc = build_vocabulary(self.catalog, creator_id)
-                self._cache[creator_id] = voc
-        return voc

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from nodes.offline.entities import extract_entities
 from nodes.offline.splitter import Clause, split_clauses
-from tools.vocabulary import normalize
+from tools.units import normalize
 
 A_SET = re.compile(r"^\W*[\w'-]+(?:\s+[\w'-]+)?\s+(?:set|combo|bundle|kit|duo|trio)\b", re.I)
 

@@ -13,7 +13,7 @@ from typing import Any
 from nodes.offline.profile import rules
 from prompts.lexicon import normalize_size
 from tools.attributes import contraindications, mentions, product_text
-from tools.vocabulary import normalize
+from tools.units import normalize
 
 
 def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:

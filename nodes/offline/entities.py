@@ -32,7 +32,8 @@ from prompts.lexicon import (
     normalize_size,
     stem,
 )
-from tools.vocabulary import Match, Vocabulary, same_value
+from tools.units import same_value
+from tools.vocabulary import Match, Vocabulary
 
 
 class Reference(BaseModel):
