@@ -30,20 +30,15 @@ How one query runs (``HybridSearch.search``):
 
 from __future__ import annotations
 
-import math
-import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from memory.catalog import Catalog
 from prompts.lexicon import color_family, normalize_size, tokenize
-from tools.attributes import forms_of, judge
 from tools.catalog_index import (
-    NEGATIVE_TAG,
     CatalogIndex,
     build_index,
     category_matches,
@@ -51,14 +46,10 @@ from tools.catalog_index import (
     size_spelling,
 )
 from tools.kinds import missing_kind, synonyms, unsold_kind
+from tools.naming import has_phrase, named_product, names_all, proper_name, word_overlap
 from tools.policies import PolicyIndex
-from tools.search_schemas import (
-    ProductHit,
-    Relaxation,
-    SearchFilters,
-    SearchResult,
-    Sort,
-)
+from tools.relaxations import relaxations
+from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
 from tools.units import normalize, quantity
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
 from tools.vocabulary import Vocabulary
@@ -274,7 +265,7 @@ class HybridSearch:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
             hits = [self._with_closest(idx, h, f) for h in hits]
-        named = self._named(idx, qs, f) if relax else None
+        named = named_product(idx, qs.tokens, f) if relax else None
         if hits and relax and not (f.categories or f.product_ids):
             if missing := missing_kind(idx, query, qs.vec, self.catalog.embedder, self._lock):
                 # "gps watch" in a shop without one: the closest, said to be only that
@@ -290,7 +281,7 @@ class HybridSearch:
         if (
             named is not None
             and all(h.product_id != idx.product_ids[named] for h in hits[:1])
-            and self._proper_name(idx, named, qs, f)  # (cheap: before any mask)
+            and proper_name(idx, named, qs.tokens, f)  # (cheap: before any mask)
         ):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks (a price
@@ -334,133 +325,9 @@ class HybridSearch:
         asked = " - ".join(f"{v:g}" for v in (f.min_price, f.max_price) if v is not None)
         return wide, [Relaxation(constraint="price", detail=f"dropped price: {asked}")]
 
-    @staticmethod
-    def _names(idx: CatalogIndex, i: int, phrase: str) -> bool:
-        """Whether product ``i``'s name, tags or option values hold every word of ``phrase``."""
-        if re.search(r"\bfree\b", phrase, re.I):
-            return False
-        own = set(idx.name_tokens[i]) | {t for t in idx.tag_sets[i] if not NEGATIVE_TAG.search(t)}
-        start, end = int(idx.v_start[i]), int(idx.v_end[i])
-        for v in idx.variants[start:end]:
-            own |= {t for val in (v["options"] or {}).values() for t in tokenize(str(val))}
-        for tag in idx.products[i]["tags"] or []:
-            if not NEGATIVE_TAG.search(str(tag)):  # "mips: no" does not name mips
-                own |= set(tokenize(str(tag)))
-        words = tokenize(phrase)
-        return bool(words) and all(w in own for w in words)
-
-    @staticmethod
-    def _has(idx: CatalogIndex, i: int, phrase: str, vocab: Vocabulary) -> bool:
-        """Whether product ``i`` has what ``phrase`` asks for ("vegan", "pockets", "nut free").
-
-        Options, facets, diets and words of its own text decide (``tools.attributes.judge``);
-        for "X free" a product whose text never names X passes too.
-        """
-        full = [w for w in normalize(phrase).split() if len(w) > 2]
-        words = [w[: max(4, len(w) - 3)] for w in full]
-        free = re.search(r"\bfree\b", phrase, re.I)
-        stems = [tuple(k[: max(4, len(k) - 3)] for k in forms_of(w)) for w in full]
-        present = [any(t.startswith(s) for t in idx.text_tokens[i]) for s in stems]
-        if free and not any(p for w, p in zip(words, present, strict=True) if w != "free"):
-            return True  # "nut free": a product whose text never names nuts passes at once
-        if words and not all(present) and not free:
-            return False  # cheap pre-check: a word of the phrase is nowhere in its text
-        start, end = int(idx.v_start[i]), int(idx.v_end[i])
-        verdict = judge(idx.products[i], idx.variants[start:end], phrase, vocab)
-        if verdict.answer == "yes":
-            return True
-        return verdict.answer == "unknown" and bool(re.search(r"\bfree\b", phrase, re.I))
-
-    @staticmethod
-    def _overlap(idx: CatalogIndex, qs: _QueryState, i: int) -> int:
-        """Words of the query in a product's name (counted twice) and category.
-
-        A query word that ends on a name word counts as it ("armchairs" for "Wren Velvet
-        Accent Chair": English compounds end on their kind).
-        """
-        name = idx.name_tokens[i]
-        cat = frozenset(tokenize(idx.products[i]["category"] or "")) - name
-        in_name = {q for q in qs.tokens if q in name
-                   or any(len(n) >= 4 and q.endswith(n) for n in name)}  # fmt: skip
-        return 2 * len(in_name) + len((cat & qs.tokens) - in_name)
-
     def _on_topic(self, idx: CatalogIndex, qs: _QueryState, product_id: int) -> bool:
         """Whether a product's name or category holds a word of the query."""
-        return self._overlap(idx, qs, idx.pos[product_id]) > 0
-
-    @staticmethod
-    def _named(idx: CatalogIndex, qs: _QueryState, f: SearchFilters) -> int | None:
-        """The product a query names ("the chester sofa", "oak dining table"), if one stands out.
-
-        Name words are weighed by how rare they are among the catalog's names (IDF): a product
-        is named when the query holds more of its name's weight than a word shared by three
-        names, and clearly more than any other product's.
-        """
-        # option values asked for may be name words too ("the oak dining table in 120cm")
-        asked = {
-            t
-            for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
-            for t in tokenize(v)
-        } - set(qs.tokens)
-        if not (qs.tokens or asked) or idx.size == 0:
-            return None
-        cached = getattr(idx, "_name_postings", None)
-        if cached is None:  # built locally, published once (a concurrent first search is safe)
-            built: dict[str, list[int]] = {}
-            for i, toks in enumerate(idx.name_tokens):
-                for t in toks:
-                    built.setdefault(t, []).append(i)
-            n = idx.size
-            weights = {t: math.log((n + 1) / (len(ps) + 0.5)) for t, ps in built.items()}
-            cached = (built, weights)
-            idx._name_postings = cached  # type: ignore[attr-defined]
-            idx._name_idf = weights  # type: ignore[attr-defined]
-        postings, idf = cached
-        # (a filter value in a name counts half: "espresso" the grind barely names the House
-        # Espresso Blend when "sumatra" names the Sumatra coffee); summed over each word's
-        # names only, not over every product
-        scores = np.zeros(idx.size, dtype=np.float32)
-        for t in qs.tokens | asked:
-            if t in postings:
-                scores[postings[t]] += idf[t] * (1.0 if t in qs.tokens else 0.5)
-        order = np.argsort(-scores)
-        best = int(order[0])
-        second = float(scores[order[1]]) if idx.size > 1 else 0.0
-        rare = math.log((idx.size + 1) / 3.5)  # the weight of a word in three names
-        top = float(scores[best])
-        if top < max(rare, 1.4 * second) or top - second < rare / 2:
-            return None
-        if not idx.name_tokens[best] & qs.tokens:
-            return None  # only a filter value is in its name ("vegan" of "Vegan Fruit Gummies")
-        return best
-
-    @staticmethod
-    def _proper_name(idx: CatalogIndex, i: int, qs: _QueryState, f: SearchFilters) -> bool:
-        """Whether the query names product ``i`` itself, not only words of its kind.
-
-        A word of its name no other name has ("sumatra", "chester"), or most of its name ("the
-        oak dining table"), puts a product that fits none of the asked options before products
-        that fit them all; "dark roast coffee beans" does not name the Sumatra Dark Roast
-        ("roast" names an option, and "light" of "Ceiling Lights" a kind, not one product).
-        """
-        unique = math.log((idx.size + 1) / 1.5) - 1e-6
-        idf = getattr(idx, "_name_idf", {})
-        words = getattr(idx, "_option_and_kind_words", None)
-        if words is None:
-            options = {t for v in idx.variants for k in (v["options"] or {}) for t in tokenize(k)}
-            kinds: set[str] = set()
-            for p in idx.products:
-                kinds |= set(tokenize((p["category"] or "").replace(">", " ")))
-            words = (options, kinds)
-            idx._option_and_kind_words = words  # type: ignore[attr-defined]
-        options, kinds = words
-        asked = {t for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
-                 for t in tokenize(v)}  # fmt: skip
-        own = (idx.name_tokens[i] & (qs.tokens | asked)) - options
-        if any(idf.get(t, 0.0) >= unique and len(t) > 3 for t in own - kinds - asked):
-            return True
-        words = {t for t in idx.name_tokens[i] if t.isalpha() and len(t) > 2}  # not "12-pack"
-        return len(own & words) > len(words) / 2
+        return word_overlap(idx, qs.tokens, idx.pos[product_id]) > 0
 
     def _prepare(self, idx: CatalogIndex, query: str) -> _QueryState:
         """Everything about the query that filters do not change: computed once per search."""
@@ -535,10 +402,10 @@ class HybridSearch:
             # some products carry the words in their name, tags or options ("only the digital
             # ones"), those are the ones meant (a lens "for digital cameras" is not).
             vocab = self.vocabulary(idx.creator_id)
-            strict = [i for i in cand_idx if all(self._names(idx, int(i), p) for p in f.require)]
+            strict = [i for i in cand_idx if all(names_all(idx, int(i), p) for p in f.require)]
             cand_idx = np.asarray(
                 strict or [
-                    i for i in cand_idx if all(self._has(idx, int(i), p, vocab) for p in f.require)
+                    i for i in cand_idx if all(has_phrase(idx, int(i), p, vocab) for p in f.require)
                 ],
                 dtype=np.int64,
             )  # fmt: skip
@@ -546,7 +413,7 @@ class HybridSearch:
             # the cheapest of what was asked for ("floor lamps"), not of its weak matches (a
             # desk lamp, cold brew for "coffee grinders"): the products whose name and category
             # hold the most words of the query
-            overlap = np.array([self._overlap(idx, qs, int(i)) for i in cand_idx])
+            overlap = np.array([word_overlap(idx, qs.tokens, int(i)) for i in cand_idx])
             if overlap.max() > 0:  # (a word in the name counts two, in the category one)
                 cand_idx = cand_idx[overlap >= max(overlap.max() - 1, min(2, overlap.max()))]
         if cand_idx.size == 0:
@@ -697,7 +564,7 @@ class HybridSearch:
             if hits:
                 return hits, strategy, [Relaxation(constraint=constraint, detail=detail)]
         current, relaxed = f, []
-        for step in self._relaxations(f):
+        for step in relaxations(f):
             current, note = step(current)
             if note is None:
                 continue
@@ -756,74 +623,3 @@ class HybridSearch:
                           "closest": offered, "available": available})  # fmt: skip
         variants = [variant_hit(idx.variants[r[4]]) for r in rows[:6]]
         return hit.model_copy(update={"matching_variants": variants, "unmet": unmet})
-
-    @staticmethod
-    def _relaxations(f: SearchFilters) -> list[Any]:
-        def drop_colors(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.colors:
-                return c, None
-            note = Relaxation(constraint="color", detail=f"dropped colour: {', '.join(c.colors)}")
-            return c.model_copy(update={"colors": []}), note
-
-        def drop_sizes(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.sizes and not c.options:
-                return c, None
-            what = ", ".join(c.sizes + [f"{k.split('|')[0]}={'/'.join(v)}"
-                                        for k, v in c.options.items()])  # fmt: skip
-            note = Relaxation(constraint="size", detail=f"dropped size/options: {what}")
-            return c.model_copy(update={"sizes": [], "options": {}}), note
-
-        def widen_price(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if c.max_price is None and c.min_price is None:
-                return c, None
-            upd: dict[str, Any] = {}
-            parts = []
-            if c.max_price is not None:
-                upd["max_price"] = round(c.max_price * 1.5, 2)
-                parts.append(f"max {c.max_price:g} -> {upd['max_price']:g}")
-            if c.min_price is not None:
-                upd["min_price"] = round(c.min_price / 1.5, 2)
-                parts.append(f"min {c.min_price:g} -> {upd['min_price']:g}")
-            note = Relaxation(constraint="price", detail="widened price: " + ", ".join(parts))
-            return c.model_copy(update=upd), note
-
-        def drop_price(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if c.max_price is None and c.min_price is None:
-                return c, None
-            note = Relaxation(constraint="price", detail="dropped price range")
-            return c.model_copy(update={"min_price": None, "max_price": None}), note
-
-        def drop_category(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.categories:
-                return c, None
-            note = Relaxation(
-                constraint="category", detail=f"dropped category: {', '.join(c.categories)}"
-            )
-            return c.model_copy(update={"categories": []}), note
-
-        def drop_brands(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.brands:
-                return c, None
-            note = Relaxation(constraint="brand", detail=f"dropped brand: {', '.join(c.brands)}")
-            return c.model_copy(update={"brands": []}), note
-
-        def drop_require(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.require:
-                return c, None
-            note = Relaxation(constraint="words", detail=f"dropped: {', '.join(c.require)}")
-            return c.model_copy(update={"require": []}), note
-
-        def drop_tags(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.tags:
-                return c, None
-            note = Relaxation(constraint="tags", detail=f"dropped tags: {', '.join(c.tags)}")
-            return c.model_copy(update={"tags": []}), note
-
-        def include_oos(c: SearchFilters) -> tuple[SearchFilters, Relaxation | None]:
-            if not c.in_stock_only:
-                return c, None
-            note = Relaxation(constraint="in_stock", detail="included out-of-stock items")
-            return c.model_copy(update={"in_stock_only": False}), note
-
-        return [drop_colors, drop_sizes, drop_require, widen_price, drop_price, drop_category,
-                drop_brands, drop_tags, include_oos]  # fmt: skip
