@@ -160,3 +160,14 @@ def test_the_product_a_query_names_leads_whatever_the_limit(demo_services):
     for limit in (1, 3):
         top = demo_services.search.search("demo", "vegan protein bars", limit=limit).hits[0]
         assert top.name == "Vegan Protein Bars 12-Pack", (limit, top.name)
+
+
+def test_per_index_caches_are_reused(demo_services):
+    """Values derived from an index are computed once per catalog version (a cache that never
+    hits costs a pass over every variant per call: 100 ms at 10k products)."""
+    from tools.catalog_index import size_spelling
+    from tools.kinds import all_words
+
+    idx = demo_services.search.index("demo")
+    assert size_spelling(idx) is size_spelling(idx)
+    assert all_words(idx) is all_words(idx)

@@ -279,7 +279,7 @@ def remember_mask(idx: CatalogIndex, key: Any, mask: np.ndarray) -> None:
 
 def size_spelling(idx: CatalogIndex) -> dict[str, str]:
     """Canonical size label -> how this shop writes it ("2XL" -> "XXL"), cached per index."""
-    out = getattr(idx, "size_spelling", None)
+    out = getattr(idx, "_size_spelling", None)
     if out is None:
         out = {}
         for v in idx.variants:
