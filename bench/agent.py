@@ -64,14 +64,15 @@ def bench_graph(data_dir: Path, creator: str = "bench") -> dict[str, Any]:
         vocab = build_vocabulary(svc.catalog, creator)
         builds.append(time.perf_counter() - t0)
     ctx = svc.agent_context(creator)
-    path = tempfile.mktemp(suffix=".sqlite")
-    conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    graph = compile_agent(SqliteSaver(conn))
 
     def turns(
         thread: str, context: Any, tag: str = ""
     ) -> tuple[list[float], dict[str, list[float]], dict[int, float]]:
+        """200 turns of one thread, checkpointed in a database of its own (for its size)."""
+        path = tempfile.mktemp(suffix=".sqlite")
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        graph = compile_agent(SqliteSaver(conn))
         cfg = {"configurable": {"thread_id": f"{creator}:{thread}:dm"}}
         times: list[float] = []
         per_node: dict[str, list[float]] = {}
