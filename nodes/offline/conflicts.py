@@ -12,6 +12,7 @@ from typing import Any
 
 from nodes.offline.profile import rules
 from prompts.lexicon import normalize_size
+from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
 from tools.attributes import contraindications, mentions, product_text
 from tools.units import normalize
 
@@ -42,7 +43,7 @@ def _mentions(text: str, term: str) -> bool:
     """``term`` occurs in ``text`` other than as "term-free", "no term" or "without term"."""
     for m in re.finditer(rf"\b{re.escape(term)}", text):
         after, before = text[m.end() : m.end() + 6], text[max(0, m.start() - 9) : m.start()]
-        if re.match(r"[- ]free\b", after) or re.search(r"\b(?:no|without|non)[- ]$", before):
+        if TEXT_FREE_AFTER.match(after) or TEXT_NOT_BEFORE.search(before):
             continue
         return True
     return False

@@ -1,7 +1,9 @@
 """Entities of a focused question: prices, colours, sizes, any option of the shop, references.
 
 Grounded in the creator's catalog vocabulary (``tools/vocabulary.py``): a value becomes a
-filter on the option that carries it; what matches nothing stays in the search query.
+filter on the option that carries it; what matches nothing stays in the search query. The
+words that point at shown products and ask things of the search are data
+(``prompts/data/references.json``, ``search.json``; flavours: ``lexicon.json``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,30 @@ from prompts.lexicon import (
     lexicon,
     normalize_size,
     stem,
+)
+from prompts.phrasing import (
+    ANAPHORA,
+    BIGGER,
+    CHEAPEST,
+    DESC_STOP,
+    DESCRIBES_FIT,
+    DESCRIPTION,
+    FIRST_N,
+    FIRST_N_COUNTS,
+    FREE_AFTER,
+    LETTER,
+    NEGATED_LIST,
+    NOT_BEFORE,
+    NOT_BIGGER,
+    NOT_LETTER,
+    NOT_NAMES,
+    NOT_OPTION,
+    NOT_SIZED,
+    NUMBER_REF,
+    ORDINAL,
+    ORDINALS,
+    PRICIEST,
+    PURPOSE,
 )
 from tools.units import same_value
 from tools.vocabulary import Match, Vocabulary
@@ -88,77 +114,6 @@ class Entities(BaseModel):
 AFTER_QUANTITY = re.compile(r"\d\s*(?:[a-z]{1,3})?\s+$", re.I)
 
 
-DESC_STOP = frozenset(
-    "in for with on to and or is are be was good any worth still come comes have has do does ok"
-    " okay better vs versus available too also please pls that which from of at by one ones as"
-    " run runs fit fits".split()
-)
-
-
-_NOT_NAMES = {
-    "other",
-    "same",
-    "next",
-    "last",
-    "right",
-    "wrong",
-    "new",
-    "old",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "only",
-    "good",
-    "better",
-    "bad",
-    "one",
-    "that",
-    "this",
-    "big",
-    "small",
-    "expensive",
-    "pricey",
-    "cheap",
-    "affordable",
-}
-# "the big refill bag", "the bigger battery", "the smallest one": a size among the variants
-_BIGGER = re.compile(
-    r"\b(?:(big|bigger|biggest|larger|largest|jumbo|bulk|family[- ]size|max(?:imum)? size)"
-    r"|(smaller|smallest|mini|trial[- ]size|travel[- ]size))\b(?:\s+([a-z]+))?",
-    re.I,
-)
-_NOT_SIZED = frozenset("fan fans enough deal thanks thank help hug order orders fridge".split())
-_CHEAP = re.compile(r"\b(?:cheapest|least expensive|lowest price|most affordable)\b", re.I)
-_PRICEY = re.compile(r"\b(?:most expensive|priciest|premium|top of the line)\b", re.I)
-_ORDINALS = {
-    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
-    "fifth": 4, "5th": 4, "last": -1, "top": 0,
-}  # fmt: skip
-_ORDINAL = re.compile(
-    # "the third" may end the message; "top" only counts before a noun ("tank top" is not one).
-    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)\b"
-    # "last year", "the first time": a time, not a product on screen
-    r"(?!\s+(?:year|week|month|time|night|day|summer|winter|spring|autumn|fall|order|weekend|"
-    r"season|christmas)s?\b)(?:\s+(?:one|1|option|item|"
-    r"product|of (?:them|those|these)|two|pick)\b)?"
-    r"|\b(top)\s+(?:one|1|option|item|product|of (?:them|those|these)|two|pick)\b",
-    re.I,
-)
-_NUMBER_REF = re.compile(r"\b(?:number|no\.?|#|option)\s*([1-5])\b", re.I)
-_LETTER = re.compile(r"\b(?:option|dress|item|product|choice|[a-z]+)\s+([A-E])\b")
-# ("one that'll keep me warm", "a bag that packs small": "that" opens a relative clause)
-_ANAPHORA = re.compile(
-    r"\b(?:it|that one|this one|(?<!one )(?<!ones )(?<!thing )that(?!'ll| will| would| can|"
-    r" could| is| are|'s| has| have| packs| fits| works| goes| keeps)"
-    r"|this|them|those|these|the one)\b",
-    re.I,
-)
-_FLAVOURS = ("chocolate", "vanilla", "strawberry", "cookies & cream", "cookies and cream",
-             "salted caramel", "unflavored", "unflavoured")  # fmt: skip
-
-
 def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
     """Colours and flavours from the shared lexicon, for callers without a catalog."""
     families = lexicon()["color_families"]
@@ -169,23 +124,9 @@ def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
         if fam and w in {s for syns in families.values() for s in syns}:
             if w not in ent.colors and not (w == "royal" and i + 1 < len(words)):
                 ent.colors.append(w)
-    for flavour in _FLAVOURS:
+    for flavour, name in lexicon()["flavours"].items():
         if flavour in low:
-            name = (
-                "cookies & cream"
-                if "cookies" in flavour
-                else flavour.replace("unflavoured", "unflavored")
-            )
-            ent.options.setdefault("flavor", []).append(name)  # fmt: skip
-
-
-_FREE_AFTER = re.compile(r"[\s-]?free\b", re.I)
-_NOT_BEFORE = re.compile(
-    r"\b(?:no|without|non|not|zero|free (?:of|from))[\s-]*(?:the\s+|a\s+|an\s+|any\s+)?$", re.I
-)
-
-
-_NEGATED_LIST = re.compile(r"\s*(?:,|/)?\s*(?:or|nor|and|,)?\s*(?:any\s+)?", re.I)
+            ent.options.setdefault("flavor", []).append(name)
 
 
 def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
@@ -209,9 +150,9 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
             by_span.setdefault((m.start, m.end), []).append(m)
     negated_to = -1  # end of the last value asked to be absent
     for m in matches:
-        free = _FREE_AFTER.match(text[m.end :])
-        listed = negated_to >= 0 and _NEGATED_LIST.fullmatch(text[negated_to : m.start])
-        if free or listed or _NOT_BEFORE.search(text[: m.start]):
+        free = FREE_AFTER.match(text[m.end :])
+        listed = negated_to >= 0 and NEGATED_LIST.fullmatch(text[negated_to : m.start])
+        if free or listed or NOT_BEFORE.search(text[: m.start]):
             # "nut free", "no leather", "without caffeine", "without leather or wool": asked
             # to be absent, not a filter
             negated_to = m.end
@@ -287,11 +228,6 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     return longer
 
 
-_PURPOSE = re.compile(
-    r"\bfor\s+(?:a|an|my|the|our|his|her|their|your|this|that)\s+((?:[a-z-]+\s*){1,4})", re.I
-)
-
-
 def _without_purpose(
     text: str, product_types: dict[str, str], vocab: Vocabulary | None = None
 ) -> str:
@@ -300,7 +236,7 @@ def _without_purpose(
     "cushions for a grey sofa" asks for cushions: the sofa and its colour are the setting,
     not a second kind nor a colour filter.
     """
-    for m in _PURPOSE.finditer(text):
+    for m in PURPOSE.finditer(text):
         before = re.findall(r"[a-z]+", text[: m.start()].lower())
         if not any(stem(w) in product_types for w in before):
             continue
@@ -344,23 +280,23 @@ def extract_entities(
         if ent.min_price is None and ent.max_price is None and (m := PRICE_AROUND.search(low)):
             center = price_value(m.group(1))
             ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
-    if _CHEAP.search(low):
+    if CHEAPEST.search(low):
         ent.sort = "price_asc"
-    elif _PRICEY.search(low):
+    elif PRICIEST.search(low):
         ent.sort = "price_desc"
     if (
-        (m := _BIGGER.search(low))
-        and not re.search(r"\b(?:too|so|very|a bit)\s*$", low[: m.start()])
-        and (m.group(3) or "") not in _NOT_SIZED
+        (m := BIGGER.search(low))
+        and not NOT_BIGGER.search(low[: m.start()])
+        and (m.group(3) or "") not in NOT_SIZED
         and not (vocab is not None and (m.group(1) or m.group(2)) in vocab.name_words)
     ):  # ("a big fan", "big enough", "the Big Dog kibble": no size asked)
         ent.prefer = "largest" if m.group(1) else "smallest"
         after = m.group(3) or ""
-        ent.prefer_option = "" if after in {"one", "ones", "size", "pack", "bag", "box"} else after
+        ent.prefer_option = "" if after in NOT_OPTION else after
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
     sizes = []
     for m in SIZE_ASKED.finditer(text):
-        if re.search(r"\b(?:too|so|very|a bit|bit|way)\s*$", text[: m.start()], re.I):
+        if DESCRIBES_FIT.search(text[: m.start()]):
             continue  # "they're too small" describes fit, it asks for no size
         raw = next(g for g in m.groups() if g)
         if normalize_size(raw) not in sizes:
@@ -399,22 +335,22 @@ def extract_entities(
                 continue  # "desk lamp": the last noun of a compound is the kind
             if cat and not taken and cat not in ent.categories:
                 ent.categories.append(cat)
-    if m := re.search(r"\b(?:first|top) (two|three|2|3)\b|\b(both)\b|\bthe (two|three)\b", low):
-        n = {"two": 2, "2": 2, "three": 3, "3": 3, "both": 2}[next(g for g in m.groups() if g)]
+    if m := FIRST_N.search(low):
+        n = FIRST_N_COUNTS[next(g for g in m.groups() if g)]
         for i in range(n):
             ent.references.append(Reference(kind="ordinal", index=i, text=m.group(0)))
-    for m in _ORDINAL.finditer(low):
+    for m in ORDINAL.finditer(low):
         if ent.references and ent.references[0].text == m.group(0):
             continue
         word = m.group(1) or m.group(2)
-        ent.references.append(Reference(kind="ordinal", index=_ORDINALS[word], text=m.group(0)))
-    for m in _NUMBER_REF.finditer(low):
+        ent.references.append(Reference(kind="ordinal", index=ORDINALS[word], text=m.group(0)))
+    for m in NUMBER_REF.finditer(low):
         ent.references.append(Reference(kind="ordinal", index=int(m.group(1)) - 1, text=m.group(0)))
-    for m in _LETTER.finditer(text):
-        if m.group(0).split()[0].lower() not in {"size", "vitamin", "plan", "a", "i"}:
+    for m in LETTER.finditer(text):
+        if m.group(0).split()[0].lower() not in NOT_LETTER:
             idx = ord(m.group(1)) - ord("A")
             ent.references.append(Reference(kind="letter", index=idx, text=m.group(0)))
-    desc = re.search(r"\bthe\s+((?:[a-z]+\s+)?[a-z]+)\s+one\b|\bthe\s+([a-z]+)\s+([a-z]+s?)\b", low)
+    desc = DESCRIPTION.search(low)
     if desc and not ent.references:
         phrase = " ".join(g for g in desc.groups() if g)
         if not desc.group(1):
@@ -427,10 +363,10 @@ def extract_entities(
         # "the competition one" names a shown product by a word of its name (resolved against
         # the products on screen); "the cheapest one" / "the other one" do not.
         named_one = bool(desc.group(1)) and not any(
-            t.endswith("est") or t in _NOT_NAMES for t in tokens
+            t.endswith("est") or t in NOT_NAMES for t in tokens
         )
         if color or named_one or (product_types and any(stem(t) in product_types for t in tokens)):
             ent.references.append(Reference(kind="description", text=phrase, color=color))
-    if not ent.references and _ANAPHORA.search(low):
-        ent.references.append(Reference(kind="anaphora", text=_ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]
+    if not ent.references and ANAPHORA.search(low):
+        ent.references.append(Reference(kind="anaphora", text=ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]
     return ent

@@ -2,7 +2,9 @@
 
 A message is split into focused questions; each gets an intent (logistic regression over MiniLM
 embeddings, trained on ``prompts/data``) and entities from rules (prices, colours, sizes,
-product types, references to shown products).
+product types, references to shown products). The words of the rules the classifier cannot
+see (advice, comparisons, yes/no questions about an attribute) are data:
+``prompts/data/questions.json``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,6 @@ from pydantic import BaseModel, Field
 
 from memory.embeddings import MiniLMEmbeddings
 from nodes.offline.clauses import (
-    A_SET,
-    FRAGMENT_NP,
-    QUESTION_FORM,
     ClauseKinds,
     content_words,
     phrase_across,
@@ -28,7 +27,7 @@ from nodes.offline.clauses import (
     states_diet_or_allergy,
 )
 from nodes.offline.entities import Entities, extract_entities
-from nodes.offline.planner import COLLECTIVE, clean_query
+from nodes.offline.planner import clean_query
 from nodes.offline.textclf import TextClassifier
 from nodes.state import IntentModel
 from prompts.grammar import (
@@ -36,6 +35,33 @@ from prompts.grammar import (
 )
 from prompts.lexicon import (
     DATA,
+)
+from prompts.phrasing import (
+    A_SET,
+    ADVICE,
+    ATTR_VERB,
+    COLLECTIVE,
+    COLLECTIVE_AUXILIARIES,
+    COLLECTIVE_DETERMINERS,
+    COMPARATIVE,
+    COORDINATION,
+    DEFINITE,
+    EITHER,
+    EVALUATIVE,
+    FRAGMENT,
+    FRAGMENT_NP,
+    LEAD_DETERMINER,
+    QUESTION_FORM,
+    RANKS,
+    SEARCH_ASK,
+    SUITS,
+    TWO_THINGS,
+    VAGUE,
+    WEIGHS,
+    YES_NO,
+    YES_NO_BE,
+    YES_NO_DOES,
+    YES_NO_PRONOUNS,
 )
 from tools.vocabulary import Vocabulary
 
@@ -127,31 +153,6 @@ def get_classifier(embedder: MiniLMEmbeddings) -> IntentClassifier:
         return _classifier(id(embedder), embedder)
 
 
-# An advice question names a category without asking for a product ("how do I wash leggings").
-_ADVICE = re.compile(
-    r"^\W*(?:how|why|when|should|is it|can i|what should|what's the best way)\b", re.I
-)
-# An elliptical follow-up that narrows the products on screen.
-_FRAGMENT = re.compile(
-    r"^\W*(?:and |but |ok |so )?(?:for|with|without|no|only|just|i'?m|im|preferably|ideally)\b",
-    re.I,
-)
-# A definite product or pronoun: the customer asks about a particular product.
-_DEFINITE = re.compile(r"\b(?:the|it|its|they|them|this|that|these|those|your|ur)\b", re.I)
-_SEARCH_ASK = re.compile(
-    r"^\W*(?:show me|find me|i'?m looking for|looking for|can you recommend|recommend)\b", re.I
-)
-_VAGUE = re.compile(
-    r"^\s*(?:i need |i want |show me |recommend |any |got |do you have )?"
-    r"(?:something|anything|stuff|a gift|recommendations?|ideas?)"
-    r"(?: (?:nice|good|cool|cute|for me|you recommend|please|pls|new))*\s*[?!.]*\s*$",
-    re.I,
-)
-
-
-_COORD = re.compile(r"(?:,\s*|\s+)(?:and also|and|also|plus|&)\s+", re.I)
-
-
 def _points(ent: Entities) -> bool:
     """A shown product pointed at with its own variant ("the 3rd one in M")."""
     return ent.has_filters() and ent.points()
@@ -167,7 +168,7 @@ def split_coordinated(
     where each side points at a shown product with a variant of its own ("compare the first
     and the second" stays whole).
     """
-    for m in _COORD.finditer(part):
+    for m in COORDINATION.finditer(part):
         left, right = part[: m.start()].strip(" ,"), part[m.end() :].strip(" ,")
         if not left or not right or phrase_across(left, right, phrases) or A_SET.match(right):
             continue  # ("cookies and cream protein": a flavour the shop sells; "a table and
@@ -305,20 +306,20 @@ def analyze(
                 label = "product_search"  # "under $60" after a list refines the search
         if (
             label == "comparison"
-            and not (_WEIGHS.search(part) or ent.points())
+            and not (WEIGHS.search(part) or ent.points())
             and (
                 ent.prefer
-                or (not has_shown_products and not _RANKS.search(part)
-                    and not re.search(r"\b(?:and|both|two|these|those|them)\b", part, re.I))
+                or (not has_shown_products and not RANKS.search(part)
+                    and not TWO_THINGS.search(part))
             )
         ):  # fmt: skip
             # "the electric one, with the bigger battery", "which mattress topper should I go
             # for?": which one is wanted among a kind, not a weighing of two named things
             label = "product_search"
         if ent.categories and conf < 0.5 and (
-            (label in {"general_question", "other", "greeting"} and not _ADVICE.match(part))
-            or (label == "comparison" and not _COMPARATIVE.search(part)
-                and not re.search(r"\b(?:or|and)\b", part, re.I))
+            (label in {"general_question", "other", "greeting"} and not ADVICE.match(part))
+            or (label == "comparison" and not COMPARATIVE.search(part)
+                and not EITHER.search(part))
         ):  # fmt: skip
             # "mens joggers pls", "whey isolate, chocolate, the big tub": a bare product noun
             # phrase (a comparison names two things or a comparative)
@@ -326,12 +327,12 @@ def analyze(
         elif (
             has_shown_products and label in {"general_question", "other", "comparison"}
             and conf < 0.5
-            and len(part.split()) <= 5 and _FRAGMENT.match(part)
+            and len(part.split()) <= 5 and FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
         if label == "variant_question" and (
-            (_SEARCH_ASK.match(part) and not ent.points())
-            or (not ent.references and ent.categories and not _DEFINITE.search(part))
+            (SEARCH_ASK.match(part) and not ent.points())
+            or (not ent.references and ent.categories and not DEFINITE.search(part))
         ):
             # "black joggers in large?", "show me the blue ones": a search with filters. A
             # question about a product the customer points at ("is the omega 3 vegan", "do
@@ -351,7 +352,7 @@ def analyze(
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
         if attribute and (
             (attribute.get("form") != "suits"
-             and _EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or ""))
+             and EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or ""))
             or (attribute.get("pronoun") and not attribute.get("subject")
                 and not has_shown_products)
             or (label not in {"variant_question", "product_search"}
@@ -374,7 +375,7 @@ def analyze(
         )  # fmt: skip
         if recheck:
             label, ent = "product_search", Entities()
-        vague = bool(_VAGUE.match(part)) and not ent.categories and not ent.has_filters()
+        vague = bool(VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         person = label == "support" and classifier.needs_person([part])[0]
         continues = bool(questions) and bool(PRICE_QUESTION.match(part))
         questions.append(
@@ -393,15 +394,6 @@ def analyze(
     return questions, statements
 
 
-_RANKS = re.compile(r"\b(?:most|more|less|least|better|best|worse|worst|\w+est)\b", re.I)
-_WEIGHS = re.compile(r"\b(?:or|vs|versus|compared?|difference|between|which is|what'?s)\b", re.I)
-_COMPARATIVE = re.compile(
-    r"\b(?:\w{3,}(?:er|est)|more|most|less|least|better|best|worse|worst|differen\w*|vs|versus|"
-    r"compare\w*|prefer|recommend\w*)\b",
-    re.I,
-)
-
-
 def _narrows_by_property(part: str) -> bool:
     """Whether a question on a list names a property rather than a comparison.
 
@@ -409,17 +401,10 @@ def _narrows_by_property(part: str) -> bool:
     best for running" compares.
     """
     rest = content_words(COLLECTIVE.sub(" ", part))
-    return bool(rest) and not _COMPARATIVE.search(" ".join(rest))
+    return bool(rest) and not COMPARATIVE.search(" ".join(rest))
 
 
 _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_question", "other"})
-# Words that ask for a judgement or advice, not a fact the listing states.
-_EVALUATIVE = re.compile(
-    r"\b(?:better|best|worth|good|bad|ok|okay|alright|"
-    r"safe|true|fine|possible|necessary|healthy|enough|too(?=\s+\w)|still|on sale|legit|"
-    r"recommended|cheaper|more|less|easier|harder)\b",
-    re.I,
-)
 
 
 def _names_product(attribute: dict[str, str], ent: Entities) -> bool:
@@ -427,23 +412,6 @@ def _names_product(attribute: dict[str, str], ent: Entities) -> bool:
     return bool(ent.categories or ent.brands or ent.tags) and bool(
         attribute.get("subject") or attribute.get("phrase")
     )
-
-
-_YES_NO = re.compile(
-    r"^\W*(?:(?:hi+|hey+|hello|ok|so|quick (?:one|q|question))\W+)*"
-    r"(?:(?P<lead>(?:the|your|ur|that|this) [^,?]{2,60}?),\s*)?"
-    r"(?P<aux>is|are|does|do|did|can|will|would|has|have|r)\s+"
-    r"(?P<det>any of (?:your|ur|the)|any|the|your|ur|this|that|these|those|it|they|them|this one|"
-    r"that one)\s+"
-    r"(?P<rest>[^?]+?)\W*(?:\?.*)?$",
-    re.I,
-)
-_ATTR_VERB = re.compile(
-    r"(?:^|\s+)(?P<verb>have|has|contain|contains|come in|comes in|come with|comes with|take|takes|"
-    r"use|uses|include|includes|work with|works with|fit|fits|run on|runs on|need|needs|support|"
-    r"supports|go in|hold|holds|got|get)\s+(?P<attr>.+)$",
-    re.I,
-)
 
 
 def attribute_question(text: str) -> dict[str, str] | None:
@@ -455,45 +423,40 @@ def attribute_question(text: str) -> dict[str, str] | None:
     tripod lamp, does it take an E27 bulb?" -> subject "oak tripod lamp"; "do any of your
     sofas come in leather?" -> collective (a search, not one product).
     """
-    m = _YES_NO.match(text.strip())
+    m = YES_NO.match(text.strip())
     if not m:
         return None
     det, rest = m.group("det").lower(), m.group("rest")
-    subject_lead = re.sub(r"^(?:the|your|ur|that|this)\s+", "", m.group("lead") or "", flags=re.I)
+    subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or "")
     out: dict[str, str] = {"form": "has", "subject": "", "attribute": "", "phrase": ""}
-    if det.startswith("any") or (det in {"your", "ur"} and m.group("aux").lower() in {"do", "are"}):
+    if det.startswith("any") or (
+        det in COLLECTIVE_DETERMINERS and m.group("aux").lower() in COLLECTIVE_AUXILIARIES
+    ):
         out["collective"] = "1"
-    if v := _ATTR_VERB.search(rest):
+    if v := ATTR_VERB.search(rest):
         out["subject"] = rest[: v.start()].strip()
         out["attribute"] = v.group("attr").strip()
         out["verb"] = v.group("verb").lower()
-    elif m.group("aux").lower() in {"does", "do", "can", "will"} and 2 <= len(rest.split()) <= 4:
+    elif m.group("aux").lower() in YES_NO_DOES and 2 <= len(rest.split()) <= 4:
         # "does the leather sofa recline?": the last word is what it does
         *subject, verb = rest.split()
         out["subject"], out["attribute"], out["verb"] = " ".join(subject), verb, verb
-    elif m.group("aux").lower() in {"is", "are", "r"}:
+    elif m.group("aux").lower() in YES_NO_BE:
         out["form"] = "is"
         out["phrase"] = rest.strip()
-        if det in {"it", "they", "them", "this one", "that one"}:
+        if det in YES_NO_PRONOUNS:
             out["attribute"] = rest.strip()
     else:
         return None
-    if det in {"it", "they", "them", "this one", "that one"}:
+    if det in YES_NO_PRONOUNS:
         out["subject"] = subject_lead or ""
         out["pronoun"] = det
     elif subject_lead:
         out["subject"] = subject_lead
-    if suits := _SUITS.search(out["attribute"] or out["phrase"]):
+    if suits := SUITS.search(out["attribute"] or out["phrase"]):
         # "is the cruiser skateboard ok for a beginner?": what it is meant for, from the listing
         head = (out["attribute"] or out["phrase"])[: suits.start()].strip()
         if not out["subject"] and not out.get("pronoun"):
             out["subject"] = head
         out["form"], out["attribute"], out["phrase"] = "suits", suits.group(1).strip(), ""
     return out
-
-
-# "ok for a beginner", "suitable for kids", "good to leave outside": suitability, read from the
-# listing's own words
-_SUITS = re.compile(
-    r"(?:^|\s)(?:ok|okay|good|suitable|safe|fine|alright|right)\s+((?:for|to)\s+.+)$", re.I
-)

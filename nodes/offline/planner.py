@@ -2,6 +2,8 @@
 
 Round 1 plans one call per question (search, variants, compare). Round 2 runs after the tools:
 a comparison whose products had to be found first gets its ``compare_products`` call then.
+The words that refine a search or point at the list on screen are data
+(``prompts/data/search.json``, ``references.json``, ``questions.json``).
 """
 
 from __future__ import annotations
@@ -14,23 +16,25 @@ from langchain_core.messages import AIMessage, ToolMessage
 
 from prompts.grammar import PRICE_PHRASE, SIZE_PHRASE
 from prompts.lexicon import color_family, lexicon, stem, tokenize
-
-_REFINE = re.compile(
-    r"^\s*(?:(?:and |but |ok |okay |hmm )?(?:something|anything|any|one|ones|maybe|show me|got|"
-    r"do you have|what about|how about|in|under|below|less|cheaper|more|less|not so|without|"
-    r"for|with|no|only|just|i'?m|im|preferably|ideally|which ones|which of them)\b|"
-    r"(?:under|below|less than|cheaper|max)\b)"
-    r"|^(?:\W*\w+){0,5}?\W+ones?\W*$",  # "is there a vegan one", "merino ones"
-    re.I,
+from prompts.phrasing import (
+    AMONG_SHOWN,
+    CHEAPER,
+    CHEAPER_THAN_SHOWN,
+    COLLECTIVE,
+    COMPARED,
+    GENERIC,
+    MODIFIER_DROP,
+    NARROW_STOP,
+    ONE,
+    ONLY,
+    PLURAL,
+    POINTS_BACK,
+    PRICE_WORDS,
+    QUERY_FILLER,
+    REFINE,
+    SIDE_FILLER,
+    VERSUS,
 )
-_MODIFIER_DROP = {"something", "anything", "more", "less", "show", "maybe", "one", "ones", "please",
-                  "pls", "got", "bit", "little", "do", "you", "have", "what", "about", "how", "and",
-                  "but", "ok", "okay", "hmm", "cheaper", "not", "so", "too", "instead", "for",
-                  "with", "only", "just", "there", "which", "is", "are", "any", "the", "them",
-                  "like", "preferably", "ideally", "cheapest", "priciest", "expensive", "your",
-                  "ur", "least", "most", "affordable", "without", "pure", "genuine"}  # fmt: skip
-_GENERIC = frozenset("one ones the a an that this those these thing kind pair".split())
-_VERSUS = re.compile(r"\s+(?:vs\.?|versus|or|compared to|against)\s+", re.I)
 
 
 def _call(name: str, args: dict[str, Any], qi: int) -> dict[str, Any]:
@@ -54,7 +58,7 @@ def resolve(refs: list[dict[str, Any]], shown: list[dict[str, Any]]) -> list[dic
         elif kind == "description":
             words = [stem(w) for w in tokenize(ref.get("text", ""), drop_stopwords=False)]
             fam = color_family(ref["color"]) if ref.get("color") else None
-            nouns = [w for w in words if not color_family(w) and w not in _GENERIC]
+            nouns = [w for w in words if not color_family(w) and w not in GENERIC]
             for p in shown:
                 name_words = {stem(w) for w in tokenize(p["name"], drop_stopwords=False)}
                 described = name_words | {
@@ -98,22 +102,6 @@ def _filters(ent: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
-# "which of those", "only the adidas ones", "any of them in 44": the list on screen, narrowed
-COLLECTIVE = re.compile(
-    r"\b(?:of (?:those|these|them|the ones)|which (?:ones|of)|only the|just the|any of|among"
-    r" (?:those|these|them)|\w+ ones|which one(?:'s)?)\b"
-    r"|^\W*(?:those|these|them|the ones|ones?|only|just|which)\b",
-    re.I,
-)
-
-
-_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|those|there)\b", re.I)
-_CHEAPER = re.compile(r"\b(?:cheaper|less expensive|more affordable)\b", re.I)
-
-
-_PLURAL = frozenset({"them", "those", "these"})
-
-
 def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
     if not last:
@@ -126,7 +114,7 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
         for r in ent.get("references", [])
         if r.get("kind") != "description"
         and not (
-            r.get("kind") == "anaphora" and (collective or r.get("text", "").lower() in _PLURAL)
+            r.get("kind") == "anaphora" and (collective or r.get("text", "").lower() in PLURAL)
         )
     ]  # fmt: skip  ("any without wool in them?": the list on screen)
     last_words = {stem(w) for w in tokenize(last.get("query", ""), drop_stopwords=False)}
@@ -134,13 +122,13 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
         not {stem(w) for w in tokenize(c, drop_stopwords=False)} & last_words
         for c in ent.get("categories", [])
     )
-    if refs or (new_category and not re.match(r"^\W*(?:only|just)\b", q["text"], re.I)):
+    if refs or (new_category and not ONLY.match(q["text"])):
         return False  # ("just chairs pls" narrows a list of furniture)
-    ordered = ent.get("sort", "relevance") != "relevance" and re.search(
-        r"\bones?\b|\bof (?:those|these|them)\b", q["text"], re.I
+    ordered = ent.get("sort", "relevance") != "relevance" and AMONG_SHOWN.search(
+        q["text"]
     )  # "whats the cheapest one that'll still keep me warm?"
     return (
-        bool(_REFINE.match(q["text"])) or collective or bool(ordered)
+        bool(REFINE.match(q["text"])) or collective or bool(ordered)
         or (len(q["text"].split()) <= 6 and _has_any(ent))
     )  # fmt: skip
 
@@ -148,11 +136,6 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
 # What ``search_products`` takes (a stored search's filters also hold the profile's budget).
 SEARCH_ARGS = frozenset(
     "min_price max_price colors sizes categories tags options brands require product_ids".split()
-)
-_NARROW_STOP = frozenset(
-    "those these them ones one which only just any among are was were have has does did come"
-    " comes available that thing things kind kinds type types want like stuff items products"
-    " pls please free pure genuine real without".split()
 )
 
 
@@ -169,16 +152,6 @@ def _has_any(ent: dict[str, Any]) -> bool:
     )  # fmt: skip
 
 
-_FILLER = re.compile(
-    r"\b(?:hi|hey|hello|please|pls|plz|thanks|do you have|have you got|do u have|can you show me|"
-    r"show me|i'?m looking for|looking for|i need|i want|any|some|anything|something|stuff|"
-    r"in stock|the cheapest|"
-    r"cheapest|how much (?:is|are|for|do)|can i (?:get|have|buy|order)|do you (?:do|sell|carry|"
-    r"stock|make|ship)|do u (?:do|sell)|is there|are there|what about)\b",
-    re.I,
-)
-
-
 def clean_query(text: str, ent: dict[str, Any]) -> str:
     """The product words of a request: prices, sizes, colours, fillers and emoji removed."""
     q = PRICE_PHRASE.sub(" ", text)
@@ -192,7 +165,7 @@ def clean_query(text: str, ent: dict[str, Any]) -> str:
         # kind asked for
         box = rf"(?:\s+(?:{boxes}))?" if words[:1].isdigit() and boxes else ""
         q = re.sub(rf"(?<!\w)(?:in\s+)?{re.escape(words)}{box}(?!\w)", " ", q, flags=re.I)
-    q = _FILLER.sub(" ", q)
+    q = QUERY_FILLER.sub(" ", q)
     q = re.sub(r"[^\w\s'&/-]", " ", q)
     q = re.sub(r"\s+", " ", q).strip(" ,.-")
     if not tokenize(q) and _has_any(ent):
@@ -220,11 +193,11 @@ def plan_search(
         matched = {stem(w) for m in ent.get("matched", []) for w in tokenize(m)}
         extra = [
             w for w in re.findall(r"[a-z]+", q["text"].lower())
-            if w not in _MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
+            if w not in MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
             and len(w) > 2 and tokenize(w) and stem(w) not in matched
-            and stem(w) not in last_words_of(last) and w not in _NARROW_STOP
+            and stem(w) not in last_words_of(last) and w not in NARROW_STOP
         ]  # fmt: skip
-        extra = [w for w in extra if not re.fullmatch(r"under|below|less|than|max|dollars|usd", w)]
+        extra = [w for w in extra if w not in PRICE_WORDS]
         if extra and COLLECTIVE.search(q["text"]):
             # "only the digital ones", "which of those can go in the washing machine?": what
             # each product of the same list (the same query) must have
@@ -235,11 +208,7 @@ def plan_search(
             # "which of those are vegan?": a tag each product on the list must carry (in a
             # plain refinement, "for running, high impact", tag words only rank)
             args["tags"] = list(dict.fromkeys([*args.get("tags", []), *ent["tags"]]))
-        if (
-            re.search(r"\bcheaper\b", q["text"], re.I)
-            and shown
-            and "max_price" not in _filters(ent)
-        ):
+        if CHEAPER_THAN_SHOWN.search(q["text"]) and shown and "max_price" not in _filters(ent):
             args["max_price"] = round(min(p["price_min"] for p in shown) - 0.01, 2)
             args["sort"] = "price_asc"  # cheaper than what was shown, cheapest first
         new = _filters(ent)
@@ -336,7 +305,7 @@ def plan(
                 text = q["text"]
                 if (
                     qi
-                    and _POINTS_BACK.search(text)
+                    and POINTS_BACK.search(text)
                     and questions[qi - 1]["intent"] in {"general_question", "support", "other"}
                 ):  # "how does the subscription work? can i pause it?"
                     text = f"{questions[qi - 1]['text']} {text}"
@@ -379,7 +348,7 @@ def plan(
                     ent.get("sort", "relevance") != "relevance"
                     and (not refs or COLLECTIVE.search(q["text"]))
                 )
-                or (intent == "comparison" and _CHEAPER.search(q["text"]))
+                or (intent == "comparison" and CHEAPER.search(q["text"]))
             )
         ):
             # "which of those is the cheapest?": the list, cheapest first
@@ -396,7 +365,7 @@ def plan(
             if not targets and described:
                 # "is the honey one ok?", "and the face oil?": a product not on screen, named
                 # by its own words (within the last search's kind when there was one)
-                words = re.sub(r"\b(?:one|ones)\b", " ", described[0]).strip()
+                words = ONE.sub(" ", described[0]).strip()
                 query = f"{words} {last_search['query']}" if last_search else words
                 args = {"query": re.sub(r"\s+", " ", query).strip(), **_filters(ent)}
                 calls.append(_call("search_products", args, qi))
@@ -427,19 +396,17 @@ def plan(
                 refs
                 if len(refs) >= 2
                 else shown[:2]
-                if len(shown) >= 2 and not _VERSUS.search(q["text"])
+                if len(shown) >= 2 and not VERSUS.search(q["text"])
                 else []
             )
             if len(targets) >= 2:
                 ids = [p["product_id"] for p in targets[:4]]
                 calls.append(_call("compare_products", {"product_ids": ids}, qi))
             else:
-                body = re.sub(
-                    r"^.*?(?:between|difference between|compare)\s+", "", q["text"], flags=re.I
-                )
+                body = COMPARED.sub("", q["text"])
                 sides = [
                     s.strip(" ?")
-                    for s in re.split(r"\s+and\s+|" + _VERSUS.pattern, body)
+                    for s in re.split(r"\s+and\s+|" + VERSUS.pattern, body)
                     if s.strip(" ?")
                 ]
                 # A description ("the whey isolate") that matched nothing on screen is searched
@@ -452,8 +419,7 @@ def plan(
                     # each side in its own product words ("got $200 for a new monitor, curvy"
                     # -> "monitor curvy"; "the 32 inch one" -> "32 inch")
                     for side in sides[:3]:
-                        words = re.sub(r"\b(?:the|one|ones|a|an|new|got|for)\b", " ",
-                                       clean_query(side, {}), flags=re.I)  # fmt: skip
+                        words = SIDE_FILLER.sub(" ", clean_query(side, {}))
                         words = re.sub(r"\s+", " ", words).strip(" ,") or side
                         calls.append(_call("search_products", {"query": words, "limit": 1}, qi))
     if not calls:

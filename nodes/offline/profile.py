@@ -1,6 +1,7 @@
 """Learn profile facts from what customers say about themselves (checks: ``conflicts.py``).
 
-Rules and lexicons live in ``prompts/data/profile_conflicts.json``.
+Rules and lexicons live in ``prompts/data/profile_conflicts.json``; the phrasings of a
+statement (first person, allergies, a purchase for someone else) in ``statements.json``.
 
 A fact is learned only from a first-person clause that is not negated or about someone else:
 "I'm vegan" yes; "I used to be vegan", "my sister is vegan", "I'm not vegan" no.
@@ -25,32 +26,21 @@ from prompts.grammar import (
     price_value,
 )
 from prompts.lexicon import DATA, normalize_size
-
-# Emoji end a thought in DMs too ("vegan here 🌱 do you have ...").
-_CLAUSES = re.compile(
-    r"[.;!?\n]+|,\s*(?:but|and|so)\s+|\s+but\s+|\s*[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
-    r"|\s+[-–—]+\s+",  # "wool allergy - is the berber rug ok?"
-    re.I,
-)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i am|me|my|myself|as a)\b", re.I)
-_IDENTITY = re.compile(
-    r"\b(?:i'm|im|i am|i've been|ive been|i have been|i went|i've gone|i became|as a|i eat|"
-    r"i follow|i'm on|i stay|i keep|i'm strictly|i've turned|i can't|i cannot|i cant|i don't|"
-    r"i dont|i avoid|i have|i've got|i get|i'm a|i'm an|i just|i only|i'm still|i never|for me)\b",
-    re.I,
-)
-_ALLERGY = re.compile(
-    r"\b(?:allergic to|allergy to|allergies to|intolerant to|react (?:\w+ ){0,2}to|"
-    r"allergic reaction to)\s+([a-z ,&]+?)(?=[.!?]|$| and i| but| so|,\s*(?:do|can|what|is|any))"
-    r"|\b([a-z]+(?: (?:and|&|or) [a-z]+| [a-z]+)?) allerg(?:y|ies)\b"
-    # what the body does: "I get hives from wool", "merino makes my skin break out",
-    # "peanuts send me to the ER"
-    r"|\b(?:hives|rash(?:es)?|itchy|break out|swell up|reaction) (?:from|with|to)\s+([a-z]+)"
-    r"|\b([a-z]+) (?:makes?|gives?) (?:me|my skin) (?:itch|itchy|hives|a rash|break out|swell)"
-    r"|\b([a-z]+) sends? me to (?:the )?(?:er|hospital|a&e)\b"
-    # "wool is a no for me": a material or food ruled out
-    r"|\b([a-z]+) (?:is|are) a (?:hard |big )?no\b",
-    re.I,
+from prompts.phrasing import (
+    ALLERGEN_CHATTER,
+    ALLERGEN_LEADING,
+    ALLERGEN_SPLIT,
+    ALLERGY,
+    BARE_FACT,
+    CLAUSE_BREAK,
+    FACT_JOIN,
+    FOR_ME,
+    FOR_THEM,
+    IDENTITY,
+    LEADING,
+    NO_ALLERGEN,
+    SPEAKER,
+    TOLERATES,
 )
 
 
@@ -85,23 +75,6 @@ def _past_guard() -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(negations) + r")", re.I)
 
 
-_BARE = re.compile(
-    r"^\W*(?:fully |strictly |100% )?(?P<fact>[\w' -]+?)\s*(?:here|btw|fyi|tho|though|too|"
-    r"now|lol|household|family|home|over here)?\W*$",
-    re.I,
-)
-
-
-# "peanuts are fine", "soy is ok": an exception to an allergy stated alongside it
-_TOLERATES = re.compile(r"\b([a-z]+) (?:is|are) (?:fine|ok|okay|no problem)\b", re.I)
-_LEADING = re.compile(
-    r"^\W*(?:(?:just|only|complete|completely|total|totally|absolute|a|an|fully|strictly|100%|"
-    r"really|super|very|basically|mostly|lower|upper|mild|severe|chronic|bad|recently|still|"
-    r"recovering from|dealing with|nursing|rehabbing|coming back from|my)\s+)*$",
-    re.I,
-)
-
-
 def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     """First person, not negated around the match, not about someone else.
 
@@ -117,14 +90,14 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
         or _after_guard().search(clause[match.end() :][:30])
     ):
         return False
-    if not clause.rstrip().endswith("?") and _LEADING.match(before):
+    if not clause.rstrip().endswith("?") and LEADING.match(before):
         return True
-    bare = None if clause.rstrip().endswith("?") else _BARE.match(clause)
+    bare = None if clause.rstrip().endswith("?") else BARE_FACT.match(clause)
     if bare and bare.group("fact").strip().lower() == match.group(0).strip().lower():
         return True
     if need_identity:
-        return bool(_IDENTITY.search(before) or _IDENTITY.search(clause))
-    return bool(_FIRST_PERSON.search(clause))
+        return bool(IDENTITY.search(before) or IDENTITY.search(clause))
+    return bool(SPEAKER.search(clause))
 
 
 @lru_cache(maxsize=2)
@@ -188,12 +161,9 @@ def _allergen_terms() -> tuple[dict[str, str], re.Pattern[str]]:
 def _allergens(clause: str) -> list[str]:
     """Allergens the clause names, less those it says are fine ("tree nuts, peanuts are fine")."""
     terms, pattern = _allergen_terms()
-    fine = {m.group(1).removesuffix("s") for m in _TOLERATES.finditer(clause)}
+    fine = {m.group(1).removesuffix("s") for m in TOLERATES.finditer(clause)}
     found = (terms[m.group(1)] for m in pattern.finditer(clause))
     return [a for a in found if a.removesuffix("s") not in fine]
-
-
-_AND = re.compile(r"\s+(?:and|&|\+|plus)\s+", re.I)
 
 
 def _classified(
@@ -220,7 +190,7 @@ def _candidates(clauses: list[str]) -> list[str]:
     kept = [c for c in clauses if not c.rstrip().endswith("?") and not third.search(c)]
     return list(dict.fromkeys(
         piece for c in kept
-        for piece in [c, *(_AND.split(c) if len(_AND.split(c)) > 1 else [])]
+        for piece in [c, *(FACT_JOIN.split(c) if len(FACT_JOIN.split(c)) > 1 else [])]
         if len(piece.split()) >= 2 or piece == c
     ))  # fmt: skip
 
@@ -250,15 +220,6 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
                     p["sizes"].remove(size)
 
 
-# the purchase is tied to the other person: "for him", "for my son", "his cushions", "a gift"
-_FOR_THEM = re.compile(
-    r"\bfor (?:him|her|them|my|our)\b|\b(?:his|her|their)\s+\w+|\b(?:gift|present|birthday)\b"
-    r"|\bbuying for\b",
-    re.I,
-)
-_FOR_ME = re.compile(r"\bfor me\b|\bmyself\b|\bfor my own\b", re.I)
-
-
 def recipient_facts(text: str, facts: FactModel | None = None) -> dict[str, Any]:
     """Diets and allergies of the person a product is for, from this message only.
 
@@ -268,7 +229,7 @@ def recipient_facts(text: str, facts: FactModel | None = None) -> dict[str, Any]
     customer said it of themself (``recipient_as_self`` in the rules), through the same
     patterns and classifier.
     """
-    if not _FOR_THEM.search(text) or _FOR_ME.search(text):
+    if not FOR_THEM.search(text) or FOR_ME.search(text):
         return {}  # "my friend is vegan and recommended you": the purchase is not for them
     _, third = _guards()
     pairs = rules().get("recipient_as_self", [])
@@ -342,18 +303,17 @@ def learn(
                     m = re.search(rf"\b{pat}\b", low)
                     if m and _applies(low, m, need_identity=False):
                         p["level"] = level
-            for m in _ALLERGY.finditer(low):
+            for m in ALLERGY.finditer(low):
                 if not _applies(low, m, need_identity=False):
                     continue
                 raw = next((g for g in m.groups() if g), "")
-                for item in re.split(r",|&|\band\b|\bor\b", raw):
-                    item = re.sub(r"^(?:a|an|the|some|severe|mild)\s+", "", item.strip())
+                for item in ALLERGEN_SPLIT.split(raw):
+                    item = ALLERGEN_LEADING.sub("", item.strip())
                     # "allergic to feathers btw": the allergen, not the chatter after it
-                    item = re.sub(r"(?:\s+(?:btw|tho|though|too|also|lol|haha|pls|please|"
-                                  r"really|as well|fyi|x+))+$", "", item)  # fmt: skip
-                    if item and item not in {"a", "an", "the", "some"}:
+                    item = ALLERGEN_CHATTER.sub("", item)
+                    if item and item not in NO_ALLERGEN:
                         _add(p, "allergies", item)
-            for m in _TOLERATES.finditer(low):
+            for m in TOLERATES.finditer(low):
                 _add(p, "tolerates", m.group(1).rstrip("s"))
             if (m := BUDGET_STATEMENT.search(low)) and _budget_applies(low, m):
                 p["budget"] = price_value(next(g for g in m.groups() if g))
@@ -393,7 +353,7 @@ def _clauses(text: str) -> list[str]:
     """
     out, start = [], 0
     pieces = []
-    for m in _CLAUSES.finditer(text):
+    for m in CLAUSE_BREAK.finditer(text):
         pieces.append((text[start : m.start()] + ("?" if "?" in m.group(0) else "")).strip())
         start = m.end()
     pieces.append(text[start:].strip())

@@ -12,6 +12,13 @@ import re
 from typing import Any
 
 from prompts import templates as T
+from prompts.phrasing import (
+    SUITS_PURPOSE,
+    THANKS,
+    TO_CUSTOMER,
+    TO_RECIPIENT,
+    TO_RECIPIENT_VERBS,
+)
 from tools.policies import PRODUCT_QUESTION_SCORE
 
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
@@ -99,7 +106,7 @@ def render(
     ]  # fmt: skip
     if not non_social:
         text = questions[0]["text"].lower() if questions else ""
-        if re.search(r"thank|thx|\bty\b|🙏|appreciate|perfect|great|awesome|cool", text):
+        if THANKS.search(text):
             return T.THANKS[v], [], False
         if questions and questions[0]["intent"] == "other":
             return T.OTHER[v].format(creator=creator), [], False
@@ -357,8 +364,8 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
         if evidence and not evidence.startswith("it ") and not evidence.endswith("right now"):
             evidence = f"“{evidence}”"
         return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
-    if re.match(r"(?:for|to)\s", attribute):  # "ok for a beginner", "ok to leave outside"
-        yours = re.sub(r"\b(?:my|our)\b", "your", re.sub(r"\b(?:i|we)\b", "you", attribute))
+    if SUITS_PURPOSE.match(attribute):  # "ok for a beginner", "ok to leave outside"
+        yours = _rephrase(attribute, TO_CUSTOMER)  # "for my knees" -> "for your knees"
         return T.ATTRIBUTE_UNKNOWN_SUITS.format(name=p["name"], attribute=yours, creator=creator)
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
 
@@ -373,14 +380,20 @@ def _conflict_line(c: dict[str, Any]) -> str:
     if c["type"] == "allergy":
         fact = f"your {c['fact']} allergy"
     if c.get("whose") == "recipient":  # "son's allergic to feathers": theirs, not the customer's
-        fact = f"a {c['fact']} allergy" if c["type"] == "allergy" else re.sub(
-            r"\byou(?:'re| are)\b", "they're", re.sub(r"\byour\b", "their", fact))  # fmt: skip
-        fact = re.sub(r"\byou (\w+)\b", r"they \1", fact)  # "you avoid caffeine"
+        fact = f"a {c['fact']} allergy" if c["type"] == "allergy" else _rephrase(fact, TO_RECIPIENT)
+        fact = _rephrase(fact, TO_RECIPIENT_VERBS)  # "you avoid caffeine"
     evidence = ", ".join(
         e.replace("tag ", "").replace("diet=", "").replace("text ", "") for e in c["evidence"][:2]
     )
     template = T.CONFLICT_HIGH if c["severity"] == "high" else T.CONFLICT_MEDIUM
     return template.format(name=c.get("product_name") or "this", fact=fact, evidence=evidence)
+
+
+def _rephrase(text: str, swaps: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    """``text`` from another point of view: each (pattern, replacement) in turn."""
+    for pattern, replacement in swaps:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _dedupe(products: list[dict[str, Any]]) -> list[dict[str, Any]]:
