@@ -133,6 +133,7 @@ FRAGMENT = re.compile(
     rf"^\W*{_then(_Q['fragment']['leads'])}?{_alt(_Q['fragment']['openers'])}\b", re.I
 )
 SEARCH_ASK = re.compile(rf"^\W*{_alt(_Q['search_ask']['openers'])}\b", re.I)
+NEEDS = re.compile(rf"\b{_alt(_Q['needs']['words'])}\b", re.I)
 _V = _Q["vague"]
 VAGUE = re.compile(
     rf"^\s*{_then(_V['leads'])}?{_alt(_V['things'])}(?: {_alt(_V['after'])})*\s*[?!.]*\s*$", re.I

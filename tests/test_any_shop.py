@@ -394,3 +394,18 @@ def test_prices_with_thousands_separators(client: TestClient) -> None:
     assert r.json()["profile"]["budget"] == 1500
     out = say(client, "homegoods", "money2", "sofas under £1,200")
     assert out["products"] and all(p["price"] <= 1200 for p in out["products"])
+
+
+def test_a_need_stated_after_a_list_narrows_it(client: TestClient) -> None:
+    # no question, no new kind: what the product must be, said as a statement about oneself
+    say(client, "glow", "need1", "looking for a moisturiser")
+    out = say(client, "glow", "need1", "i have really oily skin and anything heavy breaks me out")
+    assert out["products"] and "Oil-Free" in out["products"][0]["name"]
+    say(client, "homegoods", "need2", "I want a rug for the hallway")
+    out = say(
+        client, "homegoods", "need2", "we have a muddy dog so it has to go in the washing machine"
+    )
+    assert out["products"] and "Washable" in out["products"][0]["name"]
+    # a question after the list is not a need: no product list again
+    out = say(client, "homegoods", "need2", "thanks, do you deliver on saturdays?")
+    assert not out["products"]

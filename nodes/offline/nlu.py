@@ -51,8 +51,10 @@ from prompts.phrasing import (
     FRAGMENT,
     FRAGMENT_NP,
     LEAD_DETERMINER,
+    NEEDS,
     QUESTION_FORM,
     RANKS,
+    REFINE,
     SEARCH_ASK,
     SUITS,
     TWO_THINGS,
@@ -97,6 +99,8 @@ class Question(BaseModel):
     # "allergic to feathers btw", "it's for my niece, she has a dairy allergy" after a list: a
     # fact that only re-checks the search on screen (its allergen is no filter)
     recheck: bool = False
+    # "it needs to go in the washing machine" after a list: a need that narrows its search
+    narrows: bool = False
 
 
 # -- intent classification ------------------------------------------------------------------
@@ -281,6 +285,7 @@ def analyze(
     classifier.embedder.encode(list(dict.fromkeys(parts + queries + (prefetch or []))))
     probs = classifier.proba(parts) if parts else np.zeros((0, len(classifier.labels)))
     questions: list[Question] = []
+    labels: list[str] = []  # each question's intent before a stated need made it a search
     for part, ent, row in zip(parts, entities, probs, strict=True):
         label: str = classifier.labels[int(row.argmax())]
         conf = float(row.max())
@@ -377,6 +382,19 @@ def analyze(
             label, ent = "product_search", Entities()
         vague = bool(VAGUE.match(part)) and not ent.categories and not ent.has_filters()
         person = label == "support" and classifier.needs_person([part])[0]
+        narrows = (
+            has_shown_products and not recheck and not person and not ent.categories
+            and label != "comparison" and label != "price_inquiry" and label != "greeting"
+            and "?" not in part and not QUESTION_FORM.match(part) and bool(NEEDS.search(part))
+            and all(r.kind == "anaphora" for r in ent.references) and attribute is None
+            # (the forms the planner already narrows by: "only the washable ones", "for running")
+            and not (COLLECTIVE.search(part) or FRAGMENT.match(part) or REFINE.match(part))
+        )  # fmt: skip
+        stated = label
+        if narrows:
+            # "im oily and break out from anything heavy", "it needs to go in the washing
+            # machine" after a list: what the product must be, said as a statement
+            label = "product_search"
         continues = bool(questions) and bool(PRICE_QUESTION.match(part))
         questions.append(
             Question(
@@ -389,8 +407,17 @@ def analyze(
                 needs_person=person,
                 continues=continues,
                 recheck=recheck,
+                narrows=narrows,
             )
         )
+        labels.append(stated)
+    if any(q.intent == "product_search" and not q.narrows for q in questions):
+        # "only the washable ones pls, we have a puppy": the message's own search narrows the
+        # list; the statement beside it is its reason, not a second search
+        questions = [
+            q.model_copy(update={"intent": was, "narrows": False}) if q.narrows else q
+            for q, was in zip(questions, labels, strict=True)
+        ]
     return questions, statements
 
 

@@ -106,6 +106,8 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
     ent = q["entities"]
     if not last:
         return False
+    if q.get("narrows"):
+        return True
     # A description ("the vegan one") that named no shown product does not block refining, and
     # neither does "those"/"them" pointing at the whole list.
     collective = bool(COLLECTIVE.search(q["text"]))
