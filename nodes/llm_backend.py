@@ -20,7 +20,7 @@ from langchain_core.rate_limiters import InMemoryRateLimiter
 from langchain_core.runnables import Runnable
 from pydantic import BaseModel, Field
 
-from prompts.lexicon import DATA
+from prompts.loader import DATA
 
 log = logging.getLogger("dmpilot.llm")
 

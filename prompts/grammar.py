@@ -9,24 +9,11 @@ lists, ``_but`` names the words it leaves out (kept as they were: no behaviour c
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-
-@lru_cache(maxsize=1)
-def grammar() -> dict[str, Any]:
-    """The parsed grammar file."""
-    path = Path(__file__).parent / "data" / "grammar.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _alt(words: Iterable[str]) -> str:
-    """A non-capturing alternation of regex words."""
-    return "(?:" + "|".join(words) + ")"
+from prompts.loader import alt as _alt
+from prompts.loader import data
 
 
 def _chars(symbols: Iterable[str]) -> str:
@@ -44,7 +31,7 @@ def _fill(template: str) -> str:
     return re.sub(r"\{([A-Z_]+)\}", lambda m: _FRAGMENTS[m.group(1)], template)
 
 
-_G = grammar()
+_G = data("grammar")
 _CUR = _G["currency"]
 _WORDS = _G["price_words"]
 _BUDGET = _G["budget"]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from prompts.grammar import SIZE_CUE
+from prompts.loader import data
 
-DATA = Path(__file__).parent / "data"
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """The parsed lexicon file."""
-    return json.loads((DATA / "lexicon.json").read_text(encoding="utf-8"))
+    return data("lexicon")
 
 
 @lru_cache(maxsize=1)

@@ -12,24 +12,11 @@ behaviour change); prices and sizes are ``grammar.py``'s.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
-from typing import Any
 
-
-@cache
-def data(name: str) -> dict[str, Any]:
-    """One parsed data file, ``data/<name>.json``."""
-    path = Path(__file__).parent / "data" / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _alt(words: Iterable[str]) -> str:
-    """A non-capturing alternation of regex words."""
-    return "(?:" + "|".join(words) + ")"
+from prompts.loader import alt as _alt
+from prompts.loader import data
 
 
 def _any(words: Iterable[str]) -> str:

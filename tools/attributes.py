@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from prompts.lexicon import DATA, color_family, is_color_option, stem
+from prompts.lexicon import color_family, is_color_option, stem
+from prompts.loader import DATA
 from tools.units import normalize, same_value
 from tools.vocabulary import Vocabulary
 

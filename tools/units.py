@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from prompts.lexicon import (
-    DATA,
     stem,
 )
+from prompts.loader import DATA
 
 
 @lru_cache(maxsize=1)

@@ -29,11 +29,11 @@ from rapidfuzz.distance import Levenshtein
 
 from memory.embeddings import TOKENIZER_PATH
 from prompts.lexicon import (
-    DATA,
     is_color_option,
     lexicon,
     stem,
 )
+from prompts.loader import DATA
 from tools.units import Token, magnitude, normalize, quantity, tokens
 
 Kind = Literal["option", "facet", "tag", "category", "brand", "color", "size", "option_name"]

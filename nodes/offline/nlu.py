@@ -30,12 +30,8 @@ from nodes.offline.entities import Entities, extract_entities
 from nodes.offline.planner import clean_query
 from nodes.offline.textclf import TextClassifier
 from nodes.state import IntentModel
-from prompts.grammar import (
-    PRICE_QUESTION,
-)
-from prompts.lexicon import (
-    DATA,
-)
+from prompts.grammar import PRICE_QUESTION
+from prompts.loader import DATA
 from prompts.phrasing import (
     A_SET,
     ADVICE,

@@ -25,7 +25,8 @@ from prompts.grammar import (
     SIZE_WORN,
     price_value,
 )
-from prompts.lexicon import DATA, normalize_size
+from prompts.lexicon import normalize_size
+from prompts.loader import DATA
 from prompts.phrasing import (
     ALLERGEN_CHATTER,
     ALLERGEN_LEADING,

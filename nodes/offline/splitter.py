@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from prompts.lexicon import DATA
+from prompts.loader import DATA
 
 MODEL_PATH = DATA / "split_boundaries.json.gz"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"

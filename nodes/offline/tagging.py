@@ -6,22 +6,20 @@ the conversation path (``record_inbox``) and the bulk ingest (``app.inbox``) tag
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from typing import Any
 
 from nodes.offline.nlu import analyze
 from nodes.state import IntentModel
-from prompts.lexicon import DATA
+from prompts.loader import data
 
 SKIP_INTENTS = {"greeting", "other"}  # "thanks!", "🔥": nothing to answer
 
 
 @cache
 def _pattern(name: str) -> re.Pattern[str]:
-    patterns = json.loads((DATA / "inbox_tags.json").read_text(encoding="utf-8"))
-    return re.compile(patterns[name], re.I)
+    return re.compile(data("inbox_tags")[name], re.I)
 
 
 def urgency(text: str, intent: str) -> str:
