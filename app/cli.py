@@ -20,7 +20,24 @@ def _services(settings: Settings):  # type: ignore[no-untyped-def]
     return open_services(settings)
 
 
-def load_demo(settings: Settings, quiet: bool = False) -> dict[str, int]:
+def demo_key(svc: Any, creator_id: str) -> str:
+    """The demo creator's API key: the one in ``<data dir>/demo-key`` while it still works.
+
+    Written with mode 0600 so the README can say ``KEY=$(cat .dmpilot/demo-key)``; every
+    other key is shown once and never stored.
+    """
+    path = svc.settings.data_dir / "demo-key"
+    if path.is_file():
+        key = path.read_text().strip()
+        if svc.keys.verify(key) == creator_id:
+            return key
+    _, key = svc.keys.issue(creator_id, "demo")
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    return str(key)
+
+
+def load_demo(settings: Settings, quiet: bool = False) -> dict[str, Any]:
     """Create the demo creator and import its catalog (idempotent: re-runs upsert)."""
     from app.demo import DEMO_CREATOR, demo_catalog
     from memory.importers import import_catalog
@@ -29,6 +46,7 @@ def load_demo(settings: Settings, quiet: bool = False) -> dict[str, int]:
     svc = _services(settings)
     try:
         svc.catalog.ensure_creator(CreatorIn(**DEMO_CREATOR))
+        key = demo_key(svc, DEMO_CREATOR["id"])
         products = demo_catalog()
         with tqdm(total=len(products), desc="demo catalog", unit="product", disable=quiet) as bar:
             report = import_catalog(
@@ -38,7 +56,76 @@ def load_demo(settings: Settings, quiet: bool = False) -> dict[str, int]:
             )  # fmt: skip
     finally:
         svc.close()
-    return {"created": report.created, "updated": report.updated, "errors": len(report.errors)}
+    return {"created": report.created, "updated": report.updated, "errors": len(report.errors),
+            "creator": DEMO_CREATOR["id"], "key": key}  # fmt: skip
+
+
+def _accounts(settings: Settings):  # type: ignore[no-untyped-def]
+    """Creators and keys from the database alone (no model, no vector store: ~2 s, not ~10)."""
+    from memory.catalog import Creators
+    from memory.db import make_engine, make_sessionmaker
+    from memory.keys import KeyStore
+
+    settings.ensure_dirs()
+    engine = make_engine(settings.resolved_database_url)
+    sessions = make_sessionmaker(engine)
+    return engine, Creators(sessions), KeyStore(sessions)
+
+
+def cmd_creator(args: argparse.Namespace, settings: Settings) -> int:
+    """``dmpilot creator create ID --name NAME`` and ``dmpilot creator list``."""
+    from pydantic import ValidationError
+
+    from memory.catalog import ConflictError
+    from memory.schemas import CreatorIn
+
+    engine, creators, keys = _accounts(settings)
+    try:
+        if args.creator_command == "list":
+            for cid in creators.creator_ids():
+                c = creators.get_creator(cid)
+                active = sum(k.active for k in keys.list(cid))
+                print(f"{c.id}\t{c.name}\t{active} active key(s)")
+            return 0
+        try:
+            body = CreatorIn(id=args.id, name=args.name or args.id, store_url=args.store_url)
+            creators.create_creator(body)
+        except (ValidationError, ConflictError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"created creator '{args.id}'; a key: dmpilot key create --creator {args.id}")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def cmd_key(args: argparse.Namespace, settings: Settings) -> int:
+    """``dmpilot key create|list|revoke --creator ID``: keys are shown once, at creation."""
+    from memory.catalog import NotFoundError
+
+    engine, creators, keys = _accounts(settings)
+    try:
+        if args.key_command == "create":
+            info, key = keys.issue(args.creator, args.name or "")
+            print(key)
+            print(f"key {info.id} for '{args.creator}': store it now, it is not shown again",
+                  file=sys.stderr)  # fmt: skip
+        elif args.key_command == "list":
+            creators.get_creator(args.creator)
+            for k in keys.list(args.creator):
+                state = "active" if k.active else f"revoked {k.revoked_at:%Y-%m-%d %H:%M}"
+                used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
+                print(f"{k.id}\t{k.name or '-'}\t{state}\tcreated {k.created_at:%Y-%m-%d}"
+                      f"\tlast used {used}")  # fmt: skip
+        else:
+            keys.revoke(args.creator, args.key_id)
+            print(f"revoked key {args.key_id}")
+        return 0
+    except NotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,6 +267,13 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_demo_key(settings: Settings, key: str, host: str, port: int) -> None:
+    print(f"demo creator 'demo', API key: {key}")
+    print(f"  (also in {settings.data_dir / 'demo-key'}); try:")
+    print(f"  curl -H 'Authorization: Bearer {key}' "
+          f"'http://{host}:{port}/v1/creators/demo/catalog/search?q=leggings'")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dmpilot`` script."""
     parser = argparse.ArgumentParser(prog="dmpilot", description=__doc__)
@@ -211,6 +305,25 @@ def main(argv: list[str] | None = None) -> int:
     srch.add_argument("--max-price", type=float)
     srch.add_argument("--limit", type=int, default=5)
 
+    creator = sub.add_parser("creator", help="create and list creators (tenants)")
+    crsub = creator.add_subparsers(dest="creator_command", required=True)
+    crc = crsub.add_parser("create", help="register a creator")
+    crc.add_argument("id", help="slug: lower-case letters, digits, '-' and '_'")
+    crc.add_argument("--name")
+    crc.add_argument("--store-url")
+    crsub.add_parser("list", help="every creator with its number of active keys")
+
+    key = sub.add_parser("key", help="issue, list and revoke a creator's API keys")
+    ksub = key.add_subparsers(dest="key_command", required=True)
+    kc = ksub.add_parser("create", help="issue a key (printed once on stdout)")
+    kc.add_argument("--creator", required=True)
+    kc.add_argument("--name", help="what the key is for")
+    kl = ksub.add_parser("list", help="keys of a creator (never the secrets)")
+    kl.add_argument("--creator", required=True)
+    kr = ksub.add_parser("revoke", help="revoke a key at once")
+    kr.add_argument("key_id")
+    kr.add_argument("--creator", required=True)
+
     split = sub.add_parser("split", help="messages (JSONL or lines) -> focused questions (JSONL)")
     split.add_argument("file", help="input file, '-' for stdin")
     split.add_argument("--out", help="output file (default stdout)")
@@ -222,7 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(data_dir=Path(args.data_dir)) if args.data_dir else Settings()
 
     if args.command == "demo":
-        print(load_demo(settings))
+        demo = load_demo(settings)
+        print(f"demo catalog: {demo['created']} created, {demo['updated']} updated, "
+              f"{demo['errors']} errors")  # fmt: skip
+        _print_demo_key(settings, demo["key"], "127.0.0.1", 8000)
         return 0
     if args.command == "serve":
         import uvicorn
@@ -230,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.main import create_app
 
         if args.demo:
-            print("loading demo data:", load_demo(settings))
+            demo = load_demo(settings)
+            print(f"demo catalog: {demo['created']} created, {demo['updated']} updated, "
+                  f"{demo['errors']} errors")  # fmt: skip
+            _print_demo_key(settings, demo["key"], args.host, args.port)
         if args.workers > 1:
             # Workers import the app themselves; they read the data dir from the environment.
             os.environ["DMPILOT_DATA_DIR"] = str(settings.data_dir)
@@ -238,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
         return 0
+    if args.command == "creator":
+        return cmd_creator(args, settings)
+    if args.command == "key":
+        return cmd_key(args, settings)
     if args.command == "split":
         return cmd_split(args)
     if args.command == "cluster":

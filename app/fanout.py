@@ -17,7 +17,7 @@ from langgraph.types import Command
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from memory.catalog import ConflictError, NotFoundError
+from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.fanout import Approval, ApprovalStore, Draft, FanQuestion, QuestionCluster, row_dict
 from memory.models import utcnow
 from nodes.fanout.state import FanoutContext
@@ -65,7 +65,7 @@ class FanoutRunner:
                     )
                 )
                 if has is None:
-                    raise ValueError(f"cluster '{cluster_id}' has no questions")
+                    raise BadRequestError(f"cluster '{cluster_id}' has no questions")
                 cluster.fanout_thread = thread
             self.graph.invoke(
                 {"creator_id": creator_id, "cluster_id": cluster_id, "answer": answer,
@@ -142,14 +142,17 @@ class FanoutRunner:
             )
             return [self._out(r) for r in rows]
 
-    def decide(self, approval_id: str, response: dict[str, Any]) -> dict[str, Any]:
-        """Validate and apply one decision; 404 unknown, 409 already decided."""
+    def decide(self, creator_id: str, approval_id: str, response: dict[str, Any]) -> dict[str, Any]:
+        """Validate and apply one decision; 404 unknown (or another creator's), 409 decided."""
         with self.sessions() as s:
             row = s.get(Approval, approval_id)
-            if row is None:
-                raise NotFoundError(f"unknown approval '{approval_id}'")
-            thread, creator_id, payload = row.thread_id, row.creator_id, row.payload
-        decision = validate_response(payload, response)  # type: ignore[arg-type]
+            if row is None or row.creator_id != creator_id:
+                raise NotFoundError(f"creator '{creator_id}' has no approval '{approval_id}'")
+            thread, payload = row.thread_id, row.payload
+        try:
+            decision = validate_response(payload, response)  # type: ignore[arg-type]
+        except ValueError as exc:  # the person's decision does not fit the request
+            raise BadRequestError(str(exc)) from exc
         with self.lock(thread):
             with self.sessions.begin() as s:
                 row = s.get(Approval, approval_id)

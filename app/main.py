@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import (
@@ -19,15 +19,21 @@ from prometheus_client import (
     generate_latest,
 )
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
+from app.auth import Authenticate, current_caller
+from app.routes_accounts import router as accounts_router
 from app.routes_catalog import router as catalog_router
 from app.routes_conversations import router as conversations_router
 from app.routes_fanout import router as fanout_router
+from app.schemas import ErrorOut
 from app.services import Services, open_services
 from app.settings import Settings, get_settings
-from memory.catalog import ConflictError, NotFoundError
+from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
 
 log = logging.getLogger("dmpilot.api")
@@ -62,7 +68,7 @@ class GuardAndMeasure:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Reject oversized bodies by Content-Length; count and time everything else."""
+        """Reject oversized bodies, declared or streamed; count and time everything."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -70,20 +76,36 @@ class GuardAndMeasure:
         limit = self.settings.max_upload_bytes if is_upload else self.settings.max_body_bytes
         length = dict(scope["headers"]).get(b"content-length", b"")
         start = time.perf_counter()
-        status = 500
+        status, started, received = 500, False, 0
+        too_large = f"request body larger than {limit} bytes"
+
+        async def counted() -> Message:
+            # A chunked body has no Content-Length: count what arrives and stop at the limit.
+            # HTTPException passes through FastAPI's body parsing as the 413 it is.
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(413, too_large)
+            return message
 
         async def send_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
             await send(message)
 
         try:
             if length.isdigit() and int(length) > limit:
-                await _error(413, f"request body larger than {limit} bytes")(scope, receive, send)
+                await _error(413, too_large)(scope, receive, send)
                 status = 413
             else:
-                await self.app(scope, receive, send_status)
+                await self.app(scope, counted, send_status)
+        except HTTPException as exc:  # raised by ``counted`` outside FastAPI's handlers
+            if exc.status_code != 413 or started:
+                raise
+            await _error(413, too_large)(scope, receive, send)
+            status = 413
         finally:
             template = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]
@@ -133,7 +155,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     metrics = Metrics()
     app.state.metrics = metrics
 
+    # Outermost first: Host check, CORS (preflights answered before auth), size guard and
+    # metrics, then who is calling.
+    app.add_middleware(Authenticate, settings=settings)
     app.add_middleware(GuardAndMeasure, settings=settings, metrics=metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "Idempotency-Key"],
+        )  # fmt: skip
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -157,8 +189,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def _bad_file(_: Request, exc: ImportFormatError) -> JSONResponse:
         return _error(400, str(exc))
 
-    @app.exception_handler(ValueError)
-    async def _value(_: Request, exc: ValueError) -> JSONResponse:
+    @app.exception_handler(BadRequestError)
+    async def _bad_request(_: Request, exc: BadRequestError) -> JSONResponse:
         return _error(400, str(exc))
 
     @app.exception_handler(Exception)
@@ -181,7 +213,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         """Prometheus exposition format."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.include_router(catalog_router)
-    app.include_router(conversations_router)
-    app.include_router(fanout_router)
+    guarded: dict[str, Any] = {
+        "dependencies": [Depends(current_caller)],
+        "responses": {
+            401: {"model": ErrorOut, "description": "No API key, or an unknown or revoked one"},
+            403: {"model": ErrorOut, "description": "The key may not reach this creator or route"},
+        },
+    }
+    app.include_router(accounts_router, **guarded)
+    app.include_router(catalog_router, **guarded)
+    app.include_router(conversations_router, **guarded)
+    app.include_router(fanout_router, **guarded)
     return app

@@ -11,6 +11,7 @@ from app.routes_catalog import CreatorId, Svc
 from app.routes_conversations import CustomerId
 from app.schemas import AnswerIn, DecisionIn, InboxIn, MergeIn, RenameIn, SplitIn
 from memory.inbox import MessageIn
+from memory.schemas import DB_INT_MAX
 
 router = APIRouter(prefix="/v1", tags=["fan-out"])
 
@@ -44,7 +45,7 @@ def list_clusters(
     ] = None,
     sort: Annotated[Literal["size", "urgency", "recency"], Query()] = "size",
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
 ) -> dict[str, Any]:
     """A page of question clusters for the creator's dashboard."""
     assert svc.clusters is not None
@@ -120,11 +121,13 @@ async def list_approvals(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
     return {"items": await run_in_threadpool(svc.fanout.pending, creator_id)}
 
 
-@router.post("/approvals/{approval_id}")
-async def decide(approval_id: ApprovalId, body: DecisionIn, svc: Svc) -> dict[str, Any]:
+@router.post("/creators/{creator_id}/approvals/{approval_id}")
+async def decide(
+    creator_id: CreatorId, approval_id: ApprovalId, body: DecisionIn, svc: Svc
+) -> dict[str, Any]:
     """Accept, edit, respond or ignore; unknown ids 404, a second decision 409."""
     assert svc.fanout is not None
-    return await run_in_threadpool(svc.fanout.decide, approval_id, body.model_dump())
+    return await run_in_threadpool(svc.fanout.decide, creator_id, approval_id, body.model_dump())
 
 
 @router.get("/creators/{creator_id}/deliveries")

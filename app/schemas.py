@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from memory.schemas import CleanInput, RowId
+
 
 class CreatorOut(BaseModel):
     """A creator as returned by the API."""
@@ -79,16 +81,16 @@ class ProductPage(BaseModel):
     items: list[ProductOut]
 
 
-class CompareIn(BaseModel):
+class CompareIn(CleanInput):
     """Products to compare."""
 
     model_config = ConfigDict(extra="forbid")
 
-    product_ids: list[int] = Field(min_length=2, max_length=10)
+    product_ids: list[RowId] = Field(min_length=2, max_length=10)
 
 
 class ErrorOut(BaseModel):
-    """Every 4xx/5xx body."""
+    """Every 4xx/5xx body: a readable ``detail``; validation errors add one item per field."""
 
     detail: str
     errors: list[dict[str, Any]] | None = None
@@ -98,7 +100,7 @@ class ErrorOut(BaseModel):
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
-class MessageIn(BaseModel):
+class MessageIn(CleanInput):
     """An incoming customer message."""
 
     model_config = ConfigDict(extra="forbid")
@@ -152,7 +154,7 @@ class MessageOut(BaseModel):
 
 
 # -- fan inbox, clusters, approvals -------------------------------------------------------
-class InboxMessageIn(BaseModel):
+class InboxMessageIn(CleanInput):
     """One fan message."""
 
     model_config = ConfigDict(extra="forbid")
@@ -177,7 +179,7 @@ class InboxMessageIn(BaseModel):
         return value
 
 
-class InboxIn(BaseModel):
+class InboxIn(CleanInput):
     """A batch of fan messages (from a channel export or webhook relay)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -185,7 +187,7 @@ class InboxIn(BaseModel):
     messages: list[InboxMessageIn] = Field(min_length=1, max_length=1000)
 
 
-class RenameIn(BaseModel):
+class RenameIn(CleanInput):
     """A new cluster title."""
 
     model_config = ConfigDict(extra="forbid")
@@ -193,7 +195,7 @@ class RenameIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
 
 
-class MergeIn(BaseModel):
+class MergeIn(CleanInput):
     """Clusters to merge into the first one."""
 
     model_config = ConfigDict(extra="forbid")
@@ -211,16 +213,16 @@ class MergeIn(BaseModel):
         return value
 
 
-class SplitIn(BaseModel):
+class SplitIn(CleanInput):
     """Questions to move out into a new cluster."""
 
     model_config = ConfigDict(extra="forbid")
 
-    question_ids: list[int] = Field(min_length=1, max_length=10_000)
+    question_ids: list[RowId] = Field(min_length=1, max_length=10_000)
     title: str | None = Field(None, min_length=1, max_length=200)
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(CleanInput):
     """The creator's canonical answer to a cluster."""
 
     model_config = ConfigDict(extra="forbid")
@@ -236,10 +238,38 @@ class AnswerIn(BaseModel):
         return value.strip()
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(CleanInput):
     """A decision in the Agent Inbox convention."""
 
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["accept", "edit", "response", "ignore"]
     args: None | str | dict[str, Any] = None
+
+
+class KeyIn(CleanInput):
+    """A new API key for a creator."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", max_length=100, description="What the key is for, e.g. 'inbox app'.")
+
+
+class KeyOut(BaseModel):
+    """An API key as listed: never the secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    creator_id: str
+    name: str
+    active: bool
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class NewKeyOut(KeyOut):
+    """A key just issued: ``key`` is shown this once and cannot be read again."""
+
+    key: str

@@ -26,6 +26,7 @@ from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.inbox import InboxStore
+from memory.keys import KeyStore
 from memory.locks import ThreadLock
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
@@ -56,6 +57,7 @@ class Services:
     catalog: Catalog
     search: SearchEngine
     conversations: ConversationStore
+    keys: KeyStore
     agent: Any = None
     checkpointer: Any = None
     llm: LLMBackend | None = None
@@ -271,6 +273,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     svc = Services(
         settings, engine, sessions, vectors, embedder, catalog, search,
         conversations=ConversationStore(sessions),
+        keys=KeyStore(sessions),
         agent=compile_agent(checkpointer),
         checkpointer=checkpointer,
         llm=llm if llm is not None else llm_from_settings(settings),

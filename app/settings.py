@@ -106,6 +106,23 @@ class Settings(BaseSettings):
         0.55, ge=0, le=1, description="Drafts below this confidence go to human review."
     )
     fanout_max_concurrency: int = Field(8, ge=1, le=256, description="Parallel draft branches.")
+    # Who may call. The admin key creates creators and issues their keys; without one, admin
+    # routes answer 403 and creators and keys are made with the CLI.
+    admin_key: SecretStr | None = Field(
+        None, min_length=16, description="Admin API key (DMPILOT_ADMIN_KEY), >= 16 characters."
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"],
+        description="Host headers served (DNS-rebinding guard); JSON list in the environment.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Browser origins allowed to call the API (none by default).",
+    )
+    key_requests_per_minute: int = Field(
+        0, ge=0, description="Per-key request limit in each worker (0: no limit)."
+    )
+
     import_batch_size: int = Field(200, ge=1, le=10_000)
     max_upload_bytes: int = Field(20 * 1024 * 1024)
     max_body_bytes: int = Field(1 * 1024 * 1024)

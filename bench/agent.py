@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -130,14 +131,14 @@ def _free_port() -> int:
 
 
 async def _clients(
-    base: str, creator: str, clients: int, per_client: int
+    base: str, creator: str, clients: int, per_client: int, headers: dict[str, str]
 ) -> tuple[list[float], float, int]:
     latencies: list[float] = []
     errors = 0
 
     async def one(cid: int) -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as http:
             for i in range(per_client):
                 t0 = time.perf_counter()
                 r = await http.post(
@@ -158,8 +159,11 @@ def bench_http(
     """Sequential latency and 8-client throughput against a uvicorn server on localhost."""
     data_dir = fresh_copy(data_dir)
     port = _free_port()
+    admin_key = secrets.token_urlsafe(24)
+    headers = {"Authorization": f"Bearer {admin_key}"}
     env = {
         **os.environ,
+        "DMPILOT_ADMIN_KEY": admin_key,
         "DMPILOT_DATA_DIR": str(data_dir),
         "DMPILOT_EMBEDDING_THREADS": str(embedding_threads),
     }
@@ -182,10 +186,11 @@ def bench_http(
             httpx.post(
                 f"{base}/v1/creators/{creator}/conversations/warm/messages",
                 json={"text": TURNS[i]},
+                headers=headers,
                 timeout=120,
             )
-        seq, _, seq_err = asyncio.run(_clients(base, creator, 1, 60))
-        par, wall, par_err = asyncio.run(_clients(base, creator, 8, 40))
+        seq, _, seq_err = asyncio.run(_clients(base, creator, 1, 60, headers))
+        par, wall, par_err = asyncio.run(_clients(base, creator, 8, 40, headers))
     finally:
         proc.terminate()
         proc.wait(timeout=30)

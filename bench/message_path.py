@@ -107,17 +107,15 @@ def trace_one_message(
 
 def main() -> int:
     """Print the edges of each message's path on a fresh demo shop."""
-    from fastapi.testclient import TestClient
-
     from app.demo import DEMO_CREATOR, demo_catalog
-    from app.main import create_app
+    from app.local_client import admin_client
     from app.settings import Settings
 
     tracer = PathTracer()
     tracer.install()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            with TestClient(create_app(Settings(data_dir=Path(tmp)))) as c:
+            with admin_client(Settings(data_dir=Path(tmp))) as c:
                 c.post("/v1/creators", json=DEMO_CREATOR)
                 body = json.dumps({"products": demo_catalog()}).encode()
                 c.post("/v1/creators/demo/catalog/import", files={"file": ("d.json", body)})

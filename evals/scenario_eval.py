@@ -222,13 +222,11 @@ class Judge:
 @contextmanager
 def api_client(data_dir: Path) -> Iterator[Any]:
     """The real app (SQLite, Chroma, MiniLM, compiled graphs) behind an in-process client."""
-    from fastapi.testclient import TestClient
-
-    from app.main import create_app
+    from app.local_client import admin_client
     from app.settings import Settings
 
     settings = Settings(data_dir=data_dir, recluster_interval_s=0)
-    with TestClient(create_app(settings)) as client:
+    with admin_client(settings) as client:
         yield client
 
 

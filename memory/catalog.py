@@ -31,6 +31,13 @@ class ConflictError(ValueError):
     """A write that clashes with existing data (duplicate id)."""
 
 
+class BadRequestError(ValueError):
+    """A request that is well-formed but cannot be done as asked (the API answers 400).
+
+    Only this error's text reaches the caller; any other ValueError is an internal error.
+    """
+
+
 @dataclass
 class UpsertResult:
     """Counts of one upsert batch."""
@@ -73,51 +80,12 @@ def _variant_key(v: Variant | VariantIn) -> tuple[str, str]:
     return ("options", repr(sorted((v.options or {}).items())) + "|" + (v.name or ""))
 
 
-class Catalog:
-    """Per-creator catalog operations over SQL + Chroma."""
+class Creators:
+    """The creators table alone: what accounts need without the vector store or the model."""
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        vectors: VectorStore,
-        embedder: MiniLMEmbeddings,
-        version_ttl_s: float = 0.5,
-    ) -> None:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
-        self.vectors = vectors
-        self.embedder = embedder
-        self.version_ttl_s = version_ttl_s
-        self._versions: dict[str, tuple[int, float]] = {}
 
-    # -- change tracking (the search index rebuilds lazily when this moves) --------------
-    def version(self, creator_id: str) -> int:
-        """Per-creator counter bumped after every catalog write, by any process (CLI, workers).
-
-        Read at most every ``version_ttl_s`` (every search asks; the query cost ~1.5 ms of
-        CPU per turn). This process's own writes are seen at once, other processes' within
-        the TTL.
-        """
-        now = time.monotonic()
-        hit = self._versions.get(creator_id)
-        if hit is not None and now - hit[1] < self.version_ttl_s:
-            return hit[0]
-        with self.sessions() as s:
-            version = int(
-                s.scalar(select(Creator.catalog_version).where(Creator.id == creator_id)) or 0
-            )
-        self._versions[creator_id] = (version, now)
-        return version
-
-    def _bump(self, creator_id: str) -> None:
-        with self.sessions.begin() as s:
-            s.execute(
-                update(Creator)
-                .where(Creator.id == creator_id)
-                .values(catalog_version=Creator.catalog_version + 1)
-            )
-        self._versions.pop(creator_id, None)
-
-    # -- creators ---------------------------------------------------------------------
     def create_creator(self, data: CreatorIn) -> Creator:
         """Create a creator; 409-style error when the id is taken."""
         with self.sessions.begin() as s:
@@ -156,6 +124,51 @@ class Catalog:
             return self.get_creator(data.id)
         except NotFoundError:
             return self.create_creator(data)
+
+
+class Catalog(Creators):
+    """Per-creator catalog operations over SQL + Chroma."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        vectors: VectorStore,
+        embedder: MiniLMEmbeddings,
+        version_ttl_s: float = 0.5,
+    ) -> None:
+        super().__init__(sessions)
+        self.vectors = vectors
+        self.embedder = embedder
+        self.version_ttl_s = version_ttl_s
+        self._versions: dict[str, tuple[int, float]] = {}
+
+    # -- change tracking (the search index rebuilds lazily when this moves) --------------
+    def version(self, creator_id: str) -> int:
+        """Per-creator counter bumped after every catalog write, by any process (CLI, workers).
+
+        Read at most every ``version_ttl_s`` (every search asks; the query cost ~1.5 ms of
+        CPU per turn). This process's own writes are seen at once, other processes' within
+        the TTL.
+        """
+        now = time.monotonic()
+        hit = self._versions.get(creator_id)
+        if hit is not None and now - hit[1] < self.version_ttl_s:
+            return hit[0]
+        with self.sessions() as s:
+            version = int(
+                s.scalar(select(Creator.catalog_version).where(Creator.id == creator_id)) or 0
+            )
+        self._versions[creator_id] = (version, now)
+        return version
+
+    def _bump(self, creator_id: str) -> None:
+        with self.sessions.begin() as s:
+            s.execute(
+                update(Creator)
+                .where(Creator.id == creator_id)
+                .values(catalog_version=Creator.catalog_version + 1)
+            )
+        self._versions.pop(creator_id, None)
 
     # -- products: reads --------------------------------------------------------------
     def get_product(self, creator_id: str, product_id: int) -> Product:

@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
-from memory.catalog import Catalog
+from memory.catalog import Catalog, UpsertResult
 from memory.schemas import ProductIn, VariantIn
 
 Format = Literal["csv", "json", "shopify"]
@@ -235,6 +236,8 @@ def _load_json(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except RecursionError as exc:  # [[[[...]]]] 100k deep: the parser gives up, we say why
+        raise ImportFormatError("JSON nested too deeply") from exc
 
 
 def parse_json(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
@@ -359,6 +362,25 @@ def detect_format(filename: str | None, text: str) -> Format:
     return "csv"
 
 
+def _upsert(
+    catalog: Catalog, creator_id: str, batch: list[ParsedProduct], errors: list[RowError]
+) -> list[UpsertResult]:
+    """Write a batch, or row by row when the database refuses it: one bad row costs itself."""
+    try:
+        return [catalog.upsert_products(creator_id, [p.product for p in batch], sync=False)]
+    except SQLAlchemyError:
+        if len(batch) == 1:
+            raise
+    results = []
+    for p in batch:
+        try:
+            results.append(catalog.upsert_products(creator_id, [p.product], sync=False))
+        except SQLAlchemyError as exc:
+            reason = type(getattr(exc, "orig", None) or exc).__name__
+            errors.append(RowError(p.row, f"not stored: {reason}", p.product.source_id))
+    return results
+
+
 def import_catalog(
     catalog: Catalog,
     creator_id: str,
@@ -393,10 +415,10 @@ def import_catalog(
     done = 0
     for start in range(0, len(parsed), batch_size):
         batch = parsed[start : start + batch_size]
-        res = catalog.upsert_products(creator_id, [p.product for p in batch], sync=False)
-        report.created += res.created
-        report.updated += res.updated
-        report.unchanged += res.unchanged
+        for res in _upsert(catalog, creator_id, batch, report.errors):
+            report.created += res.created
+            report.updated += res.updated
+            report.unchanged += res.unchanged
         report.embedded += catalog.sync_vectors(creator_id)[0]
         done += len(batch)
         if progress:

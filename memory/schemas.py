@@ -3,12 +3,57 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 BrandVoice = Literal["professional", "casual", "playful", "luxury"]
 CREATOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+# SQLite and Postgres BIGINT: a larger id or count is a 422, not an overflow at commit (500).
+DB_INT_MAX = 2**63 - 1
+RowId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+STOCK_MAX = 1_000_000_000
+
+# C0/C1 controls (tab and newline kept), and the bidi embeddings, overrides and isolates that
+# make stored text display as something else ("Trojan Source"). NUL breaks Postgres text too.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: Any) -> Any:
+    """``value`` with unsafe characters removed from every string in it (dicts and lists too)."""
+    if isinstance(value, str):
+        return _UNSAFE_CHARS.sub("", value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    return value
+
+
+class CleanInput(BaseModel):
+    """Base of every input model: strings arrive without control or bidi-override characters."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return clean_text(data)
+
+
+class ChannelLimit(BaseModel):
+    """How long a reply may be on one channel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_chars: int = Field(ge=20, le=10_000)
+
+
+Channel = Literal["dm", "comment"]
+
+
+def _default_limits() -> dict[Channel, ChannelLimit]:
+    return {"dm": ChannelLimit(max_chars=1000), "comment": ChannelLimit(max_chars=300)}
 
 
 POLICIES_MAX = 20_000
@@ -18,7 +63,7 @@ POLICIES_DOC = (
 )
 
 
-class CreatorIn(BaseModel):
+class CreatorIn(CleanInput):
     """A new creator (tenant)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -28,8 +73,9 @@ class CreatorIn(BaseModel):
     brand_voice: BrandVoice = "casual"
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     store_url: str | None = Field(None, max_length=500)
-    channel_settings: dict[str, Any] = Field(
-        default_factory=lambda: {"dm": {"max_chars": 1000}, "comment": {"max_chars": 300}}
+    channel_settings: dict[Channel, ChannelLimit] = Field(
+        default_factory=_default_limits,
+        description="Reply length limit per channel (20-10,000 characters).",
     )
     retain_messages: bool = Field(
         True, description="Keep raw fan messages after analysis (off: only questions remain)."
@@ -37,7 +83,7 @@ class CreatorIn(BaseModel):
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
-class CreatorPatch(BaseModel):
+class CreatorPatch(CleanInput):
     """Settings a creator may change later."""
 
     model_config = ConfigDict(extra="forbid")
@@ -48,7 +94,7 @@ class CreatorPatch(BaseModel):
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
-class VariantIn(BaseModel):
+class VariantIn(CleanInput):
     """One purchasable variant."""
 
     model_config = ConfigDict(extra="forbid")
@@ -59,7 +105,7 @@ class VariantIn(BaseModel):
     options: dict[str, str] = Field(default_factory=dict)
     price: float = Field(ge=0, le=1_000_000)
     compare_at_price: float | None = Field(None, ge=0, le=1_000_000)
-    stock: int | None = Field(None, ge=0)
+    stock: int | None = Field(None, ge=0, le=STOCK_MAX)
     available: bool = True
 
     @field_validator("options")
@@ -73,7 +119,7 @@ class VariantIn(BaseModel):
         return out
 
 
-class ProductIn(BaseModel):
+class ProductIn(CleanInput):
     """A product with its variants; a product without variants gets one default variant."""
 
     model_config = ConfigDict(extra="forbid")
@@ -83,7 +129,7 @@ class ProductIn(BaseModel):
     description: str = Field("", max_length=20_000)
     short_description: str = Field("", max_length=500)
     category: str = Field("", max_length=300)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=500)
     brand: str = Field("", max_length=200)
     base_price: float | None = Field(None, ge=0, le=1_000_000)
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
@@ -131,7 +177,7 @@ class ProductIn(BaseModel):
         return self
 
 
-class ProductPatch(BaseModel):
+class ProductPatch(CleanInput):
     """Partial update of a product; ``variants`` replaces the whole variant list when given."""
 
     model_config = ConfigDict(extra="forbid")

@@ -20,6 +20,22 @@ from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
 
 _GENERIC_HEADS = frozenset({"set", "pair", "pack", "kit", "bundle", "top"})
+# Questions answered in one turn. A 4,000-character message repeating one ask became 134
+# questions and 134 searches; repeats are dropped and the rest beyond this is left to a person
+# (the reply is held with the count), never dropped in silence.
+MAX_QUESTIONS = 8
+
+
+def _bounded(questions: list[Question]) -> tuple[list[Question], int]:
+    """Distinct questions, at most ``MAX_QUESTIONS``; and how many distinct ones were left."""
+    seen: set[str] = set()
+    distinct = []
+    for q in questions:
+        key = " ".join(re.findall(r"\w+", q.text.lower()))
+        if key not in seen:
+            seen.add(key)
+            distinct.append(q)
+    return distinct[:MAX_QUESTIONS], max(0, len(distinct) - MAX_QUESTIONS)
 
 
 def _head_noun(name: str) -> str | None:
@@ -138,6 +154,7 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
             has_shown_products=bool(shown),
             prefetch=clauses(text) if ctx.facts else None, facts=ctx.facts, vocab=vocab,
         )  # fmt: skip
+    questions, left = _bounded(questions)
     # The rules always run too: they are cheap and guard against a model missing a stated fact.
     profile = learn([text], state.get("profile") or {}, facts=ctx.facts)
     for key, value in facts.items():
@@ -148,6 +165,7 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
     return {
         **update,
         "questions": [q.model_dump() for q in questions],
+        "questions_left": left,
         "statements": statements,
         "profile": profile,
         "recipient": recipient_facts(text, ctx.facts),

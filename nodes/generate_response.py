@@ -106,6 +106,8 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
         runtime.stream_writer({"token": token})
     if escalated:
         reasons.append("support escalation")
+    if left := state.get("questions_left", 0):
+        reasons.append(f"{left} more questions than one reply answers")
     reasons += [
         f"high-severity conflict: {c['type']} ({c['fact']})"
         for c in state.get("conflicts", [])

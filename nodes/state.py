@@ -64,6 +64,8 @@ class AgentState(TypedDict, total=False):
     recipient: Annotated[dict[str, Any], _replace]
     statements: Annotated[list[str], _replace]
     questions: Annotated[list[dict[str, Any]], _replace]
+    # Distinct questions beyond what one turn answers (the reply is held for a person).
+    questions_left: Annotated[int, _replace]
     shown_products: Annotated[list[dict[str, Any]], _replace]
     last_search: Annotated[dict[str, Any] | None, _replace]
     # The one product the last answer was about (a variants answer), so "16kg please" or

@@ -8,10 +8,9 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.demo import DEMO_CREATOR, demo_catalog
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 
 
@@ -22,7 +21,7 @@ def data_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(data_dir):
-    with TestClient(create_app(Settings(data_dir=data_dir))) as c:
+    with admin_client(Settings(data_dir=data_dir)) as c:
         assert c.post("/v1/creators", json=DEMO_CREATOR).status_code == 201
         body = json.dumps({"products": demo_catalog()}).encode()
         r = c.post("/v1/creators/demo/catalog/import", files={"file": ("d.json", body)})
@@ -210,7 +209,7 @@ def test_conversation_and_execution_log(client):
 def test_resume_after_restart(client, data_dir):
     say(client, "restart", "I'm vegan. Show me protein powder")
     # A fresh app on the same files: checkpoint, profile and shown products survive.
-    with TestClient(create_app(Settings(data_dir=data_dir))) as fresh:
+    with admin_client(Settings(data_dir=data_dir)) as fresh:
         out = say(fresh, "restart", "compare the first two")
         assert out["questions"][0]["intent"] == "comparison" and len(out["products"]) == 2
         conv = fresh.get("/v1/creators/demo/conversations/restart").json()

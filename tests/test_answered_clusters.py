@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 from bench.fans import fan_messages
 
@@ -22,7 +22,7 @@ def _cluster_of(c: TestClient, word: str) -> str:
 
 
 def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(data_dir=tmp_path, recluster_interval_s=0))) as c:
+    with admin_client(Settings(data_dir=tmp_path, recluster_interval_s=0)) as c:
         c.post("/v1/creators", json={"id": "maya", "name": "Maya"})
         msgs = fan_messages(60, seed=5)
         c.post("/v1/creators/maya/inbox", json={"messages": msgs})
@@ -51,9 +51,9 @@ def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
         mine = next(a for a in pending if a["id"] == r["approval_id"])
         assert "injury" in mine["payload"]["description"]
         safe = "Let's keep it knee-friendly: glute bridges and wall sits. Check with your physio!"
-        assert c.post(f"/v1/approvals/{r['approval_id']}",
+        assert c.post(f"/v1/creators/maya/approvals/{r['approval_id']}",
                       json={"type": "edit", "args": {"text": safe}}).status_code == 200  # fmt: skip
-        assert c.post(f"/v1/approvals/{r['approval_id']}",
+        assert c.post(f"/v1/creators/maya/approvals/{r['approval_id']}",
                       json={"type": "accept"}).status_code == 409  # fmt: skip
         sent = [d for d in c.get("/v1/creators/maya/deliveries").json()["items"]
                 if d["customer_id"] == "knee-fan"]  # fmt: skip
@@ -64,7 +64,7 @@ def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
 
 
 def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(data_dir=tmp_path, recluster_interval_s=0))) as c:
+    with admin_client(Settings(data_dir=tmp_path, recluster_interval_s=0)) as c:
         c.post("/v1/creators", json={"id": "maya", "name": "Maya"})
         svc = c.app.state.services  # type: ignore[attr-defined]
         texts = ["hi!", "do you ship to canada?", "and what about the UK?", "is creatine safe?",
@@ -87,7 +87,7 @@ def test_conversation_messages_feed_the_inbox_in_batches(tmp_path: Path) -> None
 
 def test_conversation_inbox_can_be_switched_off(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, recluster_interval_s=0, conversation_inbox=False)
-    with TestClient(create_app(settings)) as c:
+    with admin_client(settings) as c:
         c.post("/v1/creators", json={"id": "maya", "name": "Maya"})
         for t in ["do you ship to canada?", "is creatine safe?"] * 5:
             assert c.post("/v1/creators/maya/conversations/zoe/messages",

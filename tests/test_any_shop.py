@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 
 CATALOGS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "catalogs"
@@ -46,7 +46,7 @@ def _load(client: TestClient, name: str) -> str:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("anyshop"), recluster_interval_s=0)
-    with TestClient(create_app(settings)) as c:
+    with admin_client(settings) as c:
         _load(c, "homegoods")
         _load(c, "outdoor")
         _load(c, "glow")

@@ -4,10 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.demo import DEMO_CREATOR, demo_catalog
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 
 DATA = Path(__file__).parent / "data"
@@ -17,7 +16,7 @@ DATA = Path(__file__).parent / "data"
 def client(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("api"), max_body_bytes=64 * 1024,
                         max_upload_bytes=2 * 1024 * 1024)  # fmt: skip
-    with TestClient(create_app(settings)) as c:
+    with admin_client(settings) as c:
         assert c.post("/v1/creators", json=DEMO_CREATOR).status_code == 201
         body = json.dumps({"products": demo_catalog()[:80]}).encode()
         r = c.post("/v1/creators/demo/catalog/import",

@@ -42,10 +42,8 @@ def test_one_message_path_points_one_way(tmp_path: Path) -> None:
     """Traced on the real app: every call between folders goes down the layers, none back up."""
     import json
 
-    from fastapi.testclient import TestClient
-
     from app.demo import DEMO_CREATOR, demo_catalog
-    from app.main import create_app
+    from app.local_client import admin_client
     from app.settings import Settings
     from bench.message_path import MESSAGES, PathTracer, trace_one_message
 
@@ -53,7 +51,7 @@ def test_one_message_path_points_one_way(tmp_path: Path) -> None:
     tracer = PathTracer()
     tracer.install()
     try:
-        with TestClient(create_app(Settings(data_dir=tmp_path))) as c:
+        with admin_client(Settings(data_dir=tmp_path)) as c:
             c.post("/v1/creators", json=DEMO_CREATOR)
             body = json.dumps({"products": demo_catalog()[:60]}).encode()
             c.post("/v1/creators/demo/catalog/import", files={"file": ("d.json", body)})

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 from bench.fans import CHATTY_FAN, INJURED_FAN, VEGAN_FAN, fan_messages
 
@@ -26,7 +26,7 @@ CANADA = "Yes! We ship to Canada: 5-7 business days, $9.99 flat, free over $75 ð
 
 
 def _app(tmp: Path) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=tmp, recluster_interval_s=0)))
+    return admin_client(Settings(data_dir=tmp, recluster_interval_s=0))
 
 
 def _cluster_with(c: TestClient, fan: str, word: str) -> str:
@@ -96,18 +96,32 @@ def test_fanout_end_to_end_with_restart(tmp_path: Path) -> None:
         assert "vegan" in reviews[vegan["id"]]["payload"]["description"]
         # Invalid decisions are 4xx and consume nothing.
         vegan_ap = reviews[vegan["id"]]["id"]
-        assert c.post(f"/v1/approvals/{vegan_ap}", json={"type": "edit"}).status_code == 400
-        assert c.post("/v1/approvals/nope", json={"type": "accept"}).status_code == 404
-        assert c.post(f"/v1/approvals/{vegan_ap}", json={"type": "maybe"}).status_code == 422
+        assert (
+            c.post(f"/v1/creators/maya/approvals/{vegan_ap}", json={"type": "edit"}).status_code
+            == 400
+        )
+        assert (
+            c.post("/v1/creators/maya/approvals/nope", json={"type": "accept"}).status_code == 404
+        )
+        assert (
+            c.post(f"/v1/creators/maya/approvals/{vegan_ap}", json={"type": "maybe"}).status_code
+            == 422
+        )
         edited = "Hey! For you I'd pick our vegan pea protein: 25 g after training. Code MAYA10."
-        r = c.post(f"/v1/approvals/{vegan_ap}", json={"type": "edit", "args": {"text": edited}})
+        r = c.post(
+            f"/v1/creators/maya/approvals/{vegan_ap}",
+            json={"type": "edit", "args": {"text": edited}},
+        )
         assert r.status_code == 200, r.text
-        assert c.post(f"/v1/approvals/{vegan_ap}", json={"type": "accept"}).status_code == 409
+        assert (
+            c.post(f"/v1/creators/maya/approvals/{vegan_ap}", json={"type": "accept"}).status_code
+            == 409
+        )
         # Sent at its own decision: it does not wait for the cluster's other approvals.
         sent_now = c.get("/v1/creators/maya/deliveries").json()["items"]
         assert [(d["draft_id"], d["text"]) for d in sent_now] == [(vegan["id"], edited)]
         batch_protein = next(b for b in batches if protein_ids(b, drafts, protein))
-        assert c.post(f"/v1/approvals/{batch_protein['id']}",
+        assert c.post(f"/v1/creators/maya/approvals/{batch_protein['id']}",
                       json={"type": "accept"}).status_code == 200  # fmt: skip
     # Restart: a new app on the same data directory sees the same pending approvals.
     with _app(tmp_path) as c:
@@ -119,15 +133,21 @@ def test_fanout_end_to_end_with_restart(tmp_path: Path) -> None:
             if a["kind"] == "send_reply"
             and a["payload"]["action_request"]["args"]["draft_id"] == knee["id"]
         )  # fmt: skip
-        assert c.post(f"/v1/approvals/{knee_ap}", json={"type": "ignore"}).status_code == 200
+        assert (
+            c.post(f"/v1/creators/maya/approvals/{knee_ap}", json={"type": "ignore"}).status_code
+            == 200
+        )
         for a in _approvals(c):
             if a["kind"] == "send_ready_replies":
                 assert (
-                    c.post(f"/v1/approvals/{a['id']}", json={"type": "accept"}).status_code == 200
+                    c.post(
+                        f"/v1/creators/maya/approvals/{a['id']}", json={"type": "accept"}
+                    ).status_code
+                    == 200
                 )
             else:  # any other flagged draft: the creator writes the reply herself
                 r = c.post(
-                    f"/v1/approvals/{a['id']}",
+                    f"/v1/creators/maya/approvals/{a['id']}",
                     json={"type": "response", "args": "Thanks! I'll DM you details."},
                 )
                 assert r.status_code == 200  # fmt: skip

@@ -7,14 +7,14 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 from bench.fans import fan_messages
 from memory.fanout import InboxMessage
 
 
 def _client(tmp: Path) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=tmp, recluster_interval_s=0)))
+    return admin_client(Settings(data_dir=tmp, recluster_interval_s=0))
 
 
 def _load(c: TestClient, creator: str, n: int = 60) -> list[dict]:

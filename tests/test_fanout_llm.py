@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import BaseMessage
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.services import open_services
 from app.settings import Settings
 from bench.fans import VEGAN_FAN, fan_messages
@@ -69,7 +69,7 @@ def backend(*models: ScriptedChatModel, retries: int = 1) -> LLMBackend:
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the demo fans' questions analysed and clustered (no LLM)."""
     d = tmp_path_factory.mktemp("fanout-llm")
-    with TestClient(create_app(Settings(data_dir=d, recluster_interval_s=0))) as c:
+    with admin_client(Settings(data_dir=d, recluster_interval_s=0)) as c:
         assert c.post("/v1/creators", json={"id": "maya", "name": "Maya"}).status_code == 201
         msgs = fan_messages(100)
         r = c.post("/v1/creators/maya/inbox", json={"messages": msgs})
@@ -91,7 +91,7 @@ def data_dir(seeded: Path, tmp_path: Path) -> Path:
 
 def client(data_dir: Path, llm: LLMBackend, **settings: Any) -> TestClient:
     s = Settings(data_dir=data_dir, recluster_interval_s=0, **settings)
-    return TestClient(create_app(s, services=open_services(s, llm=llm)))
+    return admin_client(s, services=open_services(s, llm=llm))
 
 
 def protein_cluster(c: TestClient) -> str:

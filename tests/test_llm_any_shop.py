@@ -11,10 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, BaseMessage
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.services import open_services
 from app.settings import Settings
 from memory.importers import import_catalog
@@ -69,7 +68,7 @@ def test_the_model_sees_and_uses_the_shops_own_options(tmp_path: Path) -> None:
     backend = LLMBackend(models=[model], specs=["fake:shop-aware"], max_retries=1,
                          tools=CATALOG_TOOLS)  # fmt: skip
     settings = Settings(data_dir=tmp_path)
-    with TestClient(create_app(settings, services=open_services(settings, llm=backend))) as c:
+    with admin_client(settings, services=open_services(settings, llm=backend)) as c:
         out = c.post(
             "/v1/creators/outdoor/conversations/llm1/messages",
             json={"text": "carbon road bike in a 56?"},

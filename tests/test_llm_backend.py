@@ -3,10 +3,9 @@
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.demo import DEMO_CREATOR, demo_catalog
-from app.main import create_app
+from app.local_client import admin_client
 from app.services import open_services
 from app.settings import Settings
 from memory.importers import import_catalog
@@ -37,7 +36,7 @@ def client_with(data_dir, *models, specs=None, retries=1):
     backend = LLMBackend(models=list(models), specs=specs or [f"fake:{m.model_name}" for m in models],
                          max_retries=retries, tools=CATALOG_TOOLS)  # fmt: skip
     settings = Settings(data_dir=data_dir)
-    return TestClient(create_app(settings, services=open_services(settings, llm=backend)))
+    return admin_client(settings, services=open_services(settings, llm=backend))
 
 
 def analysis(text, intent="product_search", **kw):

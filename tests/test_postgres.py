@@ -8,9 +8,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.local_client import admin_client
 from app.settings import Settings
 
 
@@ -60,7 +59,7 @@ def postgres_url():
 
 def test_conversation_checkpoints_in_postgres_survive_a_restart(tmp_path, postgres_url):
     settings = Settings(data_dir=tmp_path, checkpoint_url=postgres_url)
-    with TestClient(create_app(settings)) as c:
+    with admin_client(settings) as c:
         c.post("/v1/creators", json={"id": "pg", "name": "PG Shop"})
         c.post("/v1/creators/pg/products", json={"name": "Cork Yoga Mat", "base_price": 70})
         c.post("/v1/creators/pg/products", json={"name": "Travel Yoga Mat", "base_price": 39})
@@ -75,7 +74,7 @@ def test_conversation_checkpoints_in_postgres_survive_a_restart(tmp_path, postgr
             "select count(*) from checkpoints where thread_id = 'pg:u1:dm'"
         ).fetchone()
         assert rows[0] >= 1
-    with TestClient(create_app(settings)) as c:
+    with admin_client(settings) as c:
         out = c.post(
             "/v1/creators/pg/conversations/u1/messages", json={"text": "compare the first two"}
         ).json()

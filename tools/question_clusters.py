@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from memory.catalog import BadRequestError
 from memory.embeddings import DIM, MiniLMEmbeddings
 from memory.fanout import FanQuestion, QuestionCluster
 from memory.inbox import InboxStore, MessageIn, auto_title
@@ -385,7 +386,9 @@ class QuestionClusters:
         with self.lock(creator_id), self.sessions.begin() as s:
             for cid in cluster_ids:
                 if self.store.cluster(s, creator_id, cid).status != "pending":
-                    raise ValueError(f"cluster '{cid}' is already answered; only pending merge")
+                    raise BadRequestError(
+                        f"cluster '{cid}' is already answered; only pending merge"
+                    )
             for q in s.scalars(
                 select(FanQuestion).where(
                     FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.in_(others)
@@ -412,7 +415,9 @@ class QuestionClusters:
         with self.lock(creator_id), self.sessions.begin() as s:
             cl = self.store.cluster(s, creator_id, cluster_id)
             if cl.status != "pending":
-                raise ValueError(f"cluster '{cluster_id}' is already answered; only pending split")
+                raise BadRequestError(
+                    f"cluster '{cluster_id}' is already answered; only pending split"
+                )
             qs = list(
                 s.scalars(
                     select(FanQuestion).where(
@@ -424,14 +429,14 @@ class QuestionClusters:
             )
             missing = set(question_ids) - {q.id for q in qs}
             if missing:
-                raise ValueError(f"questions not in cluster '{cluster_id}': {sorted(missing)}")
+                raise BadRequestError(f"questions not in cluster '{cluster_id}': {sorted(missing)}")
             total = s.scalar(
                 select(func.count()).where(
                     FanQuestion.creator_id == creator_id, FanQuestion.cluster_id == cluster_id
                 )
             )
             if len(qs) >= (total or 0):
-                raise ValueError("a split must leave at least one question in the cluster")
+                raise BadRequestError("a split must leave at least one question in the cluster")
             existing = list(
                 s.scalars(
                     select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from memory.catalog import NotFoundError
+from memory.catalog import BadRequestError, NotFoundError
 from tools.attributes import name_coverage, own_words
 from tools.catalog_index import CatalogIndex
 from tools.hybrid_search import HybridSearch
@@ -76,7 +76,7 @@ class SearchEngine(HybridSearch):
     def compare(self, creator_id: str, product_ids: list[int]) -> dict[str, Any]:
         """Side-by-side attributes of 2+ products: prices, options, tags, stock."""
         if len(set(product_ids)) < 2:
-            raise ValueError("compare needs at least two different products")
+            raise BadRequestError("compare needs at least two different products")
         idx = self.index(creator_id)
         rows: list[dict[str, Any]] = []
         allv = np.ones(len(idx.variants), dtype=bool)

@@ -181,7 +181,10 @@ def split_coordinated(
     return [part]
 
 
-MAX_QUESTIONS = 8
+# Distinct parts analysed at most: a cost bound (a 4,000-character "sofa and rug and ..." must
+# not run hundreds of entity passes). The agent answers fewer (nodes/analyze_intent.py) and
+# holds the reply when a message asks more.
+MAX_PARTS = 40
 FOLLOW_UP_CONFIDENCE = 0.45
 FOLLOW_UP_PRIOR = 0.15
 
@@ -236,11 +239,10 @@ def analyze(
         vocab.and_phrases if vocab is not None else frozenset(),
     )  # fmt: skip
     phrases = vocab.and_phrases if vocab is not None else frozenset()
-    # the same ask repeated is one ask, and a message asks MAX_QUESTIONS things at most (a
-    # 4,000-character "sofa and rug and ..." must not run hundreds of searches)
-    parts = list(dict.fromkeys(parts))[:MAX_QUESTIONS]
+    # the same ask repeated is one ask
+    parts = list(dict.fromkeys(parts))[:MAX_PARTS]
     parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
-    parts = list(dict.fromkeys(parts))[:MAX_QUESTIONS]
+    parts = list(dict.fromkeys(parts))[:MAX_PARTS]
     entities = [extract_entities(part, product_types, vocab) for part in parts]
     for part, e in zip(parts, entities, strict=True):
         head = part.split("?", 1)[0]
