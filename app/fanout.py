@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Any
 
 from langgraph.types import Command
@@ -74,6 +75,51 @@ class FanoutRunner:
             )  # fmt: skip
             self._sync(creator_id, thread)
         return self.summary(creator_id, cluster_id)
+
+    def recover(self) -> dict[str, int]:
+        """Finish what a crash interrupted: run at start-up, before anyone waits on it.
+
+        - a fan-out killed while drafting resumes from its last checkpoint (or starts again
+          from the stored answer when it died before the first one): no cluster stays in
+          ``drafting`` and every fan of it is drafted;
+        - a paused fan-out or held reply whose approval rows were not written gets them;
+        - a decision recorded but not applied (killed while resuming) is applied, fan-out and
+          held reply alike; delivery is idempotent, so a replay cannot send twice.
+        """
+        done = {"resumed": 0, "restarted": 0, "synced": 0}
+        with self.sessions() as s:
+            clusters = s.execute(
+                select(QuestionCluster.creator_id, QuestionCluster.id,
+                       QuestionCluster.fanout_thread, QuestionCluster.answer)
+                .where(QuestionCluster.status.in_(("drafting", "review")),
+                       QuestionCluster.fanout_thread.is_not(None))
+            ).all()  # fmt: skip
+            replies = s.execute(
+                select(Approval.creator_id, Approval.thread_id)
+                .where(Approval.thread_id.like("reply:%"), Approval.status == "decided",
+                       Approval.decided_at >= utcnow() - timedelta(days=7))
+                .distinct()
+            ).all()  # fmt: skip
+        for creator_id, cluster_id, thread, answer in clusters:
+            assert thread is not None  # selected so
+            with self.lock(thread):
+                snap = self.graph.get_state(self._config(thread))
+                if not snap.values and answer:  # died before its first checkpoint
+                    self.graph.invoke(
+                        {"creator_id": creator_id, "cluster_id": cluster_id, "answer": answer},
+                        self._config(thread), context=self.context(creator_id),
+                    )  # fmt: skip
+                    done["restarted"] += 1
+                elif snap.next and not snap.interrupts:  # died between checkpoints
+                    self.graph.invoke(None, self._config(thread), context=self.context(creator_id))
+                    done["resumed"] += 1
+                self._sync(creator_id, thread)
+                done["synced"] += 1
+        for creator_id, thread in replies:
+            with self.lock(thread):
+                self._sync(creator_id, thread)
+                done["synced"] += 1
+        return done
 
     def _graph(self, thread: str) -> Any:
         return self.reply_graph if thread.startswith("reply:") else self.graph

@@ -113,6 +113,18 @@ class GuardAndMeasure:
             self.metrics.latency.labels(method, template).observe(time.perf_counter() - start)
 
 
+ERROR_STATUSES = {
+    400: "Well-formed, but cannot be done as asked (the detail says why)",
+    401: "No API key, or an unknown or revoked one",
+    403: "The key may not reach this creator or route, or a cross-site request",
+    404: "Unknown creator, or no such object for this creator",
+    409: "Conflicts with the current state (taken id, decided twice, answered already)",
+    413: "Request body over the size limit",
+    422: "Invalid input: one item per field in `errors`",
+    429: "Over the per-key request limit (see Retry-After)",
+}
+
+
 def _error(status: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
     body: dict[str, Any] = {"detail": detail}
     if errors:
@@ -138,6 +150,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         own = services is None
         app.state.services = services or open_services(settings)
         if own:
+            app.state.services.start_recovery()
             app.state.services.warm_up()
             app.state.services.start_recluster_schedule()
         try:
@@ -198,7 +211,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _error(500, f"internal error ({type(exc).__name__})")
 
-    @app.get("/health", tags=["ops"])
+    @app.get(
+        "/health", tags=["ops"],
+        responses={503: {"description": "A store failed its probe (the body says which)"}},
+    )  # fmt: skip
     def health(request: Request) -> JSONResponse:
         """Database and vector store probes; 503 when one fails."""
         checks = request.app.state.services.health()
@@ -208,7 +224,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             content={"status": "ok" if ok else "degraded", "version": __version__, **checks},
         )
 
-    @app.get("/metrics", tags=["ops"], response_class=PlainTextResponse)
+    @app.get(
+        "/metrics", tags=["ops"], response_class=PlainTextResponse,
+        responses={s: {"model": ErrorOut, "description": ERROR_STATUSES[s]} for s in (401, 403)},
+    )  # fmt: skip
     def prometheus() -> Response:
         """Prometheus exposition format."""
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
@@ -216,8 +235,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     guarded: dict[str, Any] = {
         "dependencies": [Depends(current_caller)],
         "responses": {
-            401: {"model": ErrorOut, "description": "No API key, or an unknown or revoked one"},
-            403: {"model": ErrorOut, "description": "The key may not reach this creator or route"},
+            status: {"model": ErrorOut, "description": why}
+            for status, why in ERROR_STATUSES.items()
         },
     }
     app.include_router(accounts_router, **guarded)

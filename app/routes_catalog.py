@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from app.schemas import CompareIn, CreatorOut, ProductOut, ProductPage
 from app.services import Services
 from memory.importers import import_catalog
-from memory.schemas import CREATOR_ID_PATTERN, DB_INT_MAX, CreatorPatch, ProductIn, ProductPatch
+from memory.schemas import CREATOR_ID_PATTERN, JSON_INT_MAX, CreatorPatch, ProductIn, ProductPatch
 from tools.search_schemas import ProductHit, SearchFilters, SearchResult
 
 router = APIRouter(prefix="/v1")
 
 CreatorId = Annotated[str, Path(pattern=CREATOR_ID_PATTERN, description="Creator slug")]
-ProductId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Product id")]
+ProductId = Annotated[int, Path(ge=1, le=JSON_INT_MAX, description="Product id")]
 
 
 def services(request: Request) -> Services:
@@ -54,7 +54,7 @@ def patch_creator(creator_id: CreatorId, body: CreatorPatch, svc: Svc) -> Any:
 def list_products(
     creator_id: CreatorId,
     svc: Svc,
-    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
+    offset: Annotated[int, Query(ge=0, le=JSON_INT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     include_inactive: bool = False,
 ) -> Any:
@@ -133,7 +133,10 @@ def search(
     creator_id: CreatorId,
     svc: Svc,
     q: Annotated[str, Query(max_length=500)] = "",
-    min_price: Annotated[float | None, Query(ge=0, le=1e9, allow_inf_nan=False)] = None,
+    min_price: Annotated[
+        float | None,
+        Query(ge=0, le=1e9, allow_inf_nan=False, description="Not above max_price (else 422)."),
+    ] = None,
     max_price: Annotated[float | None, Query(ge=0, le=1e9, allow_inf_nan=False)] = None,
     color: Annotated[list[str] | None, Query()] = None,
     size: Annotated[list[str] | None, Query()] = None,

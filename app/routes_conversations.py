@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import queue
+import threading
 import time
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
@@ -12,10 +15,12 @@ from fastapi.responses import StreamingResponse
 from langchain_core.messages import AIMessage, HumanMessage
 from starlette.concurrency import run_in_threadpool
 
+from app.idempotent import IdempotencyKey, remember, replayed
 from app.routes_catalog import CreatorId, Svc
 from app.schemas import MessageIn, MessageOut
 from graphs.agent import thread_id
 
+log = logging.getLogger("dmpilot.api")
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
 CustomerId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
@@ -36,14 +41,22 @@ def _turn(
     "/creators/{creator_id}/conversations/{customer_id}/messages", response_model=MessageOut
 )
 async def post_message(
-    creator_id: CreatorId, customer_id: CustomerId, body: MessageIn, svc: Svc
-) -> dict[str, Any]:
+    creator_id: CreatorId,
+    customer_id: CustomerId,
+    body: MessageIn,
+    svc: Svc,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
     """Answer one message; turns of the same thread are processed strictly in order."""
     ctx = svc.agent_context(creator_id)  # 404 for an unknown creator
     thread = thread_id(creator_id, customer_id, body.channel)
+    route = f"messages:{customer_id}"
 
-    def run() -> tuple[dict[str, Any], float]:
-        with svc.thread_lock(thread):
+    def run() -> Any:
+        with svc.thread_lock(thread):  # a retry waits for its first try, then replays it
+            digest, first = replayed(svc, creator_id, idempotency_key, route, body.model_dump())
+            if first is not None:
+                return first
             t0 = time.perf_counter()
             state = svc.agent.invoke(
                 *_turn(creator_id, customer_id, body, thread),
@@ -52,10 +65,11 @@ async def post_message(
                 # leaves the previous turn intact and the client retries (measured in bench).
                 durability="exit",
             )  # fmt: skip
-            return state, (time.perf_counter() - t0) * 1000
+            out = _message_out(state, (time.perf_counter() - t0) * 1000)
+            remember(svc, creator_id, idempotency_key, digest, 200, out)
+            return out
 
-    state, ms = await run_in_threadpool(run)  # one thread hop per turn
-    return _message_out(state, ms)
+    return await run_in_threadpool(run)  # one thread hop per turn
 
 
 def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
@@ -84,7 +98,18 @@ def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
     }
 
 
-@router.post("/creators/{creator_id}/conversations/{customer_id}/messages/stream")
+@router.post(
+    "/creators/{creator_id}/conversations/{customer_id}/messages/stream",
+    response_class=StreamingResponse,
+    responses={200: {
+        "description": "`event: node|token|done|error` records, `data:` one JSON object each",
+        "content": {"text/event-stream": {"schema": {
+            "type": "object", "required": ["event", "data"],
+            "properties": {"event": {"enum": ["node", "token", "done", "error"]},
+                           "data": {"type": "string"}},
+        }}},
+    }},
+)  # fmt: skip
 def stream_message(
     creator_id: CreatorId, customer_id: CustomerId, body: MessageIn, svc: Svc
 ) -> StreamingResponse:
@@ -96,25 +121,39 @@ def stream_message(
     ctx = svc.agent_context(creator_id)
     thread = thread_id(creator_id, customer_id, body.channel)
 
-    def events() -> Iterator[str]:
-        with svc.thread_lock(thread):
-            t0 = time.perf_counter()
-            try:
+    records: queue.Queue[str | None] = queue.Queue()
+
+    def turn() -> None:
+        # The turn runs to its end in its own thread, whatever the client does: a client that
+        # leaves mid-stream must not leave the thread's lock held by a suspended generator
+        # (the next message of that fan then waited forever), and its turn is kept as the
+        # non-streaming route would keep it.
+        try:
+            with svc.thread_lock(thread):
+                t0 = time.perf_counter()
                 for mode, chunk in svc.agent.stream(
                     *_turn(creator_id, customer_id, body, thread),
                     context=ctx, durability="exit", stream_mode=["updates", "custom"],
                 ):  # fmt: skip
                     if mode == "custom":
-                        yield f"event: token\ndata: {json.dumps(chunk)}\n\n"
+                        records.put(f"event: token\ndata: {json.dumps(chunk)}\n\n")
                     else:
                         for node in chunk:
-                            yield f"event: node\ndata: {json.dumps({'node': node})}\n\n"
+                            records.put(f"event: node\ndata: {json.dumps({'node': node})}\n\n")
                 state = svc.agent.get_state({"configurable": {"thread_id": thread}}).values
                 out = _message_out(state, (time.perf_counter() - t0) * 1000)
-                yield f"event: done\ndata: {json.dumps(out, default=str)}\n\n"
-            except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
-                yield f"event: error\ndata: {json.dumps({'detail': type(exc).__name__})}\n\n"
+                records.put(f"event: done\ndata: {json.dumps(out, default=str)}\n\n")
+        except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
+            log.exception("streamed turn failed on %s", thread)
+            records.put(f"event: error\ndata: {json.dumps({'detail': type(exc).__name__})}\n\n")
+        finally:
+            records.put(None)
 
+    def events() -> Iterator[str]:
+        while (record := records.get()) is not None:
+            yield record
+
+    threading.Thread(target=turn, name=f"turn-{thread}", daemon=True).start()
     return StreamingResponse(events(), media_type="text/event-stream")
 
 

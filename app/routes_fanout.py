@@ -7,11 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from starlette.concurrency import run_in_threadpool
 
+from app.idempotent import IdempotencyKey, remember, replayed
 from app.routes_catalog import CreatorId, Svc
 from app.routes_conversations import CustomerId
 from app.schemas import AnswerIn, DecisionIn, InboxIn, MergeIn, RenameIn, SplitIn
+from memory.catalog import ConflictError
 from memory.inbox import MessageIn
-from memory.schemas import DB_INT_MAX
+from memory.schemas import JSON_INT_MAX
 
 router = APIRouter(prefix="/v1", tags=["fan-out"])
 
@@ -45,7 +47,7 @@ def list_clusters(
     ] = None,
     sort: Annotated[Literal["size", "urgency", "recency"], Query()] = "size",
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0, le=DB_INT_MAX)] = 0,
+    offset: Annotated[int, Query(ge=0, le=JSON_INT_MAX)] = 0,
 ) -> dict[str, Any]:
     """A page of question clusters for the creator's dashboard."""
     assert svc.clusters is not None
@@ -123,11 +125,30 @@ async def list_approvals(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
 
 @router.post("/creators/{creator_id}/approvals/{approval_id}")
 async def decide(
-    creator_id: CreatorId, approval_id: ApprovalId, body: DecisionIn, svc: Svc
-) -> dict[str, Any]:
-    """Accept, edit, respond or ignore; unknown ids 404, a second decision 409."""
+    creator_id: CreatorId,
+    approval_id: ApprovalId,
+    body: DecisionIn,
+    svc: Svc,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Accept, edit, respond or ignore; unknown ids 404, a second decision 409.
+
+    With an ``Idempotency-Key`` a retried decision returns the first result instead of 409.
+    """
     assert svc.fanout is not None
-    return await run_in_threadpool(svc.fanout.decide, creator_id, approval_id, body.model_dump())
+    route = f"approvals:{approval_id}"
+    digest, first = replayed(svc, creator_id, idempotency_key, route, body.model_dump())
+    if first is not None:
+        return first
+    try:
+        out = await run_in_threadpool(svc.fanout.decide, creator_id, approval_id, body.model_dump())
+    except ConflictError:  # a concurrent retry under the same key may have just finished
+        digest, first = replayed(svc, creator_id, idempotency_key, route, body.model_dump())
+        if first is not None:
+            return first
+        raise
+    remember(svc, creator_id, idempotency_key, digest, 200, out)
+    return out
 
 
 @router.get("/creators/{creator_id}/deliveries")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from memory.schemas import CleanInput, RowId
+from memory.schemas import VISIBLE, CleanInput, RowId
 
 
 class CreatorOut(BaseModel):
@@ -86,7 +86,16 @@ class CompareIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    product_ids: list[RowId] = Field(min_length=2, max_length=10)
+    product_ids: list[RowId] = Field(
+        min_length=2, max_length=10, json_schema_extra={"uniqueItems": True}
+    )
+
+    @field_validator("product_ids")
+    @classmethod
+    def _distinct(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("product_ids must be distinct")
+        return value
 
 
 class ErrorOut(BaseModel):
@@ -105,7 +114,7 @@ class MessageIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=4000, pattern=r"[^\W_]")
     channel: Literal["dm", "comment"] = "dm"
 
     @field_validator("text")
@@ -161,7 +170,7 @@ class InboxMessageIn(CleanInput):
 
     customer_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
     chat_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,159}$")
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=4000, pattern=VISIBLE)
     timestamp: datetime
 
     @field_validator("text")
@@ -192,7 +201,7 @@ class RenameIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
 
 
 class MergeIn(CleanInput):
@@ -201,9 +210,9 @@ class MergeIn(CleanInput):
     model_config = ConfigDict(extra="forbid")
 
     cluster_ids: list[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
-        min_length=2, max_length=50
+        min_length=2, max_length=50, json_schema_extra={"uniqueItems": True}
     )
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=200, pattern=VISIBLE)
 
     @field_validator("cluster_ids")
     @classmethod
@@ -219,7 +228,7 @@ class SplitIn(CleanInput):
     model_config = ConfigDict(extra="forbid")
 
     question_ids: list[RowId] = Field(min_length=1, max_length=10_000)
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=200, pattern=VISIBLE)
 
 
 class AnswerIn(CleanInput):
@@ -227,7 +236,7 @@ class AnswerIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    answer: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(min_length=1, max_length=4000, pattern=VISIBLE)
     channel: Literal["dm", "comment"] = "dm"
 
     @field_validator("answer")

@@ -25,6 +25,7 @@ from memory.catalog import Catalog
 from memory.conversations import ConversationStore
 from memory.db import make_engine, make_sessionmaker
 from memory.embeddings import MiniLMEmbeddings, get_embedder
+from memory.idempotency import IdempotencyStore
 from memory.inbox import InboxStore
 from memory.keys import KeyStore
 from memory.locks import ThreadLock
@@ -58,6 +59,7 @@ class Services:
     search: SearchEngine
     conversations: ConversationStore
     keys: KeyStore
+    idempotency: IdempotencyStore
     agent: Any = None
     checkpointer: Any = None
     llm: LLMBackend | None = None
@@ -134,6 +136,25 @@ class Services:
                 else AIMessage(content=text, id=message_id)
             )
             self.agent.update_state(config, {"messages": [new]}, as_node="save_state")
+
+    def start_recovery(self) -> threading.Thread:
+        """Finish fan-outs and decisions a crash interrupted (``FanoutRunner.recover``).
+
+        It runs in the background; requests on those threads wait on the same locks.
+        """
+
+        def run() -> None:
+            try:
+                assert self.fanout is not None
+                done = self.fanout.recover()
+                if done["resumed"] or done["restarted"]:
+                    log.warning("recovered after a crash: %s", done)
+            except Exception:  # noqa: BLE001 - retried at the next start
+                log.exception("start-up recovery failed")
+
+        thread = threading.Thread(target=run, name="dmpilot-recovery", daemon=True)
+        thread.start()
+        return thread
 
     def start_recluster_schedule(self) -> threading.Thread | None:
         """Re-cluster every creator with new questions each ``recluster_interval_s``."""
@@ -274,6 +295,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         settings, engine, sessions, vectors, embedder, catalog, search,
         conversations=ConversationStore(sessions),
         keys=KeyStore(sessions),
+        idempotency=IdempotencyStore(sessions),
         agent=compile_agent(checkpointer),
         checkpointer=checkpointer,
         llm=llm if llm is not None else llm_from_settings(settings),

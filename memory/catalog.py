@@ -109,7 +109,7 @@ class Creators:
             creator = s.get(Creator, creator_id)
             if creator is None:
                 raise NotFoundError(f"unknown creator '{creator_id}'")
-            for key, value in patch.model_dump(exclude_none=True).items():
+            for key, value in patch.model_dump(exclude_unset=True).items():
                 setattr(creator, key, value)
         return creator
 

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text, select
+from sqlalchemy import JSON, Float, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from memory.models import Base, utcnow
+from memory.models import Base, UtcDateTime, utcnow
 
 
 class CustomerProfile(Base):
@@ -20,7 +20,7 @@ class CustomerProfile(Base):
     creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Recommendation(Base):
@@ -35,7 +35,7 @@ class Recommendation(Base):
     execution_id: Mapped[str] = mapped_column(String(36))
     product_id: Mapped[int] = mapped_column(Integer)
     variant_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Execution(Base):
@@ -59,7 +59,7 @@ class Execution(Base):
     nodes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     intents: Mapped[list[str]] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ConversationStore:

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     Index,
     Integer,
@@ -31,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from memory.models import Base, utcnow
+from memory.models import Base, UtcDateTime, utcnow
 
 
 class InboxMessage(Base):
@@ -50,9 +49,9 @@ class InboxMessage(Base):
     # Hash of (customer, chat, timestamp, text): a retried bulk upload is not stored twice.
     message_key: Mapped[str] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     analysed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class FanQuestion(Base):
@@ -77,7 +76,7 @@ class FanQuestion(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     cluster_id: Mapped[str | None] = mapped_column(String(32))
     similarity: Mapped[float] = mapped_column(Float, default=1.0)  # to the cluster centroid
-    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class QuestionCluster(Base):
@@ -93,9 +92,9 @@ class QuestionCluster(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     cohesion: Mapped[float] = mapped_column(Float, default=1.0)
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     fanout_thread: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Draft(Base):
@@ -118,8 +117,8 @@ class Draft(Base):
     checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     question_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     delivery_status: Mapped[str] = mapped_column(String(16), default="not_sent")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Approval(Base):
@@ -135,8 +134,8 @@ class Approval(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Delivery(Base):
@@ -154,7 +153,7 @@ class Delivery(Base):
     channel: Mapped[str] = mapped_column(String(32), default="outbox")
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="delivered")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class ApprovalStore:

@@ -16,11 +16,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, select
+from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from memory.catalog import NotFoundError
-from memory.models import Base, Creator, utcnow
+from memory.models import Base, Creator, UtcDateTime, utcnow
 
 KEY_PATTERN = re.compile(r"^dmp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 KEY_ID_PATTERN = r"^[0-9a-f]{12}$"
@@ -39,9 +39,9 @@ class ApiKey(Base):
     creator_id: Mapped[str] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100), default="")
     secret_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 @dataclass(frozen=True)

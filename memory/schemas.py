@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 BrandVoice = Literal["professional", "casual", "playful", "luxury"]
 CREATOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -13,7 +14,10 @@ CREATOR_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 # SQLite and Postgres BIGINT: a larger id or count is a 422, not an overflow at commit (500).
 DB_INT_MAX = 2**63 - 1
-RowId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+# Ids and offsets in the API stop at 2**53 - 1, the largest integer a JSON client (JavaScript,
+# or any parser that reads numbers as doubles) keeps exactly; the database allows more.
+JSON_INT_MAX = 2**53 - 1
+RowId = Annotated[int, Field(ge=1, le=JSON_INT_MAX)]
 STOCK_MAX = 1_000_000_000
 
 # C0/C1 controls (tab and newline kept), and the bidi embeddings, overrides and isolates that
@@ -32,6 +36,11 @@ def clean_text(value: Any) -> Any:
     return value
 
 
+# A required text holds at least one visible character once unsafe ones are stripped (what a
+# generated client can read from the schema; a pattern is searched, not anchored).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 class CleanInput(BaseModel):
     """Base of every input model: strings arrive without control or bidi-override characters."""
 
@@ -39,6 +48,24 @@ class CleanInput(BaseModel):
     @classmethod
     def _clean(cls, data: Any) -> Any:
         return clean_text(data)
+
+
+class PatchInput(CleanInput):
+    """A partial update: a field left out keeps its value; null only clears nullable fields.
+
+    Non-nullable fields are typed ``X | SkipJsonSchema[None]``: the schema says they cannot be
+    null, and an explicit null is refused here instead of being taken as "no change".
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null(self) -> Self:
+        bad = sorted(k for k in self.model_fields_set
+                     if getattr(self, k) is None and k not in self.nullable)  # fmt: skip
+        if bad:
+            raise ValueError(f"{', '.join(bad)}: cannot be null (leave a field out to keep it)")
+        return self
 
 
 class ChannelLimit(BaseModel):
@@ -69,7 +96,7 @@ class CreatorIn(CleanInput):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=CREATOR_ID_PATTERN, description="Slug: lowercase letters, digits, _ -")
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=VISIBLE)
     brand_voice: BrandVoice = "casual"
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     store_url: str | None = Field(None, max_length=500)
@@ -83,14 +110,15 @@ class CreatorIn(CleanInput):
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
-class CreatorPatch(CleanInput):
-    """Settings a creator may change later."""
+class CreatorPatch(PatchInput):
+    """Settings a creator may change later (null clears the policies)."""
 
     model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = frozenset({"policies"})
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    brand_voice: BrandVoice | None = None
-    retain_messages: bool | None = None
+    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=200, pattern=VISIBLE)
+    brand_voice: BrandVoice | SkipJsonSchema[None] = None
+    retain_messages: bool | SkipJsonSchema[None] = None
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 
@@ -122,10 +150,19 @@ class VariantIn(CleanInput):
 class ProductIn(CleanInput):
     """A product with its variants; a product without variants gets one default variant."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # The rule of ``_default_variant``, told to generated clients: a price or a variant.
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["base_price"], "properties": {"base_price": {"type": "number"}}},
+                {"required": ["variants"], "properties": {"variants": {"minItems": 1}}},
+            ]
+        },
+    )
 
     source_id: str | None = Field(None, max_length=200)
-    name: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=300, pattern=VISIBLE)
     description: str = Field("", max_length=20_000)
     short_description: str = Field("", max_length=500)
     category: str = Field("", max_length=300)
@@ -177,22 +214,27 @@ class ProductIn(CleanInput):
         return self
 
 
-class ProductPatch(CleanInput):
-    """Partial update of a product; ``variants`` replaces the whole variant list when given."""
+class ProductPatch(PatchInput):
+    """Partial update of a product; ``variants`` replaces the whole variant list when given.
+
+    Null clears ``main_image`` and ``url``, and ``base_price`` (then the cheapest variant's).
+    """
 
     model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = frozenset({"base_price", "main_image", "url"})
 
-    name: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = Field(None, max_length=20_000)
-    short_description: str | None = Field(None, max_length=500)
-    category: str | None = Field(None, max_length=300)
-    tags: list[str] | None = None
-    brand: str | None = Field(None, max_length=200)
+    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=300, pattern=VISIBLE)
+    description: str | SkipJsonSchema[None] = Field(None, max_length=20_000)
+    short_description: str | SkipJsonSchema[None] = Field(None, max_length=500)
+    category: str | SkipJsonSchema[None] = Field(None, max_length=300)
+    # Array bounds inside the type: on the union pydantic writes them as minLength/maxLength.
+    tags: Annotated[list[str], Field(max_length=500)] | SkipJsonSchema[None] = None
+    brand: str | SkipJsonSchema[None] = Field(None, max_length=200)
     base_price: float | None = Field(None, ge=0, le=1_000_000)
-    main_image: str | None = None
-    images: list[str] | None = None
-    url: str | None = None
-    featured: bool | None = None
-    is_active: bool | None = None
-    metadata: dict[str, Any] | None = None
-    variants: list[VariantIn] | None = Field(None, min_length=1)
+    main_image: str | None = Field(None, max_length=1000)
+    images: list[str] | SkipJsonSchema[None] = None
+    url: str | None = Field(None, max_length=1000)
+    featured: bool | SkipJsonSchema[None] = None
+    is_active: bool | SkipJsonSchema[None] = None
+    metadata: dict[str, Any] | SkipJsonSchema[None] = None
+    variants: Annotated[list[VariantIn], Field(min_length=1)] | SkipJsonSchema[None] = None

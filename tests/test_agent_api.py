@@ -236,6 +236,27 @@ def test_streaming_sends_nodes_tokens_and_done(client):
     )
 
 
+def test_a_client_leaving_mid_stream_does_not_block_the_fan(client):
+    """The turn is kept and its lock released: the fan's next message is answered."""
+    import threading
+
+    url = "/v1/creators/demo/conversations/leaver/messages"
+    with client.stream("POST", f"{url}/stream", json={"text": "show me foam rollers"}) as r:
+        next(r.iter_lines())  # one record, then the client goes away
+    codes: list[int] = []
+    nxt = threading.Thread(  # a daemon: a regression fails here instead of hanging the suite
+        target=lambda: codes.append(
+            client.post(url, json={"text": "the cheapest one?"}).status_code
+        ),
+        daemon=True,
+    )
+    nxt.start()
+    nxt.join(timeout=60)
+    assert codes == [200], "the fan's next message waited on the lock of an abandoned stream"
+    history = client.get("/v1/creators/demo/conversations/leaver").json()["history"]
+    assert [h["role"] for h in history] == ["customer", "assistant"] * 2
+
+
 def test_same_thread_turns_run_in_order_and_threads_in_parallel(client):
     import concurrent.futures
 

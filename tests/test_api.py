@@ -140,7 +140,7 @@ def test_variants_similar_cheaper_compare(client):
     )
     assert (
         client.post("/v1/creators/demo/catalog/compare", json={"product_ids": [1, 1]}).status_code
-        == 400
+        == 422  # the schema says uniqueItems
     )
 
 

@@ -81,7 +81,7 @@ def test_dashboard_actions_validation_privacy_and_isolation(tmp_path: Path) -> N
         new = r.json()["id"]
         assert {q["id"] for q in r.json()["questions"]} == set(qids)
         assert c.post(f"/v1/creators/maya/clusters/{big}/split",
-                      json={"question_ids": [999999]}).status_code == 400  # fmt: skip
+                      json={"question_ids": [999999]}).status_code == 404  # fmt: skip
         r = c.post("/v1/creators/maya/clusters/merge", json={"cluster_ids": [big, new]})
         assert r.status_code == 200 and set(qids) <= {q["id"] for q in r.json()["questions"]}
         assert c.get(f"/v1/creators/maya/clusters/{new}").status_code == 404

@@ -114,3 +114,31 @@ def test_control_and_bidi_characters_are_stripped(c: TestClient) -> None:
     say(c, "bidi", "do you have the cork mat\u202e?\x00")
     history = c.get("/v1/creators/shop/conversations/bidi").json()["history"]
     assert history[0]["text"] == "do you have the cork mat?"
+
+
+def test_a_retried_message_or_decision_acts_once(c: TestClient) -> None:
+    url = "/v1/creators/shop/conversations/retry/messages"
+    first = c.post(url, json={"text": "do you have yoga mats?"}, headers={"Idempotency-Key": "m-1"})
+    again = c.post(url, json={"text": "do you have yoga mats?"}, headers={"Idempotency-Key": "m-1"})
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("idempotent-replayed") == "true"
+    assert again.json()["execution_id"] == first.json()["execution_id"]
+    history = c.get("/v1/creators/shop/conversations/retry").json()["history"]
+    assert len(history) == 2  # one turn, not two
+    other = c.post(url, json={"text": "and blocks?"}, headers={"Idempotency-Key": "m-1"})
+    assert other.status_code == 422 and "different request" in other.json()["detail"]
+    assert (
+        c.post(url, json={"text": "x"}, headers={"Idempotency-Key": "bad key!"}).status_code == 422
+    )
+
+    held = say(c, "refund", "I was charged twice for my order, I want to talk to a person")
+    assert held["held_for_approval"]
+    decide = f"/v1/creators/shop/approvals/{held['approval_id']}"
+    body = {"type": "response", "args": "So sorry! I've refunded the second charge."}
+    one = c.post(decide, json=body, headers={"Idempotency-Key": "d-1"})
+    two = c.post(decide, json=body, headers={"Idempotency-Key": "d-1"})
+    assert one.status_code == two.status_code == 200 and two.json() == one.json()
+    assert c.post(decide, json=body).status_code == 409  # without the key: decided twice
+    sent = [d for d in c.get("/v1/creators/shop/deliveries").json()["items"]
+            if d["customer_id"] == "refund"]  # fmt: skip
+    assert len(sent) == 1

@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from memory.catalog import BadRequestError
+from memory.catalog import BadRequestError, NotFoundError
 from memory.embeddings import DIM, MiniLMEmbeddings
 from memory.fanout import FanQuestion, QuestionCluster
 from memory.inbox import InboxStore, MessageIn, auto_title
@@ -429,7 +429,7 @@ class QuestionClusters:
             )
             missing = set(question_ids) - {q.id for q in qs}
             if missing:
-                raise BadRequestError(f"questions not in cluster '{cluster_id}': {sorted(missing)}")
+                raise NotFoundError(f"questions not in cluster '{cluster_id}': {sorted(missing)}")
             total = s.scalar(
                 select(func.count()).where(
                     FanQuestion.creator_id == creator_id, FanQuestion.cluster_id == cluster_id

@@ -1,0 +1,188 @@
+"""kill -9 of the real server while it drafts and while it delivers: nothing lost, nothing twice.
+
+The server runs as a subprocess on 127.0.0.1 (``dmpilot serve``); the test reads the SQLite
+file (WAL) to kill it at the right moment, restarts it on the same data directory and lets
+the start-up recovery finish what the kill interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from app.local_client import admin_client
+from app.settings import Settings
+
+ADMIN = "admin-key-for-crash-tests-01"
+FANS = 600
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``dmpilot serve`` in a subprocess; ``kill()`` is a kill -9."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir, self.port = data_dir, _port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {**os.environ, "DMPILOT_ADMIN_KEY": ADMIN, "DMPILOT_RECLUSTER_INTERVAL_S": "0"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "--data-dir", str(self.data_dir), "serve",
+             "--port", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert self.proc.poll() is None, "the server died at start-up"
+            time.sleep(0.2)
+        raise AssertionError("the server did not start within 120 s")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def api(self) -> httpx.Client:
+        return httpx.Client(base_url=f"{self.url}/v1/creators/k",
+                            headers={"Authorization": f"Bearer {ADMIN}"}, timeout=120)  # fmt: skip
+
+
+def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(f"file:{data_dir / 'dmpilot.sqlite3'}?mode=ro", uri=True) as db:
+        return db.execute(sql).fetchall()
+
+
+def _kill_when(server: Server, data_dir: Path, ready: Callable[[], bool], limit: float) -> bool:
+    """Kill -9 as soon as ``ready()``; True when it was (False: the work ended first)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if ready():
+            server.kill()
+            return True
+        time.sleep(0.01)
+    server.kill()
+    return False
+
+
+def _in_background(call: Callable[[], Any]) -> threading.Thread:
+    def run() -> None:
+        try:
+            call()
+        except httpx.HTTPError:
+            pass  # the server was killed under this request
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait(check: Callable[[], bool], limit: float = 180) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError("recovery did not finish in time")
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """600 fans who asked the same thing, in one cluster."""
+    settings = Settings(data_dir=tmp_path, admin_key=SecretStr(ADMIN), recluster_interval_s=0,
+                        fanout_batch_size=1)  # fmt: skip
+    t0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with admin_client(settings) as c:
+        assert c.post("/v1/creators", json={"id": "k", "name": "Kay"}).status_code == 201
+        msgs = [{"customer_id": f"fan{i}", "chat_id": f"ig:fan{i}", "text": "do you ship to canada?",
+                 "timestamp": (t0 + timedelta(seconds=i)).isoformat()} for i in range(FANS)]  # fmt: skip
+        assert c.post("/v1/creators/k/inbox", json={"messages": msgs}).status_code == 200
+        clusters = c.get("/v1/creators/k/clusters").json()["items"]
+        assert clusters[0]["size"] == FANS, clusters[:2]
+        yield tmp_path, clusters[0]["id"]
+
+
+def test_kill_during_drafting_and_during_delivery_loses_nothing(seeded: tuple[Path, str]) -> None:
+    data_dir, cluster = seeded
+    server = Server(data_dir)
+    try:
+        server.start()
+        with server.api() as api:
+            answering = _in_background(lambda: api.post(
+                f"/clusters/{cluster}/answer", json={"answer": "Yes! Canada in 5-7 days, $9.99."}))  # fmt: skip
+            status = f"SELECT status FROM question_clusters WHERE id = '{cluster}'"
+            killed = _kill_when(server, data_dir, lambda: _rows(data_dir, status) == [("drafting",)],
+                                limit=60)  # fmt: skip
+            answering.join(timeout=30)
+        assert killed, "the fan-out ended before the kill: nothing was tested"
+        drafts_at_kill = _rows(data_dir, "SELECT count(*) FROM fan_drafts")[0][0]
+
+        server.start()  # recovery resumes the fan-out
+        with server.api() as api:
+            _wait(lambda: api.get(f"/clusters/{cluster}").json()["status"] != "drafting")
+            drafts = api.get(f"/clusters/{cluster}/drafts").json()["items"]
+            fans = [d["customer_id"] for d in drafts]
+            assert len(fans) == FANS and len(set(fans)) == FANS, (len(fans), len(set(fans)))
+            pending = api.get("/approvals").json()["items"]
+            batch = [a for a in pending if a["kind"] == "send_ready_replies"]
+            assert batch, [a["kind"] for a in pending]
+            print(f"drafting kill: {drafts_at_kill} drafts stored at the kill, {len(fans)} after")
+
+            # Accept the batch and kill while it delivers.
+            deciding = _in_background(
+                lambda: api.post(f"/approvals/{batch[0]['id']}", json={"type": "accept"})
+            )
+            sent = "SELECT count(*) FROM deliveries"
+            killed = _kill_when(server, data_dir, lambda: _rows(data_dir, sent)[0][0] > 0,
+                                limit=60)  # fmt: skip
+            deciding.join(timeout=30)
+        delivered_at_kill = _rows(data_dir, sent)[0][0]
+
+        server.start()  # recovery applies the recorded decision again
+        with server.api() as api:
+            ready = sum(d["status"] in ("ready", "approved", "sent") for d in drafts)
+            _wait(lambda: len(api.get("/deliveries").json()["items"]) >= ready)
+            time.sleep(1)  # anything sent twice would show up now
+            out = api.get("/deliveries").json()["items"]
+            per_fan = [d["customer_id"] for d in out]
+            assert len(per_fan) == len(set(per_fan)) == ready, (len(per_fan), len(set(per_fan)))
+            assert (
+                api.post(f"/approvals/{batch[0]['id']}", json={"type": "accept"}).status_code == 409
+            )
+        print(f"delivery kill ({'during' if killed else 'after'} sending): {delivered_at_kill} "
+              f"delivered at the kill, {len(per_fan)} after, each fan once")  # fmt: skip
+    finally:
+        server.stop()
