@@ -164,6 +164,27 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.errors and not (report.created or report.updated or report.unchanged) else 0
 
 
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """``dmpilot reindex [--creator ID]``: embed every active product again."""
+    from memory.catalog import NotFoundError
+
+    svc = _services(settings)
+    try:
+        creators = [args.creator] if args.creator else svc.catalog.creator_ids()
+        for creator_id in creators:
+            svc.catalog.get_creator(creator_id)
+            indexed, held = svc.catalog.vector_gap(creator_id)
+            with tqdm(total=indexed, desc=f"reindex {creator_id}", unit="product") as bar:
+                embedded, _ = svc.catalog.reindex(creator_id, progress=bar.update)
+            print(f"{creator_id}: {held} vectors before, {embedded} products embedded")
+    except NotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        svc.close()
+    return 0
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """``dmpilot catalog search QUERY --creator ID``."""
     from tools.search_schemas import SearchFilters
@@ -324,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     kr.add_argument("key_id")
     kr.add_argument("--creator", required=True)
 
+    reindex = sub.add_parser("reindex", help="embed every product again (lost vector store)")
+    reindex.add_argument("--creator", help="one creator (default: all)")
+
     split = sub.add_parser("split", help="messages (JSONL or lines) -> focused questions (JSONL)")
     split.add_argument("file", help="input file, '-' for stdin")
     split.add_argument("--out", help="output file (default stdout)")
@@ -361,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_creator(args, settings)
     if args.command == "key":
         return cmd_key(args, settings)
+    if args.command == "reindex":
+        return cmd_reindex(args, settings)
     if args.command == "split":
         return cmd_split(args)
     if args.command == "cluster":

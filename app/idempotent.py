@@ -39,8 +39,8 @@ def replayed(
 
 
 def remember(
-    svc: Services, creator_id: str, key: str | None, digest: str, status: int, body: Any
+    svc: Services, creator_id: str, key: str | None, route: str, digest: str, body: Any
 ) -> None:
-    """Keep the first response under the key (no-op without one)."""
+    """Keep the first (200) response under the key (no-op without one)."""
     if key is not None:
-        svc.idempotency.put(creator_id, key, digest, status, body)
+        svc.idempotency.put(creator_id, key, digest, 200, body, scope=route)

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from starlette.concurrency import run_in_threadpool
 
 from app.idempotent import IdempotencyKey, remember, replayed
+from app.privacy import export_customer, forget_customer
 from app.routes_catalog import CreatorId, Svc
 from app.schemas import MessageIn, MessageOut
 from graphs.agent import thread_id
@@ -66,7 +67,7 @@ async def post_message(
                 durability="exit",
             )  # fmt: skip
             out = _message_out(state, (time.perf_counter() - t0) * 1000)
-            remember(svc, creator_id, idempotency_key, digest, 200, out)
+            remember(svc, creator_id, idempotency_key, route, digest, out)
             return out
 
     return await run_in_threadpool(run)  # one thread hop per turn
@@ -202,3 +203,17 @@ def get_execution(creator_id: CreatorId, execution_id: str, svc: Svc) -> dict[st
     if row is None:
         raise HTTPException(404, f"unknown execution '{execution_id}'")
     return row
+
+
+@router.get("/creators/{creator_id}/customers/{customer_id}/export")
+def export_customer_data(creator_id: CreatorId, customer_id: CustomerId, svc: Svc) -> Any:
+    """Everything kept about one fan: conversations, profile, log, inbox, drafts, deliveries."""
+    return export_customer(svc, creator_id, customer_id)
+
+
+@router.delete("/creators/{creator_id}/customers/{customer_id}")
+def delete_customer_data(
+    creator_id: CreatorId, customer_id: CustomerId, svc: Svc
+) -> dict[str, int]:
+    """Delete every trace of one fan (409 while a fan-out with their draft awaits decisions)."""
+    return forget_customer(svc, creator_id, customer_id)

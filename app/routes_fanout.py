@@ -147,7 +147,7 @@ async def decide(
         if first is not None:
             return first
         raise
-    remember(svc, creator_id, idempotency_key, digest, 200, out)
+    remember(svc, creator_id, idempotency_key, route, digest, out)
     return out
 
 

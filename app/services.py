@@ -190,17 +190,32 @@ class Services:
             status["database"] = f"error: {type(exc).__name__}"
         try:
             self.vectors.heartbeat()
-            status["vector_store"] = "ok"
+            gaps = []
+            for creator_id in self.catalog.creator_ids():
+                indexed, held = self.catalog.vector_gap(creator_id)
+                if held < indexed:
+                    gaps.append(f"{creator_id} has {held} of {indexed} product vectors")
+            status["vector_store"] = (
+                "ok" if not gaps else "incomplete: " + "; ".join(gaps[:5]) + " (dmpilot reindex)"
+            )
         except Exception as exc:  # noqa: BLE001
             status["vector_store"] = f"error: {type(exc).__name__}"
         return status
 
     def warm_up(self) -> threading.Thread:
-        """Build every creator's search index in the background, so first queries are fast."""
+        """Build every creator's search index in the background, so first queries are fast.
+
+        A creator whose vectors are fewer than its indexed products (the vector store was
+        deleted or damaged) gets them embedded again first.
+        """
 
         def run() -> None:
             for creator_id in self.catalog.creator_ids():
                 try:
+                    indexed, held = self.catalog.vector_gap(creator_id)
+                    if held < indexed:  # the vector store was lost or damaged: rebuild it
+                        log.warning("rebuilding %s's vectors (%d of %d)", creator_id, held, indexed)
+                        self.catalog.reindex(creator_id)
                     self.search.index(creator_id)
                 except Exception:  # noqa: BLE001 - a failed warm-up only costs latency later
                     log.exception("index warm-up failed for creator %s", creator_id)
@@ -241,6 +256,7 @@ def make_checkpointer(settings: Settings) -> Any:
     conn = sqlite3.connect(str(settings.checkpoint_path), check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA secure_delete=ON")  # deleted checkpoints do not linger in free pages
     return SqliteSaver(conn)
 
 

@@ -327,6 +327,30 @@ class Catalog(Creators):
         self._bump(creator_id)
         self.sync_vectors(creator_id)
 
+    def vector_gap(self, creator_id: str) -> tuple[int, int]:
+        """(indexed products, vectors held): fewer vectors means the vector store lost some."""
+        with self.sessions() as s:
+            indexed = s.scalar(
+                select(func.count()).where(
+                    Product.creator_id == creator_id,
+                    Product.is_active.is_(True),
+                    Product.indexed_hash.is_not(None),
+                )
+            )
+        return int(indexed or 0), self.vectors.count(creator_id)
+
+    def reindex(
+        self, creator_id: str, progress: Callable[[int], None] | None = None
+    ) -> tuple[int, int]:
+        """Embed every active product again (the vector store was lost or damaged)."""
+        with self.sessions.begin() as s:
+            s.execute(
+                update(Product)
+                .where(Product.creator_id == creator_id, Product.is_active.is_(True))
+                .values(indexed_hash=None)
+            )
+        return self.sync_vectors(creator_id, progress)
+
     def sync_vectors(
         self, creator_id: str, progress: Callable[[int], None] | None = None, chunk: int = 256
     ) -> tuple[int, int]:

@@ -28,6 +28,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten, not left in free pages (a fan's data deletion).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
     Base.metadata.create_all(engine)

@@ -31,6 +31,9 @@ class IdempotencyRecord(Base):
 
     creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # What the key acted on ("messages:<customer>", "approvals:<id>"): deleting a customer's
+    # data deletes the responses kept for their retries too.
+    scope: Mapped[str] = mapped_column(String(300), default="", index=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[Any] = mapped_column(JSON)
@@ -66,7 +69,9 @@ class IdempotencyStore:
                 return None
             return Stored(row.request_hash == digest, row.status_code, row.body)
 
-    def put(self, creator_id: str, key: str, digest: str, status_code: int, body: Any) -> None:
+    def put(
+        self, creator_id: str, key: str, digest: str, status_code: int, body: Any, scope: str = ""
+    ) -> None:
         """Record the first response (a concurrent first writer wins); drop expired ones."""
         try:
             with self.sessions.begin() as s:
@@ -76,7 +81,15 @@ class IdempotencyStore:
                         IdempotencyRecord.created_at < utcnow() - RETAIN,
                     )
                 )
-                s.add(IdempotencyRecord(creator_id=creator_id, key=key, request_hash=digest,
-                                        status_code=status_code, body=body))  # fmt: skip
+                s.add(
+                    IdempotencyRecord(
+                        creator_id=creator_id,
+                        key=key,
+                        scope=scope,
+                        request_hash=digest,
+                        status_code=status_code,
+                        body=body,
+                    )
+                )
         except IntegrityError:
             pass

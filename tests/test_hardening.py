@@ -142,3 +142,44 @@ def test_a_retried_message_or_decision_acts_once(c: TestClient) -> None:
     sent = [d for d in c.get("/v1/creators/shop/deliveries").json()["items"]
             if d["customer_id"] == "refund"]  # fmt: skip
     assert len(sent) == 1
+
+
+def test_health_sees_lost_vectors_and_they_are_rebuilt(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.test_crash import ADMIN, Server
+
+    data = tmp_path_factory.mktemp("health")
+    settings = Settings(data_dir=data, recluster_interval_s=0)
+    with admin_client(settings) as c:
+        c.post("/v1/creators", json={"id": "h", "name": "H"})
+        for n in ("Cork Yoga Mat", "Travel Yoga Mat", "Foam Roller"):
+            assert (
+                c.post("/v1/creators/h/products", json={"name": n, "base_price": 9}).status_code
+                == 201
+            )
+        assert c.get("/health").json()["vector_store"] == "ok"
+        svc = c.app.state.services  # type: ignore[attr-defined]
+        svc.vectors.delete("h", ["1"])  # the vector store loses one
+        r = c.get("/health")
+        assert r.status_code == 503 and "h has 2 of 3 product vectors" in r.json()["vector_store"]
+    out = subprocess.run([sys.executable, "-m", "app.cli", "--data-dir", str(data), "reindex"],
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert out.returncode == 0 and "h: 2 vectors before, 3 products embedded" in out.stdout
+    with admin_client(settings) as c:
+        assert c.get("/health").status_code == 200
+    shutil.rmtree(data / "chroma")  # the whole vector store is gone: rebuilt at start-up
+    server = Server(data)  # a new process, as after a real loss (Chroma caches per process)
+    try:
+        server.start()  # waits for /health 200: the rebuild is what makes it healthy
+        hits = httpx.get(f"{server.url}/v1/creators/h/catalog/search", params={"q": "yoga mat"},
+                         headers={"Authorization": f"Bearer {ADMIN}"}, timeout=60).json()["hits"]  # fmt: skip
+        assert {h["name"] for h in hits} >= {"Cork Yoga Mat", "Travel Yoga Mat"}
+    finally:
+        server.stop()

@@ -224,6 +224,27 @@ class QuestionClusters:
                 cl.title = names[index[cid]][:200]
                 cl.updated_at = utcnow()
 
+    def forget(self, creator_id: str, clusters: set[str]) -> None:
+        """Clusters after a fan's questions were deleted: empty pending ones go, others retitle.
+
+        Titles come from the questions left and the centroids are rebuilt, so nothing shown
+        or matched later is made of the deleted fan's words.
+        """
+        with self.lock(creator_id), self.store.sessions.begin() as s:
+            for cid in clusters:
+                cl = s.get(QuestionCluster, (creator_id, cid))
+                left = s.scalar(
+                    select(func.count()).where(
+                        FanQuestion.creator_id == creator_id, FanQuestion.cluster_id == cid
+                    )
+                )
+                if cl is not None and not left and cl.status == "pending":
+                    s.delete(cl)
+                elif cl is not None and auto_title(cl):
+                    cl.title = ""  # refreshed below from the questions left
+            self._refresh_titles(s, creator_id, clusters)
+            self._clusterers.pop(creator_id, None)
+
     # -- answered clusters (the agent learns from them) -------------------------------------
     def has_answers(self, creator_id: str) -> bool:
         """Whether the creator answered any cluster yet (the planner skips the lookup if not)."""
