@@ -377,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.workers > 1:
             # Workers import the app themselves; they read the data dir from the environment.
             os.environ["DMPILOT_DATA_DIR"] = str(settings.data_dir)
+            # Workers watch this process and leave when it dies (a kill -9 of the master left
+            # them serving, holding the port).
+            os.environ["DMPILOT_MASTER_PID"] = str(os.getpid())
             uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers)
         else:
             uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")

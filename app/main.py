@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -150,6 +151,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         own = services is None
         app.state.services = services or open_services(settings)
         if own:
+            master = os.environ.get("DMPILOT_MASTER_PID", "")
+            if master.isdigit() and int(master) != os.getpid():
+                app.state.services.watch_master(int(master))
             app.state.services.start_recovery()
             app.state.services.warm_up()
             app.state.services.start_recluster_schedule()

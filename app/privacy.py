@@ -92,23 +92,18 @@ def forget_customer(svc: Services, creator_id: str, customer_id: str) -> dict[st
     """Delete every trace of one fan; 409 while a fan-out with their draft awaits decisions."""
     svc.catalog.get_creator(creator_id)
     with svc.sessions() as s:
-        busy = sorted(
-            set(
-                s.scalars(
-                    select(QuestionCluster.id)
-                    .join(
-                        Draft,
-                        (Draft.creator_id == QuestionCluster.creator_id)
-                        & (Draft.cluster_id == QuestionCluster.id),
-                    )
-                    .where(
-                        Draft.creator_id == creator_id,
-                        Draft.customer_id == customer_id,
-                        QuestionCluster.status.in_(("drafting", "review")),
-                    )
-                )
+        # Clusters that drafted for this fan: their fan-out threads, and whether one still waits.
+        drafted = s.execute(
+            select(QuestionCluster.id, QuestionCluster.status, QuestionCluster.fanout_thread)
+            .join(
+                Draft,
+                (Draft.creator_id == QuestionCluster.creator_id)
+                & (Draft.cluster_id == QuestionCluster.id),
             )
-        )
+            .where(Draft.creator_id == creator_id, Draft.customer_id == customer_id)
+            .distinct()
+        ).all()
+        busy = sorted(cid for cid, status, _ in drafted if status in ("drafting", "review"))
         if busy:
             raise ConflictError(
                 f"clusters {', '.join(busy)} still wait on decisions that include this fan: "
@@ -121,17 +116,7 @@ def forget_customer(svc: Services, creator_id: str, customer_id: str) -> dict[st
                 )
             )
         )
-        fanouts = set(
-            s.scalars(
-                select(QuestionCluster.fanout_thread)
-                .join(
-                    Draft,
-                    (Draft.creator_id == QuestionCluster.creator_id)
-                    & (Draft.cluster_id == QuestionCluster.id),
-                )
-                .where(Draft.creator_id == creator_id, Draft.customer_id == customer_id)
-            )
-        )
+        fanouts = {thread for _, _, thread in drafted}
         clusters = {
             c
             for c in s.scalars(

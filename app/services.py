@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -136,6 +137,24 @@ class Services:
                 else AIMessage(content=text, id=message_id)
             )
             self.agent.update_state(config, {"messages": [new]}, as_node="save_state")
+
+    def watch_master(self, master_pid: int, every_s: float = 1.0) -> threading.Thread:
+        """In a worker process: stop (SIGTERM to itself, a graceful exit) when the master dies.
+
+        Uvicorn's workers are children of the master; when it dies they are re-parented, so
+        the parent pid changing is the signal.
+        """
+
+        def run() -> None:
+            while not self._stop.wait(every_s):
+                if os.getppid() != master_pid:
+                    log.warning("the master process %d is gone: this worker stops", master_pid)
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
+
+        thread = threading.Thread(target=run, name="dmpilot-master-watch", daemon=True)
+        thread.start()
+        return thread
 
     def start_recovery(self) -> threading.Thread:
         """Finish fan-outs and decisions a crash interrupted (``FanoutRunner.recover``).

@@ -44,12 +44,13 @@ class Server:
         self.data_dir, self.port = data_dir, _port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.start_args: list[str] = []
 
     def start(self) -> None:
         env = {**os.environ, "DMPILOT_ADMIN_KEY": ADMIN, "DMPILOT_RECLUSTER_INTERVAL_S": "0"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "--data-dir", str(self.data_dir), "serve",
-             "--port", str(self.port)],
+             "--port", str(self.port), *self.start_args],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 120
@@ -186,3 +187,41 @@ def test_kill_during_drafting_and_during_delivery_loses_nothing(seeded: tuple[Pa
               f"delivered at the kill, {len(per_fan)} after, each fan once")  # fmt: skip
     finally:
         server.stop()
+
+
+def _children(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(p) for p in path.read_text().split()} if path.exists() else set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_workers_leave_when_their_master_is_killed(tmp_path: Path) -> None:
+    server = Server(tmp_path)
+    server.start_args = ["--workers", "2"]
+    workers: set[int] = set()
+    try:
+        server.start()
+        assert server.proc is not None
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline:  # uvicorn's spawned workers
+            workers = {w for c in _children(server.proc.pid) for w in {c} | _children(c)}
+            time.sleep(0.2)
+        assert workers, "no worker processes found"
+        server.kill()  # the master only
+        deadline = time.monotonic() + 30
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers), "workers kept serving without their master"
+        server.start()  # the port is free again
+    finally:
+        server.stop()
+        for w in workers | (_children(server.proc.pid) if server.proc else set()):
+            if _alive(w):  # only processes this test started
+                os.kill(w, signal.SIGKILL)
