@@ -116,7 +116,9 @@ class CreatorPatch(PatchInput):
     model_config = ConfigDict(extra="forbid")
     nullable: ClassVar[frozenset[str]] = frozenset({"policies"})
 
-    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=200, pattern=VISIBLE)
+    name: (
+        Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE)] | SkipJsonSchema[None]
+    ) = None
     brand_voice: BrandVoice | SkipJsonSchema[None] = None
     retain_messages: bool | SkipJsonSchema[None] = None
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
@@ -223,13 +225,15 @@ class ProductPatch(PatchInput):
     model_config = ConfigDict(extra="forbid")
     nullable: ClassVar[frozenset[str]] = frozenset({"base_price", "main_image", "url"})
 
-    name: str | SkipJsonSchema[None] = Field(None, min_length=1, max_length=300, pattern=VISIBLE)
-    description: str | SkipJsonSchema[None] = Field(None, max_length=20_000)
-    short_description: str | SkipJsonSchema[None] = Field(None, max_length=500)
-    category: str | SkipJsonSchema[None] = Field(None, max_length=300)
+    name: (
+        Annotated[str, Field(min_length=1, max_length=300, pattern=VISIBLE)] | SkipJsonSchema[None]
+    ) = None
+    description: Annotated[str, Field(max_length=20_000)] | SkipJsonSchema[None] = None
+    short_description: Annotated[str, Field(max_length=500)] | SkipJsonSchema[None] = None
+    category: Annotated[str, Field(max_length=300)] | SkipJsonSchema[None] = None
     # Array bounds inside the type: on the union pydantic writes them as minLength/maxLength.
     tags: Annotated[list[str], Field(max_length=500)] | SkipJsonSchema[None] = None
-    brand: str | SkipJsonSchema[None] = Field(None, max_length=200)
+    brand: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
     base_price: float | None = Field(None, ge=0, le=1_000_000)
     main_image: str | None = Field(None, max_length=1000)
     images: list[str] | SkipJsonSchema[None] = None
