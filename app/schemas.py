@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from memory.schemas import VISIBLE, CleanInput, RowId
+
+
+def _distinct(value: list[Any]) -> list[Any]:
+    if len(set(value)) != len(value):
+        raise ValueError("ids must be distinct")
+    return value
+
+
+_T = TypeVar("_T")
+# A list of ids without repeats, said in the schema (uniqueItems) and checked the same way.
+Distinct = Annotated[
+    list[_T], AfterValidator(_distinct), Field(json_schema_extra={"uniqueItems": True})
+]
 
 
 class CreatorOut(BaseModel):
@@ -86,16 +99,7 @@ class CompareIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    product_ids: list[RowId] = Field(
-        min_length=2, max_length=10, json_schema_extra={"uniqueItems": True}
-    )
-
-    @field_validator("product_ids")
-    @classmethod
-    def _distinct(cls, value: list[int]) -> list[int]:
-        if len(set(value)) != len(value):
-            raise ValueError("product_ids must be distinct")
-        return value
+    product_ids: Distinct[RowId] = Field(min_length=2, max_length=10)
 
 
 class ErrorOut(BaseModel):
@@ -209,17 +213,10 @@ class MergeIn(CleanInput):
 
     model_config = ConfigDict(extra="forbid")
 
-    cluster_ids: list[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
-        min_length=2, max_length=50, json_schema_extra={"uniqueItems": True}
+    cluster_ids: Distinct[Annotated[str, Field(pattern=r"^c-\d{1,9}$")]] = Field(
+        min_length=2, max_length=50
     )
     title: str | None = Field(None, min_length=1, max_length=200, pattern=VISIBLE)
-
-    @field_validator("cluster_ids")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("cluster_ids must be distinct")
-        return value
 
 
 class SplitIn(CleanInput):
