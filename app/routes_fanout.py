@@ -116,11 +116,21 @@ def cluster_drafts(creator_id: CreatorId, cluster_id: ClusterId, svc: Svc) -> di
 
 
 @router.get("/creators/{creator_id}/approvals")
-async def list_approvals(creator_id: CreatorId, svc: Svc) -> dict[str, Any]:
-    """Pending approvals with their Agent Inbox payloads."""
+def list_approvals(
+    creator_id: CreatorId,
+    svc: Svc,
+    offset: Annotated[int, Query(ge=0, le=JSON_INT_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    kind: Annotated[Literal["send_reply", "send_ready_replies"] | None, Query()] = None,
+) -> dict[str, Any]:
+    """Pending approvals with their Agent Inbox payloads, oldest first, a page at a time.
+
+    ``kind=send_ready_replies`` lists the batch approvals of fan-outs only.
+    """
     assert svc.fanout is not None
     svc.catalog.get_creator(creator_id)
-    return {"items": await run_in_threadpool(svc.fanout.pending, creator_id)}
+    total, items = svc.fanout.pending(creator_id, offset, limit, kind)
+    return {"total": total, "offset": offset, "limit": limit, "items": items}
 
 
 @router.post("/creators/{creator_id}/approvals/{approval_id}")

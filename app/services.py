@@ -29,7 +29,7 @@ from memory.embeddings import MiniLMEmbeddings, get_embedder
 from memory.idempotency import IdempotencyStore
 from memory.inbox import InboxStore
 from memory.keys import KeyStore
-from memory.locks import ThreadLock
+from memory.locks import LockTable, ThreadLock
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
 from nodes.fanout.state import FanoutContext
@@ -70,7 +70,7 @@ class Services:
     facts: FactClassifier | None = None
     fanout: FanoutRunner | None = None
     outbox: OutboxAdapter | None = None
-    _thread_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _locks: LockTable | None = None
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -79,11 +79,11 @@ class Services:
 
         Turns of one thread run in order; different threads run in parallel.
         """
-        with self._locks_guard:
-            local = self._thread_locks.setdefault(thread, threading.Lock())
-        locks = self.settings.data_dir / "locks"
-        locks.mkdir(exist_ok=True)
-        return ThreadLock(locks, thread, local)
+        if self._locks is None:
+            with self._locks_guard:
+                if self._locks is None:
+                    self._locks = LockTable(self.settings.data_dir / "locks")
+        return self._locks(thread)
 
     def agent_context(self, creator_id: str) -> Context:
         """Runtime context for one creator's turn (voice, limits, engines)."""

@@ -34,6 +34,9 @@ def make_engine(url: str) -> Engine:
 
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
+    for table in Base.metadata.sorted_tables:  # indexes added after the table was created
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
     return engine
 
 

@@ -125,7 +125,7 @@ class Approval(Base):
     """A pending human decision: the payload of a LangGraph ``interrupt()``."""
 
     __tablename__ = "approvals"
-    __table_args__ = (Index("ix_approval_status", "creator_id", "status"),)
+    __table_args__ = (Index("ix_approval_listing", "creator_id", "status", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the interrupt id
     creator_id: Mapped[str] = mapped_column(String(64))

@@ -38,9 +38,16 @@ def _cluster_with(c: TestClient, fan: str, word: str) -> str:
 
 
 def _approvals(c: TestClient) -> list[dict[str, Any]]:
-    r = c.get("/v1/creators/maya/approvals")
-    assert r.status_code == 200
-    return list(r.json()["items"])
+    """Every pending approval, read in small pages (the pages must add up to the total)."""
+    items: list[dict[str, Any]] = []
+    while True:
+        r = c.get(f"/v1/creators/maya/approvals?limit=7&offset={len(items)}")
+        assert r.status_code == 200
+        page = r.json()
+        items += page["items"]
+        if len(page["items"]) < 7:
+            assert page["total"] == len(items) == len({a["id"] for a in items})
+            return items
 
 
 def test_fanout_end_to_end_with_restart(tmp_path: Path) -> None:
