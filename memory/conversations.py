@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Float, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from memory.models import Base, UtcDateTime, utcnow
+from prompts.secrets import redact
 
 
 class CustomerProfile(Base):
@@ -100,6 +101,8 @@ class ConversationStore:
                 elif row.data != profile:
                     row.data = profile
                     row.updated_at = utcnow()
+            if execution.get("error"):  # nodes redact with the keys; this catches the shapes
+                execution = {**execution, "error": redact(execution["error"])}
             s.add(Execution(**{**execution, "id": exec_id}))
             for product_id, variant_id in recommendations:
                 s.add(

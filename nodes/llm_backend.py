@@ -132,6 +132,7 @@ class LLMBackend:
     specs: list[str]
     max_retries: int = 2
     tools: list[Any] = field(default_factory=list)
+    secrets: tuple[str, ...] = ()  # the API keys, cut from any error text that is kept
 
     @property
     def name(self) -> str:
@@ -210,4 +211,7 @@ def build_backend(
         if provider == "google_genai" and keys.get("google"):
             kwargs["google_api_key"] = keys["google"]
         models.append(init_chat_model(spec, **kwargs))
-    return LLMBackend(models=models, specs=specs, max_retries=max_retries, tools=tools)
+    return LLMBackend(
+        models=models, specs=specs, max_retries=max_retries, tools=tools,
+        secrets=tuple(v for v in keys.values() if v),
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from langchain_core.runnables import RunnableConfig
 from nodes.llm_backend import usage_from
 from nodes.state import ChatModels
 from prompts.fanout import TITLE_SYSTEM, TITLE_USER
+from prompts.secrets import redact
 
 log = logging.getLogger("dmpilot.llm")
 T = TypeVar("T")
@@ -28,7 +29,9 @@ def run_llm(
         result: T | None = fn({"callbacks": [handler]})
     except Exception as exc:  # noqa: BLE001 - every model failed: the caller falls back offline
         log.warning("LLM failed in %s, falling back to offline: %s", node, type(exc).__name__)
-        error, result = f"{node}: {type(exc).__name__}: {exc}"[:300], None
+        # Provider text can echo a credential (a proxy printing the request): cut it first.
+        error = redact(f"{node}: {type(exc).__name__}: {exc}", llm.secrets)[:300]
+        result = None
     return result, error, usage_from(handler, llm.model_names())
 
 

@@ -114,6 +114,11 @@ class ChatModels(Protocol):
         """Tool calling over the catalog tools."""
         ...
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Credential values to cut from error text before it is stored."""
+        ...
+
     def model_names(self) -> dict[str, str]:
         """Run name -> ``provider:model`` of every model in the chain (for cost)."""
         ...

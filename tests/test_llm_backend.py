@@ -122,6 +122,23 @@ def test_every_model_failing_falls_back_to_offline_and_is_logged(data_dir):
         assert dead.calls == 1  # not transient: no retries
 
 
+def test_a_provider_error_that_echoes_a_key_is_stored_without_it(data_dir):
+    key = "sk-proj-" + "Zx81" * 8
+    echo = ScriptedChatModel(model_name="echo", fail_with=RuntimeError(
+        f"401 Unauthorized: Incorrect API key provided: {key}; proxy said token=hunter2hunter2"))  # fmt: skip
+    backend = LLMBackend(models=[echo], specs=["fake:echo"], max_retries=0, tools=CATALOG_TOOLS,
+                         secrets=("hunter2hunter2",))  # fmt: skip
+    settings = Settings(data_dir=data_dir)
+    with admin_client(settings, services=open_services(settings, llm=backend)) as c:
+        out = c.post(
+            "/v1/creators/demo/conversations/llm5/messages", json={"text": "any yoga mats?"}
+        ).json()
+        ex = c.get(f"/v1/creators/demo/executions/{out['execution_id']}").json()
+    assert "401 Unauthorized" in ex["error"] and "[redacted]" in ex["error"]
+    assert key not in ex["error"] and "hunter2" not in ex["error"]
+    assert key not in json.dumps(out)
+
+
 def test_llm_conflict_review_and_stated_facts(data_dir):
     def conflicts_for_whey(_):
         return LLMConflictReport(conflicts=[])
