@@ -185,6 +185,31 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
+    """``dmpilot maintain``: what the server's maintenance job does, once (DB only, no model)."""
+    import sqlite3
+
+    from memory.db import make_sessionmaker
+    from memory.retention import prune_checkpoints, purge_old
+
+    engine, _, _ = _accounts(settings)
+    try:
+        done: dict[str, Any] = purge_old(
+            make_sessionmaker(engine), settings.retain_messages_days,
+            settings.retain_executions_days,
+        )  # fmt: skip
+        if not settings.checkpoint_url and settings.checkpoint_path.exists():
+            conn = sqlite3.connect(str(settings.checkpoint_path), timeout=30)
+            try:
+                done.update(prune_checkpoints(conn))
+            finally:
+                conn.close()
+    finally:
+        engine.dispose()
+    print(", ".join(f"{k}: {v} deleted" for k, v in done.items()))
+    return 0
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     """``dmpilot catalog search QUERY --creator ID``."""
     from tools.search_schemas import SearchFilters
@@ -348,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     reindex = sub.add_parser("reindex", help="embed every product again (lost vector store)")
     reindex.add_argument("--creator", help="one creator (default: all)")
 
+    sub.add_parser("maintain", help="prune old checkpoints, purge data past its retention")
+
     split = sub.add_parser("split", help="messages (JSONL or lines) -> focused questions (JSONL)")
     split.add_argument("file", help="input file, '-' for stdin")
     split.add_argument("--out", help="output file (default stdout)")
@@ -390,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_key(args, settings)
     if args.command == "reindex":
         return cmd_reindex(args, settings)
+    if args.command == "maintain":
+        return cmd_maintain(args, settings)
     if args.command == "split":
         return cmd_split(args)
     if args.command == "cluster":

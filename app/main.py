@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.start_recovery()
             app.state.services.warm_up()
             app.state.services.start_recluster_schedule()
+            app.state.services.start_maintenance_schedule()
         try:
             yield
         finally:

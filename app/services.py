@@ -30,6 +30,7 @@ from memory.idempotency import IdempotencyStore
 from memory.inbox import InboxStore
 from memory.keys import KeyStore
 from memory.locks import LockTable, ThreadLock
+from memory.retention import prune_checkpoints, purge_old
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
 from nodes.fanout.state import FanoutContext
@@ -172,6 +173,40 @@ class Services:
                 log.exception("start-up recovery failed")
 
         thread = threading.Thread(target=run, name="dmpilot-recovery", daemon=True)
+        thread.start()
+        return thread
+
+    def maintain(self) -> dict[str, Any]:
+        """Prune checkpoints to the latest per thread, purge data past its retention."""
+        done: dict[str, Any] = purge_old(
+            self.sessions, self.settings.retain_messages_days,
+            self.settings.retain_executions_days,
+        )  # fmt: skip
+        conn = getattr(self.checkpointer, "conn", None)
+        if isinstance(conn, sqlite3.Connection):  # Postgres checkpoints are left to the DBA
+            with self.checkpointer.lock:  # the saver's own connection is shared by its users
+                done.update(prune_checkpoints(conn))
+        return done
+
+    def start_maintenance_schedule(self) -> threading.Thread | None:
+        """``maintain()`` at start-up and every ``maintenance_interval_s``."""
+        interval = self.settings.maintenance_interval_s
+        if interval <= 0:
+            return None
+        stop = self._stop
+
+        def run() -> None:
+            while True:
+                try:
+                    done = self.maintain()
+                    if any(done.values()):
+                        log.info("maintenance: %s", done)
+                except Exception:  # noqa: BLE001 - retried at the next tick
+                    log.exception("maintenance failed")
+                if stop.wait(interval):
+                    return
+
+        thread = threading.Thread(target=run, name="dmpilot-maintenance", daemon=True)
         thread.start()
         return thread
 

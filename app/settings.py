@@ -102,6 +102,18 @@ class Settings(BaseSettings):
         ge=0,
         description="Scheduled batch re-clustering of creators with new questions (0: off).",
     )
+    maintenance_interval_s: float = Field(
+        3600.0,
+        ge=0,
+        description="Prune old checkpoints and purge data past retention this often (0: off; "
+        "`dmpilot maintain` runs it once).",
+    )
+    retain_messages_days: int = Field(
+        90, ge=0, le=36500, description="Analysed raw fan messages are deleted after (0: keep)."
+    )
+    retain_executions_days: int = Field(
+        90, ge=0, le=36500, description="Execution log rows are deleted after (0: keep)."
+    )
     fanout_min_confidence: float = Field(
         0.55, ge=0, le=1, description="Drafts below this confidence go to human review."
     )
