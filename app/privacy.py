@@ -30,10 +30,20 @@ from memory.fanout import (
     row_dict,
 )
 from memory.idempotency import IdempotencyRecord
+from memory.turns import TurnInFlight
 from nodes.hold_reply import reply_thread
 
 CHANNELS = ("dm", "comment")
-_ROWS = (CustomerProfile, Recommendation, Execution, InboxMessage, FanQuestion, Draft, Delivery)
+_ROWS = (
+    CustomerProfile,
+    Recommendation,
+    Execution,
+    InboxMessage,
+    FanQuestion,
+    Draft,
+    Delivery,
+    TurnInFlight,
+)
 
 
 def _mine(model: Any, creator_id: str, customer_id: str) -> Any:

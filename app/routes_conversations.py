@@ -59,13 +59,15 @@ async def post_message(
             if first is not None:
                 return first
             t0 = time.perf_counter()
-            state = svc.agent.invoke(
-                *_turn(creator_id, customer_id, body, thread),
-                context=ctx,
-                # One checkpoint per turn, written when the turn completes: a crash mid-turn
-                # leaves the previous turn intact and the client retries (measured in bench).
-                durability="exit",
-            )  # fmt: skip
+            with svc.journaled_turn(creator_id, customer_id, body.channel):
+                state = svc.agent.invoke(
+                    *_turn(creator_id, customer_id, body, thread),
+                    context=ctx,
+                    # One checkpoint per turn, written when the turn completes: a crash mid-turn
+                    # leaves the previous turn intact (the journal undoes its SQL writes) and
+                    # the client retries.
+                    durability="exit",
+                )  # fmt: skip
             out = _message_out(state, (time.perf_counter() - t0) * 1000)
             remember(svc, creator_id, idempotency_key, route, digest, out)
             return out
@@ -130,7 +132,7 @@ def stream_message(
         # (the next message of that fan then waited forever), and its turn is kept as the
         # non-streaming route would keep it.
         try:
-            with svc.thread_lock(thread):
+            with svc.thread_lock(thread), svc.journaled_turn(creator_id, customer_id, body.channel):
                 t0 = time.perf_counter()
                 for mode, chunk in svc.agent.stream(
                     *_turn(creator_id, customer_id, body, thread),

@@ -7,6 +7,8 @@ import os
 import signal
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -20,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from app.fanout import FanoutRunner
 from app.inbox import FanInbox
 from app.settings import Settings
-from graphs.agent import compile_agent
+from graphs.agent import compile_agent, thread_id
 from graphs.fanout import compile_fanout, compile_reply_approval
 from memory.catalog import Catalog
 from memory.conversations import ConversationStore
@@ -31,9 +33,11 @@ from memory.inbox import InboxStore
 from memory.keys import KeyStore
 from memory.locks import LockTable, ThreadLock
 from memory.retention import prune_checkpoints, purge_old
+from memory.turns import TurnJournal
 from memory.vectors import VectorStore
 from nodes.analyze_intent import product_types
 from nodes.fanout.state import FanoutContext
+from nodes.hold_reply import reply_thread
 from nodes.llm_backend import LLMBackend, build_backend
 from nodes.llm_calls import name_groups
 from nodes.offline.nlu import IntentClassifier, get_classifier
@@ -61,6 +65,7 @@ class Services:
     search: SearchEngine
     conversations: ConversationStore
     keys: KeyStore
+    turns: TurnJournal
     idempotency: IdempotencyStore
     agent: Any = None
     checkpointer: Any = None
@@ -85,6 +90,38 @@ class Services:
                 if self._locks is None:
                     self._locks = LockTable(self.settings.data_dir / "locks")
         return self._locks(thread)
+
+    @contextmanager
+    def journaled_turn(self, creator_id: str, customer_id: str, channel: str) -> Iterator[None]:
+        """Run one turn (inside its thread lock) so that an error or a kill undoes its SQL writes.
+
+        See ``memory.turns``: the journal row lives from the turn's start to its checkpoint.
+        """
+        mark = self.turns.begin(creator_id, customer_id, channel)
+        try:
+            yield
+        except BaseException:
+            self.undo_turn(mark)
+            raise
+        self.turns.end(mark)
+
+    def undo_turn(self, mark_id: int) -> dict[str, Any] | None:
+        """Undo the writes of a turn that never reached its checkpoint (None: it did end)."""
+        mark = self.turns.get(mark_id)
+        if mark is None:
+            return None
+        thread = thread_id(mark.creator_id, mark.customer_id, mark.channel)
+        with self.thread_lock(thread):  # a live turn of another worker finishes first
+            mark = self.turns.get(mark_id)
+            if mark is None:
+                return None
+            values = self.agent.get_state({"configurable": {"thread_id": thread}}).values
+            done = self.turns.undo(mark, (values or {}).get("execution_id"), reply_thread)
+            for held in done["reply_threads"]:
+                self.checkpointer.delete_thread(held)
+        if done["executions"]:
+            log.warning("undid an unfinished turn on %s: %s", thread, done)
+        return done
 
     def agent_context(self, creator_id: str) -> Context:
         """Runtime context for one creator's turn (voice, limits, engines)."""
@@ -165,6 +202,8 @@ class Services:
 
         def run() -> None:
             try:
+                for mark in self.turns.unfinished():  # turns killed before their checkpoint
+                    self.undo_turn(mark.id)
                 assert self.fanout is not None
                 done = self.fanout.recover()
                 if done["resumed"] or done["restarted"]:
@@ -365,6 +404,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
         settings, engine, sessions, vectors, embedder, catalog, search,
         conversations=ConversationStore(sessions),
         keys=KeyStore(sessions),
+        turns=TurnJournal(sessions),
         idempotency=IdempotencyStore(sessions),
         agent=compile_agent(checkpointer),
         checkpointer=checkpointer,

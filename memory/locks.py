@@ -63,6 +63,7 @@ class LockTable:
         self._stripes = [_Stripe(directory / f"{i:04d}.lock") for i in range(stripes)]
 
     def __call__(self, key: str) -> ThreadLock:
+        """The lock of ``key`` (its stripe)."""
         digest = hashlib.sha1(key.encode()).digest()
         return ThreadLock(self._stripes[int.from_bytes(digest[:4], "big") % len(self._stripes)])
 

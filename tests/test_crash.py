@@ -45,11 +45,15 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.start_args: list[str] = []
+        self.prelude = ""  # Python run in the server process before the CLI (fault injection)
 
     def start(self) -> None:
         env = {**os.environ, "DMPILOT_ADMIN_KEY": ADMIN, "DMPILOT_RECLUSTER_INTERVAL_S": "0"}
+        head = ([sys.executable, "-c", f"{self.prelude}\nimport sys\nfrom app.cli import main\n"
+                 "sys.exit(main(sys.argv[1:]))"] if self.prelude
+                else [sys.executable, "-m", "app.cli"])  # fmt: skip
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "--data-dir", str(self.data_dir), "serve",
+            [*head, "--data-dir", str(self.data_dir), "serve",
              "--port", str(self.port), *self.start_args],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -190,6 +194,68 @@ def test_kill_during_drafting_and_during_delivery_loses_nothing(seeded: tuple[Pa
             )
         print(f"delivery kill ({'during' if killed else 'after'} sending): {delivered_at_kill} "
               f"delivered at the kill, {len(per_fan)} after, each fan once")  # fmt: skip
+    finally:
+        server.stop()
+
+
+# The server kills itself (-9) just as the agent thread's checkpoint is about to be written,
+# while the flag file exists: the turn's SQL writes (execution log, held reply) are committed,
+# its checkpoint is not.
+KILL_AT_CHECKPOINT = """
+import os, signal
+from langgraph.checkpoint.sqlite import SqliteSaver
+_put = SqliteSaver.put
+def put(self, config, *args, **kwargs):
+    if config["configurable"]["thread_id"] == "k:victim:dm" and os.path.exists({flag!r}):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _put(self, config, *args, **kwargs)
+SqliteSaver.put = put
+"""
+
+
+def test_kill_between_a_turns_writes_and_its_checkpoint_leaves_one_turn(tmp_path: Path) -> None:
+    flag = tmp_path / "kill-at-checkpoint"
+    server = Server(tmp_path)
+    server.prelude = KILL_AT_CHECKPOINT.format(flag=str(flag))
+    victim_execs = "SELECT count(*) FROM executions WHERE customer_id = 'victim'"
+    pending = "SELECT count(*) FROM approvals WHERE status = 'pending'"
+    held = {"text": "I was charged twice, I want a person"}
+    try:
+        server.start()
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {ADMIN}"},
+                          timeout=120) as admin:  # fmt: skip
+            assert admin.post("/v1/creators", json={"id": "k", "name": "Kay"}).status_code == 201
+        with server.api() as api:
+            assert api.post("/conversations/victim/messages",
+                            json={"text": "do you ship to canada?"}).status_code == 200  # fmt: skip
+            before = _rows(tmp_path, pending)[0][0]  # the first reply may be held too
+            flag.write_text("")
+            with pytest.raises(httpx.HTTPError):  # the server dies under the request
+                api.post("/conversations/victim/messages", json=held,
+                         headers={"Idempotency-Key": "victim-2"})  # fmt: skip
+        server.proc.wait(timeout=30)  # type: ignore[union-attr]
+        # The kill hit the window: the turn's rows are there, its checkpoint is not.
+        assert _rows(tmp_path, victim_execs)[0][0] == 2
+        assert _rows(tmp_path, pending)[0][0] == before + 1
+
+        flag.unlink()
+        server.start()  # start-up recovery undoes the unfinished turn
+        _wait(lambda: _rows(tmp_path, victim_execs)[0][0] == 1
+              and _rows(tmp_path, pending)[0][0] == before)  # fmt: skip
+        with server.api() as api:
+            retry = api.post("/conversations/victim/messages", json=held,
+                             headers={"Idempotency-Key": "victim-2"})  # fmt: skip
+            assert retry.status_code == 200 and retry.json()["held_for_approval"], retry.text
+            approvals = api.get("/approvals").json()
+            assert approvals["total"] == before + 1, approvals
+            mine = [a for a in approvals["items"] if a["id"] == retry.json()["approval_id"]]
+            history = [m["text"] for m in api.get("/conversations/victim").json()["history"]]
+            assert history.count(held["text"]) == 1, history
+            assert _rows(tmp_path, victim_execs)[0][0] == 2
+            decided = api.post(f"/approvals/{mine[0]['id']}", json={"type": "accept"})
+            assert decided.status_code == 200, decided.text
+            sent = [d["text"] for d in api.get("/deliveries").json()["items"]]
+            assert sent == [retry.json()["reply"]], sent
     finally:
         server.stop()
 
