@@ -3,7 +3,7 @@
 Rules, by path:
 - ``/health`` and the API docs are public;
 - ``/v1/creators/{id}`` and everything under it takes that creator's key or the admin key,
-  except ``/v1/creators/{id}/keys...`` (admin only);
+  except ``/v1/creators/{id}/keys...`` and deleting the creator (admin only);
 - everything else (creating creators, ``/metrics``, unknown paths) takes the admin key.
 
 The check runs as ASGI middleware, so an unauthenticated request never costs a body parse or
@@ -107,7 +107,7 @@ class Authenticate:
             if caller is None:
                 denied = _deny(401, "invalid or revoked API key")
             else:
-                denied = self._authorise(scope["path"], caller)
+                denied = self._authorise(scope["method"], scope["path"], caller)
         if denied is None and self.limit is not None and token is not None:
             wait = self.limit.wait_s(token)
             if wait:
@@ -127,11 +127,12 @@ class Authenticate:
         return Caller(admin=False, creator_id=creator_id) if creator_id else None
 
     @staticmethod
-    def _authorise(path: str, caller: Caller) -> JSONResponse | None:
+    def _authorise(method: str, path: str, caller: Caller) -> JSONResponse | None:
         if caller.admin:
             return None
         match = _CREATOR_PATH.match(path)
-        if match is None or (match.group(2) or "").startswith("/keys"):
+        rest = match.group(2) or "" if match else ""
+        if match is None or rest.startswith("/keys") or (method == "DELETE" and rest in ("", "/")):
             return _deny(403, "this route needs the admin key")
         if match.group(1) != caller.creator_id:
             return _deny(403, f"this API key cannot access creator '{match.group(1)}'")

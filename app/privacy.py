@@ -30,6 +30,7 @@ from memory.fanout import (
     row_dict,
 )
 from memory.idempotency import IdempotencyRecord
+from memory.models import Base, Creator
 from memory.turns import TurnInFlight
 from nodes.hold_reply import reply_thread
 
@@ -200,3 +201,61 @@ def _flush_to_disk(svc: Services) -> None:
     if saver_conn is not None:
         with svc.checkpointer.lock:
             saver_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def forget_creator(svc: Services, creator_id: str) -> dict[str, int]:
+    """Delete a creator and everything of theirs; 409 while one of their fan-outs drafts.
+
+    Every table with a ``creator_id`` column, both vector collections, and every checkpoint
+    thread of theirs (conversations ``<creator>:...``, held replies ``reply:<creator>:...``,
+    fan-outs ``fanout:<creator>:...``). Their keys go with their rows, so they stop at once.
+    """
+    svc.catalog.get_creator(creator_id)
+    with svc.sessions() as s:
+        drafting = sorted(
+            s.scalars(
+                select(QuestionCluster.id).where(
+                    QuestionCluster.creator_id == creator_id, QuestionCluster.status == "drafting"
+                )
+            )
+        )
+    if drafting:
+        raise ConflictError(f"clusters {', '.join(drafting)} are drafting: wait, then delete")
+    counts: dict[str, int] = {}
+    prefixes = [f"{creator_id}:", f"reply:{creator_id}:", f"fanout:{creator_id}:"]
+    counts["checkpoint_threads"] = _delete_threads(svc, prefixes)
+    with svc.sessions.begin() as s:
+        for table in reversed(Base.metadata.sorted_tables):
+            if "creator_id" in table.c:
+                res = s.execute(delete(table).where(table.c.creator_id == creator_id))
+                counts[table.name] = res.rowcount  # type: ignore[attr-defined]
+        s.execute(delete(Creator).where(Creator.id == creator_id))
+    svc.vectors.drop(creator_id)
+    svc.catalog.forget(creator_id)
+    svc.search.forget(creator_id)
+    if svc.clusters is not None:
+        svc.clusters.forget_creator(creator_id)
+    _flush_to_disk(svc)
+    return counts
+
+
+def _delete_threads(svc: Services, prefixes: list[str]) -> int:
+    """Delete every checkpoint thread whose id starts with one of ``prefixes``; how many."""
+    saver_conn = getattr(svc.checkpointer, "conn", None)
+    if saver_conn is not None:  # SQLite: the saver's own connection, under its lock
+        clause = " OR ".join(f"substr(thread_id, 1, {len(p)}) = ?" for p in prefixes)
+        with svc.checkpointer.lock, saver_conn:
+            threads = saver_conn.execute(
+                f"SELECT count(DISTINCT thread_id) FROM checkpoints WHERE {clause}", prefixes
+            ).fetchone()[0]
+            for table in ("checkpoints", "writes"):
+                saver_conn.execute(f"DELETE FROM {table} WHERE {clause}", prefixes)
+        return int(threads)
+    clause = " OR ".join(f"substr(thread_id, 1, {len(p)}) = %s" for p in prefixes)
+    with svc.checkpointer.pool.connection() as conn:  # Postgres: PostgresSaver's tables
+        row = conn.execute(
+            f"SELECT count(DISTINCT thread_id) AS n FROM checkpoints WHERE {clause}", prefixes
+        ).fetchone()
+        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+            conn.execute(f"DELETE FROM {table} WHERE {clause}", prefixes)
+    return int(row["n"])

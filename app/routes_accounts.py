@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi import Response as FastAPIResponse
+from fastapi.concurrency import run_in_threadpool
 
+from app.privacy import forget_creator
 from app.routes_catalog import CreatorId, Svc
 from app.schemas import CreatorOut, KeyIn, KeyOut, NewKeyOut
 from memory.keys import KEY_ID_PATTERN
@@ -27,6 +29,15 @@ def create_creator(body: CreatorIn, svc: Svc) -> Any:
 def list_creators(svc: Svc) -> Any:
     """Every creator; admin key only."""
     return [svc.catalog.get_creator(c) for c in svc.catalog.creator_ids()]
+
+
+@router.delete("/creators/{creator_id}")
+async def delete_creator(creator_id: CreatorId, svc: Svc) -> dict[str, int]:
+    """Delete a creator and all their data (catalog, conversations, fans, keys); admin key only.
+
+    409 while one of their fan-outs is drafting. Answers what was deleted, per store.
+    """
+    return await run_in_threadpool(forget_creator, svc, creator_id)
 
 
 @router.post("/creators/{creator_id}/keys", status_code=201, response_model=NewKeyOut)

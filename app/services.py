@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sqlite3
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, RemoveMessage
@@ -273,14 +275,20 @@ class Services:
         return thread
 
     def health(self) -> dict[str, str]:
-        """Probe the database and the vector store."""
+        """Probe the stores: reachable, still on disk, writable, complete; enough disk left.
+
+        An open SQLite or Chroma handle keeps answering after its files were deleted (and the
+        data is gone at the next start), so the files themselves are checked too.
+        """
         status = {}
+        files = self._store_files()
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
-            status["database"] = "ok"
+            status["database"] = _file_problem(files.get("database")) or "ok"
         except Exception as exc:  # noqa: BLE001 - reported, not raised
             status["database"] = f"error: {type(exc).__name__}"
+        status["checkpoints"] = _file_problem(files.get("checkpoints")) or "ok"
         try:
             self.vectors.heartbeat()
             gaps = []
@@ -288,12 +296,25 @@ class Services:
                 indexed, held = self.catalog.vector_gap(creator_id)
                 if held < indexed:
                     gaps.append(f"{creator_id} has {held} of {indexed} product vectors")
-            status["vector_store"] = (
+            status["vector_store"] = _file_problem(files["vector_store"]) or (
                 "ok" if not gaps else "incomplete: " + "; ".join(gaps[:5]) + " (dmpilot reindex)"
             )
         except Exception as exc:  # noqa: BLE001
             status["vector_store"] = f"error: {type(exc).__name__}"
+        free = (
+            shutil.disk_usage(self.settings.data_dir).free if self.settings.data_dir.exists() else 0
+        )
+        status["disk"] = "ok" if free >= MIN_FREE_BYTES else f"low: {free // 2**20} MB free"
         return status
+
+    def _store_files(self) -> dict[str, Path]:
+        s = self.settings
+        files = {"vector_store": s.chroma_dir / "chroma.sqlite3"}
+        if not s.database_url:
+            files["database"] = s.sqlite_path
+        if not s.checkpoint_url:
+            files["checkpoints"] = s.checkpoint_path
+        return files
 
     def warm_up(self) -> threading.Thread:
         """Build every creator's search index in the background, so first queries are fast.
@@ -326,6 +347,20 @@ class Services:
             pool = getattr(self.checkpointer, "pool", None)
             (pool or self.checkpointer.conn).close()
         self.engine.dispose()
+
+
+MIN_FREE_BYTES = 100 * 2**20  # below this, writes are about to fail
+
+
+def _file_problem(path: Path | None) -> str | None:
+    """Why a store file is unusable (None: fine, or not a file-based store)."""
+    if path is None:
+        return None
+    if not path.exists():
+        return f"error: {path.name} is missing (deleted under the running server?)"
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return f"error: {path.name} is not writable"
+    return None
 
 
 def make_checkpointer(settings: Settings) -> Any:

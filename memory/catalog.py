@@ -91,7 +91,9 @@ class Creators:
         with self.sessions.begin() as s:
             if s.get(Creator, data.id) is not None:
                 raise ConflictError(f"creator '{data.id}' already exists")
-            creator = Creator(**data.model_dump())
+            # The version starts at the clock (ms), not 0: caches keyed by (creator, version) in
+            # any worker cannot serve a deleted creator's catalog to a new one with the same id.
+            creator = Creator(**data.model_dump(), catalog_version=time.time_ns() // 1_000_000)
             s.add(creator)
         return creator
 
@@ -160,6 +162,10 @@ class Catalog(Creators):
             )
         self._versions[creator_id] = (version, now)
         return version
+
+    def forget(self, creator_id: str) -> None:
+        """Drop a deleted creator's cached catalog version."""
+        self._versions.pop(creator_id, None)
 
     def _bump(self, creator_id: str) -> None:
         with self.sessions.begin() as s:

@@ -26,6 +26,9 @@ def prune_checkpoints(conn: sqlite3.Connection) -> dict[str, int]:
     are keyed to that checkpoint. The graphs use no ``DeltaChannel``, so every checkpoint holds
     its full values and dropping its ancestors loses nothing.
     """
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"checkpoints", "writes"} <= tables:  # no graph has run here yet
+        return {"checkpoints": 0, "checkpoint_writes": 0}
     with conn:  # one transaction
         older = conn.execute(
             "DELETE FROM checkpoints WHERE EXISTS (SELECT 1 FROM checkpoints AS newer"

@@ -105,6 +105,15 @@ class VectorStore:
         if len(ids):
             self.collection(creator_id, kind).delete(ids=list(ids))
 
+    def drop(self, creator_id: str, kinds: Sequence[str] = ("products", "questions")) -> None:
+        """Delete a creator's collections (a creator's deletion)."""
+        existing = {c.name for c in self.client.list_collections()}
+        for kind in kinds:
+            name = collection_name(creator_id, kind)
+            self._collections.pop(name, None)
+            if name in existing:
+                self.client.delete_collection(name)
+
     def query(
         self,
         creator_id: str,

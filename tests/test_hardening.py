@@ -183,3 +183,24 @@ def test_health_sees_lost_vectors_and_they_are_rebuilt(
         assert {h["name"] for h in hits} >= {"Cork Yoga Mat", "Travel Yoga Mat"}
     finally:
         server.stop()
+
+
+def test_health_fails_when_store_files_vanish_under_the_running_server(tmp_path) -> None:
+    """Open handles keep answering after their files are deleted: /health must not say ok."""
+    settings = Settings(data_dir=tmp_path, recluster_interval_s=0, maintenance_interval_s=0)
+    with admin_client(settings) as c:
+        assert c.post("/v1/creators", json={"id": "h", "name": "H"}).status_code == 201
+        assert (
+            c.post("/v1/creators/h/conversations/a/messages", json={"text": "hi"}).status_code
+            == 200
+        )
+        ok = c.get("/health")
+        assert ok.status_code == 200 and ok.json()["checkpoints"] == "ok", ok.json()
+        settings.checkpoint_path.unlink()
+        r = c.get("/health")
+        assert r.status_code == 503 and "checkpoints.sqlite3 is missing" in r.json()["checkpoints"]
+        settings.sqlite_path.unlink()
+        assert "dmpilot.sqlite3 is missing" in c.get("/health").json()["database"]
+        assert (
+            c.get("/v1/creators/h").status_code == 200
+        )  # the handle still answers: why /health checks

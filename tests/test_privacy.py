@@ -80,3 +80,52 @@ def test_export_then_delete_leaves_no_trace(tmp_path: Path) -> None:
         # A retry of Zoe's first message is a new turn, not a replay of deleted data.
         again = c.post(zoe, json={"text": "hello again"}, headers={"Idempotency-Key": "z-1"})
         assert again.status_code == 200 and "idempotent-replayed" not in again.headers
+
+
+def test_deleting_a_creator_leaves_no_trace_and_spares_the_others(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, admin_key=SecretStr("admin-key-privacy-0001"),
+                        recluster_interval_s=0, fanout_batch_size=1)  # fmt: skip
+    mark = "quokka-5150"  # in gone's catalog, messages and answers, nowhere else
+    t0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with admin_client(settings) as c:
+        for cid in ("gone", "stay"):
+            assert c.post("/v1/creators", json={"id": cid, "name": cid.title()}).status_code == 201
+            product = {"name": f"Trail mat {mark if cid == 'gone' else 'plain'}", "base_price": 30}
+            assert c.post(f"/v1/creators/{cid}/products", json=product).status_code == 201
+        key = c.post("/v1/creators/gone/keys", json={"name": "laptop"}).json()["key"]
+        api = "/v1/creators/gone"
+        assert c.post(f"{api}/conversations/zoe/messages",
+                      json={"text": f"{mark}: any trail mats?"}).status_code == 200  # fmt: skip
+        held = c.post(f"{api}/conversations/zoe/messages",
+                      json={"text": f"I was charged twice ({mark}), I want a person"})  # fmt: skip
+        assert held.json()["held_for_approval"]
+        msgs = [{"customer_id": f"f{i}", "chat_id": f"ig:f{i}", "text": f"do you ship to canada? {mark}",
+                 "timestamp": (t0 + timedelta(minutes=i)).isoformat()} for i in range(3)]  # fmt: skip
+        assert c.post(f"{api}/inbox", json={"messages": msgs}).status_code == 200
+        cluster = c.get(f"{api}/clusters").json()["items"][0]["id"]
+        assert c.post(f"{api}/clusters/{cluster}/answer",
+                      json={"answer": f"Yes, {mark} ships to Canada."}).status_code == 200  # fmt: skip
+        assert c.post("/v1/creators/stay/conversations/ann/messages",
+                      json={"text": "any trail mats?"}).status_code == 200  # fmt: skip
+        assert _files_with(tmp_path, mark.encode()), "the test would prove nothing"
+
+        r = c.delete(api)
+        assert r.status_code == 200, r.text
+        counts = r.json()
+        assert counts["products"] == 1 and counts["api_keys"] == 1 and counts["executions"] == 2
+        assert counts["checkpoint_threads"] >= 3  # zoe's thread, her held reply, the fan-out
+
+        assert c.get(api).status_code == 404 and c.delete(api).status_code == 404
+        assert c.get(api, headers={"Authorization": f"Bearer {key}"}).status_code == 401
+        assert "gone" not in {x["id"] for x in c.get("/v1/creators").json()}
+        # Another creator with the same id starts empty: no cached catalog, vectors or clusters.
+        assert c.post("/v1/creators", json={"id": "gone", "name": "New"}).status_code == 201
+        assert c.get(f"{api}/catalog/search", params={"q": "trail mat"}).json()["hits"] == []
+        assert c.get(f"{api}/clusters").json()["items"] == []
+        assert c.get(f"{api}/approvals").json()["total"] == 0
+        assert c.get(f"{api}/conversations/zoe").status_code == 404
+        # The other creator is untouched.
+        stay = c.get("/v1/creators/stay/catalog/search", params={"q": "trail mat"}).json()
+        assert [p["name"] for p in stay["hits"]] == ["Trail mat plain"]
+        assert c.get("/v1/creators/stay/conversations/ann").status_code == 200
+    assert _files_with(tmp_path, mark.encode()) == []

@@ -106,6 +106,11 @@ class HybridSearch:
         """The creator's catalog vocabulary (rebuilt from SQL alone when the catalog moves)."""
         return self.vocabularies.get(creator_id)
 
+    def forget(self, creator_id: str) -> None:
+        """Drop a deleted creator's cached index."""
+        with self._lock:
+            self._indexes.pop(creator_id, None)
+
     # -- index cache ------------------------------------------------------------------
     def index(self, creator_id: str) -> CatalogIndex:
         """The creator's index, rebuilt when the catalog version moved."""

@@ -224,6 +224,12 @@ class QuestionClusters:
                 cl.title = names[index[cid]][:200]
                 cl.updated_at = utcnow()
 
+    def forget_creator(self, creator_id: str) -> None:
+        """Drop a deleted creator's in-memory clustering state."""
+        with self.lock(creator_id):
+            self._clusterers.pop(creator_id, None)
+            self._due.pop(creator_id, None)
+
     def forget(self, creator_id: str, clusters: set[str]) -> None:
         """Clusters after a fan's questions were deleted: empty pending ones go, others retitle.
 
