@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench lint eval eval-gate eval-baseline clean
+.PHONY: install run demo test bench soak lint eval eval-gate eval-baseline clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dmpilot needs Python 3.11 (set PYTHON=...)"'
@@ -30,6 +30,10 @@ test: install
 ## bench: embeddings, search at 10k and 100k (BENCH_SKIP_100K=1 skips 100k), agent turns, clustering, fan-out -> bench/results/
 bench: install
 	$(BIN)/python -m bench.run
+
+## soak: real server under a steady mixed load for SOAK_MINUTES (default 5); is it flat? -> bench/results/
+soak: install
+	$(BIN)/python -m bench.soak $(ARGS)
 
 ## eval: offline quality evaluations -> evals/reports/ (ARGS="--model openai:gpt-4o-mini" or "--upload")
 eval: install

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from app.idempotent import IdempotencyKey, remember, replayed
 from app.privacy import export_customer, forget_customer
 from app.routes_catalog import CreatorId, Svc
-from app.schemas import MessageIn, MessageOut
+from app.schemas import MessageIn, MessageOut, message_out
 from graphs.agent import thread_id
 
 log = logging.getLogger("dmpilot.api")
@@ -59,7 +59,8 @@ async def post_message(
             if first is not None:
                 return first
             t0 = time.perf_counter()
-            with svc.journaled_turn(creator_id, customer_id, body.channel):
+            retry = (idempotency_key, route, digest) if idempotency_key else None
+            with svc.journaled_turn(creator_id, customer_id, body.channel, retry):
                 state = svc.agent.invoke(
                     *_turn(creator_id, customer_id, body, thread),
                     context=ctx,
@@ -68,37 +69,11 @@ async def post_message(
                     # the client retries.
                     durability="exit",
                 )  # fmt: skip
-            out = _message_out(state, (time.perf_counter() - t0) * 1000)
-            remember(svc, creator_id, idempotency_key, route, digest, out)
+                out = message_out(state, (time.perf_counter() - t0) * 1000)
+                remember(svc, creator_id, idempotency_key, route, digest, out)
             return out
 
     return await run_in_threadpool(run)  # one thread hop per turn
-
-
-def _message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
-    approval = state.get("approval_id")
-    return {
-        "reply": state["reply"],
-        "held_for_approval": approval is not None,
-        "approval_id": approval,
-        "review_reasons": state.get("review_reasons") or [],
-        "questions": [
-            {
-                "text": q["text"],
-                "intent": q["intent"],
-                "entities": {
-                    k: v for k, v in q["entities"].items() if v not in (None, [], {}, "relevance")
-                },
-            }
-            for q in state.get("questions", [])
-        ],  # fmt: skip
-        "products": state.get("recommended", []),
-        "conflicts": state.get("conflicts", []),
-        "escalated": state.get("escalated", False),
-        "model": state.get("model", "offline"),
-        "latency_ms": round(ms, 2),
-        "execution_id": state["execution_id"],
-    }
 
 
 @router.post(
@@ -144,7 +119,7 @@ def stream_message(
                         for node in chunk:
                             records.put(f"event: node\ndata: {json.dumps({'node': node})}\n\n")
                 state = svc.agent.get_state({"configurable": {"thread_id": thread}}).values
-                out = _message_out(state, (time.perf_counter() - t0) * 1000)
+                out = message_out(state, (time.perf_counter() - t0) * 1000)
                 records.put(f"event: done\ndata: {json.dumps(out, default=str)}\n\n")
         except Exception as exc:  # noqa: BLE001 - reported to the client as an SSE event
             log.exception("streamed turn failed on %s", thread)

@@ -279,3 +279,30 @@ class NewKeyOut(KeyOut):
     """A key just issued: ``key`` is shown this once and cannot be read again."""
 
     key: str
+
+
+def message_out(state: dict[str, Any], ms: float) -> dict[str, Any]:
+    """The response body of a turn, from its final state (``MessageOut``)."""
+    approval = state.get("approval_id")
+    return {
+        "reply": state["reply"],
+        "held_for_approval": approval is not None,
+        "approval_id": approval,
+        "review_reasons": state.get("review_reasons") or [],
+        "questions": [
+            {
+                "text": q["text"],
+                "intent": q["intent"],
+                "entities": {
+                    k: v for k, v in q["entities"].items() if v not in (None, [], {}, "relevance")
+                },
+            }
+            for q in state.get("questions", [])
+        ],  # fmt: skip
+        "products": state.get("recommended", []),
+        "conflicts": state.get("conflicts", []),
+        "escalated": state.get("escalated", False),
+        "model": state.get("model", "offline"),
+        "latency_ms": round(ms, 2),
+        "execution_id": state["execution_id"],
+    }

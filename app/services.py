@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from app.fanout import FanoutRunner
 from app.inbox import FanInbox
+from app.schemas import message_out
 from app.settings import Settings
 from graphs.agent import compile_agent, thread_id
 from graphs.fanout import compile_fanout, compile_reply_approval
@@ -94,12 +95,16 @@ class Services:
         return self._locks(thread)
 
     @contextmanager
-    def journaled_turn(self, creator_id: str, customer_id: str, channel: str) -> Iterator[None]:
+    def journaled_turn(
+        self, creator_id: str, customer_id: str, channel: str,
+        retry: tuple[str, str, str] | None = None,
+    ) -> Iterator[None]:  # fmt: skip
         """Run one turn (inside its thread lock) so that an error or a kill undoes its SQL writes.
 
-        See ``memory.turns``: the journal row lives from the turn's start to its checkpoint.
+        See ``memory.turns``: the journal row lives from the turn's start until its checkpoint
+        and its stored response (``retry``: Idempotency-Key, route, digest) are written.
         """
-        mark = self.turns.begin(creator_id, customer_id, channel)
+        mark = self.turns.begin(creator_id, customer_id, channel, retry)
         try:
             yield
         except BaseException:
@@ -108,7 +113,12 @@ class Services:
         self.turns.end(mark)
 
     def undo_turn(self, mark_id: int) -> dict[str, Any] | None:
-        """Undo the writes of a turn that never reached its checkpoint (None: it did end)."""
+        """Settle a turn whose journal row outlived it (None: it had ended after all).
+
+        Its checkpoint missing: undo its SQL writes. Its checkpoint written but not its stored
+        response: store the response now, from the checkpoint, so the client's retry with the
+        same Idempotency-Key gets this turn instead of running a second one.
+        """
         mark = self.turns.get(mark_id)
         if mark is None:
             return None
@@ -117,8 +127,17 @@ class Services:
             mark = self.turns.get(mark_id)
             if mark is None:
                 return None
-            values = self.agent.get_state({"configurable": {"thread_id": thread}}).values
-            done = self.turns.undo(mark, (values or {}).get("execution_id"), reply_thread)
+            values = self.agent.get_state({"configurable": {"thread_id": thread}}).values or {}
+            kept = values.get("execution_id")
+            if self.turns.finished(mark, kept):
+                if mark.idempotency_key and mark.route and mark.request_hash:
+                    self.idempotency.put(
+                        mark.creator_id, mark.idempotency_key, mark.request_hash, 200,
+                        message_out(values, 0.0), scope=mark.route,
+                    )  # fmt: skip
+                self.turns.end(mark_id)
+                return {"executions": 0, "approvals": 0, "reply_threads": []}
+            done = self.turns.undo(mark, kept, reply_thread)
             for held in done["reply_threads"]:
                 self.checkpointer.delete_thread(held)
         if done["executions"]:

@@ -212,6 +212,15 @@ def main() -> int:
     print("== fan-out: 1,000 fan messages analysed, one answer drafted for 1,000 chats", flush=True)
     results["fanout"] = bench_fanout()
     print(json.dumps(results["fanout"], indent=2), flush=True)
+    from bench.soak import run as soak
+
+    minutes = int(os.environ.get("SOAK_MINUTES", "5"))
+    print(
+        f"== soak: the real server under a mixed load for {minutes} min (SOAK_MINUTES)", flush=True
+    )
+    soaked = soak(minutes, rate=600.0, max_requests=minutes * 2000 + 100)
+    results["soak"] = {"verdict": soaked["verdict"], "per_minute": soaked["per_minute"]}
+    print(json.dumps(results["soak"]["verdict"], indent=2), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for name in ("latest.json", f"{stamp}.json"):

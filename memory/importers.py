@@ -140,7 +140,16 @@ CSV_VARIANT_FIELDS = {
 
 def parse_csv(text: str) -> tuple[list[ParsedProduct], list[RowError], int]:
     """Parse the CSV format; returns products, row errors and the number of data rows."""
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": the csv module splits records itself, so a bare "\r" (old Mac line ends, or
+    # one inside a field) is a line end or field text, not a parse error.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _parse_csv_rows(reader)
+    except csv.Error as exc:  # what the csv module still refuses (e.g. a NUL byte)
+        raise ImportFormatError(f"unreadable CSV: {exc}") from exc
+
+
+def _parse_csv_rows(reader: csv.DictReader[str]) -> tuple[list[ParsedProduct], list[RowError], int]:
     if not reader.fieldnames:
         raise ImportFormatError("CSV has no header row")
     header = [h.strip().lower() for h in reader.fieldnames]

@@ -32,6 +32,11 @@ class TurnInFlight(Base):
     customer_id: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The client's Idempotency-Key (with the route and request digest), so a turn killed after
+    # its checkpoint but before its response was kept still answers the retry once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    route: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class TurnJournal:
@@ -40,11 +45,19 @@ class TurnJournal:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def begin(self, creator_id: str, customer_id: str, channel: str) -> int:
-        """Mark a turn as started (call while holding the thread's lock)."""
+    def begin(
+        self, creator_id: str, customer_id: str, channel: str,
+        retry: tuple[str, str, str] | None = None,
+    ) -> int:  # fmt: skip
+        """Mark a turn as started (call while holding the thread's lock).
+
+        ``retry`` is (Idempotency-Key, route, request digest) when the client sent a key.
+        """
+        key, route, digest = retry or (None, None, None)
         with self.sessions.begin() as s:
             row = TurnInFlight(creator_id=creator_id, customer_id=customer_id, channel=channel,
-                               started_at=utcnow())  # fmt: skip
+                               started_at=utcnow(), idempotency_key=key, route=route,
+                               request_hash=digest)  # fmt: skip
             s.add(row)
             s.flush()
             return row.id
@@ -63,6 +76,14 @@ class TurnJournal:
         """One mark."""
         with self.sessions() as s:
             return s.get(TurnInFlight, mark)
+
+    def finished(self, mark: TurnInFlight, kept_execution: str | None) -> bool:
+        """Whether the checkpoint holds this turn (it was written; only the mark's end was not)."""
+        if kept_execution is None:
+            return False
+        with self.sessions() as s:
+            row = s.get(Execution, kept_execution)
+            return row is not None and row.created_at >= mark.started_at
 
     def undo(
         self,

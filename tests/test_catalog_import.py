@@ -217,3 +217,10 @@ def test_a_write_from_another_process_refreshes_the_search_index(services, tmp_p
     assert [h.name for h in services.search.search("shop-a", "kettlebell").hits] == [
         "Cast Iron Kettlebell"
     ]
+
+
+def test_csv_with_bare_carriage_returns_is_read_not_a_server_error():
+    """Old-Mac line ends and a "\\r" inside a field (schemathesis found the 500)."""
+    products, errors, rows = parse_csv("name,base_price\rMat,10\rBlock\r2,5\n")
+    assert rows == 3 and [p.product.name for p in products] == ["Mat", "2"]
+    assert [e.row for e in errors] == [3] and "base_price" in errors[0].message  # "Block"

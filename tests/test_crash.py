@@ -46,17 +46,19 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.start_args: list[str] = []
         self.prelude = ""  # Python run in the server process before the CLI (fault injection)
+        self.log = data_dir.parent / f"{data_dir.name}-server.log"  # beside the data dir
 
     def start(self) -> None:
         env = {**os.environ, "DMPILOT_ADMIN_KEY": ADMIN, "DMPILOT_RECLUSTER_INTERVAL_S": "0"}
         head = ([sys.executable, "-c", f"{self.prelude}\nimport sys\nfrom app.cli import main\n"
                  "sys.exit(main(sys.argv[1:]))"] if self.prelude
                 else [sys.executable, "-m", "app.cli"])  # fmt: skip
-        self.proc = subprocess.Popen(
-            [*head, "--data-dir", str(self.data_dir), "serve",
-             "--port", str(self.port), *self.start_args],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [*head, "--data-dir", str(self.data_dir), "serve",
+                 "--port", str(self.port), *self.start_args],
+                env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -200,7 +202,8 @@ def test_kill_during_drafting_and_during_delivery_loses_nothing(seeded: tuple[Pa
 
 # The server kills itself (-9) just as the agent thread's checkpoint is about to be written,
 # while the flag file exists: the turn's SQL writes (execution log, held reply) are committed,
-# its checkpoint is not.
+# its checkpoint is not. With "<flag>-2" it dies after the checkpoint, just before the response
+# is stored under the client's Idempotency-Key.
 KILL_AT_CHECKPOINT = """
 import os, signal
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -210,6 +213,13 @@ def put(self, config, *args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return _put(self, config, *args, **kwargs)
 SqliteSaver.put = put
+from memory.idempotency import IdempotencyStore
+_keep = IdempotencyStore.put
+def keep(self, creator_id, key, *args, **kwargs):
+    if key == "victim-3" and os.path.exists({flag!r} + "-2"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _keep(self, creator_id, key, *args, **kwargs)
+IdempotencyStore.put = keep
 """
 
 
@@ -256,6 +266,25 @@ def test_kill_between_a_turns_writes_and_its_checkpoint_leaves_one_turn(tmp_path
             assert decided.status_code == 200, decided.text
             sent = [d["text"] for d in api.get("/deliveries").json()["items"]]
             assert sent == [retry.json()["reply"]], sent
+
+            # Killed after the checkpoint, before the response was kept: the retry is answered
+            # from the checkpoint, not by a second turn.
+            Path(f"{flag}-2").write_text("")
+            with pytest.raises(httpx.HTTPError):
+                api.post("/conversations/victim/messages", json={"text": "thanks!"},
+                         headers={"Idempotency-Key": "victim-3"})  # fmt: skip
+        server.proc.wait(timeout=30)  # type: ignore[union-attr]
+        assert _rows(tmp_path, victim_execs)[0][0] == 3
+        Path(f"{flag}-2").unlink()
+        server.start()
+        _wait(lambda: not _rows(tmp_path, "SELECT count(*) FROM turns_in_flight")[0][0])
+        with server.api() as api:
+            again = api.post("/conversations/victim/messages", json={"text": "thanks!"},
+                             headers={"Idempotency-Key": "victim-3"})  # fmt: skip
+            assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+            assert _rows(tmp_path, victim_execs)[0][0] == 3
+            history = [m["text"] for m in api.get("/conversations/victim").json()["history"]]
+            assert history.count("thanks!") == 1, history
     finally:
         server.stop()
 
