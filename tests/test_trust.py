@@ -136,6 +136,7 @@ def test_every_route_needs_a_key_of_its_creator(world: dict[str, Any]) -> None:
     beta = _on(world["app"], world["beta"]["key"])
     assert _snapshot(beta) == world["beta"]["snapshot"], "beta's data changed"
     world["checked"] = checked
+    print(f"isolation: {checked} checks over {len(routes)} operations, all refused")
 
 
 def test_a_creator_key_reaches_its_own_data_but_not_admin_routes(world: dict[str, Any]) -> None:
