@@ -291,7 +291,12 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     import numpy as np
 
     from memory.embeddings import get_embedder
-    from tools.clustering import centre, leiden_labels, summarise
+    from tools.clustering import (
+        cluster_questions,
+        confident_level,
+        membership_confidence,
+        summarise,
+    )
 
     items = _read_texts(args.file)
     texts = [it["text"] for it in items]
@@ -300,16 +305,23 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     parts = [embedder.encode(c) for c in tqdm(chunks, desc="embed", unit="batch", file=sys.stderr)]
     x = np.vstack(parts) if parts else np.zeros((0, 384), dtype=np.float32)
     print("clustering...", file=sys.stderr)
-    labels = leiden_labels(centre(x)) if len(x) else np.zeros(0, dtype=np.int64)
+    labels, resolution = cluster_questions(x) if len(x) else (np.zeros(0, dtype=np.int64), 0.0)
     info = {s.label: s for s in summarise(x, texts, labels)} if len(x) else {}
+    sure = membership_confidence(x, labels) if len(x) else np.zeros(0)
+    level = confident_level()
     rows = []
     for i, (item, lbl) in enumerate(zip(items, labels.tolist(), strict=True)):
         sm = info[lbl]
         rows.append({"question": item.get("id", i), "text": item["text"],
                      "cluster_id": f"c-{lbl + 1}", "title": sm.title,
+                     "confidence": round(float(sure[i]), 4),
+                     "confident": bool(sure[i] >= level),
                      "outlier": i in set(sm.outliers)})  # fmt: skip
     _write(rows, args.out)
-    print(f"{len(items)} questions -> {len(set(labels.tolist()))} clusters", file=sys.stderr)
+    held = int((sure < level).sum())
+    print(f"{len(items)} questions -> {len(set(labels.tolist()))} clusters (resolution "
+          f"{resolution:.2f}, the most stable); {held} below confidence {level}",
+          file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -49,6 +49,7 @@ from nodes.save_state import reply_message_id
 from nodes.state import Context
 from tools.catalog_tools import CATALOG_TOOLS
 from tools.channels import OutboxAdapter
+from tools.clustering import confident_level
 from tools.question_clusters import QuestionClusters
 from tools.search import SearchEngine
 
@@ -177,6 +178,7 @@ class Services:
             channel=self.outbox,
             max_chars=agent.max_chars,
             min_confidence=self.settings.fanout_min_confidence,
+            member_level=confident_level(),
             llm=self.llm,
             creator_name=agent.creator_name,
             rewrite_reply=self.rewrite_reply,

@@ -29,10 +29,16 @@ HEADLINE = {
     "trajectories.length_ok": ("trajectories", "all", "length_ok"),
     "conflicts.precision": ("conflicts", "all", "precision"),
     "conflicts.recall": ("conflicts", "all", "recall"),
-    "clustering.banking77.nmi": ("clustering", "banking77_train", "batch", "nmi"),
-    "clustering.banking77.ari": ("clustering", "banking77_train", "batch", "ari"),
-    "clustering.stackoverflow.nmi": ("clustering", "stackoverflow_train", "batch", "nmi"),
-    "clustering.stackoverflow.ari": ("clustering", "stackoverflow_train", "batch", "ari"),
+    "clustering.banking77.ari": ("clustering", "banking77_train", "dmpilot", "ari"),
+    "clustering.clinc150.ari": ("clustering", "clinc150_train", "dmpilot", "ari"),
+    "clustering.snips.ari": ("clustering", "snips_train", "dmpilot", "ari"),
+    "clustering.stackoverflow.ari": ("clustering", "stackoverflow_train", "dmpilot", "ari"),
+    "clustering.clinc150.purity_confident": (
+        "clustering",
+        "clinc150_train",
+        "dmpilot_confident",
+        "purity_3plus",
+    ),
 }
 
 

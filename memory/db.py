@@ -50,6 +50,7 @@ def _add_missing_columns(engine: Engine) -> None:
             "policies": "TEXT",
         },
         "question_clusters": {"named_size": "INTEGER"},
+        "fan_questions": {"membership": "FLOAT"},
     }
     for table, new in added.items():
         columns = {c["name"] for c in inspect(engine).get_columns(table)}

@@ -76,6 +76,9 @@ class FanQuestion(Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     cluster_id: Mapped[str | None] = mapped_column(String(32))
     similarity: Mapped[float] = mapped_column(Float, default=1.0)  # to the cluster centroid
+    # Calibrated probability that this question asks what its cluster asks (None: not scored
+    # yet); below the calibrated level its fan is held for review, not drafted from the answer.
+    membership: Mapped[float | None] = mapped_column(Float)
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -13,22 +13,32 @@ overlap (Hungarian assignment).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import igraph as ig
 import leidenalg as la
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.metrics import adjusted_rand_score
 
 # Chosen by mean ARI over five development sets of different sizes and domains (banking77 dev
 # 1k, banking77 train 3k and 9k, stackoverflow 1k and 4k): k=10/res 4.0 scored 0.546, against
 # 0.519 for k=5/res 4.0 and 0.514 for k=10/res 2.0.
 NEIGHBOURS = 10  # k of the kNN graph
-RESOLUTION = 4.0  # modularity resolution: higher -> more, smaller clusters
+RESOLUTION = 4.0  # modularity resolution: higher -> more, smaller clusters (fixed-use callers)
+# Granularity comes from the data: the resolution is the most stable one on this grid
+# (factor sqrt 2 from 1/4 to 64, i.e. communities from about n/0.25 down to n/64 in scale).
+RESOLUTIONS = tuple(float(r) for r in np.geomspace(0.25, 64, 17))
+STABILITY_RUNS = 5  # subsamples compared pairwise (10 pairs)
+STABILITY_SAMPLE = 1500  # questions per subsample at most (bounds the cost on big inboxes)
 KNN_CHUNK = 2048  # rows of the similarity matrix held at once (memory ~ chunk x n x 4 bytes)
 
 
@@ -55,6 +65,40 @@ def knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return idx, sim
 
 
+def neighbours_for(n: int) -> int:
+    """K of the kNN graph: ``NEIGHBOURS``, fewer on small sets (about log2 n, at least 3).
+
+    Ten neighbours among forty questions tie every group to every other; a k that grows
+    like log n keeps the graph connected without blurring small groups.
+    """
+    return int(min(NEIGHBOURS, max(3, round(np.log2(max(n, 2))))))
+
+
+def knn_graph(x: np.ndarray, neighbours: int | None = None) -> ig.Graph:
+    """Undirected kNN graph of L2-normalised rows, weighted by (non-negative) cosine."""
+    n = len(x)
+    idx, sim = knn(x, neighbours or neighbours_for(n))
+    rows = np.repeat(np.arange(n), idx.shape[1])
+    graph = ig.Graph(n=n, edges=np.stack([rows, idx.ravel()], axis=1), directed=False)
+    graph.es["weight"] = np.clip(sim.ravel(), 0.0, None)
+    return graph.simplify(combine_edges="max")  # i->j and j->i become one edge
+
+
+def leiden_partition(
+    graph: ig.Graph, resolution: float, seed: int = 0, iterations: int = -1
+) -> np.ndarray:
+    """Modularity (RB configuration) communities of a weighted graph at ``resolution``."""
+    partition = la.find_partition(
+        graph,
+        la.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+        n_iterations=iterations,  # -1: until stable
+    )
+    return np.asarray(partition.membership, dtype=np.int64)
+
+
 def leiden_labels(
     x: np.ndarray, neighbours: int = NEIGHBOURS, resolution: float = RESOLUTION, seed: int = 0
 ) -> np.ndarray:
@@ -64,20 +108,116 @@ def leiden_labels(
         return np.zeros(0, dtype=np.int64)
     if n <= 2:
         return np.arange(n, dtype=np.int64)
-    idx, sim = knn(x, neighbours)
-    rows = np.repeat(np.arange(n), idx.shape[1])
-    graph = ig.Graph(n=n, edges=np.stack([rows, idx.ravel()], axis=1), directed=False)
-    graph.es["weight"] = np.clip(sim.ravel(), 0.0, None)
-    graph = graph.simplify(combine_edges="max")  # i->j and j->i become one edge
-    partition = la.find_partition(
-        graph,
-        la.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=resolution,
-        seed=seed,
-        n_iterations=-1,  # iterate until stable
-    )
-    return np.asarray(partition.membership, dtype=np.int64)
+    return leiden_partition(knn_graph(x, neighbours), resolution, seed)
+
+
+def stability_curve(
+    x: np.ndarray,
+    resolutions: Sequence[float] = RESOLUTIONS,
+    neighbours: int | None = None,
+    runs: int = STABILITY_RUNS,
+    sample: int = STABILITY_SAMPLE,
+    seed: int = 0,
+) -> list[tuple[float, float, float]]:
+    """(resolution, stability, its standard error): ARI between partitions of subsamples.
+
+    A resolution that matches real structure in the data gives the same groups whichever
+    questions happen to be sampled; one that cuts through a group (or lumps several) does
+    not. The modularity size scale goes with n / resolution, so a resolution found on
+    subsamples of any size means the same on the whole set.
+    """
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    size = max(3, min(int(0.8 * n), sample))
+    subsets = [np.sort(rng.choice(n, size, replace=False)) for _ in range(runs)]
+    graphs = [knn_graph(x[s], neighbours) for s in subsets]
+    curve = []
+    for res in resolutions:
+        labels = []
+        for run, (s, g) in enumerate(zip(subsets, graphs, strict=True)):
+            full = np.full(n, -1, dtype=np.int64)
+            full[s] = leiden_partition(g, res, seed=run, iterations=2)
+            labels.append(full)
+        # One group, or mostly questions alone, agrees with itself trivially (ARI 1 between
+        # two all-singleton partitions): such a partition is no clustering and scores 0.
+        trivial = any(_trivial(lab[lab >= 0]) for lab in labels)
+        agreement = []
+        for a in range(runs):
+            for b in range(a + 1, runs):
+                both = (labels[a] >= 0) & (labels[b] >= 0)
+                if both.sum() >= 2:
+                    same = adjusted_rand_score(labels[a][both], labels[b][both])
+                    agreement.append(0.0 if trivial else same)
+        values = np.asarray(agreement or [0.0])
+        se = float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
+        curve.append((float(res), float(values.mean()), se))
+    return curve
+
+
+def _trivial(labels: np.ndarray) -> bool:
+    """One cluster, or more clusters than half the questions (most of them alone)."""
+    k = len(np.unique(labels))
+    return k == 1 or k > len(labels) / 2
+
+
+def choose_resolution(curve: list[tuple[float, float, float]]) -> float:
+    """The coarsest resolution as stable as the most stable one, within one standard error.
+
+    The one-standard-error rule of model selection: finer resolutions can be just as
+    reproducible (they split a group the same way each time), so among those that the
+    resamples cannot tell apart from the best, the simplest partition wins.
+    """
+    best = max(range(len(curve)), key=lambda i: curve[i][1])
+    floor = curve[best][1] - curve[best][2]
+    return next(res for res, value, _ in curve if value >= floor)
+
+
+def cluster_questions(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, float]:
+    """Cluster raw MiniLM vectors without a given count: (labels, resolution chosen)."""
+    n = len(x)
+    if n <= 2:
+        return np.arange(n, dtype=np.int64), 0.0
+    y = centre(x)
+    resolution = choose_resolution(stability_curve(y, seed=seed))
+    return leiden_partition(knn_graph(y), resolution, seed), resolution
+
+
+def membership_features(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per question: cosine to its cluster's centroid, margin over the next cluster, log size.
+
+    What says a member really asked what its cluster asks: close to the centre, clearly closer
+    to it than to any other cluster, in a cluster that is not a chance pair.
+    """
+    cent = centroids(x, labels)
+    sims = x @ cent.T
+    own = sims[np.arange(len(x)), labels]
+    sims[np.arange(len(x)), labels] = -np.inf
+    other = sims.max(axis=1) if cent.shape[0] > 1 else np.zeros(len(x))
+    sizes = np.bincount(labels, minlength=cent.shape[0])[labels]
+    return np.stack([own, own - other, np.log(sizes)], axis=1).astype(np.float64)
+
+
+@cache
+def _confidence_model() -> dict[str, Any]:
+    path = Path(__file__).resolve().parents[1] / "prompts" / "data" / "cluster_confidence.json"
+    return dict(json.loads(path.read_text()))
+
+
+def membership_confidence(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Calibrated probability that each question asks what its cluster asks.
+
+    A logistic fit on labelled dev sets (``python -m evals.calibrate_clusters``).
+    """
+    if len(x) == 0:
+        return np.zeros(0)
+    model = _confidence_model()
+    z = membership_features(x, labels) @ np.asarray(model["coef"]) + float(model["intercept"])
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def confident_level() -> float:
+    """The confidence a member needs to be drafted from its cluster's answer."""
+    return float(_confidence_model()["level"])
 
 
 @dataclass
@@ -272,3 +412,15 @@ class IncrementalClusterer:
         cid = new_id()
         self.add_cluster(cid, vector[None, :], [topic] if topic else [])
         return cid, 1.0, True
+
+    def membership(self, vector: np.ndarray, cluster_id: str) -> float:
+        """Calibrated confidence that ``vector`` asks what ``cluster_id`` asks (as in batch)."""
+        n = len(self.ids)
+        row = self.ids.index(cluster_id)
+        sims = self._unit[:n] @ vector
+        own = float(sims[row])
+        other = float(np.delete(sims, row).max()) if n > 1 else 0.0
+        feats = np.array([own, own - other, np.log(self.sizes[row])])
+        model = _confidence_model()
+        z = float(feats @ np.asarray(model["coef"]) + float(model["intercept"]))
+        return 1.0 / (1.0 + float(np.exp(-z)))

@@ -1,9 +1,10 @@
 """Fans' questions grouped into clusters, and the clusters the creator already answered.
 
 Questions are assigned to a cluster incrementally as they arrive (running centroids per
-creator), re-clustered in batch with Leiden on demand or on a schedule (ids stay stable,
-answered clusters keep their members), and searched by meaning when the agent looks for an
-answer the creator already wrote. Rows live in ``memory/inbox.py``; vectors in Chroma.
+creator), re-clustered in batch (Leiden at the most stable resolution) on demand or on a
+schedule (ids stay stable, answered clusters keep their members), and searched by meaning
+when the agent looks for an answer the creator already wrote. Rows live in
+``memory/inbox.py``; vectors in Chroma.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from tools.clustering import (
     IdFactory,
     IncrementalClusterer,
     centroids,
-    leiden_labels,
+    cluster_questions,
+    membership_confidence,
     merge_suggestions,
     stable_ids,
     summarise,
@@ -166,6 +168,7 @@ class QuestionClusters:
             topic = q.topic if self.topic_gating else None
             cid, sim, is_new = inc.assign(v, new_id, topic)
             q.cluster_id, q.similarity = cid, round(sim, 4)
+            q.membership = round(inc.membership(v, cid), 4)
             if is_new:
                 s.add(QuestionCluster(creator_id=creator_id, id=cid, title=q.text[:200]))
             touched.add(cid)
@@ -319,9 +322,8 @@ class QuestionClusters:
             # Questions of answered clusters stay put: their fans may already have drafts.
             free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
             if len(free) >= 3:
-                x = vecs[free] - vecs[free].mean(axis=0)
-                x /= np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None)
-                labels = leiden_labels(x.astype(np.float32))
+                # The number of clusters comes from the data (the most stable resolution).
+                labels, _ = cluster_questions(vecs[free])
                 existing = list(
                     s.scalars(
                         select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
@@ -340,8 +342,10 @@ class QuestionClusters:
             lab = np.array([position[c] for c in labels_all])
             cent = centroids(vecs, lab)
             sims = np.einsum("ij,ij->i", vecs, cent[lab])
-            for qid, sim in zip(ids, sims, strict=True):
+            sure = membership_confidence(vecs, lab)
+            for qid, sim, p in zip(ids, sims, sure, strict=True):
                 qs[int(qid)].similarity = round(float(sim), 4)
+                qs[int(qid)].membership = round(float(p), 4)
             summaries = summarise(vecs, [qs[int(q)].text for q in ids], lab)
             for sm in summaries:
                 cl = s.get(QuestionCluster, (creator_id, order[sm.label]))

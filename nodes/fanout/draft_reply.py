@@ -34,10 +34,11 @@ def draft_reply(task: ChatTask, runtime: Runtime[FanoutContext]) -> dict[str, An
     max_chars = ctx.max_chars.get(task["channel"], 1000)
     draft = draft_for_fan(
         task["answer"], chat["questions"], chat["profile"], task["style"], max_chars,
-        ctx.min_confidence,
+        ctx.min_confidence, ctx.member_level,
     )  # fmt: skip
     if ctx.llm is not None:
-        draft = llm_draft(ctx.llm, task, ctx.creator_name, max_chars, ctx.min_confidence, draft)
+        draft = llm_draft(ctx.llm, task, ctx.creator_name, max_chars, ctx.min_confidence, draft,
+                          ctx.member_level)  # fmt: skip
     return {
         "drafts": [
             {
@@ -94,6 +95,7 @@ def llm_draft(
     max_chars: int,
     min_confidence: float,
     offline: dict[str, Any],
+    member_level: float = 0.0,
 ) -> dict[str, Any]:
     """The model's draft under the same checks; the offline draft when it fails or breaks one."""
     chat = task["chat"]
@@ -110,7 +112,7 @@ def llm_draft(
     # A conflict the model itself introduced counts too.
     conflicts = list({_key(c): c for c in [*known, *check_text(text, chat["profile"])]}.values())
     result = check_draft(task["answer"], text, chat["questions"], conflicts, max_chars,
-                         min_confidence)  # fmt: skip
+                         min_confidence, member_level)  # fmt: skip
     if result["status"] == "rejected":
         checks = {**offline["checks"], "backend": f"offline ({model} draft rejected)",
                   "llm_problems": result["checks"]["problems"], **usage}  # fmt: skip

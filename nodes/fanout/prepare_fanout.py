@@ -64,6 +64,7 @@ def prepare_fanout(state: FanoutState, runtime: Runtime[FanoutContext]) -> dict[
                         "tone": q.tone,
                         "urgency": q.urgency,
                         "similarity": q.similarity,
+                        "membership": q.membership,
                     }
                     for q in qs
                 ],  # fmt: skip

@@ -94,6 +94,8 @@ class FanoutContext:
     channel: ChannelAdapter
     max_chars: dict[str, int] = field(default_factory=lambda: {"dm": 1000, "comment": 300})
     min_confidence: float = 0.55
+    # Calibrated membership a fan needs to be drafted from the cluster's answer (0: off).
+    member_level: float = 0.0
     llm: ChatModels | None = None  # None: offline drafts; else LLM drafts, offline on failure
     # (agent thread, execution id, text sent or None when ignored): a decided held reply
     # replaces the agent's draft in the conversation history.

@@ -111,8 +111,12 @@ def check_draft(
     conflicts: list[dict[str, Any]],
     max_chars: int,
     min_confidence: float,
+    member_level: float = 0.0,
 ) -> dict[str, Any]:
-    """Validation, confidence and status of any draft (offline or LLM-written)."""
+    """Validation, confidence and status of any draft (offline or LLM-written).
+
+    A fan whose membership in the cluster is below ``member_level`` is held for review.
+    """
     missing = sorted(facts(answer) - facts(text))
     problems = []
     if not answer.strip() or not text.strip():
@@ -123,16 +127,23 @@ def check_draft(
         problems.append(f"drops facts of the canonical answer: {', '.join(missing)}")
     sims = [float(q.get("similarity", 1.0)) for q in questions] or [1.0]
     confidence = max(0.0, min(1.0, statistics.mean(sims)))
+    # Whether the fan asked this cluster's question at all (calibrated, see
+    # tools.clustering.membership_confidence): the surest of their questions counts.
+    scored = [float(q["membership"]) for q in questions if q.get("membership") is not None]
+    membership = max(scored) if scored else None
     if conflicts:
         confidence = max(0.0, confidence - 0.4)
     if problems:
         status = "rejected"
     elif conflicts or confidence < min_confidence:
         status = "needs_review"
+    elif membership is not None and membership < member_level:
+        status = "needs_review"  # the answer may be to a question this fan did not ask
     else:
         status = "ready"
     checks = {"conflicts": conflicts, "problems": problems,
-              "similarity": round(statistics.mean(sims), 4)}  # fmt: skip
+              "similarity": round(statistics.mean(sims), 4),
+              "membership": None if membership is None else round(membership, 4)}  # fmt: skip
     return {"status": status, "confidence": round(confidence, 3), "checks": checks}
 
 
@@ -143,9 +154,12 @@ def draft_for_fan(
     style: dict[str, Any],
     max_chars: int,
     min_confidence: float,
+    member_level: float = 0.0,
 ) -> dict[str, Any]:
     """One fan's offline draft with its checks, confidence and status."""
     text, conflicts, adapted = compose(answer, questions, profile, style, max_chars)
-    result = check_draft(answer, text, questions, conflicts, max_chars, min_confidence)
+    result = check_draft(
+        answer, text, questions, conflicts, max_chars, min_confidence, member_level
+    )
     result["checks"] = {**result["checks"], **adapted, "backend": "offline"}
     return {"text": text, **result}
