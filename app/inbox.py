@@ -101,6 +101,7 @@ class FanInbox:
             s.add_all(new)
             s.flush()
             self.clusters.embed_and_assign(s, creator_id, new)
+        self.clusters.settle(creator_id)  # a batch run when many arrivals fit no cluster
         for customer, said in by_customer.items():
             profile = self.conversations.get_profile(creator_id, customer)
             updated = learn(said, profile, facts=self.facts)

@@ -470,8 +470,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     svc.classifier, svc.facts = get_classifier(embedder), get_fact_classifier(embedder)
     svc.clusters = QuestionClusters(
         InboxStore(sessions), vectors, embedder,
-        batch_size=settings.fanout_batch_size, threshold=settings.cluster_threshold,
-        topic_gating=settings.cluster_topic_gating,
+        batch_size=settings.fanout_batch_size,
         namer=partial(name_groups, svc.llm, max_concurrency=settings.fanout_max_concurrency)
         if svc.llm is not None else None,
     )  # fmt: skip

@@ -91,12 +91,6 @@ class Settings(BaseSettings):
         le=1000,
         description="Analyse a fan conversation every N messages (and at its end).",
     )
-    cluster_threshold: float = Field(
-        0.62, ge=0, le=1, description="Cosine to a cluster centroid needed to join it."
-    )
-    cluster_topic_gating: bool = Field(
-        False, description="Only join clusters whose dominant topic matches the question's."
-    )
     recluster_interval_s: float = Field(
         900.0,
         ge=0,

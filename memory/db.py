@@ -49,7 +49,11 @@ def _add_missing_columns(engine: Engine) -> None:
             "retain_messages": "BOOLEAN NOT NULL DEFAULT 1",
             "policies": "TEXT",
         },
-        "question_clusters": {"named_size": "INTEGER"},
+        "question_clusters": {
+            "named_size": "INTEGER",
+            "centroid": "BLOB",
+            "members": "INTEGER NOT NULL DEFAULT 0",
+        },
         "fan_questions": {"membership": "FLOAT"},
     }
     for table, new in added.items():

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -98,6 +99,10 @@ class QuestionCluster(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     fanout_thread: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Sum of the members' vectors (float32 bytes) and their count: arrivals are placed against
+    # these in SQL, so every worker sees a cluster the moment another one writes it.
+    centroid: Mapped[bytes | None] = mapped_column(LargeBinary)
+    members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Draft(Base):

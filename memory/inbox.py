@@ -167,16 +167,33 @@ class InboxStore:
 
     @staticmethod
     def unclustered(s: Session, creator_id: str, chats: Sequence[str]) -> list[FanQuestion]:
-        """The stored questions of ``chats`` that have no cluster yet."""
+        """The stored questions of ``chats`` not embedded and placed yet.
+
+        (Placed means scored: a question that waits for the next batch run has no cluster but
+        a membership of 0, see ``QuestionClusters.settle``.)
+        """
         return list(
             s.scalars(
                 select(FanQuestion).where(
                     FanQuestion.creator_id == creator_id,
                     FanQuestion.chat_id.in_(list(chats)),
                     FanQuestion.cluster_id.is_(None),
+                    FanQuestion.membership.is_(None),
                 )
             )
         )
+
+    @staticmethod
+    def backlog(s: Session, creator_id: str) -> tuple[int, int]:
+        """(questions embedded but waiting for a batch run, questions in a cluster)."""
+        mine = FanQuestion.creator_id == creator_id
+        waiting = s.scalar(
+            select(func.count()).where(
+                mine, FanQuestion.cluster_id.is_(None), FanQuestion.membership.is_not(None)
+            )
+        )
+        placed = s.scalar(select(func.count()).where(mine, FanQuestion.cluster_id.is_not(None)))
+        return int(waiting or 0), int(placed or 0)
 
     # -- clusters: the dashboard ------------------------------------------------------------
     def has_answers(self, creator_id: str) -> bool:

@@ -2,20 +2,22 @@
 
 Batch: Leiden community detection (modularity, ``RBConfigurationVertexPartition``) on the
 k-nearest-neighbour graph of mean-centred sentence embeddings. Centring removes the direction
-every MiniLM vector shares, so cosine reflects topic. The graph method finds the number of
-clusters itself; on BANKING77 train it beat scipy Ward given the true k (NMI 0.826 vs 0.789,
-ARI 0.580 vs 0.502) in a third of the time (see ``make eval``, evals/cluster_eval.py).
+every MiniLM vector shares, so cosine reflects topic.
 
-Incremental: a new question joins the nearest open cluster when its centroid is close enough,
-else it starts a new one. Batch runs keep ids stable by mapping new clusters onto old ones by
-overlap (Hungarian assignment).
+Granularity comes from the data: the modularity resolution is the one whose partitions agree
+most across random subsamples (``stability_curve``), not a constant fitted to one file. Each
+member gets a calibrated confidence that it asks what its cluster asks
+(``membership_confidence``), so answer-once drafts only the members a person would.
+
+On arrival, a question joins its nearest cluster only when a batch run would have put it there
+(the same confidence, ``assign_on_arrival``); the others wait for the next batch run. Batch
+runs keep ids stable by mapping new clusters onto old ones by overlap (Hungarian assignment).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -356,71 +358,34 @@ class IdFactory:
         return out
 
 
-class IncrementalClusterer:
-    """Nearest-centroid assignment for questions arriving one at a time.
+def assign_on_arrival(
+    vectors: np.ndarray, sums: np.ndarray, sizes: np.ndarray, level: float
+) -> list[tuple[int | None, float, float]]:
+    """Place arriving questions in existing clusters the way a batch run would, or not at all.
 
-    Centroids are running means, kept normalised; a question joins the nearest cluster when
-    the cosine to its centroid is at least ``threshold`` and, when topics are given, the
-    cluster's dominant topic matches; otherwise it opens a new cluster.
+    ``sums`` holds each cluster's sum of member vectors (updated in place, with ``sizes``, as
+    questions join). A question joins its nearest cluster only when its calibrated membership
+    (the same features and model as batch: ``membership_confidence``) reaches ``level``;
+    otherwise it waits for the next batch run, which decides whether it starts a new cluster.
+    Returns (row or None, cosine to the centroid, membership) per question.
     """
-
-    def __init__(self, dim: int, threshold: float = 0.6, capacity: int = 1024) -> None:
-        self.threshold = threshold
-        self._sum = np.zeros((capacity, dim), dtype=np.float32)
-        self._unit = np.zeros((capacity, dim), dtype=np.float32)
-        self.sizes: list[int] = []
-        self.ids: list[str] = []
-        self.topics: list[Counter[str]] = []
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def add_cluster(self, cluster_id: str, vectors: np.ndarray, topics: Sequence[str] = ()) -> int:
-        """Register an existing cluster (e.g. loaded from the database)."""
-        row = len(self.ids)
-        if row == len(self._sum):
-            self._sum = np.vstack([self._sum, np.zeros_like(self._sum)])
-            self._unit = np.vstack([self._unit, np.zeros_like(self._unit)])
-        self._sum[row] = vectors.sum(axis=0)
-        self._unit[row] = self._sum[row] / max(float(np.linalg.norm(self._sum[row])), 1e-12)
-        self.sizes.append(len(vectors))
-        self.ids.append(cluster_id)
-        self.topics.append(Counter(t for t in topics if t))
-        return row
-
-    def assign(
-        self, vector: np.ndarray, new_id: IdFactory, topic: str | None = None
-    ) -> tuple[str, float, bool]:
-        """(cluster id, similarity to it, whether the cluster is new)."""
-        n = len(self.ids)
-        if n:
-            sims = self._unit[:n] @ vector
-            if topic:
-                mismatched = [
-                    i for i, t in enumerate(self.topics) if t and t.most_common(1)[0][0] != topic
-                ]
-                sims[mismatched] = -1.0
-            best = int(np.argmax(sims))
-            if sims[best] >= self.threshold:
-                self._sum[best] += vector
-                norm = max(float(np.linalg.norm(self._sum[best])), 1e-12)
-                self._unit[best] = self._sum[best] / norm
-                self.sizes[best] += 1
-                if topic:
-                    self.topics[best][topic] += 1
-                return self.ids[best], float(sims[best]), False
-        cid = new_id()
-        self.add_cluster(cid, vector[None, :], [topic] if topic else [])
-        return cid, 1.0, True
-
-    def membership(self, vector: np.ndarray, cluster_id: str) -> float:
-        """Calibrated confidence that ``vector`` asks what ``cluster_id`` asks (as in batch)."""
-        n = len(self.ids)
-        row = self.ids.index(cluster_id)
-        sims = self._unit[:n] @ vector
-        own = float(sims[row])
-        other = float(np.delete(sims, row).max()) if n > 1 else 0.0
-        feats = np.array([own, own - other, np.log(self.sizes[row])])
-        model = _confidence_model()
-        z = float(feats @ np.asarray(model["coef"]) + float(model["intercept"]))
-        return 1.0 / (1.0 + float(np.exp(-z)))
+    out: list[tuple[int | None, float, float]] = []
+    if len(sums) == 0:
+        return [(None, 0.0, 0.0) for _ in range(len(vectors))]
+    model = _confidence_model()
+    coef, intercept = np.asarray(model["coef"]), float(model["intercept"])
+    for v in vectors:
+        unit = sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)
+        sims = unit @ v
+        best = int(np.argmax(sims))
+        own = float(sims[best])
+        other = float(np.delete(sims, best).max()) if len(sims) > 1 else 0.0
+        z = float(np.array([own, own - other, np.log(sizes[best] + 1)]) @ coef + intercept)
+        p = 1.0 / (1.0 + float(np.exp(-z)))
+        if p >= level:
+            sums[best] += v
+            sizes[best] += 1
+            out.append((best, own, p))
+        else:
+            out.append((None, own, p))
+    return out

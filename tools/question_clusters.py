@@ -21,16 +21,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from memory.catalog import BadRequestError, NotFoundError
-from memory.embeddings import DIM, MiniLMEmbeddings
+from memory.embeddings import MiniLMEmbeddings
 from memory.fanout import FanQuestion, QuestionCluster
 from memory.inbox import InboxStore, MessageIn, auto_title
 from memory.models import utcnow
 from memory.vectors import VectorStore
 from tools.clustering import (
     IdFactory,
-    IncrementalClusterer,
+    assign_on_arrival,
     centroids,
     cluster_questions,
+    confident_level,
     membership_confidence,
     merge_suggestions,
     stable_ids,
@@ -46,6 +47,7 @@ Namer = Callable[[list[tuple[list[str], str]]], list[str | None]]
 class QuestionClusters:
     """Clustering of every creator's questions and search of the answered clusters."""
 
+    BACKLOG_SHARE = 0.05  # unplaced arrivals, as a share of placed questions, before a batch run
     TITLE_REFRESH_MAX = 2000  # above this, keyword titles are left to batch re-clustering
     NAME_MIN_SIZE = 3  # smaller clusters keep their keyword title (not worth a model call)
     RENAME_GROWTH = 1.5  # an LLM-named cluster is named again once it grew by half
@@ -56,8 +58,6 @@ class QuestionClusters:
         vectors: VectorStore,
         embedder: MiniLMEmbeddings,
         batch_size: int = 10,
-        threshold: float = 0.62,
-        topic_gating: bool = False,
         namer: Namer | None = None,
     ) -> None:
         self.store = store
@@ -65,10 +65,7 @@ class QuestionClusters:
         self.vectors = vectors
         self.embedder = embedder
         self.batch_size = batch_size
-        self.threshold = threshold
-        self.topic_gating = topic_gating
         self.namer = namer  # LLM cluster names (None: keyword titles only)
-        self._clusterers: dict[str, IncrementalClusterer] = {}
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._executor: ThreadPoolExecutor | None = None
         self._due: defaultdict[str, set[str]] = defaultdict(set)  # chats to cluster, per creator
@@ -118,7 +115,23 @@ class QuestionClusters:
             # Keyword titles wait for /end or the scheduled re-clustering (c-TF-IDF over every
             # question is the costly part, and this runs next to live conversations).
             self.embed_and_assign(s, creator_id, qs, titles=not background)
+        self.settle(creator_id)
         return len(qs)
+
+    def settle(self, creator_id: str) -> bool:
+        """Re-cluster in batch when enough questions wait unplaced; True when it ran.
+
+        Arrivals join a cluster only when a batch run would have put them there (calibrated
+        membership); the others wait. They are re-clustered with everything else once they
+        are ``BACKLOG_SHARE`` of the placed questions (at once while there is no cluster), so
+        what the dashboard shows is what a batch run gives.
+        """
+        with self.sessions() as s:
+            waiting, placed = self.store.backlog(s, creator_id)
+        if waiting and waiting >= max(1.0, self.BACKLOG_SHARE * placed):
+            self.recluster(creator_id)
+            return True
+        return False
 
     def embed_and_assign(
         self, s: Session, creator_id: str, qs: list[FanQuestion], titles: bool = True
@@ -158,56 +171,40 @@ class QuestionClusters:
         vecs: np.ndarray,
         refresh_titles: bool = True,
     ) -> None:
-        inc = self._clusterer(s, creator_id)
-        existing = list(
-            s.scalars(select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id))
-        )
-        new_id = IdFactory("c", existing)
-        touched: set[str] = set()
-        for q, v in zip(questions, vecs, strict=True):
-            topic = q.topic if self.topic_gating else None
-            cid, sim, is_new = inc.assign(v, new_id, topic)
-            q.cluster_id, q.similarity = cid, round(sim, 4)
-            q.membership = round(inc.membership(v, cid), 4)
-            if is_new:
-                s.add(QuestionCluster(creator_id=creator_id, id=cid, title=q.text[:200]))
-            touched.add(cid)
-        s.flush()
-        if refresh_titles:
-            self._refresh_titles(s, creator_id, touched)
+        """Place arrivals against the clusters' centroids held in SQL (``assign_on_arrival``).
 
-    def _clusterer(self, s: Session, creator_id: str) -> IncrementalClusterer:
-        """The creator's running centroids, rebuilt from Chroma + SQL after a restart."""
-        inc = self._clusterers.get(creator_id)
-        if inc is not None:
-            return inc
-        inc = IncrementalClusterer(DIM, self.threshold)
-        ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
-        if ids:
-            rows = dict(
-                s.execute(
-                    select(FanQuestion.id, FanQuestion.cluster_id).where(
-                        FanQuestion.creator_id == creator_id
-                    )
-                ).all()
+        Unplaced questions keep no cluster and a membership of 0 (scored, waiting for the batch
+        run ``settle`` starts); placed ones update their cluster's centroid in this transaction.
+        """
+        rows = list(
+            s.scalars(
+                select(QuestionCluster).where(
+                    QuestionCluster.creator_id == creator_id,
+                    QuestionCluster.centroid.is_not(None),
+                    QuestionCluster.members > 0,
+                )
             )
-            topics = dict(
-                s.execute(
-                    select(FanQuestion.id, FanQuestion.topic).where(
-                        FanQuestion.creator_id == creator_id
-                    )
-                ).all()
-            )
-            groups: defaultdict[str, list[int]] = defaultdict(list)
-            for i, qid in enumerate(ids):
-                cid = rows.get(int(qid))
-                if cid:
-                    groups[cid].append(i)
-            for cid, members in groups.items():
-                tps = [topics[int(ids[i])] for i in members] if self.topic_gating else []
-                inc.add_cluster(cid, vecs[members], tps)
-        self._clusterers[creator_id] = inc
-        return inc
+        )
+        sums = (
+            np.stack([np.frombuffer(r.centroid or b"", dtype=np.float32) for r in rows]).copy()
+            if rows
+            else np.zeros((0, vecs.shape[1]), dtype=np.float32)
+        )
+        sizes = np.array([r.members for r in rows], dtype=np.int64)
+        touched: set[int] = set()
+        placed = assign_on_arrival(vecs.astype(np.float32), sums, sizes, confident_level())
+        for q, (row, sim, p) in zip(questions, placed, strict=True):
+            if row is None:
+                q.cluster_id, q.membership = None, 0.0
+                continue
+            q.cluster_id, q.similarity, q.membership = rows[row].id, round(sim, 4), round(p, 4)
+            touched.add(row)
+        for row in touched:
+            rows[row].centroid, rows[row].members = sums[row].tobytes(), int(sizes[row])
+            rows[row].updated_at = utcnow()
+        s.flush()
+        if refresh_titles and touched:
+            self._refresh_titles(s, creator_id, {rows[r].id for r in touched})
 
     def _refresh_titles(self, s: Session, creator_id: str, clusters: set[str]) -> None:
         """c-TF-IDF titles against the creator's other clusters (unless a person renamed it)."""
@@ -230,7 +227,6 @@ class QuestionClusters:
     def forget_creator(self, creator_id: str) -> None:
         """Drop a deleted creator's in-memory clustering state."""
         with self.lock(creator_id):
-            self._clusterers.pop(creator_id, None)
             self._due.pop(creator_id, None)
 
     def forget(self, creator_id: str, clusters: set[str]) -> None:
@@ -252,7 +248,8 @@ class QuestionClusters:
                 elif cl is not None and auto_title(cl):
                     cl.title = ""  # refreshed below from the questions left
             self._refresh_titles(s, creator_id, clusters)
-            self._clusterers.pop(creator_id, None)
+            s.flush()
+            self._rescore(s, creator_id, sorted(clusters))  # centroids without their words
 
     # -- answered clusters (the agent learns from them) -------------------------------------
     def has_answers(self, creator_id: str) -> bool:
@@ -321,9 +318,14 @@ class QuestionClusters:
             }
             # Questions of answered clusters stay put: their fans may already have drafts.
             free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
-            if len(free) >= 3:
-                # The number of clusters comes from the data (the most stable resolution).
-                labels, _ = cluster_questions(vecs[free])
+            if free:
+                # The number of clusters comes from the data (the most stable resolution);
+                # one or two questions are each their own cluster.
+                labels = (
+                    cluster_questions(vecs[free])[0]
+                    if len(free) >= 3
+                    else np.arange(len(free), dtype=np.int64)
+                )
                 existing = list(
                     s.scalars(
                         select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
@@ -347,9 +349,14 @@ class QuestionClusters:
                 qs[int(qid)].similarity = round(float(sim), 4)
                 qs[int(qid)].membership = round(float(p), 4)
             summaries = summarise(vecs, [qs[int(q)].text for q in ids], lab)
+            sums = np.zeros((len(order), vecs.shape[1]), dtype=np.float32)
+            np.add.at(sums, lab, vecs.astype(np.float32))
+            sizes = np.bincount(lab, minlength=len(order))
             for sm in summaries:
                 cl = s.get(QuestionCluster, (creator_id, order[sm.label]))
                 if cl is not None:
+                    cl.centroid = sums[sm.label].tobytes()
+                    cl.members = int(sizes[sm.label])
                     cl.cohesion = sm.cohesion
                     if auto_title(cl):
                         cl.title = sm.title[:200] or cl.title
@@ -364,7 +371,6 @@ class QuestionClusters:
                 )
             )
             pairs = merge_suggestions(cent)
-        self._clusterers.pop(creator_id, None)  # rebuilt from the new assignment on next use
         named = self.name_clusters(creator_id)
         return {
             "questions": len(ids),
@@ -436,7 +442,6 @@ class QuestionClusters:
                 cl.title, cl.title_locked = title, True
             s.flush()
             self._rescore(s, creator_id, [target])
-        self._clusterers.pop(creator_id, None)
         return self.store.get_cluster(creator_id, target)
 
     def split(
@@ -484,7 +489,6 @@ class QuestionClusters:
                 q.cluster_id = new_id
             s.flush()
             self._rescore(s, creator_id, [cluster_id, new_id])
-        self._clusterers.pop(creator_id, None)
         return self.store.get_cluster(creator_id, new_id)
 
     def _rescore(self, s: Session, creator_id: str, cluster_ids: Sequence[str]) -> None:
@@ -507,7 +511,10 @@ class QuestionClusters:
             if not members:
                 continue
             x = np.stack([vec[str(q.id)] for q in members])
-            c = x.sum(axis=0)
-            c /= max(float(np.linalg.norm(c)), 1e-12)
+            total = x.sum(axis=0)
+            cl = s.get(QuestionCluster, (creator_id, cid))
+            if cl is not None:  # the centroid arrivals are placed against
+                cl.centroid, cl.members = total.astype(np.float32).tobytes(), len(members)
+            c = total / max(float(np.linalg.norm(total)), 1e-12)
             for q, sim in zip(members, x @ c, strict=True):
                 q.similarity = round(float(sim), 4)
