@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import conversations as _conversations  # noqa: F401 - registers its tables
@@ -33,12 +36,28 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
-    Base.metadata.create_all(engine)
-    _add_missing_columns(engine)
-    for table in Base.metadata.sorted_tables:  # indexes added after the table was created
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
+    with _schema_lock(url):  # worker processes starting together must not race on DDL
+        Base.metadata.create_all(engine)
+        _add_missing_columns(engine)
+        for table in Base.metadata.sorted_tables:  # indexes added after the table was created
+            for index in table.indexes:
+                index.create(engine, checkfirst=True)
     return engine
+
+
+@contextmanager
+def _schema_lock(url: str) -> Iterator[None]:
+    """An exclusive ``flock`` beside a SQLite file while the schema is checked and created."""
+    path = make_url(url).database if url.startswith("sqlite") else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.schema-lock", "a+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -39,7 +39,7 @@ RESOLUTION = 4.0  # modularity resolution: higher -> more, smaller clusters (fix
 # Granularity comes from the data: the resolution is the most stable one on this grid
 # (factor sqrt 2 from 1/4 to 64, i.e. communities from about n/0.25 down to n/64 in scale).
 RESOLUTIONS = tuple(float(r) for r in np.geomspace(0.25, 64, 17))
-STABILITY_RUNS = 5  # subsamples compared pairwise (10 pairs)
+STABILITY_RUNS = 8  # subsamples compared pairwise (28 pairs)
 STABILITY_SAMPLE = 1500  # questions per subsample at most (bounds the cost on big inboxes)
 KNN_CHUNK = 2048  # rows of the similarity matrix held at once (memory ~ chunk x n x 4 bytes)
 
@@ -165,23 +165,35 @@ def _trivial(labels: np.ndarray) -> bool:
 def choose_resolution(curve: list[tuple[float, float, float]]) -> float:
     """The coarsest resolution as stable as the most stable one, within one standard error.
 
-    The one-standard-error rule of model selection: finer resolutions can be just as
-    reproducible (they split a group the same way each time), so among those that the
-    resamples cannot tell apart from the best, the simplest partition wins.
+    The curve is first averaged with its neighbours on the grid (a peak of one grid point is
+    resampling noise, a plateau is structure). Then the one-standard-error rule of model
+    selection: finer resolutions can be just as reproducible (they split a group the same way
+    each time), so among those the resamples cannot tell from the best, the simplest wins.
     """
-    best = max(range(len(curve)), key=lambda i: curve[i][1])
-    floor = curve[best][1] - curve[best][2]
-    return next(res for res, value, _ in curve if value >= floor)
+    values = np.array([v for _, v, _ in curve])
+    errors = np.array([e for _, _, e in curve])
+    smooth = np.array(
+        [values[max(0, i - 1) : i + 2].mean() for i in range(len(values))]
+    )  # edges: the two points there are
+    best = int(np.argmax(smooth))
+    floor = smooth[best] - errors[max(0, best - 1) : best + 2].mean()
+    return next(curve[i][0] for i in range(len(curve)) if smooth[i] >= floor)
 
 
 def cluster_questions(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, float]:
-    """Cluster raw MiniLM vectors without a given count: (labels, resolution chosen)."""
-    n = len(x)
+    """Cluster raw MiniLM vectors without a given count: (labels, resolution chosen).
+
+    Identical questions are clustered once (600 fans asking the same thing are one point, not
+    600 points that centring would reduce to nothing) and share their label.
+    """
+    unique, inverse = np.unique(np.round(x, 5), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = len(unique)
     if n <= 2:
-        return np.arange(n, dtype=np.int64), 0.0
-    y = centre(x)
+        return np.arange(n, dtype=np.int64)[inverse], 0.0
+    y = centre(unique.astype(np.float32))
     resolution = choose_resolution(stability_curve(y, seed=seed))
-    return leiden_partition(knn_graph(y), resolution, seed), resolution
+    return leiden_partition(knn_graph(y), resolution, seed)[inverse], resolution
 
 
 def membership_features(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
