@@ -32,7 +32,7 @@ def test_agent_reuses_answers_and_holds_risky_replies(tmp_path: Path) -> None:
         r = c.post("/v1/creators/maya/conversations/new-1/messages",
                    json={"text": "how should I train legs at home?"}).json()  # fmt: skip
         assert r["held_for_approval"] and "support escalation" in r["review_reasons"]
-        for word, answer in (("canada", CANADA), ("leg", LEGS)):
+        for word, answer in (("canada", CANADA), ("home", LEGS)):  # "leg" is in "leggings" too
             cid = _cluster_of(c, word)
             assert c.post(f"/v1/creators/maya/clusters/{cid}/answer",
                           json={"answer": answer}).status_code == 200  # fmt: skip

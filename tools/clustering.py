@@ -123,6 +123,8 @@ def stability_curve(
 ) -> list[tuple[float, float, float]]:
     """(resolution, stability, its standard error): ARI between partitions of subsamples.
 
+    NaN where a resolution gives no clustering (one group, or most questions alone).
+
     A resolution that matches real structure in the data gives the same groups whichever
     questions happen to be sampled; one that cuts through a group (or lumps several) does
     not. The modularity size scale goes with n / resolution, so a resolution found on
@@ -141,16 +143,18 @@ def stability_curve(
             full[s] = leiden_partition(g, res, seed=run, iterations=2)
             labels.append(full)
         # One group, or mostly questions alone, agrees with itself trivially (ARI 1 between
-        # two all-singleton partitions): such a partition is no clustering and scores 0.
+        # two all-singleton partitions): such a partition is no clustering (NaN, no candidate).
         trivial = any(_trivial(lab[lab >= 0]) for lab in labels)
         agreement = []
         for a in range(runs):
             for b in range(a + 1, runs):
                 both = (labels[a] >= 0) & (labels[b] >= 0)
                 if both.sum() >= 2:
-                    same = adjusted_rand_score(labels[a][both], labels[b][both])
-                    agreement.append(0.0 if trivial else same)
-        values = np.asarray(agreement or [0.0])
+                    agreement.append(adjusted_rand_score(labels[a][both], labels[b][both]))
+        if trivial or not agreement:  # no clustering at this resolution: not a candidate
+            curve.append((float(res), float("nan"), float("nan")))
+            continue
+        values = np.asarray(agreement)
         se = float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
         curve.append((float(res), float(values.mean()), se))
     return curve
@@ -163,21 +167,26 @@ def _trivial(labels: np.ndarray) -> bool:
 
 
 def choose_resolution(curve: list[tuple[float, float, float]]) -> float:
-    """The coarsest resolution as stable as the most stable one, within one standard error.
+    """The finest resolution as stable as the most stable one, within one standard error.
 
-    The curve is first averaged with its neighbours on the grid (a peak of one grid point is
-    resampling noise, a plateau is structure). Then the one-standard-error rule of model
-    selection: finer resolutions can be just as reproducible (they split a group the same way
-    each time), so among those the resamples cannot tell from the best, the simplest wins.
+    The curve is first averaged with its neighbours on the grid (a one-point peak is
+    resampling noise, a plateau is structure). Among the resolutions the resamples cannot tell
+    from the best, the finest wins: for answer-once a wrong member (two questions merged) costs
+    more than an extra cluster (one question split in two).
     """
     values = np.array([v for _, v, _ in curve])
     errors = np.array([e for _, _, e in curve])
+    if np.isnan(values).all():
+        return curve[0][0]
     smooth = np.array(
-        [values[max(0, i - 1) : i + 2].mean() for i in range(len(values))]
-    )  # edges: the two points there are
-    best = int(np.argmax(smooth))
-    floor = smooth[best] - errors[max(0, best - 1) : best + 2].mean()
-    return next(curve[i][0] for i in range(len(curve)) if smooth[i] >= floor)
+        [
+            np.nanmean(values[max(0, i - 1) : i + 2]) if not np.isnan(values[i]) else np.nan
+            for i in range(len(values))
+        ]
+    )  # edges and trivial neighbours: the points there are
+    best = int(np.nanargmax(smooth))
+    floor = smooth[best] - np.nanmean(errors[max(0, best - 1) : best + 2])
+    return [curve[i][0] for i in range(len(curve)) if smooth[i] >= floor][-1]
 
 
 def cluster_questions(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, float]:
