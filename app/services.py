@@ -469,7 +469,7 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     )  # fmt: skip
     svc.classifier, svc.facts = get_classifier(embedder), get_fact_classifier(embedder)
     svc.clusters = QuestionClusters(
-        InboxStore(sessions), vectors, embedder,
+        InboxStore(sessions, member_level=confident_level()), vectors, embedder,
         batch_size=settings.fanout_batch_size,
         namer=partial(name_groups, svc.llm, max_concurrency=settings.fanout_max_concurrency)
         if svc.llm is not None else None,

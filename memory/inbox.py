@@ -42,8 +42,10 @@ def auto_title(cl: QuestionCluster) -> bool:
 class InboxStore:
     """Reads and writes of the fan inbox tables, per creator."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], member_level: float = 0.0) -> None:
         self.sessions = sessions
+        # Calibrated membership below which a question is shown apart (held for review).
+        self.member_level = member_level
 
     # -- messages ---------------------------------------------------------------------------
     def add_messages(
@@ -236,7 +238,7 @@ class InboxStore:
         return {"total": len(clusters), "limit": limit, "offset": offset, "items": items}
 
     def get_cluster(self, creator_id: str, cluster_id: str) -> dict[str, Any]:
-        """One cluster with all its questions, quality and outliers."""
+        """One cluster with all its questions, quality, outliers and the low-membership ones."""
         with self.sessions() as s:
             cl = self.cluster(s, creator_id, cluster_id)
             qs = list(
@@ -257,11 +259,16 @@ class InboxStore:
                     "chat_id": q.chat_id, "intent": q.intent, "topic": q.topic,
                     "urgency": q.urgency, "tone": q.tone, "tags": q.tags,
                     "similarity": q.similarity, "outlier": bool(q.similarity < cut),
+                    "membership": q.membership,
+                    "held_for_review": q.membership is not None
+                    and q.membership < self.member_level,
                     "asked_at": q.asked_at.isoformat(),
                 }
                 for q in qs
             ]  # fmt: skip
             out["outliers"] = [q["id"] for q in out["questions"] if q["outlier"]]
+            # Fans whose question may not be this one: their drafts wait for a person.
+            out["held_for_review"] = [q["id"] for q in out["questions"] if q["held_for_review"]]
         return out
 
     def rename(self, creator_id: str, cluster_id: str, title: str) -> dict[str, Any]:

@@ -102,3 +102,45 @@ def test_banking77_dev_quality_floor(demo_services):
     # 1,000 questions, 77 intents, ~13 each (small clusters are the hard case): measured
     # 104 clusters, NMI 0.840, ARI 0.554 (the fixed resolution gave 36 clusters, ARI 0.39).
     assert 60 <= s["clusters"] <= 130 and s["nmi"] >= 0.8 and s["ari"] >= 0.5, s
+
+
+def test_a_second_worker_places_arrivals_in_clusters_the_first_one_made(tmp_path):
+    """Centroids live in SQL: two service instances (two workers) on one data dir agree."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.services import open_services
+    from app.settings import Settings
+    from memory.inbox import MessageIn
+    from memory.schemas import CreatorIn
+
+    settings = Settings(data_dir=tmp_path, recluster_interval_s=0, fanout_batch_size=1)
+    first, second = open_services(settings), open_services(settings)
+    try:
+        first.catalog.create_creator(CreatorIn(id="w", name="W"))
+        t0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+        def msgs(texts, start):
+            return [MessageIn(customer_id=f"f{start + i}", chat_id=f"ig:f{start + i}", text=t,
+                              timestamp=t0 + timedelta(minutes=start + i))
+                    for i, t in enumerate(texts)]  # fmt: skip
+
+        assert first.inbox is not None and second.inbox is not None
+        # The second worker is already running and has clustered something of its own ...
+        second.inbox.ingest("w", msgs(["what time does the store open on sundays?"], 200), True)
+        # ... then the first one clusters the fans' questions.
+        first.inbox.ingest("w", msgs([q for qs in QUESTIONS.values() for q in qs], 0), True)
+        # An arrival at the second worker joins the cluster the first one made.
+        second.inbox.ingest("w", msgs(["how long does delivery to the UK take?"], 100), True)
+        with second.sessions() as s:
+            from sqlalchemy import select
+
+            from memory.fanout import FanQuestion
+
+            q = s.scalars(select(FanQuestion).where(FanQuestion.customer_id == "f100")).one()
+            shipping = s.scalars(
+                select(FanQuestion.cluster_id).where(FanQuestion.customer_id == "f0")
+            ).one()
+        assert q.cluster_id == shipping and q.membership is not None, (q.cluster_id, q.membership)
+    finally:
+        second.close()
+        first.close()

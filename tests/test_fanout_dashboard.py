@@ -73,6 +73,12 @@ def test_dashboard_actions_validation_privacy_and_isolation(tmp_path: Path) -> N
         assert r.status_code == 200 and r.json()["questions"] > 50
         after = c.get(f"/v1/creators/maya/clusters/{big}").json()
         assert after["title"] == "Shipping"
+        # Every member is scored; the ones below the calibrated level are listed apart.
+        scored = [q["membership"] for q in after["questions"]]
+        assert all(m is not None and 0 <= m <= 1 for m in scored), scored
+        level = c.app.state.services.clusters.store.member_level  # type: ignore[attr-defined]
+        assert after["held_for_review"] == [q["id"] for q in after["questions"]
+                                            if q["membership"] < level]  # fmt: skip
         assert len(members & {q["id"] for q in after["questions"]}) >= 0.7 * len(members)
         # Split two questions out, merge them back.
         qids = [q["id"] for q in after["questions"][:2]]
