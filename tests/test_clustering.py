@@ -144,3 +144,18 @@ def test_a_second_worker_places_arrivals_in_clusters_the_first_one_made(tmp_path
     finally:
         second.close()
         first.close()
+
+
+def test_a_fan_who_may_have_asked_something_else_is_held_for_review():
+    """Below the calibrated membership the canonical answer is not sent without a person."""
+    from nodes.offline.drafting import draft_for_fan
+
+    answer = "Yes! We ship to Canada in 5-7 days, $9.99."
+    style = {"emoji": False, "sentence_words": 12, "greeting": "Hey!", "closer": ""}
+    level = confident_level()
+    sure = [{"id": 1, "text": "do you ship to canada?", "similarity": 0.9, "membership": 0.95}]
+    unsure = [{**sure[0], "membership": level - 0.2}]
+    ok = draft_for_fan(answer, sure, {}, style, 1000, 0.55, level)
+    held = draft_for_fan(answer, unsure, {}, style, 1000, 0.55, level)
+    assert ok["status"] == "ready" and held["status"] == "needs_review", (ok, held)
+    assert held["checks"]["membership"] == round(level - 0.2, 4)
