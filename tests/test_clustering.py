@@ -159,3 +159,35 @@ def test_a_fan_who_may_have_asked_something_else_is_held_for_review():
     held = draft_for_fan(answer, unsure, {}, style, 1000, 0.55, level)
     assert ok["status"] == "ready" and held["status"] == "needs_review", (ok, held)
     assert held["checks"]["membership"] == round(level - 0.2, 4)
+
+
+def test_reclustering_survives_writes_made_while_it_clusters(tmp_path, monkeypatch):
+    """The slow part runs outside the write transaction: a turn committing meanwhile is fine."""
+    from datetime import UTC, datetime, timedelta
+
+    import tools.question_clusters as qc
+    from app.services import open_services
+    from app.settings import Settings
+    from memory.inbox import MessageIn
+    from memory.schemas import CreatorIn, CreatorPatch
+
+    svc = open_services(Settings(data_dir=tmp_path, recluster_interval_s=0, fanout_batch_size=1))
+    try:
+        svc.catalog.create_creator(CreatorIn(id="r", name="R"))
+        t0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+        texts = [q for qs in QUESTIONS.values() for q in qs]
+        assert svc.inbox is not None and svc.clusters is not None
+        svc.inbox.ingest("r", [MessageIn(customer_id=f"f{i}", chat_id=f"ig:f{i}", text=t,
+                                         timestamp=t0 + timedelta(minutes=i))
+                               for i, t in enumerate(texts)], True)  # fmt: skip
+        slow = qc._labels
+
+        def labels_while_another_worker_writes(x):
+            svc.catalog.update_creator("r", CreatorPatch(name="R renamed"))  # commits
+            return slow(x)
+
+        monkeypatch.setattr(qc, "_labels", labels_while_another_worker_writes)
+        out = svc.clusters.recluster("r")
+        assert out["questions"] == len(texts) and out["clusters"] >= 3, out
+    finally:
+        svc.close()

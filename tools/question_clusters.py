@@ -44,6 +44,13 @@ KIND = "questions"  # Chroma collection kind
 Namer = Callable[[list[tuple[list[str], str]]], list[str | None]]
 
 
+def _labels(x: np.ndarray) -> np.ndarray:
+    """Batch labels: the most stable resolution; one or two questions are each their own."""
+    if len(x) >= 3:
+        return cluster_questions(x)[0]
+    return np.arange(len(x), dtype=np.int64)
+
+
 class QuestionClusters:
     """Clustering of every creator's questions and search of the answered clusters."""
 
@@ -296,86 +303,101 @@ class QuestionClusters:
 
     # -- batch re-clustering ----------------------------------------------------------------
     def recluster(self, creator_id: str) -> dict[str, Any]:
-        """Leiden over every question; ids stay stable, answered clusters keep their members."""
-        with self.lock(creator_id), self.sessions.begin() as s:
-            ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
-            if not ids:
-                return {"questions": 0, "clusters": 0, "merge_suggestions": []}
-            qs = {
-                q.id: q
-                for q in s.scalars(select(FanQuestion).where(FanQuestion.creator_id == creator_id))
-            }
-            keep = [i for i, qid in enumerate(ids) if int(qid) in qs]
-            ids, vecs = [ids[i] for i in keep], vecs[keep]
-            frozen = {
-                c.id
-                for c in s.scalars(
-                    select(QuestionCluster).where(
-                        QuestionCluster.creator_id == creator_id,
-                        QuestionCluster.status != "pending",
-                    )
-                )
-            }
-            # Questions of answered clusters stay put: their fans may already have drafts.
-            free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
-            if free:
-                # The number of clusters comes from the data (the most stable resolution);
-                # one or two questions are each their own cluster.
-                labels = (
-                    cluster_questions(vecs[free])[0]
-                    if len(free) >= 3
-                    else np.arange(len(free), dtype=np.int64)
-                )
-                existing = list(
-                    s.scalars(
-                        select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
-                    )
-                )
-                old = [qs[int(ids[i])].cluster_id for i in free]
-                new_ids = stable_ids(labels, old, IdFactory("c", existing))
-                for i, cid in zip(free, new_ids, strict=True):
-                    qs[int(ids[i])].cluster_id = cid
-                for cid in set(new_ids) - set(existing):
-                    s.add(QuestionCluster(creator_id=creator_id, id=cid))
-                s.flush()
-            labels_all = [qs[int(q)].cluster_id or "" for q in ids]
-            order = sorted(set(labels_all))
-            position = {c: i for i, c in enumerate(order)}
-            lab = np.array([position[c] for c in labels_all])
-            cent = centroids(vecs, lab)
-            sims = np.einsum("ij,ij->i", vecs, cent[lab])
-            sure = membership_confidence(vecs, lab)
-            for qid, sim, p in zip(ids, sims, sure, strict=True):
-                qs[int(qid)].similarity = round(float(sim), 4)
-                qs[int(qid)].membership = round(float(p), 4)
-            summaries = summarise(vecs, [qs[int(q)].text for q in ids], lab)
-            sums = np.zeros((len(order), vecs.shape[1]), dtype=np.float32)
-            np.add.at(sums, lab, vecs.astype(np.float32))
-            sizes = np.bincount(lab, minlength=len(order))
-            for sm in summaries:
-                cl = s.get(QuestionCluster, (creator_id, order[sm.label]))
-                if cl is not None:
-                    cl.centroid = sums[sm.label].tobytes()
-                    cl.members = int(sizes[sm.label])
-                    cl.cohesion = sm.cohesion
-                    if auto_title(cl):
-                        cl.title = sm.title[:200] or cl.title
-                    cl.updated_at = utcnow()
-            # Clusters left without questions disappear (unless a person answered them).
-            used = set(labels_all)
-            s.execute(
-                delete(QuestionCluster).where(
-                    QuestionCluster.creator_id == creator_id,
-                    QuestionCluster.id.not_in(used),
-                    QuestionCluster.status == "pending",
+        """Leiden over every question; ids stay stable, answered clusters keep their members.
+
+        The clustering itself (seconds: the stability search) runs before the write
+        transaction, so live turns and arrivals are not held behind it; if other workers
+        changed the free questions meanwhile, it runs again inside.
+        """
+        with self.lock(creator_id):
+            with self.sessions() as s:
+                ids, vecs, _, free = self._free_questions(s, creator_id)
+            planned = ([ids[i] for i in free], _labels(vecs[free]))
+            with self.sessions.begin() as s:
+                out = self._apply_recluster(s, creator_id, planned)
+        out["named"] = self.name_clusters(creator_id) if out["questions"] else 0
+        return out
+
+    def _free_questions(
+        self, s: Session, creator_id: str
+    ) -> tuple[list[str], np.ndarray, dict[int, FanQuestion], list[int]]:
+        """Vectors and rows of the creator's questions; the positions not in answered clusters."""
+        ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
+        qs = {
+            q.id: q
+            for q in s.scalars(select(FanQuestion).where(FanQuestion.creator_id == creator_id))
+        }
+        keep = [i for i, qid in enumerate(ids) if int(qid) in qs]
+        ids, vecs = [ids[i] for i in keep], vecs[keep] if keep else vecs[:0]
+        frozen = set(
+            s.scalars(
+                select(QuestionCluster.id).where(
+                    QuestionCluster.creator_id == creator_id, QuestionCluster.status != "pending"
                 )
             )
-            pairs = merge_suggestions(cent)
-        named = self.name_clusters(creator_id)
+        )
+        # Questions of answered clusters stay put: their fans may already have drafts.
+        free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
+        return ids, vecs, qs, free
+
+    def _apply_recluster(
+        self, s: Session, creator_id: str, planned: tuple[list[str], np.ndarray]
+    ) -> dict[str, Any]:
+        """Write a re-clustering (``planned``: free question ids and their labels) in ``s``."""
+        ids, vecs, qs, free = self._free_questions(s, creator_id)
+        if not ids:
+            return {"questions": 0, "clusters": 0, "merge_suggestions": []}
+        if free:
+            same = planned[0] == [ids[i] for i in free]
+            labels = planned[1] if same else _labels(vecs[free])
+            existing = list(
+                s.scalars(
+                    select(QuestionCluster.id).where(QuestionCluster.creator_id == creator_id)
+                )
+            )
+            old = [qs[int(ids[i])].cluster_id for i in free]
+            new_ids = stable_ids(labels, old, IdFactory("c", existing))
+            for i, cid in zip(free, new_ids, strict=True):
+                qs[int(ids[i])].cluster_id = cid
+            for cid in set(new_ids) - set(existing):
+                s.add(QuestionCluster(creator_id=creator_id, id=cid))
+            s.flush()
+        labels_all = [qs[int(q)].cluster_id or "" for q in ids]
+        order = sorted(set(labels_all))
+        position = {c: i for i, c in enumerate(order)}
+        lab = np.array([position[c] for c in labels_all])
+        cent = centroids(vecs, lab)
+        sims = np.einsum("ij,ij->i", vecs, cent[lab])
+        sure = membership_confidence(vecs, lab)
+        for qid, sim, p in zip(ids, sims, sure, strict=True):
+            qs[int(qid)].similarity = round(float(sim), 4)
+            qs[int(qid)].membership = round(float(p), 4)
+        summaries = summarise(vecs, [qs[int(q)].text for q in ids], lab)
+        sums = np.zeros((len(order), vecs.shape[1]), dtype=np.float32)
+        np.add.at(sums, lab, vecs.astype(np.float32))
+        sizes = np.bincount(lab, minlength=len(order))
+        for sm in summaries:
+            cl = s.get(QuestionCluster, (creator_id, order[sm.label]))
+            if cl is not None:
+                cl.centroid = sums[sm.label].tobytes()
+                cl.members = int(sizes[sm.label])
+                cl.cohesion = sm.cohesion
+                if auto_title(cl):
+                    cl.title = sm.title[:200] or cl.title
+                cl.updated_at = utcnow()
+        # Clusters left without questions disappear (unless a person answered them).
+        used = set(labels_all)
+        s.execute(
+            delete(QuestionCluster).where(
+                QuestionCluster.creator_id == creator_id,
+                QuestionCluster.id.not_in(used),
+                QuestionCluster.status == "pending",
+            )
+        )
+        pairs = merge_suggestions(cent)
         return {
             "questions": len(ids),
             "clusters": len(order),
-            "named": named,
             "merge_suggestions": [
                 {"clusters": [order[a], order[b]], "similarity": sim} for a, b, sim in pairs[:20]
             ],
