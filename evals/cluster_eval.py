@@ -58,6 +58,7 @@ DATASETS = (
 )  # fmt: skip
 SAMPLE = 3000  # questions per set (dev sets of 1,000 and 2,250 are used whole)
 MIN_SIZE = 3  # clusters this big are the ones a creator answers once
+CURVE_LEVELS = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)  # purity at coverage
 ARRIVING = 0.3  # share of a set that arrives one by one after a batch run over the rest
 # Ward baseline: the distance cut whose cluster count was closest to the truth (mean |log k/gold|)
 # on the two dev sets (banking77_dev, clinc150_dev; grid 0.8-3.0 step 0.1: 1.9 scored 0.133,
@@ -153,7 +154,15 @@ def _dmpilot_confident(x: np.ndarray, memo: dict[str, Any]) -> tuple[list[Any], 
     """The same clusters; only members at the calibrated confidence level count as drafted."""
     labels = memo["labels"]
     unit = x / np.linalg.norm(x, axis=1, keepdims=True)
-    sure = membership_confidence(unit, labels) >= confident_level()
+    confidence = membership_confidence(unit, labels)
+    memo["curve"] = [
+        {
+            "level": lvl,
+            **purity_coverage(memo["gold"], labels.tolist(), (confidence >= lvl).tolist()),
+        }
+        for lvl in CURVE_LEVELS
+    ]
+    sure = confidence >= confident_level()
     return labels.tolist(), sure.tolist()
 
 
@@ -208,7 +217,7 @@ def run_cluster_eval(
         texts, gold = sample(*load_tsv(path), n)
         x = embed_cached(name, texts)
         k = len(set(gold))
-        memo: dict[str, Any] = {}
+        memo: dict[str, Any] = {"gold": gold}
         methods: dict[str, Callable[[np.ndarray], tuple[list[Any], list[bool] | None]]] = {
             "dmpilot": lambda v: _dmpilot(v, memo),  # noqa: B023 - called in this iteration
             "dmpilot_confident": lambda v: _dmpilot_confident(v, memo),  # noqa: B023
@@ -224,6 +233,9 @@ def run_cluster_eval(
             out[name][method] = {**scores(gold, labels, confident), "seconds": took}
             if method == "incremental":
                 out[name][method].update(memo["incremental"])
+            if method == "dmpilot_confident":
+                out[name][method]["level"] = confident_level()
+                out[name][method]["curve"] = memo["curve"]
             if progress:
                 m = out[name][method]
                 print(f"{name:<20} {method:<17} k {m['clusters']:>4} "

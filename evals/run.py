@@ -247,6 +247,18 @@ def main(argv: list[str] | None = None) -> int:
                 f" / {v['gold_clusters']} | {v['nmi']:.3f} | {v['ari']:.3f} | {v['accuracy']:.3f}"
                 f" | {v['purity_3plus']:.3f} | {v['coverage_3plus']:.3f} | {v['seconds']} s |"
             )
+    curves = [
+        f"- {name}: "
+        + ", ".join(
+            f"{c['level']:.2f} -> {c['purity_3plus']:.3f} @ {c['coverage_3plus']:.3f}"
+            for c in m["dmpilot_confident"].get("curve", [])
+        )
+        for name, m in clustering.items()
+        if "dmpilot_confident" in m
+    ]
+    if curves:
+        lines += ["", "Purity at coverage by membership level (clusters with >= 3 members):", ""]
+        lines += curves
     md = "\n".join(lines) + "\n"
     (REPORTS / f"{stamp}.md").write_text(md)
     sys.stdout.write(md)
