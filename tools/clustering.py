@@ -233,9 +233,14 @@ def membership_confidence(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """
     if len(x) == 0:
         return np.zeros(0)
+    return _membership(membership_features(x, labels))
+
+
+def _membership(features: np.ndarray) -> np.ndarray:
+    """The calibrated logistic model over rows of ``membership_features``."""
     model = _confidence_model()
-    z = membership_features(x, labels) @ np.asarray(model["coef"]) + float(model["intercept"])
-    return 1.0 / (1.0 + np.exp(-z))
+    z = features @ np.asarray(model["coef"]) + float(model["intercept"])
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
 def confident_level() -> float:
@@ -393,16 +398,13 @@ def assign_on_arrival(
     out: list[tuple[int | None, float, float]] = []
     if len(sums) == 0:
         return [(None, 0.0, 0.0) for _ in range(len(vectors))]
-    model = _confidence_model()
-    coef, intercept = np.asarray(model["coef"]), float(model["intercept"])
     for v in vectors:
         unit = sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)
         sims = unit @ v
         best = int(np.argmax(sims))
         own = float(sims[best])
         other = float(np.delete(sims, best).max()) if len(sims) > 1 else 0.0
-        z = float(np.array([own, own - other, np.log(sizes[best] + 1)]) @ coef + intercept)
-        p = 1.0 / (1.0 + float(np.exp(-z)))
+        p = float(_membership(np.array([own, own - other, np.log(sizes[best] + 1)])))
         if p >= level:
             sums[best] += v
             sizes[best] += 1

@@ -310,19 +310,24 @@ class QuestionClusters:
         changed the free questions meanwhile, it runs again inside.
         """
         with self.lock(creator_id):
+            stored = self.vectors.get_all(creator_id, kind=KIND)  # read once for both passes
             with self.sessions() as s:
-                ids, vecs, _, free = self._free_questions(s, creator_id)
+                ids, vecs, _, free = self._free_questions(s, creator_id, stored)
             planned = ([ids[i] for i in free], _labels(vecs[free]))
             with self.sessions.begin() as s:
-                out = self._apply_recluster(s, creator_id, planned)
+                out = self._apply_recluster(s, creator_id, stored, planned)
         out["named"] = self.name_clusters(creator_id) if out["questions"] else 0
         return out
 
+    @staticmethod
     def _free_questions(
-        self, s: Session, creator_id: str
+        s: Session, creator_id: str, stored: tuple[list[str], np.ndarray]
     ) -> tuple[list[str], np.ndarray, dict[int, FanQuestion], list[int]]:
-        """Vectors and rows of the creator's questions; the positions not in answered clusters."""
-        ids, vecs = self.vectors.get_all(creator_id, kind=KIND)
+        """Stored vectors whose question still exists, its rows; positions not in answered clusters.
+
+        Questions embedded after ``stored`` was read are left to the next batch run.
+        """
+        ids, vecs = stored
         qs = {
             q.id: q
             for q in s.scalars(select(FanQuestion).where(FanQuestion.creator_id == creator_id))
@@ -341,10 +346,14 @@ class QuestionClusters:
         return ids, vecs, qs, free
 
     def _apply_recluster(
-        self, s: Session, creator_id: str, planned: tuple[list[str], np.ndarray]
+        self,
+        s: Session,
+        creator_id: str,
+        stored: tuple[list[str], np.ndarray],
+        planned: tuple[list[str], np.ndarray],
     ) -> dict[str, Any]:
         """Write a re-clustering (``planned``: free question ids and their labels) in ``s``."""
-        ids, vecs, qs, free = self._free_questions(s, creator_id)
+        ids, vecs, qs, free = self._free_questions(s, creator_id, stored)
         if not ids:
             return {"questions": 0, "clusters": 0, "merge_suggestions": []}
         if free:
