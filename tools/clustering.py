@@ -243,6 +243,23 @@ def _membership(features: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
+def membership_against(x: np.ndarray, own: int, sums: np.ndarray) -> np.ndarray:
+    """Membership of rows ``x`` that all belong to cluster ``own`` among clusters' vector sums.
+
+    For one edited cluster (merge, split) scored against every other cluster's centroid, the
+    same features and model as a batch run (``membership_confidence``).
+    """
+    if len(x) == 0:
+        return np.zeros(0)
+    unit = sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)
+    sims = x @ unit.T
+    mine = sims[:, own].copy()
+    sims[:, own] = -np.inf
+    other = sims.max(axis=1) if len(sums) > 1 else np.zeros(len(x))
+    size = np.full(len(x), np.log(max(len(x), 1)))
+    return _membership(np.stack([mine, mine - other, size], axis=1).astype(np.float64))
+
+
 def confident_level() -> float:
     """The confidence a member needs to be drafted from its cluster's answer."""
     return float(_confidence_model()["level"])

@@ -32,6 +32,7 @@ from tools.clustering import (
     centroids,
     cluster_questions,
     confident_level,
+    membership_against,
     membership_confidence,
     merge_suggestions,
     stable_ids,
@@ -537,11 +538,13 @@ class QuestionClusters:
             ids=[str(q.id) for q in qs], include=["embeddings"]
         )
         vec = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        groups: dict[str, np.ndarray] = {}
         for cid in cluster_ids:
             members = [q for q in qs if q.cluster_id == cid and str(q.id) in vec]
             if not members:
                 continue
             x = np.stack([vec[str(q.id)] for q in members])
+            groups[cid] = x
             total = x.sum(axis=0)
             cl = s.get(QuestionCluster, (creator_id, cid))
             if cl is not None:  # the centroid arrivals are placed against
@@ -549,3 +552,23 @@ class QuestionClusters:
             c = total / max(float(np.linalg.norm(total)), 1e-12)
             for q, sim in zip(members, x @ c, strict=True):
                 q.similarity = round(float(sim), 4)
+        s.flush()
+        if not groups:
+            return
+        # Membership against every cluster, as a batch run scores it: a question merged into a
+        # cluster that asks something else is held for review, not drafted from its answer.
+        rows = list(
+            s.scalars(
+                select(QuestionCluster).where(
+                    QuestionCluster.creator_id == creator_id,
+                    QuestionCluster.centroid.is_not(None),
+                    QuestionCluster.members > 0,
+                )
+            )
+        )
+        where = {r.id: i for i, r in enumerate(rows)}
+        sums = np.stack([np.frombuffer(r.centroid or b"", dtype=np.float32) for r in rows])
+        for cid, x in groups.items():
+            members = [q for q in qs if q.cluster_id == cid and str(q.id) in vec]
+            for q, p in zip(members, membership_against(x, where[cid], sums), strict=True):
+                q.membership = round(float(p), 4)
