@@ -105,6 +105,19 @@ class QuestionCluster(Base):
     members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class ClusterGeneration(Base):
+    """A token that changes with every write of a creator's centroids.
+
+    Each worker keeps the centroids it read in memory while the token it read them under is
+    still the one in SQL: an arrival costs one key lookup instead of reading every cluster.
+    """
+
+    __tablename__ = "cluster_generations"
+
+    creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
 class Draft(Base):
     """A personal reply for one chat of an answered cluster, with the checks it passed."""
 

@@ -191,3 +191,59 @@ def test_reclustering_survives_writes_made_while_it_clusters(tmp_path, monkeypat
         assert out["questions"] == len(texts) and out["clusters"] >= 3, out
     finally:
         svc.close()
+
+
+def test_cached_centroids_never_outlive_a_rolled_back_arrival(tmp_path):
+    """The in-memory centroids follow SQL: a rollback or another worker's write reloads them."""
+    from datetime import UTC, datetime
+
+    from app.services import open_services
+    from app.settings import Settings
+    from memory.fanout import FanQuestion, QuestionCluster
+    from memory.schemas import CreatorIn
+
+    settings = Settings(data_dir=tmp_path, recluster_interval_s=0)
+    svc, other = open_services(settings), open_services(settings)
+    try:
+        assert svc.clusters is not None and other.clusters is not None
+        svc.catalog.create_creator(CreatorIn(id="g", name="G"))
+        v = svc.embedder.encode(["do you ship to canada?", "what's your return policy?"])
+        now = datetime(2026, 12, 1, tzinfo=UTC)
+
+        def question(i: int) -> FanQuestion:
+            return FanQuestion(creator_id="g", customer_id=f"f{i}", chat_id=f"ig:f{i}",
+                               message_id=i, text="q", intent="question", topic="general",
+                               asked_at=now)  # fmt: skip
+
+        with svc.sessions.begin() as s:
+            for i, vec in enumerate(v):
+                s.add(QuestionCluster(creator_id="g", id=f"c-{i + 1}", centroid=vec.tobytes(),
+                                      members=1))  # fmt: skip
+
+        def sizes(clusters):  # what this worker would place the next arrival against
+            with clusters.sessions.begin() as s:
+                ids, _, n = clusters._load_centroids(s, "g", v.shape[1])
+                return dict(zip(ids, n.tolist(), strict=True))
+
+        assert sizes(svc.clusters) == {"c-1": 1, "c-2": 1}
+        try:
+            with svc.sessions.begin() as s:
+                q = question(1)
+                s.add(q)
+                s.flush()
+                svc.clusters._assign(s, "g", [q], v[:1])
+                assert q.cluster_id == "c-1"
+                raise RuntimeError("the transaction fails after the placement")
+        except RuntimeError:
+            pass
+        assert sizes(svc.clusters) == {"c-1": 1, "c-2": 1}  # not 2: the write was rolled back
+        assert sizes(other.clusters) == {"c-1": 1, "c-2": 1}
+        with other.sessions.begin() as s:  # the other worker places one and commits
+            q = question(2)
+            s.add(q)
+            s.flush()
+            other.clusters._assign(s, "g", [q], v[1:])
+        assert sizes(svc.clusters) == {"c-1": 1, "c-2": 2}  # seen at once by this worker
+    finally:
+        other.close()
+        svc.close()

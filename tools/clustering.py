@@ -415,16 +415,18 @@ def assign_on_arrival(
     out: list[tuple[int | None, float, float]] = []
     if len(sums) == 0:
         return [(None, 0.0, 0.0) for _ in range(len(vectors))]
+    norms = np.clip(np.linalg.norm(sums, axis=1), 1e-12, None)
     for v in vectors:
-        unit = sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)
-        sims = unit @ v
+        sims = (sums @ v) / norms
         best = int(np.argmax(sims))
         own = float(sims[best])
-        other = float(np.delete(sims, best).max()) if len(sims) > 1 else 0.0
+        sims[best] = -np.inf
+        other = float(sims.max()) if len(sims) > 1 else 0.0
         p = float(_membership(np.array([own, own - other, np.log(sizes[best] + 1)])))
         if p >= level:
             sums[best] += v
             sizes[best] += 1
+            norms[best] = max(float(np.linalg.norm(sums[best])), 1e-12)
             out.append((best, own, p))
         else:
             out.append((None, own, p))

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from memory.catalog import BadRequestError, NotFoundError
 from memory.embeddings import MiniLMEmbeddings
-from memory.fanout import FanQuestion, QuestionCluster
+from memory.fanout import ClusterGeneration, FanQuestion, QuestionCluster
 from memory.inbox import InboxStore, MessageIn, auto_title
 from memory.models import utcnow
 from memory.vectors import VectorStore
@@ -79,6 +80,9 @@ class QuestionClusters:
         self._due: defaultdict[str, set[str]] = defaultdict(set)  # chats to cluster, per creator
         self._queued: set[str] = set()  # creators with a background job not yet started
         self._due_guard = threading.Lock()
+        # Per creator: (generation token, cluster ids, centroid sums, sizes) as last read or
+        # written here; valid while SQL holds the same token (``ClusterGeneration``).
+        self._centroids: dict[str, tuple[str, list[str], np.ndarray, np.ndarray]] = {}
 
     def lock(self, creator_id: str) -> threading.Lock:
         """One writer of a creator's clusters at a time (ingest, re-clustering, merge, split)."""
@@ -184,38 +188,85 @@ class QuestionClusters:
         Unplaced questions keep no cluster and a membership of 0 (scored, waiting for the batch
         run ``settle`` starts); placed ones update their cluster's centroid in this transaction.
         """
-        rows = list(
-            s.scalars(
-                select(QuestionCluster).where(
-                    QuestionCluster.creator_id == creator_id,
-                    QuestionCluster.centroid.is_not(None),
-                    QuestionCluster.members > 0,
-                )
-            )
-        )
-        sums = (
-            np.stack([np.frombuffer(r.centroid or b"", dtype=np.float32) for r in rows]).copy()
-            if rows
-            else np.zeros((0, vecs.shape[1]), dtype=np.float32)
-        )
-        sizes = np.array([r.members for r in rows], dtype=np.int64)
+        ids, sums, sizes = self._load_centroids(s, creator_id, vecs.shape[1])
         touched: set[int] = set()
-        placed = assign_on_arrival(vecs.astype(np.float32), sums, sizes, confident_level())
-        for q, (row, sim, p) in zip(questions, placed, strict=True):
-            if row is None:
-                q.cluster_id, q.membership = None, 0.0
-                continue
-            q.cluster_id, q.similarity, q.membership = rows[row].id, round(sim, 4), round(p, 4)
-            touched.add(row)
-        for row in touched:
-            rows[row].centroid, rows[row].members = sums[row].tobytes(), int(sizes[row])
-            rows[row].updated_at = utcnow()
+        try:  # the cached arrays change in place: any failure drops them
+            placed = assign_on_arrival(vecs.astype(np.float32), sums, sizes, confident_level())
+            for q, (row, sim, p) in zip(questions, placed, strict=True):
+                if row is None:
+                    q.cluster_id, q.membership = None, 0.0
+                    continue
+                q.cluster_id, q.similarity, q.membership = ids[row], round(sim, 4), round(p, 4)
+                touched.add(row)
+            now = utcnow()
+            for row in touched:
+                s.execute(
+                    update(QuestionCluster)
+                    .where(QuestionCluster.creator_id == creator_id, QuestionCluster.id == ids[row])
+                    .values(centroid=sums[row].tobytes(), members=int(sizes[row]), updated_at=now)
+                )
+            if touched:
+                # A rollback leaves SQL with the old token, so this entry is never used then.
+                self._centroids[creator_id] = (self._bump(s, creator_id), ids, sums, sizes)
+        except BaseException:
+            self._centroids.pop(creator_id, None)
+            raise
         s.flush()
         if refresh_titles and touched:
-            self._refresh_titles(s, creator_id, {rows[r].id for r in touched})
+            self._refresh_titles(s, creator_id, {ids[r] for r in touched})
+
+    def _load_centroids(
+        self, s: Session, creator_id: str, dim: int
+    ) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Cluster ids, centroid sums and sizes: cached while the generation token holds."""
+        token = s.scalar(
+            select(ClusterGeneration.token).where(ClusterGeneration.creator_id == creator_id)
+        )
+        cached = self._centroids.get(creator_id)
+        if token is not None and cached is not None and cached[0] == token:
+            return cached[1], cached[2], cached[3]
+        rows = s.execute(
+            select(QuestionCluster.id, QuestionCluster.centroid, QuestionCluster.members).where(
+                QuestionCluster.creator_id == creator_id,
+                QuestionCluster.centroid.is_not(None),
+                QuestionCluster.members > 0,
+            )
+        ).all()
+        sums = (
+            np.stack([np.frombuffer(c or b"", dtype=np.float32) for _, c, _ in rows]).copy()
+            if rows
+            else np.zeros((0, dim), dtype=np.float32)
+        )
+        sizes = np.array([m for _, _, m in rows], dtype=np.int64)
+        ids = [str(i) for i, _, _ in rows]
+        self._centroids[creator_id] = (token or self._bump(s, creator_id), ids, sums, sizes)
+        return ids, sums, sizes
+
+    def _bump(self, s: Session, creator_id: str) -> str:
+        """A new generation token: every worker's cached centroids of this creator are stale."""
+        token = uuid.uuid4().hex
+        row = s.get(ClusterGeneration, creator_id)
+        if row is None:
+            s.add(ClusterGeneration(creator_id=creator_id, token=token))
+        else:
+            row.token = token
+        self._centroids.pop(creator_id, None)
+        return token
 
     def _refresh_titles(self, s: Session, creator_id: str, clusters: set[str]) -> None:
         """c-TF-IDF titles against the creator's other clusters (unless a person renamed it)."""
+        placed = select(FanQuestion.id).where(
+            FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.is_not(None)
+        )
+        if (
+            s.scalar(
+                select(func.count()).select_from(
+                    placed.limit(self.TITLE_REFRESH_MAX + 1).subquery()
+                )
+            )
+            or 0
+        ) > self.TITLE_REFRESH_MAX:
+            return  # too many to retitle on each arrival: the batch run names them
         rows = s.execute(
             select(FanQuestion.text, FanQuestion.cluster_id)
             .where(FanQuestion.creator_id == creator_id, FanQuestion.cluster_id.is_not(None))
@@ -236,6 +287,7 @@ class QuestionClusters:
         """Drop a deleted creator's in-memory clustering state."""
         with self.lock(creator_id):
             self._due.pop(creator_id, None)
+            self._centroids.pop(creator_id, None)
 
     def forget(self, creator_id: str, clusters: set[str]) -> None:
         """Clusters after a fan's questions were deleted: empty pending ones go, others retitle.
@@ -395,6 +447,7 @@ class QuestionClusters:
                 if auto_title(cl):
                     cl.title = sm.title[:200] or cl.title
                 cl.updated_at = utcnow()
+        self._bump(s, creator_id)
         # Clusters left without questions disappear (unless a person answered them).
         used = set(labels_all)
         s.execute(
@@ -555,6 +608,7 @@ class QuestionClusters:
         s.flush()
         if not groups:
             return
+        self._bump(s, creator_id)
         # Membership against every cluster, as a batch run scores it: a question merged into a
         # cluster that asks something else is held for review, not drafted from its answer.
         rows = list(
