@@ -1,7 +1,8 @@
 """Who is calling: API keys checked before any route, body or upload is read.
 
 Rules, by path:
-- ``/health`` and the API docs are public;
+- ``/health`` and the API docs are public; ``/v1/webhooks/instagram/{id}`` takes Meta's
+  signature (``X-Hub-Signature-256``) or verify token instead of a key, checked by the route;
 - ``/v1/creators/{id}`` and everything under it takes that creator's key or the admin key,
   except ``/v1/creators/{id}/keys...`` and deleting the creator (admin only);
 - everything else (creating creators, ``/metrics``, unknown paths) takes the admin key.
@@ -31,6 +32,8 @@ from app.settings import Settings
 from memory.keys import KeyStore
 
 PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+# Called by Meta without a key: the route checks the signature (or the verify token) itself.
+_SIGNED_PATH = re.compile(r"^/v1/webhooks/instagram/[^/]+$")
 _CREATOR_PATH = re.compile(r"^/v1/creators/([^/]+)(/.*)?$")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -91,7 +94,11 @@ class Authenticate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer 401/403/429 here, or pass the request on with ``state.caller`` set."""
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if (
+            scope["type"] != "http"
+            or scope["path"] in PUBLIC_PATHS
+            or _SIGNED_PATH.match(scope["path"])
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -27,8 +27,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__
 from app.auth import Authenticate, current_caller
+from app.channels import Instagram
 from app.routes_accounts import router as accounts_router
 from app.routes_catalog import router as catalog_router
+from app.routes_channels import router as channels_router
+from app.routes_channels import webhooks as webhooks_router
 from app.routes_conversations import router as conversations_router
 from app.routes_fanout import router as fanout_router
 from app.schemas import ErrorOut
@@ -158,9 +161,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.warm_up()
             app.state.services.start_recluster_schedule()
             app.state.services.start_maintenance_schedule()
+        app.state.instagram = Instagram(app.state.services)
+        if app.state.services.outbox is not None:
+            app.state.services.outbox.on_queued = app.state.instagram.wake
+        app.state.instagram.start()
         try:
             yield
         finally:
+            app.state.instagram.close()
             if own:
                 app.state.services.close()
 
@@ -248,4 +256,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(catalog_router, **guarded)
     app.include_router(conversations_router, **guarded)
     app.include_router(fanout_router, **guarded)
+    app.include_router(channels_router, **guarded)
+    # Meta calls these without an API key: the signature (or verify token) is checked instead.
+    app.include_router(
+        webhooks_router,
+        responses={s: {"model": ErrorOut, "description": why}
+                   for s, why in ERROR_STATUSES.items()},
+    )  # fmt: skip
     return app

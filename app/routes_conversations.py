@@ -15,10 +15,11 @@ from fastapi.responses import StreamingResponse
 from langchain_core.messages import AIMessage, HumanMessage
 from starlette.concurrency import run_in_threadpool
 
-from app.idempotent import IdempotencyKey, remember, replayed
+from app.idempotent import IdempotencyKey
 from app.privacy import export_customer, forget_customer
 from app.routes_catalog import CreatorId, Svc
 from app.schemas import MessageIn, MessageOut, message_out
+from app.turns import run_turn
 from graphs.agent import thread_id
 
 log = logging.getLogger("dmpilot.api")
@@ -49,31 +50,11 @@ async def post_message(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Answer one message; turns of the same thread are processed strictly in order."""
-    ctx = svc.agent_context(creator_id)  # 404 for an unknown creator
-    thread = thread_id(creator_id, customer_id, body.channel)
+    svc.agent_context(creator_id)  # 404 for an unknown creator, before a thread hop
     route = f"messages:{customer_id}"
-
-    def run() -> Any:
-        with svc.thread_lock(thread):  # a retry waits for its first try, then replays it
-            digest, first = replayed(svc, creator_id, idempotency_key, route, body.model_dump())
-            if first is not None:
-                return first
-            t0 = time.perf_counter()
-            retry = (idempotency_key, route, digest) if idempotency_key else None
-            with svc.journaled_turn(creator_id, customer_id, body.channel, retry):
-                state = svc.agent.invoke(
-                    *_turn(creator_id, customer_id, body, thread),
-                    context=ctx,
-                    # One checkpoint per turn, written when the turn completes: a crash mid-turn
-                    # leaves the previous turn intact (the journal undoes its SQL writes) and
-                    # the client retries.
-                    durability="exit",
-                )  # fmt: skip
-                out = message_out(state, (time.perf_counter() - t0) * 1000)
-                remember(svc, creator_id, idempotency_key, route, digest, out)
-            return out
-
-    return await run_in_threadpool(run)  # one thread hop per turn
+    return await run_in_threadpool(  # one thread hop per turn
+        run_turn, svc, creator_id, customer_id, body, idempotency_key, route
+    )
 
 
 @router.post(

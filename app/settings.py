@@ -129,6 +129,27 @@ class Settings(BaseSettings):
         0, ge=0, description="Per-key request limit in each worker (0: no limit)."
     )
 
+    # Channels (Instagram): credentials are stored per creator, encrypted with this key.
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Fernet key encrypting channel credentials (DMPILOT_SECRET_KEY); unset: a "
+        "key file made once in the data dir (mode 0600).",
+    )
+    graph_api_base: str = Field(
+        "https://graph.instagram.com/v21.0",
+        description="Meta Graph API base URL (tests point it at a local fake).",
+    )
+    graph_timeout_s: float = Field(10.0, gt=0, le=120, description="Per Graph API call.")
+    graph_attempts: int = Field(
+        4, ge=1, le=10, description="Tries per Graph API call on 429/5xx/timeouts."
+    )
+    channel_sends_per_second: float = Field(
+        10.0, gt=0, le=1000, description="Per-creator send rate to a channel, in each worker."
+    )
+    webhook_max_age_s: int = Field(
+        24 * 3600, ge=60, description="Signed webhook events older than this are refused (403)."
+    )
+
     import_batch_size: int = Field(200, ge=1, le=10_000)
     max_upload_bytes: int = Field(20 * 1024 * 1024)
     max_body_bytes: int = Field(1 * 1024 * 1024)

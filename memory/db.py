@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory import channels as _channels  # noqa: F401 - registers its tables
 from memory import conversations as _conversations  # noqa: F401 - registers its tables
 from memory import fanout as _fanout  # noqa: F401 - registers its tables
 from memory import idempotency as _idempotency  # noqa: F401 - registers its tables
@@ -74,6 +75,15 @@ def _add_missing_columns(engine: Engine) -> None:
             "members": "INTEGER NOT NULL DEFAULT 0",
         },
         "fan_questions": {"membership": "FLOAT"},
+        "deliveries": {
+            "automatic": "BOOLEAN NOT NULL DEFAULT 0",
+            "attempts": "INTEGER NOT NULL DEFAULT 0",
+            "parts_sent": "INTEGER NOT NULL DEFAULT 0",
+            "external_ids": "JSON",
+            "tag": "VARCHAR(32)",
+            "error": "TEXT",
+            "sent_at": "DATETIME",
+        },
     }
     for table, new in added.items():
         columns = {c["name"] for c in inspect(engine).get_columns(table)}

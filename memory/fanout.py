@@ -163,7 +163,10 @@ class Delivery(Base):
     """A reply handed to a channel; the idempotency key makes a second send a no-op."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("idempotency_key", name="uq_delivery_key"),)
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_delivery_key"),
+        Index("ix_delivery_status", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     creator_id: Mapped[str] = mapped_column(String(64))
@@ -173,8 +176,17 @@ class Delivery(Base):
     chat_id: Mapped[str] = mapped_column(String(160))
     channel: Mapped[str] = mapped_column(String(32), default="outbox")
     text: Mapped[str] = mapped_column(Text)
+    # delivered (the local outbox) | queued -> sending -> sent, or held (outside the channel's
+    # window), failed (refused by the channel), unknown (a crash mid-send: not sent again)
     status: Mapped[str] = mapped_column(String(16), default="delivered")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)  # no person approved it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a reply split to fit
+    external_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the channel's ids
+    tag: Mapped[str | None] = mapped_column(String(32))  # e.g. HUMAN_AGENT after 24 h
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApprovalStore:

@@ -1,4 +1,4 @@
-"""Channel adapters: where approved replies go. The local outbox records them in the database.
+"""Channel adapters: where approved replies go: the outbox table, sent on by a channel's sender.
 
 Every send carries an idempotency key; sending the same key twice returns the first delivery
 instead of sending again, so a retried resume or a restart never double-sends.
@@ -6,12 +6,14 @@ instead of sending again, so a retried resume or a restart never double-sends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory.channels import ChannelAccount, ChannelContact
 from memory.fanout import Delivery, row_dict
 
 
@@ -29,25 +31,42 @@ class ChannelAdapter(Protocol):
 
 
 class OutboxAdapter:
-    """Default adapter: a delivery is a row in ``deliveries`` (unique idempotency key)."""
+    """A delivery is a row in ``deliveries`` (unique idempotency key).
+
+    A fan who wrote through a connected channel (a ``ChannelContact``, e.g. Instagram) gets a
+    ``queued`` row that the channel's sender sends and marks; anyone else's reply is recorded
+    as ``delivered`` in the local outbox (the offline default). ``on_queued`` wakes the sender.
+    """
 
     name = "outbox"
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], on_queued: Callable[[], None] | None = None
+    ) -> None:
         self.sessions = sessions
+        self.on_queued = on_queued
 
     def send(
         self, creator_id: str, customer_id: str, chat_id: str, text: str, idempotency_key: str,
-        draft_id: str,
+        draft_id: str, automatic: bool = False,
     ) -> dict[str, Any]:  # fmt: skip
         """Record the delivery; a key seen before returns the earlier record."""
         try:
             with self.sessions.begin() as s:
+                contact = s.get(ChannelContact, (creator_id, customer_id))
+                connected = (
+                    contact is not None
+                    and s.get(ChannelAccount, (creator_id, contact.channel)) is not None
+                )
                 row = Delivery(
                     creator_id=creator_id, idempotency_key=idempotency_key, draft_id=draft_id,
-                    customer_id=customer_id, chat_id=chat_id, channel=self.name, text=text,
+                    customer_id=customer_id, chat_id=chat_id, text=text, automatic=automatic,
+                    channel=contact.channel if connected and contact else self.name,
+                    status="queued" if connected else "delivered",
                 )  # fmt: skip
                 s.add(row)
+            if row.status == "queued" and self.on_queued is not None:
+                self.on_queued()
             return {**row_dict(row), "duplicate": False}
         except IntegrityError:
             with self.sessions() as s:

@@ -1,0 +1,113 @@
+"""Channel connections (per creator, behind its key) and the webhooks Meta calls (signed)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from app.channels import ForbiddenError, Instagram, UnauthorizedError
+from app.routes_catalog import CreatorId
+
+router = APIRouter(prefix="/v1", tags=["channels"])
+webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+_ID = r"^[0-9A-Za-z_.:-]{1,128}$"
+_SECRET = r"^[\x21-\x7e]{8,1024}$"  # printable, no spaces
+
+
+def instagram(request: Request) -> Instagram:
+    """The app's Instagram channel (started in the lifespan)."""
+    return request.app.state.instagram  # type: ignore[no-any-return]
+
+
+IG = Annotated[Instagram, Depends(instagram)]
+
+
+class InstagramIn(BaseModel):
+    """A creator's Instagram professional account and the Meta app's credentials.
+
+    Stored encrypted; never returned or logged (the status lists which fields are set).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(pattern=_ID, description="Instagram professional account id")
+    access_token: str = Field(pattern=_SECRET, description="Instagram user access token")
+    app_secret: str = Field(pattern=_SECRET, description="Meta app secret (webhook signatures)")
+    verify_token: str = Field(pattern=_SECRET, description="Your webhook verify token")
+
+
+class ChannelStatus(BaseModel):
+    """What is connected and what the worker has done with it."""
+
+    channel: str
+    connected: bool
+    account_id: str | None
+    credentials_set: list[str]
+    webhook_path: str
+    events: dict[str, int]
+    deliveries: dict[str, int]
+
+
+class WebhookAck(BaseModel):
+    """Events stored for the agent, retried deliveries dropped, other notifications ignored."""
+
+    accepted: int
+    duplicates: int
+    ignored: int
+
+
+@router.put("/creators/{creator_id}/channels/instagram", response_model=ChannelStatus)
+def connect_instagram(creator_id: CreatorId, body: InstagramIn, ig: IG) -> Any:
+    """Connect (or update) Instagram; point the Meta app's webhook at ``webhook_path``."""
+    secrets = body.model_dump(exclude={"account_id"})
+    return ig.connect(creator_id, body.account_id, secrets)
+
+
+@router.get("/creators/{creator_id}/channels/instagram", response_model=ChannelStatus)
+def instagram_status(creator_id: CreatorId, ig: IG) -> Any:
+    """Connection, events received and deliveries by status (no secret is ever shown)."""
+    return ig.status(creator_id)
+
+
+@router.delete("/creators/{creator_id}/channels/instagram", status_code=204)
+def disconnect_instagram(creator_id: CreatorId, ig: IG) -> Response:
+    """Forget the credentials; queued replies are held until it is connected again."""
+    ig.disconnect(creator_id)
+    return Response(status_code=204)
+
+
+@webhooks.get("/instagram/{creator_id}", response_class=PlainTextResponse)
+def instagram_handshake(
+    creator_id: CreatorId,
+    ig: IG,
+    mode: Annotated[str, Query(alias="hub.mode", max_length=32)],
+    token: Annotated[str, Query(alias="hub.verify_token", max_length=1024)],
+    challenge: Annotated[str, Query(alias="hub.challenge", max_length=256)],
+) -> str:
+    """Meta's verification request: the challenge back when the verify token matches (403)."""
+    try:
+        return ig.handshake(creator_id, mode, token, challenge)
+    except ForbiddenError as e:
+        raise HTTPException(403, str(e)) from e
+
+
+@webhooks.post("/instagram/{creator_id}", response_model=WebhookAck)
+async def instagram_webhook(
+    creator_id: CreatorId,
+    request: Request,
+    ig: IG,
+    signature: Annotated[str | None, Header(alias="X-Hub-Signature-256", max_length=200)] = None,
+) -> Any:
+    """Signed events in (401 unsigned or forged, 403 stale): stored once, answered later."""
+    raw = await request.body()
+    try:
+        return await run_in_threadpool(ig.receive, creator_id, raw, signature)
+    except UnauthorizedError as e:
+        raise HTTPException(401, str(e)) from e
+    except ForbiddenError as e:
+        raise HTTPException(403, str(e)) from e

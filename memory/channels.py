@@ -1,0 +1,132 @@
+"""Channel accounts, contacts and the durable inbound event queue (Instagram; Shopify later).
+
+Credentials are stored encrypted (Fernet, key from settings or a 0600 key file in the data
+dir) and never returned: the API shows which fields are set, not their values. Inbound events
+are rows first (unique per channel message id, so Meta's retried deliveries are dropped) and
+processed after the webhook has answered 200, in arrival order; a crash leaves them pending.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import (
+    JSON,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from memory.models import Base, UtcDateTime, utcnow
+
+
+class ChannelAccount(Base):
+    """A creator's account on one channel: its id there and its encrypted credentials."""
+
+    __tablename__ = "channel_accounts"
+    __table_args__ = (UniqueConstraint("channel", "account_id", name="uq_channel_account"),)
+
+    creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)  # instagram | shopify
+    account_id: Mapped[str] = mapped_column(String(128))  # IG professional account id / shop
+    secrets: Mapped[bytes] = mapped_column(LargeBinary)  # Fernet token of a JSON object
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ChannelContact(Base):
+    """A fan as the channel knows them: where replies go and when they last wrote."""
+
+    __tablename__ = "channel_contacts"
+
+    creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))  # Instagram-scoped user id
+    last_inbound_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_comment_id: Mapped[str | None] = mapped_column(String(128))
+    last_comment_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ChannelEvent(Base):
+    """One inbound message or comment, stored before the webhook answers."""
+
+    __tablename__ = "channel_events"
+    __table_args__ = (
+        UniqueConstraint("creator_id", "channel", "event_id", name="uq_channel_event"),
+        Index("ix_channel_event_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    creator_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(256))  # message mid / comment id
+    kind: Mapped[str] = mapped_column(String(16))  # dm | comment
+    customer_id: Mapped[str] = mapped_column(String(128))
+    sender_id: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # payload, media id...
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+def customer_for(channel: str, external_id: str) -> str:
+    """The customer id of a channel user (one thread per creator x customer x channel)."""
+    return f"{'ig' if channel == 'instagram' else channel}_{external_id}"
+
+
+class SecretBox:
+    """Fernet encryption of channel credentials at rest."""
+
+    def __init__(self, key: bytes) -> None:
+        self._fernet = Fernet(key)
+
+    @classmethod
+    def from_settings(cls, configured: str | None, data_dir: Path) -> SecretBox:
+        """The configured key, else a key file made once in the data dir (mode 0600)."""
+        if configured:
+            return cls(configured.encode())
+        path = data_dir / "secret.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(Fernet.generate_key())
+        return cls(path.read_bytes().strip())
+
+    def seal(self, values: dict[str, str]) -> bytes:
+        """Encrypt a dict of credentials."""
+        return self._fernet.encrypt(json.dumps(values, sort_keys=True).encode())
+
+    def open(self, token: bytes) -> dict[str, str]:
+        """Decrypt credentials; a wrong key (rotated without re-entering them) gives {}."""
+        try:
+            return dict(json.loads(self._fernet.decrypt(token)))
+        except InvalidToken:
+            return {}
+
+
+def account(s: Session, creator_id: str, channel: str) -> ChannelAccount | None:
+    """The creator's account on ``channel``, if connected."""
+    return s.get(ChannelAccount, (creator_id, channel))
+
+
+def account_by_external(s: Session, channel: str, account_id: str) -> ChannelAccount | None:
+    """Whose account an id on the channel is."""
+    return s.scalar(
+        select(ChannelAccount).where(
+            ChannelAccount.channel == channel, ChannelAccount.account_id == account_id
+        )
+    )

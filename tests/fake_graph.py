@@ -1,0 +1,73 @@
+"""A fake Meta Graph API on 127.0.0.1: records what dmpilot sends, fails on request.
+
+Started by the tests (uvicorn in a thread on a free port); never the network.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections import deque
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+class FakeGraph:
+    """``POST /{id}/messages`` and ``POST /{comment}/replies``, like graph.instagram.com."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []  # every accepted call, in order
+        self.calls = 0
+        self.failures: deque[tuple[int, dict[str, str]]] = deque()  # next answers: status
+        self.delay_s = 0.0
+        self._lock = threading.Lock()
+        app = FastAPI()
+
+        @app.post("/{node}/messages")
+        async def messages(node: str, request: Request) -> Any:
+            return await self._record("message", node, request)
+
+        @app.post("/{node}/replies")
+        async def replies(node: str, request: Request) -> Any:
+            return await self._record("reply", node, request)
+
+        self.app = app
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    async def _record(self, kind: str, node: str, request: Request) -> Any:
+        body = await request.json()
+        with self._lock:
+            self.calls += 1
+            failure = self.failures.popleft() if self.failures else None
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if failure is not None:
+            status, headers = failure
+            return JSONResponse({"error": {"message": "fake failure", "code": status}},
+                                status_code=status, headers=headers)  # fmt: skip
+        with self._lock:
+            self.sent.append({"kind": kind, "node": node, "body": body,
+                              "auth": request.headers.get("authorization", "")})  # fmt: skip
+            n = len(self.sent)
+        return {"message_id": f"mid.fake.{n}", "id": f"reply.fake.{n}", "recipient_id": "x"}
+
+    def __enter__(self) -> FakeGraph:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
