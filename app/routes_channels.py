@@ -81,17 +81,22 @@ def disconnect_instagram(creator_id: CreatorId, ig: IG) -> Response:
     return Response(status_code=204)
 
 
-@webhooks.get("/instagram/{creator_id}", response_class=PlainTextResponse)
+@webhooks.get(
+    "/instagram/{creator_id}",
+    response_class=Response,
+    responses={200: {"description": "the challenge, as sent",
+                     "content": {"text/plain": {"schema": {"type": "string"}}}}},
+)  # fmt: skip
 def instagram_handshake(
     creator_id: CreatorId,
     ig: IG,
     mode: Annotated[str, Query(alias="hub.mode", max_length=32)],
     token: Annotated[str, Query(alias="hub.verify_token", max_length=1024)],
     challenge: Annotated[str, Query(alias="hub.challenge", max_length=256)],
-) -> str:
+) -> Response:
     """Meta's verification request: the challenge back when the verify token matches (403)."""
     try:
-        return ig.handshake(creator_id, mode, token, challenge)
+        return PlainTextResponse(ig.handshake(creator_id, mode, token, challenge))
     except ForbiddenError as e:
         raise HTTPException(403, str(e)) from e
 
