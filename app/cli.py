@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     imp = csub.add_parser("import", help="import CSV, JSON or Shopify products.json")
     imp.add_argument("file")
     imp.add_argument("--creator", required=True)
-    imp.add_argument("--format", choices=["csv", "json", "shopify"])
+    imp.add_argument("--format", choices=["csv", "json", "shopify", "shopify_csv"])
     imp.add_argument("--store-url", help="base URL for Shopify product links")
     srch = csub.add_parser("search", help="hybrid product search")
     srch.add_argument("query")

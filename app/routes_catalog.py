@@ -106,7 +106,7 @@ async def import_file(
     request: Request,
     svc: Svc,
     file: Annotated[UploadFile, File(description="CSV, dmpilot JSON or Shopify products.json")],
-    format: Annotated[Literal["csv", "json", "shopify"] | None, Query()] = None,  # noqa: A002
+    format: Annotated[Literal["csv", "json", "shopify", "shopify_csv"] | None, Query()] = None,  # noqa: A002
 ) -> dict[str, Any]:
     """Import a catalog file; valid rows are upserted, bad rows come back as errors."""
     svc.catalog.get_creator(creator_id)

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from memory.catalog import Catalog, UpsertResult
 from memory.schemas import ProductIn, VariantIn
 
-Format = Literal["csv", "json", "shopify"]
-FORMATS: tuple[str, ...] = ("csv", "json", "shopify")
+Format = Literal["csv", "json", "shopify", "shopify_csv"]
+FORMATS: tuple[str, ...] = ("csv", "json", "shopify", "shopify_csv")
 
 
 class ImportFormatError(ValueError):
@@ -285,90 +285,168 @@ def parse_shopify(
     items = data.get("products") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ImportFormatError('Shopify file must be {"products": [...]}')
+    products, errors = _shopify_items(list(enumerate(items, start=1)), store_url)
+    return products, errors, len(items)
+
+
+def _shopify_items(
+    items: list[tuple[int, Any]], store_url: str | None
+) -> tuple[list[ParsedProduct], list[RowError]]:
+    """Products (Shopify's product objects, numbered by their row) onto ``ProductIn``."""
     base = (store_url or "").rstrip("/")
     products, errors = [], []
-    for n, item in enumerate(items, start=1):
+    for n, item in items:
         sid = None
         try:
             if not isinstance(item, dict):
                 raise ValueError("product must be a JSON object")
             sid = str(item.get("id") or item.get("handle") or "") or None
-            option_names = {
-                int(o.get("position", i + 1)): str(o.get("name", f"option{i + 1}")).lower()
-                for i, o in enumerate(item.get("options") or [])
-                if isinstance(o, dict)
-            }
-            variants = []
-            for v in item.get("variants") or []:
-                opts = {}
-                for pos in (1, 2, 3):
-                    val = v.get(f"option{pos}")
-                    name = option_names.get(pos, f"option{pos}")
-                    if val and not (name == "title" and val == "Default Title"):
-                        opts[name] = str(val)
-                qty = v.get("inventory_quantity")
-                stock = max(int(qty), 0) if qty is not None else None
-                available = v.get("available")
-                if available is None:
-                    available = (
-                        stock is None or stock > 0 or v.get("inventory_policy") == "continue"
-                    )
-                variants.append(
-                    VariantIn(
-                        source_id=str(v["id"]) if v.get("id") is not None else None,
-                        sku=v.get("sku") or None,
-                        name="" if v.get("title") == "Default Title" else (v.get("title") or ""),
-                        options=opts,
-                        price=_shopify_price(v.get("price")),  # type: ignore[arg-type]
-                        compare_at_price=_shopify_price(v.get("compare_at_price")),
-                        stock=stock,
-                        available=bool(available),
-                    )
-                )
-            images = [
-                i["src"] for i in item.get("images") or [] if isinstance(i, dict) and i.get("src")
-            ]
-            main = (
-                (item.get("image") or {}).get("src")
-                if isinstance(item.get("image"), dict)
-                else None
-            )
-            tags = item.get("tags") or []
-            if isinstance(tags, str):
-                tags = [t.strip() for t in tags.split(",") if t.strip()]
-            handle = item.get("handle")
-            product = ProductIn(
-                source_id=sid,
-                name=item.get("title") or "",
-                description=strip_html(item.get("body_html")),
-                category=item.get("product_type") or "",
-                tags=tags,
-                brand=item.get("vendor") or "",
-                main_image=main or (images[0] if images else None),
-                images=images,
-                url=f"{base}/products/{handle}" if handle else None,
-                is_active=(item.get("status") or "active") == "active",
-                metadata={"shopify_id": item.get("id"), "handle": handle},
-                variants=variants,
-            )
-            products.append(ParsedProduct(n, product))
+            products.append(ParsedProduct(n, _shopify_product(item, sid, base)))
         except (ValidationError, ValueError, TypeError, KeyError) as exc:
             msg = _error_text(exc) if isinstance(exc, ValidationError | ValueError) else repr(exc)
             errors.append(RowError(n, msg, sid))
-    return products, errors, len(items)
+    return products, errors
+
+
+def _shopify_product(item: dict[str, Any], sid: str | None, base: str) -> ProductIn:
+    """One Shopify product object (admin API, storefront JSON, or rebuilt from the CSV)."""
+    option_names = {
+        int(o.get("position", i + 1)): str(o.get("name", f"option{i + 1}")).lower()
+        for i, o in enumerate(item.get("options") or [])
+        if isinstance(o, dict)
+    }
+    variants = []
+    for v in item.get("variants") or []:
+        opts = {}
+        for pos in (1, 2, 3):
+            val = v.get(f"option{pos}")
+            name = option_names.get(pos, f"option{pos}")
+            if val and not (name == "title" and val == "Default Title"):
+                opts[name] = str(val)
+        qty = v.get("inventory_quantity")
+        stock = max(int(qty), 0) if qty not in (None, "") else None
+        available = v.get("available")
+        if available is None:
+            available = stock is None or stock > 0 or v.get("inventory_policy") == "continue"
+        variants.append(
+            VariantIn(
+                source_id=str(v["id"]) if v.get("id") is not None else None,
+                sku=v.get("sku") or None,
+                name="" if v.get("title") == "Default Title" else (v.get("title") or ""),
+                options=opts,
+                price=_shopify_price(v.get("price")),  # type: ignore[arg-type]
+                compare_at_price=_shopify_price(v.get("compare_at_price")),
+                stock=stock,
+                available=bool(available),
+            )
+        )
+    images = [i["src"] for i in item.get("images") or [] if isinstance(i, dict) and i.get("src")]
+    main = (item.get("image") or {}).get("src") if isinstance(item.get("image"), dict) else None
+    tags = item.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    handle = item.get("handle")
+    return ProductIn(
+        source_id=sid,
+        name=item.get("title") or "",
+        description=strip_html(item.get("body_html")),
+        category=item.get("product_type") or "",
+        tags=tags,
+        brand=item.get("vendor") or "",
+        main_image=main or (images[0] if images else None),
+        images=images,
+        url=f"{base}/products/{handle}" if handle else None,
+        is_active=(item.get("status") or "active") == "active",
+        metadata={"shopify_id": item.get("id"), "handle": handle},
+        variants=variants,
+    )
+
+
+# -- Shopify's admin CSV export ------------------------------------------------------------
+# The file shop owners have on disk (Products > Export): one row per variant, the product's
+# fields on its first row only, extra rows that carry only an image.
+SHOPIFY_CSV_MARKERS = ("handle", "variant price")
+
+
+def is_shopify_csv(text: str) -> bool:
+    """Whether a CSV's header is Shopify's product export."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].lower()
+    return all(m in first for m in SHOPIFY_CSV_MARKERS) and "title" in first
+
+
+def parse_shopify_csv(
+    text: str, store_url: str | None = None
+) -> tuple[list[ParsedProduct], list[RowError], int]:
+    """Shopify's product CSV export, rebuilt into product objects and mapped like the JSON."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        rows = [({(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}, n)
+                for n, r in enumerate(reader, start=2)]  # fmt: skip
+    except csv.Error as exc:
+        raise ImportFormatError(f"unreadable CSV: {exc}") from exc
+    header = {h.strip().lower() for h in reader.fieldnames or []}
+    if not {"handle", "title", "variant price"} <= header:
+        raise ImportFormatError("a Shopify export needs Handle, Title and Variant Price columns")
+    items: dict[str, tuple[int, dict[str, Any]]] = {}
+    for row, n in rows:
+        handle = row.get("handle", "")
+        if not handle:
+            continue
+        if handle not in items:
+            items[handle] = (n, {"handle": handle, "variants": [], "images": [], "options": []})
+        item = items[handle][1]
+        if row.get("title") and "title" not in item:
+            _shopify_csv_product(item, row)
+        if row.get("image src"):
+            item["images"].append({"src": row["image src"]})
+        if row.get("variant price") or row.get("option1 value") or row.get("variant sku"):
+            item["variants"].append(_shopify_csv_variant(handle, row, len(item["variants"])))
+    ordered = [(n, item) for n, item in items.values()]
+    products, errors = _shopify_items(ordered, store_url)
+    return products, errors, len(rows)
+
+
+def _shopify_csv_product(item: dict[str, Any], row: dict[str, str]) -> None:
+    status = row.get("status") or ("active" if row.get("published", "true") != "false" else "draft")
+    item.update(
+        title=row["title"],
+        body_html=row.get("body (html)", ""),
+        vendor=row.get("vendor", ""),
+        product_type=row.get("type") or row.get("custom product type")
+        or row.get("standard product type") or row.get("product category", "").split(" > ")[-1],
+        tags=row.get("tags", ""),
+        status=status.lower(),
+        options=[{"name": row[f"option{i} name"], "position": i} for i in (1, 2, 3)
+                 if row.get(f"option{i} name")],
+    )  # fmt: skip
+
+
+def _shopify_csv_variant(handle: str, row: dict[str, str], index: int) -> dict[str, Any]:
+    values = [row.get(f"option{i} value", "") for i in (1, 2, 3)]
+    key = "/".join(v for v in values if v) or str(index)
+    return {
+        "id": f"{handle}:{key}",  # the export has no variant ids: handle + option values
+        "sku": row.get("variant sku") or None,
+        "title": " / ".join(v for v in values if v),
+        **{f"option{i}": v for i, v in enumerate(values, start=1) if v},
+        "price": row.get("variant price") or None,
+        "compare_at_price": row.get("variant compare at price") or None,
+        "inventory_quantity": row.get("variant inventory qty") or None,
+        "inventory_policy": row.get("variant inventory policy") or None,
+    }
 
 
 def detect_format(filename: str | None, text: str) -> Format:
     """Guess the format from the extension and, for JSON, from Shopify's field names."""
     name = (filename or "").lower()
     if name.endswith(".csv"):
-        return "csv"
+        return "shopify_csv" if is_shopify_csv(text) else "csv"
     stripped = text.lstrip()
     if stripped.startswith("{") or stripped.startswith("["):
         if '"body_html"' in text or '"product_type"' in text or '"option1"' in text:
             return "shopify"
         return "json"
-    return "csv"
+    return "shopify_csv" if is_shopify_csv(text) else "csv"
 
 
 def _upsert(
@@ -418,6 +496,10 @@ def import_catalog(
         if store_url is None:
             store_url = catalog.get_creator(creator_id).store_url
         parsed, errors, rows = parse_shopify(text, store_url)
+    elif fmt == "shopify_csv":
+        if store_url is None:
+            store_url = catalog.get_creator(creator_id).store_url
+        parsed, errors, rows = parse_shopify_csv(text, store_url)
     else:
         raise ImportFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     report = ImportReport(format=fmt, rows=rows, errors=errors, products=len(parsed))

@@ -89,6 +89,35 @@ def test_shopify_mapping(services):
     assert protein.description == "Vegan & dairy-free. 24 g protein per scoop."
 
 
+def test_shopify_admin_csv_export(services):
+    """Shopify's Products > Export: one row per variant, product fields on the first row only,
+    image-only rows; no ids in the file (handle, and handle + option values, instead)."""
+    data = (DATA / "shopify_products_export.csv").read_bytes()
+    report = import_catalog(services.catalog, "shop-a", data, filename="products_export.csv")
+    assert report.format == "shopify_csv" and not report.errors, report.as_dict()
+    assert report.created == 3 and report.rows == 6
+    _, items = services.catalog.list_products("shop-a", include_inactive=True)
+    shoe = next(p for p in items if p.name == "Trail Runner 2")
+    assert shoe.source_id == "trail-runner-2" and shoe.brand == "Northpeak"
+    assert shoe.category == "Running Shoes" and shoe.tags == ["trail", "waterproof", "running"]
+    assert shoe.description.startswith("Grippy trail shoe") and "Waterproof" in shoe.description
+    assert shoe.images == ["https://cdn.example.com/tr2-pink.jpg",
+                           "https://cdn.example.com/tr2-black.jpg",
+                           "https://cdn.example.com/tr2-sole.jpg"]  # fmt: skip
+    v = {x.sku: x for x in shoe.variants}
+    assert v["TR2-42-PNK"].options == {"size": "42", "color": "Pink"}
+    assert v["TR2-42-PNK"].price == 129.0 and v["TR2-42-PNK"].compare_at_price == 149.0
+    assert v["TR2-42-PNK"].stock == 3 and not v["TR2-43-PNK"].in_stock
+    assert v["TR2-42-BLK"].stock == 5 and v["TR2-42-BLK"].price == 119.0
+    beanie = next(p for p in items if p.name == "Merino Beanie")
+    assert beanie.variants[0].options == {} and beanie.is_active
+    socks = next(p for p in items if p.name == "Old Socks")
+    assert not socks.is_active  # archived
+    # Re-importing the same export changes nothing (upsert by handle).
+    again = import_catalog(services.catalog, "shop-a", data, filename="products_export.csv")
+    assert again.created == 0 and again.unchanged == 3
+
+
 def test_strip_html_handles_entities_and_blocks():
     assert strip_html("<p>a&amp;b</p><p>c</p>") == "a&b c"
     assert strip_html(None) == ""
