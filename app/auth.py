@@ -1,8 +1,9 @@
 """Who is calling: API keys checked before any route, body or upload is read.
 
 Rules, by path:
-- ``/health`` and the API docs are public; ``/v1/webhooks/instagram/{id}`` takes Meta's
-  signature (``X-Hub-Signature-256``) or verify token instead of a key, checked by the route;
+- ``/health`` and the API docs are public; ``/v1/webhooks/instagram/{id}`` and
+  ``/v1/webhooks/shopify/{id}`` take Meta's or Shopify's signature (or Meta's verify token)
+  instead of a key, checked by the route;
 - ``/v1/creators/{id}`` and everything under it takes that creator's key or the admin key,
   except ``/v1/creators/{id}/keys...`` and deleting the creator (admin only);
 - everything else (creating creators, ``/metrics``, unknown paths) takes the admin key.
@@ -33,7 +34,7 @@ from memory.keys import KeyStore
 
 PUBLIC_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 # Called by Meta without a key: the route checks the signature (or the verify token) itself.
-_SIGNED_PATH = re.compile(r"^/v1/webhooks/instagram/[^/]+$")
+_SIGNED_PATH = re.compile(r"^/v1/webhooks/(instagram|shopify)/[^/]+$")
 _CREATOR_PATH = re.compile(r"^/v1/creators/([^/]+)(/.*)?$")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -98,7 +98,7 @@ class Instagram:
                     s.add(ChannelAccount(creator_id=creator_id, channel=CHANNEL,
                                          account_id=account_id, secrets=sealed))  # fmt: skip
                 else:
-                    row.account_id, row.secrets, row.updated_at = account_id, sealed, _now()
+                    row.account_id, row.secrets, row.updated_at = account_id, sealed, now_utc()
         except IntegrityError as e:
             raise ConflictError(
                 f"Instagram account {account_id} is connected to another creator"
@@ -178,7 +178,7 @@ class Instagram:
             raise BadRequestError(f"not an Instagram webhook body: {e}") from e
         mine = [ev for ev in events if ev.account_id == account.account_id]
         ignored += len(events) - len(mine)
-        oldest = _now() - self.max_age
+        oldest = now_utc() - self.max_age
         if any(ev.sent_at < oldest for ev in mine):
             raise ForbiddenError("event older than DMPILOT_WEBHOOK_MAX_AGE_S: refused")
         accepted = 0
@@ -197,11 +197,11 @@ class Instagram:
                 creator_id=creator_id, channel=CHANNEL, event_id=e.event_id, kind=e.kind,
                 customer_id=customer, sender_id=e.sender_id, text=e.text[:4000],
                 detail=e.detail, sent_at=e.sent_at, status="pending", attempts=0,
-                received_at=_now(),
+                received_at=now_utc(),
             )
             .on_conflict_do_nothing(index_elements=["creator_id", "channel", "event_id"])
         )  # fmt: skip
-        if not _rows(inserted):
+        if not rowcount(inserted):
             return 0  # Meta delivered it before
         contact = s.get(ChannelContact, (creator_id, customer))
         if contact is None:
@@ -242,12 +242,12 @@ class Instagram:
         become ``unknown`` (Meta may have delivered them: not sent twice, shown to a person).
         """
         with self.sessions.begin() as s:
-            events = _rows(s.execute(
+            events = rowcount(s.execute(
                 update(ChannelEvent)
                 .where(ChannelEvent.status == "working")
                 .values(status="pending")
             ))  # fmt: skip
-            cut = _rows(s.execute(
+            cut = rowcount(s.execute(
                 update(Delivery)
                 .where(Delivery.status == "sending")
                 .values(status="unknown", error="the worker stopped during the send: check the "
@@ -292,7 +292,7 @@ class Instagram:
 
     def _answer(self, event_id: int) -> int:
         with self.sessions.begin() as s:  # claim it (another worker may have)
-            claimed = _rows(s.execute(
+            claimed = rowcount(s.execute(
                 update(ChannelEvent)
                 .where(ChannelEvent.id == event_id, ChannelEvent.status == "pending")
                 .values(status="working", attempts=ChannelEvent.attempts + 1)
@@ -329,7 +329,7 @@ class Instagram:
             ev = s.get(ChannelEvent, event_id)
             if ev is not None:
                 ev.status, ev.error = status, error
-                ev.processed_at = _now() if status != "pending" else None
+                ev.processed_at = now_utc() if status != "pending" else None
         return 1
 
     # -- sending ------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ class Instagram:
         parts = split_text(d.text, COMMENT_LIMIT if comment else DM_LIMIT)
         for i in range(d.parts_sent, len(parts)):
             with self.sessions.begin() as s:  # committed before the call: a crash -> unknown
-                claimed = _rows(s.execute(
+                claimed = rowcount(s.execute(
                     update(Delivery)
                     .where(Delivery.id == delivery_id, Delivery.status == "queued")
                     .values(status="sending", attempts=Delivery.attempts + 1)
@@ -399,7 +399,7 @@ class Instagram:
                 row.parts_sent, row.external_ids = i + 1, [*(row.external_ids or []), mid]
                 row.status, row.tag, row.error = "queued", tag, None
                 if i + 1 == len(parts):
-                    row.status, row.sent_at = "sent", _now()
+                    row.status, row.sent_at = "sent", now_utc()
         return 1
 
     def _window(
@@ -410,7 +410,7 @@ class Instagram:
             if not contact.last_comment_id:
                 return None, "no comment of this fan to reply to"
             return None, ""
-        age = _now() - _aware(contact.last_inbound_at)
+        age = now_utc() - _aware(contact.last_inbound_at)
         if age <= STANDARD_WINDOW:
             return None, ""
         if age <= HUMAN_AGENT_WINDOW and not d.automatic:
@@ -437,11 +437,12 @@ class Instagram:
         return self._limiters[creator_id]
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
+    """The current time, timezone-aware."""
     return datetime.now(UTC)
 
 
-def _rows(result: Any) -> int:
+def rowcount(result: Any) -> int:
     """Rows an INSERT/UPDATE touched."""
     return int(getattr(result, "rowcount", 0) or 0)
 

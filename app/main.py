@@ -37,6 +37,7 @@ from app.routes_fanout import router as fanout_router
 from app.schemas import ErrorOut
 from app.services import Services, open_services
 from app.settings import Settings, get_settings
+from app.shopify import Shopify
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
 
@@ -165,9 +166,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if app.state.services.outbox is not None:
             app.state.services.outbox.on_queued = app.state.instagram.wake
         app.state.instagram.start()
+        app.state.shopify = Shopify(app.state.services, app.state.instagram.box)
         try:
             yield
         finally:
+            app.state.shopify.close()
             app.state.instagram.close()
             if own:
                 app.state.services.close()

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.channels import ForbiddenError, Instagram, UnauthorizedError
 from app.routes_catalog import CreatorId
+from app.shopify import Shopify
 
 router = APIRouter(prefix="/v1", tags=["channels"])
 webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -25,6 +26,14 @@ def instagram(request: Request) -> Instagram:
 
 
 IG = Annotated[Instagram, Depends(instagram)]
+
+
+def shopify(request: Request) -> Shopify:
+    """The app's Shopify sync."""
+    return request.app.state.shopify  # type: ignore[no-any-return]
+
+
+SH = Annotated[Shopify, Depends(shopify)]
 
 
 class InstagramIn(BaseModel):
@@ -112,6 +121,96 @@ async def instagram_webhook(
     raw = await request.body()
     try:
         return await run_in_threadpool(ig.receive, creator_id, raw, signature)
+    except UnauthorizedError as e:
+        raise HTTPException(401, str(e)) from e
+    except ForbiddenError as e:
+        raise HTTPException(403, str(e)) from e
+
+
+class ShopifyIn(BaseModel):
+    """A store and the credentials of the creator's Shopify app (stored encrypted)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shop: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$",
+                      description="The store's myshopify.com domain")  # fmt: skip
+    access_token: str = Field(pattern=_SECRET, description="Admin API access token")
+    webhook_secret: str = Field(pattern=_SECRET, description="The app's client secret (HMAC)")
+
+
+class ShopifyStatus(BaseModel):
+    """The store, which credentials are set, the topics to subscribe, the last sync."""
+
+    channel: str
+    connected: bool
+    shop: str | None
+    credentials_set: list[str]
+    webhook_path: str
+    topics: list[str]
+    last_sync: dict[str, Any] | None
+
+
+class SyncReport(BaseModel):
+    """What a full sync read and changed."""
+
+    pages: int
+    products: int
+    created: int
+    updated: int
+    unchanged: int
+    deactivated: int
+    errors: list[str]
+
+
+class ShopifyAck(BaseModel):
+    """Whether the change was applied (False: a topic or item dmpilot does not track)."""
+
+    applied: bool
+    duplicate: bool
+    topic: str
+
+
+@router.put("/creators/{creator_id}/channels/shopify", response_model=ShopifyStatus)
+def connect_shopify(creator_id: CreatorId, body: ShopifyIn, sh: SH) -> Any:
+    """Connect (or update) the store; then ``POST .../sync`` and subscribe the webhooks."""
+    return sh.connect(creator_id, body.shop, body.model_dump(exclude={"shop"}))
+
+
+@router.get("/creators/{creator_id}/channels/shopify", response_model=ShopifyStatus)
+def shopify_status(creator_id: CreatorId, sh: SH) -> Any:
+    """Connection and the last sync (no secret is ever shown)."""
+    return sh.status(creator_id)
+
+
+@router.delete("/creators/{creator_id}/channels/shopify", status_code=204)
+def disconnect_shopify(creator_id: CreatorId, sh: SH) -> Response:
+    """Forget the credentials; the imported catalog stays."""
+    sh.disconnect(creator_id)
+    return Response(status_code=204)
+
+
+@router.post("/creators/{creator_id}/channels/shopify/sync", response_model=SyncReport)
+async def sync_shopify(creator_id: CreatorId, sh: SH) -> Any:
+    """Read every product from the Admin API now (unchanged products are not re-embedded)."""
+    sh.status(creator_id)  # 404 before the thread hop
+    return await run_in_threadpool(sh.sync, creator_id)
+
+
+@webhooks.post("/shopify/{creator_id}", response_model=ShopifyAck)
+async def shopify_webhook(
+    creator_id: CreatorId,
+    request: Request,
+    sh: SH,
+    signature: Annotated[str | None, Header(alias="X-Shopify-Hmac-Sha256", max_length=200)] = None,
+    topic: Annotated[str | None, Header(alias="X-Shopify-Topic", max_length=64)] = None,
+    webhook_id: Annotated[str | None, Header(alias="X-Shopify-Webhook-Id", max_length=200)] = None,
+    shop: Annotated[str | None, Header(alias="X-Shopify-Shop-Domain", max_length=200)] = None,
+) -> Any:
+    """Signed product and stock changes (401 unsigned or forged), applied before the 200."""
+    raw = await request.body()
+    try:
+        return await run_in_threadpool(sh.receive, creator_id, raw, signature, topic,
+                                       webhook_id, shop)  # fmt: skip
     except UnauthorizedError as e:
         raise HTTPException(401, str(e)) from e
     except ForbiddenError as e:

@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     channel_sends_per_second: float = Field(
         10.0, gt=0, le=1000, description="Per-creator send rate to a channel, in each worker."
     )
+    shopify_api_base: str = Field(
+        "https://{shop}/admin/api/2025-10",
+        description="Shopify Admin API base URL; {shop} is the store's myshopify.com domain.",
+    )
     webhook_max_age_s: int = Field(
         24 * 3600, ge=60, description="Signed webhook events older than this are refused (403)."
     )

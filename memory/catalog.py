@@ -333,6 +333,39 @@ class Catalog(Creators):
         self._bump(creator_id)
         self.sync_vectors(creator_id)
 
+    def deactivate_sources(self, creator_id: str, source_ids: Sequence[str]) -> int:
+        """Deactivate the products with these source ids (gone from the shop); how many."""
+        if not source_ids:
+            return 0
+        with self.sessions.begin() as s:
+            rows = s.scalars(
+                select(Product).where(
+                    Product.creator_id == creator_id,
+                    Product.source_id.in_(list(source_ids)),
+                    Product.is_active.is_(True),
+                )
+            ).all()
+            for p in rows:
+                p.is_active = False
+        if rows:
+            self._bump(creator_id)
+            self.sync_vectors(creator_id)
+        return len(rows)
+
+    def set_variant_stock(self, creator_id: str, variant_source_id: str, stock: int) -> bool:
+        """A variant's stock from the shop (no re-embedding: stock is not in the text)."""
+        with self.sessions.begin() as s:
+            v = s.scalar(
+                select(Variant).where(
+                    Variant.creator_id == creator_id, Variant.source_id == variant_source_id
+                )
+            )
+            if v is None:
+                return False
+            v.stock, v.available = max(stock, 0), stock > 0
+        self._bump(creator_id)
+        return True
+
     def vector_gap(self, creator_id: str) -> tuple[int, int]:
         """(indexed products, vectors held): fewer vectors means the vector store lost some."""
         with self.sessions() as s:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ class ChannelAccount(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)  # instagram | shopify
     account_id: Mapped[str] = mapped_column(String(128))  # IG professional account id / shop
     secrets: Mapped[bytes] = mapped_column(LargeBinary)  # Fernet token of a JSON object
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # e.g. the last sync
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -70,7 +72,7 @@ class ChannelEvent(Base):
     creator_id: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[str] = mapped_column(String(256))  # message mid / comment id
-    kind: Mapped[str] = mapped_column(String(16))  # dm | comment
+    kind: Mapped[str] = mapped_column(String(32))  # dm | comment | a Shopify topic
     customer_id: Mapped[str] = mapped_column(String(128))
     sender_id: Mapped[str] = mapped_column(String(128))
     text: Mapped[str] = mapped_column(Text)
@@ -81,6 +83,17 @@ class ChannelEvent(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ShopifyInventory(Base):
+    """Which variant a Shopify inventory item is, and its stock per location."""
+
+    __tablename__ = "shopify_inventory"
+
+    creator_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    inventory_item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    variant_source_id: Mapped[str] = mapped_column(String(200))
+    levels: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # location id -> available
 
 
 def customer_for(channel: str, external_id: str) -> str:
@@ -101,10 +114,19 @@ class SecretBox:
             return cls(configured.encode())
         path = data_dir / "secret.key"
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(Fernet.generate_key())
-        return cls(path.read_bytes().strip())
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another worker made it a moment ago
+                pass
+            else:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(Fernet.generate_key())
+        for _ in range(100):  # the other worker may still be writing it
+            key = path.read_bytes().strip()
+            if key:
+                return cls(key)
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty")
 
     def seal(self, values: dict[str, str]) -> bytes:
         """Encrypt a dict of credentials."""

@@ -285,11 +285,11 @@ def parse_shopify(
     items = data.get("products") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ImportFormatError('Shopify file must be {"products": [...]}')
-    products, errors = _shopify_items(list(enumerate(items, start=1)), store_url)
+    products, errors = shopify_items(list(enumerate(items, start=1)), store_url)
     return products, errors, len(items)
 
 
-def _shopify_items(
+def shopify_items(
     items: list[tuple[int, Any]], store_url: str | None
 ) -> tuple[list[ParsedProduct], list[RowError]]:
     """Products (Shopify's product objects, numbered by their row) onto ``ProductIn``."""
@@ -402,7 +402,7 @@ def parse_shopify_csv(
         if row.get("variant price") or row.get("option1 value") or row.get("variant sku"):
             item["variants"].append(_shopify_csv_variant(handle, row, len(item["variants"])))
     ordered = [(n, item) for n, item in items.values()]
-    products, errors = _shopify_items(ordered, store_url)
+    products, errors = shopify_items(ordered, store_url)
     return products, errors, len(rows)
 
 

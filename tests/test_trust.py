@@ -22,9 +22,9 @@ from app.settings import Settings
 
 ADMIN = "admin-key-for-tests-0123456789"
 PUBLIC = {"/health", "/openapi.json"}
-# Meta calls these with a signature (or verify token) instead of a key: tests/test_instagram.py
-# shows unsigned, forged and stale calls refused and other creators' webhooks answering 404.
-SIGNED = {"/v1/webhooks/instagram/{creator_id}"}
+# Meta and Shopify call these with a signature (or verify token) instead of a key:
+# tests/test_instagram.py and tests/test_shopify.py show unsigned and forged calls refused.
+SIGNED = {"/v1/webhooks/instagram/{creator_id}", "/v1/webhooks/shopify/{creator_id}"}
 
 
 def _client(settings: Settings, key: str | None = None) -> TestClient:

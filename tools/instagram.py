@@ -22,13 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from tenacity import (
-    RetryCallState,
-    retry,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-)
+
+from tools.remote import RemoteError, checked, json_of, retrying
 
 DM_LIMIT = 1000  # characters per Instagram message
 COMMENT_LIMIT = 2200  # characters per Instagram comment
@@ -157,23 +152,7 @@ def split_text(text: str, limit: int) -> list[str]:
     return [text[:limit], *split_text(text[limit:], limit)]  # one word longer than the limit
 
 
-class GraphError(Exception):
-    """A Graph API call failed; ``retryable`` for 429/5xx/timeouts."""
-
-    def __init__(self, message: str, status: int | None = None, retryable: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retryable = retryable
-        self.retry_after: float | None = None
-
-
-def _wait(state: RetryCallState) -> float:
-    """Retry-After when the API gave one (capped), else exponential backoff."""
-    error = state.outcome.exception() if state.outcome else None
-    backoff = wait_exponential(multiplier=0.2, max=5)(state)
-    if isinstance(error, GraphError) and error.retry_after is not None:
-        return min(error.retry_after, 30.0)
-    return float(backoff)
+GraphError = RemoteError  # what the Graph API client raises
 
 
 class GraphClient:
@@ -210,37 +189,10 @@ class GraphClient:
         return str(self._post(f"/{comment_id}/replies", token, {"message": text}).get("id", ""))
 
     def _post(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
-        call = retry(
-            retry=retry_if_exception(lambda e: isinstance(e, GraphError) and e.retryable),
-            stop=stop_after_attempt(self.attempts),
-            wait=_wait,
-            reraise=True,
-        )(self._post_once)
-        return dict(call(path, token, body))
-
-    def _post_once(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            r = self._http.post(
+        def once() -> dict[str, Any]:
+            r = checked(lambda: self._http.post(
                 self.base_url + path, json=body, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.TimeoutException as e:
-            raise GraphError("Graph API timed out", retryable=True) from e
-        except httpx.TransportError as e:
-            raise GraphError(f"Graph API unreachable: {type(e).__name__}", retryable=True) from e
-        if r.status_code == 429 or r.status_code >= 500:
-            error = GraphError(f"Graph API {r.status_code}", r.status_code, retryable=True)
-            try:
-                error.retry_after = float(r.headers.get("Retry-After", ""))
-            except ValueError:
-                pass
-            raise error
-        if r.status_code >= 400:
-            try:
-                message = str((r.json().get("error") or {}).get("message", ""))[:300]
-            except ValueError:
-                message = ""
-            raise GraphError(f"Graph API {r.status_code}: {message}", r.status_code)
-        try:
-            return dict(r.json())
-        except ValueError as e:
-            raise GraphError("Graph API answered without JSON", r.status_code) from e
+            ), "Graph API")  # fmt: skip
+            return json_of(r, "Graph API")
+
+        return retrying(once, self.attempts)()
