@@ -8,7 +8,6 @@ recommends within the request; forged webhooks and retried deliveries change not
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
