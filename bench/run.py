@@ -212,6 +212,11 @@ def main() -> int:
     print("== fan-out: 1,000 fan messages analysed, one answer drafted for 1,000 chats", flush=True)
     results["fanout"] = bench_fanout()
     print(json.dumps(results["fanout"], indent=2), flush=True)
+    from bench.channels import bench_channels
+
+    print("== Instagram: signed DM webhooks through the real server, faults injected", flush=True)
+    results["channels"] = bench_channels()
+    print(json.dumps(results["channels"], indent=2), flush=True)
     from bench.soak import run as soak
 
     minutes = int(os.environ.get("SOAK_MINUTES", "5"))
