@@ -413,6 +413,8 @@ class Instagram:
         age = now_utc() - _aware(contact.last_inbound_at)
         if age <= STANDARD_WINDOW:
             return None, ""
+        if d.idempotency_key.startswith("fanout:"):  # one answer to many: no human-agent tag
+            return None, "outside Instagram's 24-hour window: answer-once replies are not sent"
         if age <= HUMAN_AGENT_WINDOW and not d.automatic:
             return "HUMAN_AGENT", ""
         if age <= HUMAN_AGENT_WINDOW:

@@ -19,7 +19,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
-from memory.fanout import Approval, ApprovalStore, Draft, FanQuestion, QuestionCluster, row_dict
+from memory.fanout import (
+    Approval,
+    ApprovalStore,
+    Delivery,
+    Draft,
+    FanQuestion,
+    QuestionCluster,
+    row_dict,
+)
 from memory.models import utcnow
 from nodes.fanout.state import FanoutContext
 from nodes.hitl import validate_response
@@ -158,12 +166,31 @@ class FanoutRunner:
         with self.sessions() as s:
             if s.get(QuestionCluster, (creator_id, cluster_id)) is None:
                 raise NotFoundError(f"unknown cluster '{cluster_id}'")
-            rows = s.scalars(
-                select(Draft)
-                .where(Draft.creator_id == creator_id, Draft.cluster_id == cluster_id)
-                .order_by(Draft.customer_id)
+            rows = list(
+                s.scalars(
+                    select(Draft)
+                    .where(Draft.creator_id == creator_id, Draft.cluster_id == cluster_id)
+                    .order_by(Draft.customer_id)
+                )
             )
-            return [row_dict(r) for r in rows]
+            # A channel's own outcome (Instagram: queued, sent, held outside its window...)
+            # is the delivery status a person needs, not just "handed to the channel".
+            keys = {f"fanout:{creator_id}:{r.id}": r.id for r in rows}
+            channel = {
+                keys[d.idempotency_key]: d
+                for d in s.scalars(
+                    select(Delivery).where(Delivery.idempotency_key.in_(list(keys)))
+                )
+                if d.status != "delivered"
+            }
+            out = []
+            for r in rows:
+                item = row_dict(r)
+                if r.id in channel:
+                    item["delivery_status"] = channel[r.id].status
+                    item["delivery_error"] = channel[r.id].error
+                out.append(item)
+            return out
 
     def pending(
         self, creator_id: str, offset: int = 0, limit: int = 50, kind: str | None = None

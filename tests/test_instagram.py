@@ -239,3 +239,39 @@ def test_channel_settings_are_per_creator(world) -> None:
     assert c.post("/v1/webhooks/instagram/other", content=raw, headers={
         "X-Hub-Signature-256": sign(SECRETS["app_secret"], raw), "Authorization": ""}
     ).status_code == 404  # fmt: skip
+
+
+def test_answer_once_reaches_fans_inside_the_window_only(world) -> None:
+    """A fan who last wrote two days ago is marked, and the Graph API never hears of them."""
+    c, graph = world
+    for fan, ago in (("701", timedelta(hours=1)), ("702", timedelta(hours=2)),
+                     ("703", timedelta(days=2))):  # fmt: skip
+        r = _post(c, _dm(f"mid.fan.{fan}", "do you ship to canada?", sender=fan, ago=ago))
+        assert r.json()["accepted"] == 1
+    _until(lambda: c.get("/v1/creators/maya/channels/instagram").json()["events"].get("done")
+           == 3)  # fmt: skip
+    for fan in ("701", "702", "703"):
+        assert c.post(f"/v1/creators/maya/conversations/ig_{fan}/end").status_code == 200
+    clusters = c.get("/v1/creators/maya/clusters").json()["items"]
+    canada = next(cl for cl in clusters if cl["size"] == 3)
+    r = c.post(f"/v1/creators/maya/clusters/{canada['id']}/answer",
+               json={"answer": "Yes! We ship to Canada in 5-7 days."})  # fmt: skip
+    assert r.status_code == 200, r.text
+    batch = _until(lambda: c.get("/v1/creators/maya/approvals?kind=send_ready_replies").json()[
+        "items"])  # fmt: skip
+    assert c.post(f"/v1/creators/maya/approvals/{batch[0]['id']}",
+                  json={"type": "accept"}).status_code == 200  # fmt: skip
+
+    def settled() -> dict[str, Any] | None:
+        drafts = c.get(f"/v1/creators/maya/clusters/{canada['id']}/drafts").json()["items"]
+        by_fan = {d["customer_id"]: d for d in drafts}
+        done = all(d.get("delivery_status") in ("sent", "held") for d in by_fan.values())
+        return by_fan if len(by_fan) == 3 and done else None
+
+    by_fan = _until(settled)
+    assert by_fan["ig_701"]["delivery_status"] == by_fan["ig_702"]["delivery_status"] == "sent"
+    assert by_fan["ig_703"]["delivery_status"] == "held"
+    assert "24-hour" in by_fan["ig_703"]["delivery_error"]
+    canada_sends = [s for s in graph.sent if "Canada in 5-7 days" in s["body"]["message"]["text"]]
+    assert sorted(s["body"]["recipient"]["id"] for s in canada_sends) == ["701", "702"]
+    assert all("tag" not in s["body"] for s in canada_sends)
