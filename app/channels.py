@@ -38,6 +38,7 @@ from memory.channels import (
     customer_for,
 )
 from memory.fanout import Delivery
+from prompts.templates import COMMENT_ANSWERED_PRIVATELY, VOICES
 from tools.instagram import (
     COMMENT_LIMIT,
     DM_LIMIT,
@@ -311,18 +312,34 @@ class Instagram:
             if isinstance(out, JSONResponse):  # replayed: the turn ran before a crash
                 out = json.loads(bytes(out.body))
             if out.get("reply") and not out.get("held_for_approval"):
-                assert self.svc.outbox is not None
-                chat = f"{ev.creator_id}:{ev.customer_id}:{body.channel}"
-                self.svc.outbox.send(
-                    ev.creator_id, ev.customer_id, chat, out["reply"],
-                    idempotency_key=f"auto:{ev.creator_id}:{CHANNEL}:{ev.id}",
-                    draft_id=str(out.get("execution_id", "")), automatic=True,
-                )  # fmt: skip
+                self._reply(ev, body.channel, out)
         except Exception as e:  # noqa: BLE001 - retried, then marked failed with the reason
             log.exception("turn for instagram event %s failed", event_id)
             retry = ev.attempts < EVENT_ATTEMPTS
             return self._finish(event_id, "pending" if retry else "failed", type(e).__name__)
         return self._finish(event_id, "done", None)
+
+    def _reply(self, ev: ChannelEvent, channel: str, out: dict[str, Any]) -> None:
+        """Queue the agent's reply; for a comment, privately too when the creator wants it."""
+        assert self.svc.outbox is not None
+        chat = f"{ev.creator_id}:{ev.customer_id}:{channel}"
+        creator = self.svc.catalog.get_creator(ev.creator_id)
+        comment_conf = (creator.channel_settings or {}).get("comment") or {}
+        reply, run = str(out["reply"]), str(out.get("execution_id", ""))
+        comment_id = (ev.detail or {}).get("comment_id")
+        if channel == "comment" and comment_id and comment_conf.get("private_reply"):
+            self.svc.outbox.send(
+                ev.creator_id, ev.customer_id, chat, reply,
+                idempotency_key=f"private:{ev.creator_id}:{comment_id}",  # one per comment
+                draft_id=run, automatic=True,
+            )  # fmt: skip
+            voice = creator.brand_voice if creator.brand_voice in VOICES else "casual"
+            reply = COMMENT_ANSWERED_PRIVATELY[voice]
+        self.svc.outbox.send(
+            ev.creator_id, ev.customer_id, chat, reply,
+            idempotency_key=f"auto:{ev.creator_id}:{CHANNEL}:{ev.id}", draft_id=run,
+            automatic=True,
+        )  # fmt: skip
 
     def _finish(self, event_id: int, status: str, error: str | None) -> int:
         with self.sessions.begin() as s:
@@ -365,11 +382,13 @@ class Instagram:
         except NotFoundError:
             return self._mark(delivery_id, "held", "Instagram is not connected any more")
         token = secrets.get("access_token", "")
-        comment = d.chat_id.endswith(":comment")
-        tag, why = self._window(contact, d, comment)
+        private = d.idempotency_key.startswith("private:")
+        comment = d.chat_id.endswith(":comment") and not private
+        tag, why = self._window(contact, d, comment, private)
         if why:
             return self._mark(delivery_id, "held", why)
-        parts = split_text(d.text, COMMENT_LIMIT if comment else DM_LIMIT)
+        # A private reply is one message (Instagram allows one per comment): cut, not split.
+        parts = split_text(d.text, COMMENT_LIMIT if comment else DM_LIMIT)[: 1 if private else None]
         for i in range(d.parts_sent, len(parts)):
             with self.sessions.begin() as s:  # committed before the call: a crash -> unknown
                 claimed = rowcount(s.execute(
@@ -383,7 +402,10 @@ class Instagram:
                     Delivery.id == delivery_id)) or 0)  # fmt: skip
             self._limiter(d.creator_id).acquire()
             try:
-                if comment:
+                if private:
+                    comment_id = d.idempotency_key.split(":", 2)[2]
+                    mid = self.graph.private_reply(token, account.account_id, comment_id, parts[i])
+                elif comment:
                     mid = self.graph.public_reply(token, contact.last_comment_id or "", parts[i])
                 else:
                     mid = self.graph.send_dm(
@@ -403,9 +425,14 @@ class Instagram:
         return 1
 
     def _window(
-        self, contact: ChannelContact, d: Delivery, comment: bool
+        self, contact: ChannelContact, d: Delivery, comment: bool, private: bool = False
     ) -> tuple[str | None, str]:
         """(message tag, reason to hold): Meta's messaging windows from the fan's last message."""
+        if private:
+            when = contact.last_comment_at
+            if when is None or now_utc() - _aware(when) > PRIVATE_REPLY_WINDOW:
+                return None, "a private reply is allowed within 7 days of the comment only"
+            return None, ""
         if comment:
             if not contact.last_comment_id:
                 return None, "no comment of this fan to reply to"

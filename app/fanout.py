@@ -178,9 +178,7 @@ class FanoutRunner:
             keys = {f"fanout:{creator_id}:{r.id}": r.id for r in rows}
             channel = {
                 keys[d.idempotency_key]: d
-                for d in s.scalars(
-                    select(Delivery).where(Delivery.idempotency_key.in_(list(keys)))
-                )
+                for d in s.scalars(select(Delivery).where(Delivery.idempotency_key.in_(list(keys))))
                 if d.status != "delivered"
             }
             out = []

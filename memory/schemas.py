@@ -74,6 +74,11 @@ class ChannelLimit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_chars: int = Field(ge=20, le=10_000)
+    private_reply: bool = Field(
+        False,
+        description="Comments only: answer in the one private message Instagram allows per "
+        "comment (within 7 days) and reply publicly with a short pointer to it.",
+    )
 
 
 Channel = Literal["dm", "comment"]
@@ -121,6 +126,9 @@ class CreatorPatch(PatchInput):
     ) = None
     brand_voice: BrandVoice | SkipJsonSchema[None] = None
     retain_messages: bool | SkipJsonSchema[None] = None
+    channel_settings: dict[Channel, ChannelLimit] | SkipJsonSchema[None] = Field(
+        None, description="Per channel: reply length limit; for comments, private replies."
+    )
     policies: str | None = Field(None, max_length=POLICIES_MAX, description=POLICIES_DOC)
 
 

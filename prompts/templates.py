@@ -116,3 +116,12 @@ CONFLICT_LABELS = {
     "pregnancy": "your pregnancy",
     "beginner": "you're just starting out",
 }
+
+
+# Public reply under a comment whose answer went out as Instagram's private reply, per voice.
+COMMENT_ANSWERED_PRIVATELY = {
+    "professional": "Thank you for asking, we have sent you the details in a direct message.",
+    "casual": "Just sent you a DM with the details!",
+    "playful": "Check your DMs, the details are on their way! ✨",
+    "luxury": "With pleasure, the details await you in your messages.",
+}

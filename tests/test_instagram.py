@@ -275,3 +275,35 @@ def test_answer_once_reaches_fans_inside_the_window_only(world) -> None:
     canada_sends = [s for s in graph.sent if "Canada in 5-7 days" in s["body"]["message"]["text"]]
     assert sorted(s["body"]["recipient"]["id"] for s in canada_sends) == ["701", "702"]
     assert all("tag" not in s["body"] for s in canada_sends)
+
+
+def test_a_comment_can_be_answered_privately_once(world) -> None:
+    """With ``private_reply`` on, the answer goes in Instagram's one private reply per comment
+    and the public reply only points to it; Meta's retry sends neither again."""
+    c, graph = world
+    r = c.patch(
+        "/v1/creators/maya",
+        json={
+            "channel_settings": {
+                "dm": {"max_chars": 1000},
+                "comment": {"max_chars": 300, "private_reply": True},
+            }
+        },
+    )
+    assert r.status_code == 200, r.text
+    ts = int(datetime.now(UTC).timestamp())
+    body = {"object": "instagram", "entry": [{"id": ACCOUNT, "time": ts, "changes": [
+        {"field": "comments", "value": {"id": "17865799348089111", "text": ASK,
+                                        "from": {"id": "444"}, "media": {"id": "m-2"}}}]}]}  # fmt: skip
+    assert _post(c, body).json()["accepted"] == 1
+    sent = _until(lambda: graph.sent if len(graph.sent) >= 2 else None)
+    private = [s for s in sent if s["kind"] == "message"]
+    public = [s for s in sent if s["kind"] == "reply"]
+    assert len(private) == 1 and private[0]["node"] == ACCOUNT
+    assert private[0]["body"]["recipient"] == {"comment_id": "17865799348089111"}
+    assert "Cork Yoga Mat" in private[0]["body"]["message"]["text"]
+    assert len(public) == 1 and public[0]["node"] == "17865799348089111"
+    assert "Cork Yoga Mat" not in public[0]["body"]["message"]
+    assert _post(c, body).json()["duplicates"] == 1
+    time.sleep(1.0)
+    assert len(graph.sent) == 2
