@@ -22,9 +22,10 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from langchain_core.rate_limiters import InMemoryRateLimiter
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.schemas import MessageIn
 from app.services import Services
@@ -36,8 +37,10 @@ from memory.channels import (
     ChannelEvent,
     SecretBox,
     customer_for,
+    worker_alive,
+    worker_id,
 )
-from memory.fanout import Delivery
+from memory.fanout import Delivery, row_dict
 from prompts.templates import COMMENT_ANSWERED_PRIVATELY, VOICES
 from tools.instagram import (
     COMMENT_LIMIT,
@@ -152,23 +155,35 @@ class Instagram:
             s.expunge(row)
         return row, self.box.open(row.secrets)
 
+    def _signed_credentials(self, creator_id: str) -> tuple[ChannelAccount | None, dict[str, str]]:
+        """Credentials for a webhook; none answers like a wrong signature.
+
+        Who is connected is not told to callers without the secret.
+        """
+        try:
+            return self._credentials(creator_id)
+        except NotFoundError:
+            return None, {}
+
     # -- webhook ------------------------------------------------------------------------------
     def handshake(self, creator_id: str, mode: str, token: str, challenge: str) -> str:
         """Meta's subscription check: echo the challenge when the verify token matches."""
-        _, secrets = self._credentials(creator_id)
+        _, secrets = self._signed_credentials(creator_id)
         expected = secrets.get("verify_token", "")
         if (
             mode != "subscribe"
             or not expected
-            or not hmac.compare_digest(token.encode(), expected.encode())
+            or not hmac.compare_digest(
+                token.encode("utf-8", "replace"), expected.encode("utf-8", "replace")
+            )
         ):
             raise ForbiddenError("verify token does not match")
         return challenge
 
     def receive(self, creator_id: str, raw: bytes, signature: str | None) -> dict[str, int]:
         """Verify, store each fan event once, wake the worker; nothing slow happens here."""
-        account, secrets = self._credentials(creator_id)
-        if not verify_signature(secrets.get("app_secret", ""), raw, signature):
+        account, secrets = self._signed_credentials(creator_id)
+        if account is None or not verify_signature(secrets.get("app_secret", ""), raw, signature):
             raise UnauthorizedError("X-Hub-Signature-256 does not match the body")
         try:
             payload = json.loads(raw)
@@ -180,15 +195,17 @@ class Instagram:
         mine = [ev for ev in events if ev.account_id == account.account_id]
         ignored += len(events) - len(mine)
         oldest = now_utc() - self.max_age
-        if any(ev.sent_at < oldest for ev in mine):
-            raise ForbiddenError("event older than DMPILOT_WEBHOOK_MAX_AGE_S: refused")
+        fresh = [ev for ev in mine if ev.sent_at >= oldest]
+        if mine and not fresh:  # a replayed old body: refused, nothing stored
+            raise ForbiddenError("events older than DMPILOT_WEBHOOK_MAX_AGE_S: refused")
+        ignored += len(mine) - len(fresh)  # stale events in a fresh body: never processed
         accepted = 0
         with self.sessions.begin() as s:
-            for ev in mine:
+            for ev in fresh:
                 accepted += self._store(s, creator_id, ev)
         if accepted:
             self._wake.set()
-        return {"accepted": accepted, "duplicates": len(mine) - accepted, "ignored": ignored}
+        return {"accepted": accepted, "duplicates": len(fresh) - accepted, "ignored": ignored}
 
     def _store(self, s: Any, creator_id: str, e: Inbound) -> int:
         customer = customer_for(CHANNEL, e.sender_id)
@@ -207,10 +224,11 @@ class Instagram:
         contact = s.get(ChannelContact, (creator_id, customer))
         if contact is None:
             contact = ChannelContact(creator_id=creator_id, customer_id=customer,
-                                     channel=CHANNEL, external_id=e.sender_id,
-                                     last_inbound_at=e.sent_at)  # fmt: skip
+                                     channel=CHANNEL, external_id=e.sender_id)  # fmt: skip
             s.add(contact)
-        contact.last_inbound_at = max(_aware(contact.last_inbound_at), e.sent_at)
+        if e.kind == "dm":  # only a DM opens Meta's messaging window
+            last = contact.last_inbound_at
+            contact.last_inbound_at = e.sent_at if last is None else max(_aware(last), e.sent_at)
         if e.kind == "comment":
             contact.last_comment_id = e.detail.get("comment_id")
             contact.last_comment_at = e.sent_at
@@ -229,7 +247,10 @@ class Instagram:
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=10)
+            if self._thread.is_alive():  # mid-turn: it stops after this row; leave it its client
+                log.warning("instagram worker still busy at shutdown; its row is recovered")
+                return
         self.graph.close()
 
     def wake(self) -> None:
@@ -243,16 +264,32 @@ class Instagram:
         become ``unknown`` (Meta may have delivered them: not sent twice, shown to a person).
         """
         with self.sessions.begin() as s:
+            working = [
+                (i, o)
+                for i, o in s.execute(
+                    select(ChannelEvent.id, ChannelEvent.owner).where(
+                        ChannelEvent.status == "working"
+                    )
+                ).all()
+                if not worker_alive(o)  # another live worker's rows are its own
+            ]
             events = rowcount(s.execute(
                 update(ChannelEvent)
-                .where(ChannelEvent.status == "working")
-                .values(status="pending")
+                .where(ChannelEvent.id.in_([i for i, _ in working]))
+                .values(status="pending", owner=None)
             ))  # fmt: skip
+            sending = [
+                i
+                for i, o in s.execute(
+                    select(Delivery.id, Delivery.owner).where(Delivery.status == "sending")
+                ).all()
+                if not worker_alive(o)
+            ]
             cut = rowcount(s.execute(
                 update(Delivery)
-                .where(Delivery.status == "sending")
+                .where(Delivery.id.in_(sending))
                 .values(status="unknown", error="the worker stopped during the send: check the "
-                        "conversation on Instagram before sending it again")
+                        "conversation on Instagram, then retry it or leave it")
             ))  # fmt: skip
         return {"events": events, "unknown_sends": cut}
 
@@ -275,11 +312,23 @@ class Instagram:
 
     def process_events(self) -> int:
         """Answer pending events, oldest first (so each fan's turns keep their order)."""
+        earlier = aliased(ChannelEvent)
         with self.sessions() as s:
             ids = list(
                 s.scalars(
                     select(ChannelEvent.id)
-                    .where(ChannelEvent.status == "pending")
+                    .where(
+                        ChannelEvent.status == "pending",
+                        or_(ChannelEvent.retry_at.is_(None), ChannelEvent.retry_at <= now_utc()),
+                        # One fan's events in order, even across worker processes: an event
+                        # waits while an earlier one of the same fan is still open.
+                        ~exists().where(
+                            earlier.creator_id == ChannelEvent.creator_id,
+                            earlier.customer_id == ChannelEvent.customer_id,
+                            earlier.id < ChannelEvent.id,
+                            earlier.status.in_(("pending", "working")),
+                        ),
+                    )
                     .order_by(ChannelEvent.id)
                     .limit(BATCH)
                 )
@@ -296,12 +345,15 @@ class Instagram:
             claimed = rowcount(s.execute(
                 update(ChannelEvent)
                 .where(ChannelEvent.id == event_id, ChannelEvent.status == "pending")
-                .values(status="working", attempts=ChannelEvent.attempts + 1)
+                .values(status="working", attempts=ChannelEvent.attempts + 1,
+                        owner=worker_id())
             ))  # fmt: skip
             ev = s.get(ChannelEvent, event_id)
             if not claimed or ev is None:
                 return 0
             s.expunge(ev)
+        if ev.attempts > EVENT_ATTEMPTS:  # it killed the worker each time: not again
+            return self._finish(event_id, "failed", "stopped the worker on every attempt")
         try:
             body = MessageIn(text=ev.text, channel="comment" if ev.kind == "comment" else "dm")
         except ValidationError:
@@ -316,7 +368,8 @@ class Instagram:
         except Exception as e:  # noqa: BLE001 - retried, then marked failed with the reason
             log.exception("turn for instagram event %s failed", event_id)
             retry = ev.attempts < EVENT_ATTEMPTS
-            return self._finish(event_id, "pending" if retry else "failed", type(e).__name__)
+            return self._finish(event_id, "pending" if retry else "failed", type(e).__name__,
+                                backoff=5.0 * 2**ev.attempts)  # fmt: skip
         return self._finish(event_id, "done", None)
 
     def _reply(self, ev: ChannelEvent, channel: str, out: dict[str, Any]) -> None:
@@ -331,22 +384,23 @@ class Instagram:
             self.svc.outbox.send(
                 ev.creator_id, ev.customer_id, chat, reply,
                 idempotency_key=f"private:{ev.creator_id}:{comment_id}",  # one per comment
-                draft_id=run, automatic=True,
+                draft_id=run, automatic=True, reply_to=comment_id,
             )  # fmt: skip
             voice = creator.brand_voice if creator.brand_voice in VOICES else "casual"
             reply = COMMENT_ANSWERED_PRIVATELY[voice]
         self.svc.outbox.send(
             ev.creator_id, ev.customer_id, chat, reply,
             idempotency_key=f"auto:{ev.creator_id}:{CHANNEL}:{ev.id}", draft_id=run,
-            automatic=True,
+            automatic=True, reply_to=comment_id,  # under the comment it answers
         )  # fmt: skip
 
-    def _finish(self, event_id: int, status: str, error: str | None) -> int:
+    def _finish(self, event_id: int, status: str, error: str | None, backoff: float = 0.0) -> int:
         with self.sessions.begin() as s:
             ev = s.get(ChannelEvent, event_id)
             if ev is not None:
-                ev.status, ev.error = status, error
+                ev.status, ev.error, ev.owner = status, error, None
                 ev.processed_at = now_utc() if status != "pending" else None
+                ev.retry_at = now_utc() + timedelta(seconds=backoff) if backoff else None
         return 1
 
     # -- sending ------------------------------------------------------------------------------
@@ -389,39 +443,56 @@ class Instagram:
             return self._mark(delivery_id, "held", why)
         # A private reply is one message (Instagram allows one per comment): cut, not split.
         parts = split_text(d.text, COMMENT_LIMIT if comment else DM_LIMIT)[: 1 if private else None]
+        if not parts:
+            self._mark(delivery_id, "failed", "nothing to send: the reply is empty")
+            return 0
+        target = d.reply_to or contact.last_comment_id or ""
         for i in range(d.parts_sent, len(parts)):
             with self.sessions.begin() as s:  # committed before the call: a crash -> unknown
                 claimed = rowcount(s.execute(
                     update(Delivery)
-                    .where(Delivery.id == delivery_id, Delivery.status == "queued")
-                    .values(status="sending", attempts=Delivery.attempts + 1)
+                    # parts_sent in the claim: a worker that read this row before another one
+                    # sent a part cannot send that part again.
+                    .where(Delivery.id == delivery_id, Delivery.status == "queued",
+                           Delivery.parts_sent == i)
+                    .values(status="sending", attempts=Delivery.attempts + 1, owner=worker_id())
                 ))  # fmt: skip
                 if not claimed:
                     return 0  # another worker has it
-                attempts = int(s.scalar(select(Delivery.attempts).where(
+                failures = int(s.scalar(select(Delivery.attempts - Delivery.parts_sent).where(
                     Delivery.id == delivery_id)) or 0)  # fmt: skip
             self._limiter(d.creator_id).acquire()
             try:
                 if private:
-                    comment_id = d.idempotency_key.split(":", 2)[2]
-                    mid = self.graph.private_reply(token, account.account_id, comment_id, parts[i])
+                    mid = self.graph.private_reply(token, account.account_id, target, parts[i])
                 elif comment:
-                    mid = self.graph.public_reply(token, contact.last_comment_id or "", parts[i])
+                    mid = self.graph.public_reply(token, target, parts[i])
                 else:
                     mid = self.graph.send_dm(
                         token, account.account_id, contact.external_id, parts[i], tag
                     )
             except GraphError as e:
-                again = e.retryable and attempts < SEND_ATTEMPTS
-                self._mark(delivery_id, "queued" if again else "failed", str(e))
+                if e.ambiguous:  # it may have arrived: never sent twice, a person decides
+                    self._mark(delivery_id, "unknown", f"{e}: check the conversation on "
+                               "Instagram, then retry it or leave it")  # fmt: skip
+                else:
+                    again = e.retryable and failures < SEND_ATTEMPTS
+                    self._mark(delivery_id, "queued" if again else "failed", str(e))
                 return 0  # not progress: the loop waits before the next pass
             with self.sessions.begin() as s:
                 row = s.get(Delivery, delivery_id)
                 assert row is not None
                 row.parts_sent, row.external_ids = i + 1, [*(row.external_ids or []), mid]
-                row.status, row.tag, row.error = "queued", tag, None
+                row.status, row.tag, row.error, row.owner = "queued", tag, None, None
                 if i + 1 == len(parts):
                     row.status, row.sent_at = "sent", now_utc()
+                if comment and mid:  # our own comment will come back as a webhook: not a fan's
+                    s.execute(sqlite_insert(ChannelEvent).values(
+                        creator_id=d.creator_id, channel=CHANNEL, event_id=mid, kind="own",
+                        customer_id="", sender_id="", text="", detail={}, sent_at=now_utc(),
+                        status="ignored", attempts=0, received_at=now_utc(),
+                    ).on_conflict_do_nothing(
+                        index_elements=["creator_id", "channel", "event_id"]))  # fmt: skip
         return 1
 
     def _window(
@@ -437,6 +508,8 @@ class Instagram:
             if not contact.last_comment_id:
                 return None, "no comment of this fan to reply to"
             return None, ""
+        if contact.last_inbound_at is None:
+            return None, "this fan never sent a DM: Instagram allows no message to them"
         age = now_utc() - _aware(contact.last_inbound_at)
         if age <= STANDARD_WINDOW:
             return None, ""
@@ -454,8 +527,30 @@ class Instagram:
         with self.sessions.begin() as s:
             row = s.get(Delivery, delivery_id)
             if row is not None:
-                row.status, row.error = status, error[:500]
+                row.status, row.error, row.owner = status, error[:500], None
         return 1
+
+    def retry(self, creator_id: str, delivery_id: int) -> dict[str, Any]:
+        """A person sends a held, unknown or failed reply again.
+
+        Their approval counts: within 7 days of the fan's last DM it goes with the HUMAN_AGENT
+        tag.
+        """
+        with self.sessions.begin() as s:
+            row = s.get(Delivery, delivery_id)
+            if row is None or row.creator_id != creator_id or row.channel != CHANNEL:
+                raise NotFoundError(f"no Instagram delivery {delivery_id} for '{creator_id}'")
+            if row.status not in ("held", "unknown", "failed"):
+                raise ConflictError(f"delivery {delivery_id} is {row.status}: nothing to retry")
+            row.status, row.error, row.automatic, row.attempts = (
+                "queued",
+                None,
+                False,
+                row.parts_sent,
+            )
+            out = row_dict(row)
+        self._wake.set()
+        return out
 
     def _limiter(self, creator_id: str) -> InMemoryRateLimiter:
         if creator_id not in self._limiters:

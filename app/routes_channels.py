@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from app.channels import ForbiddenError, Instagram, UnauthorizedError
 from app.routes_catalog import CreatorId
 from app.shopify import Shopify
+from memory.schemas import JSON_INT_MAX
 
 router = APIRouter(prefix="/v1", tags=["channels"])
 webhooks = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -88,6 +89,20 @@ def disconnect_instagram(creator_id: CreatorId, ig: IG) -> Response:
     """Forget the credentials; queued replies are held until it is connected again."""
     ig.disconnect(creator_id)
     return Response(status_code=204)
+
+
+@router.post("/creators/{creator_id}/deliveries/{delivery_id}/retry")
+def retry_delivery(
+    creator_id: CreatorId,
+    delivery_id: Annotated[int, Path(ge=1, le=JSON_INT_MAX)],
+    ig: IG,
+) -> dict[str, Any]:
+    """Send a held, unknown or failed Instagram reply again, as approved by a person.
+
+    Within 7 days of the fan's last DM it goes with the HUMAN_AGENT tag; 409 for a reply in
+    any other state.
+    """
+    return ig.retry(creator_id, delivery_id)
 
 
 @webhooks.get(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app.channels import ForbiddenError, UnauthorizedError, now_utc, rowcount
+from app.channels import ForbiddenError, UnauthorizedError, now_utc
 from app.services import Services
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.channels import ChannelAccount, ChannelEvent, SecretBox, ShopifyInventory
@@ -109,23 +110,25 @@ class Shopify:
                 res = catalog.upsert_products(creator_id, [p.product for p in parsed], sync=False)
                 for key in ("created", "updated", "unchanged"):
                     report[key] += getattr(res, key)
-            seen |= {p.product.source_id for p in parsed if p.product.source_id}
+            # Everything the shop listed counts as still there, even a product this run could
+            # not read (it keeps its last good version rather than vanishing).
+            seen |= {str(p.get("id")) for p in page if p.get("id") is not None}
             self._remember_inventory(creator_id, page)
             report["products"] += len(page)
             log.info("shopify sync %s: page %d, %d products", creator_id, report["pages"],
                      report["products"])  # fmt: skip
         with self.sessions() as s:
-            ours = set(
-                s.scalars(
-                    select(Product.source_id).where(
-                        Product.creator_id == creator_id,
-                        Product.is_active.is_(True),
-                        Product.source_id.is_not(None),
+            synced = {
+                str(sid)
+                for sid, meta in s.execute(
+                    select(Product.source_id, Product.meta).where(
+                        Product.creator_id == creator_id, Product.is_active.is_(True)
                     )
-                )
-            )
-        shopify_ids = {sid for sid in ours if sid and sid.isdigit()}  # Shopify ids are numbers
-        report["deactivated"] = catalog.deactivate_sources(creator_id, sorted(shopify_ids - seen))
+                ).all()
+                # Only products that came from this shop's API: a file import stays as it is.
+                if sid and isinstance(meta, dict) and meta.get("shopify_id") is not None
+            }
+        report["deactivated"] = catalog.deactivate_sources(creator_id, sorted(synced - seen))
         catalog.sync_vectors(creator_id)
         with self.sessions.begin() as s:
             row = s.get(ChannelAccount, (creator_id, CHANNEL))
@@ -160,8 +163,11 @@ class Shopify:
         webhook_id: str | None, shop_domain: str | None,
     ) -> dict[str, Any]:  # fmt: skip
         """Verify, drop a retried delivery, apply the change now (search sees it at once)."""
-        shop, secrets = self._credentials(creator_id)
-        if not verify_hmac(secrets.get("webhook_secret", ""), raw, signature):
+        try:
+            shop, secrets = self._credentials(creator_id)
+        except NotFoundError:  # answered like a forged call: who is connected is not told
+            shop, secrets = "", {}
+        if not shop or not verify_hmac(secrets.get("webhook_secret", ""), raw, signature):
             raise UnauthorizedError("X-Shopify-Hmac-Sha256 does not match the body")
         if shop_domain is not None and shop_domain != shop:
             raise ForbiddenError(f"webhook from {shop_domain}, not the connected shop")
@@ -173,42 +179,76 @@ class Shopify:
                 raise ValueError("not a JSON object")
         except ValueError as e:
             raise BadRequestError(f"not a Shopify webhook body: {e}") from e
-        if webhook_id:
+        key = (webhook_id or "")[:256]
+        if key:
+            with self.sessions() as s:
+                seen = s.scalar(
+                    select(ChannelEvent.id).where(
+                        ChannelEvent.creator_id == creator_id,
+                        ChannelEvent.channel == CHANNEL,
+                        ChannelEvent.event_id == key,
+                    )
+                )
+            if seen is not None:
+                return {"applied": False, "duplicate": True, "topic": topic}
+        # Applied first, remembered after: a failure leaves no mark, so Shopify's retry of the
+        # same delivery is applied (applying twice is harmless: an upsert, a stock level).
+        applied = self._apply(creator_id, secrets, shop, topic, payload)
+        if key:
             with self.sessions.begin() as s:
-                fresh = rowcount(s.execute(
+                s.execute(
                     sqlite_insert(ChannelEvent).values(
-                        creator_id=creator_id, channel=CHANNEL, event_id=webhook_id[:256],
-                        kind=topic, customer_id="", sender_id=shop, text="",
+                        creator_id=creator_id, channel=CHANNEL, event_id=key, kind=topic,
+                        customer_id="", sender_id=shop, text="",
                         detail={"id": str(payload.get("id") or payload.get("inventory_item_id"))},
                         sent_at=now_utc(), status="done", attempts=1, received_at=now_utc(),
                         processed_at=now_utc(),
                     ).on_conflict_do_nothing(index_elements=["creator_id", "channel", "event_id"])
-                ))  # fmt: skip
-            if not fresh:
-                return {"applied": False, "duplicate": True, "topic": topic}
-        return {"applied": self._apply(creator_id, shop, topic, payload), "duplicate": False,
-                "topic": topic}  # fmt: skip
+                )  # fmt: skip
+        return {"applied": applied, "duplicate": False, "topic": topic}
 
-    def _apply(self, creator_id: str, shop: str, topic: str, payload: dict[str, Any]) -> bool:
+    def _apply(
+        self, creator_id: str, secrets: dict[str, str], shop: str, topic: str,
+        payload: dict[str, Any],
+    ) -> bool:  # fmt: skip
         catalog = self.svc.catalog
         if topic in ("products/create", "products/update"):
             parsed, errors = shopify_items([(1, payload)], f"https://{shop}")
             if errors or not parsed:
                 raise BadRequestError(errors[0].message if errors else "no product in the body")
-            catalog.upsert_products(creator_id, [parsed[0].product], sync=True)
+            product = parsed[0].product
+            if self._older_than_stored(creator_id, product.source_id, payload.get("updated_at")):
+                return False  # an update that arrived after a newer one: not applied
+            catalog.upsert_products(creator_id, [product], sync=True)
             self._remember_inventory(creator_id, [payload])
             return True
         if topic == "products/delete":
             return catalog.deactivate_sources(creator_id, [str(payload.get("id", ""))]) > 0
-        # inventory_levels/update: {inventory_item_id, location_id, available}
+        # inventory_levels/update names one location's level: the variant's stock is the sum
+        # over every location, read back from the Admin API (a 5xx here makes Shopify retry).
         item = str(payload.get("inventory_item_id", ""))
-        available = payload.get("available")
-        if not isinstance(available, int):
-            return False
-        with self.sessions.begin() as s:
+        with self.sessions() as s:
             row = s.get(ShopifyInventory, (creator_id, item))
-            if row is None:
-                return False  # an item of a product not synced yet: the next sync has it
-            row.levels = {**(row.levels or {}), str(payload.get("location_id", "")): available}
-            total, variant = sum(row.levels.values()), row.variant_source_id
+            variant = row.variant_source_id if row is not None else None
+        if variant is None:
+            return False  # an item of a product not synced yet: the next sync has it
+        total = self.client.available(shop, secrets.get("access_token", ""), item)
         return catalog.set_variant_stock(creator_id, variant, total)
+
+    def _older_than_stored(self, creator_id: str, source_id: str | None, when: Any) -> bool:
+        """Whether a product update is older than the version already stored."""
+        if not source_id or not isinstance(when, str):
+            return False
+        with self.sessions() as s:
+            meta = s.scalar(
+                select(Product.meta).where(
+                    Product.creator_id == creator_id, Product.source_id == source_id
+                )
+            )
+        stored = meta.get("updated_at") if isinstance(meta, dict) else None
+        if not isinstance(stored, str):
+            return False
+        try:
+            return datetime.fromisoformat(when) < datetime.fromisoformat(stored)
+        except ValueError:
+            return False

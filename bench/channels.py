@@ -3,9 +3,10 @@
 ``dmpilot serve`` runs in a subprocess on 127.0.0.1 with a fake Graph API (in this process,
 also on 127.0.0.1). Signed DM webhooks from many fans are posted by 8 client threads; a share
 of them is posted twice (Meta retries) and the fake answers a share of sends with 500 or 429
-(fault injection). Measured: webhook acknowledgements per second and their latency, the time
-until every distinct DM's reply reached the fake (end-to-end events/s), and how many fans got
-more than one reply (must be 0) or none.
+(fault injection: a 429 is retried; a 500 may have been delivered, so that reply is marked
+``unknown`` for a person instead of being sent again). Measured: webhook acknowledgements per
+second and their latency, the time until every reply was sent or marked (end-to-end events/s),
+and how many fans got more than one reply (must be 0).
 
     .venv/bin/python -m bench.channels [--events 400]
 """
@@ -130,8 +131,8 @@ def bench_channels(events: int = 400, retry_share: float = 0.2, fail_share: floa
             ack_s = time.perf_counter() - t0
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
-                fans = {s["body"]["recipient"]["id"] for s in graph.sent}
-                if len(fans) >= events:
+                rows = admin.get("/v1/creators/b/channels/instagram").json()["deliveries"]
+                if rows.get("sent", 0) + rows.get("unknown", 0) >= events:
                     break
                 time.sleep(0.2)
             done_s = time.perf_counter() - t0
@@ -148,7 +149,7 @@ def bench_channels(events: int = 400, retry_share: float = 0.2, fail_share: floa
         "ack_per_s": round(len(posts) / ack_s, 1),
         "ack_ms_p50": round(float(np.percentile(took, 50)), 1),
         "ack_ms_p95": round(float(np.percentile(took, 95)), 1),
-        "answered_and_sent_per_s": round(len(per_fan) / done_s, 1),
+        "answered_per_s": round(events / done_s, 1),
         "seconds_until_all_sent": round(done_s, 1),
         "injected_send_failures": failures,
         "fans_answered": len(per_fan),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +55,8 @@ class ChannelContact(Base):
     customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))  # Instagram-scoped user id
-    last_inbound_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The fan's last DM (Meta's messaging windows count from it; a comment does not open one).
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_comment_id: Mapped[str | None] = mapped_column(String(128))
     last_comment_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -78,8 +80,12 @@ class ChannelEvent(Base):
     text: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # payload, media id...
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|failed
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending|working|done|failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str | None] = mapped_column(String(64))  # host:pid of the worker on it
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # backoff after a failure
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -94,6 +100,27 @@ class ShopifyInventory(Base):
     inventory_item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     variant_source_id: Mapped[str] = mapped_column(String(200))
     levels: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # location id -> available
+
+
+def worker_id() -> str:
+    """This process, as written on the rows it claims (``host:pid``)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+def worker_alive(owner: str | None) -> bool:
+    """Whether the process that claimed a row still runs (same host; another host: assume so)."""
+    if not owner or ":" not in owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname()[:40]:
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def customer_for(channel: str, external_id: str) -> str:

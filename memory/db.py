@@ -83,6 +83,8 @@ def _add_missing_columns(engine: Engine) -> None:
             "tag": "VARCHAR(32)",
             "error": "TEXT",
             "sent_at": "DATETIME",
+            "reply_to": "VARCHAR(128)",
+            "owner": "VARCHAR(64)",
         },
     }
     for table, new in added.items():

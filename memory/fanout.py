@@ -187,6 +187,8 @@ class Delivery(Base):
     tag: Mapped[str | None] = mapped_column(String(32))  # e.g. HUMAN_AGENT after 24 h
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reply_to: Mapped[str | None] = mapped_column(String(128))  # e.g. the comment answered
+    owner: Mapped[str | None] = mapped_column(String(64))  # host:pid of the worker sending it
 
 
 class ApprovalStore:

@@ -357,7 +357,11 @@ def _shopify_product(item: dict[str, Any], sid: str | None, base: str) -> Produc
         images=images,
         url=f"{base}/products/{handle}" if handle else None,
         is_active=(item.get("status") or "active") == "active",
-        metadata={"shopify_id": item.get("id"), "handle": handle},
+        metadata={
+            "shopify_id": item.get("id"),
+            "handle": handle,
+            **({"updated_at": item["updated_at"]} if item.get("updated_at") else {}),
+        },
         variants=variants,
     )
 

@@ -19,6 +19,13 @@ class FakeShopify:
 
     def __init__(self, products: list[dict[str, Any]], page_size: int = 10) -> None:
         self.products = [self._with_inventory(p) for p in products]
+        # Stock per location of each inventory item (Shopify's inventory_levels), one location
+        # holding each variant's quantity to start with.
+        self.levels: dict[str, list[dict[str, int]]] = {
+            str(v["inventory_item_id"]): [
+                {"location_id": 1, "available": int(v.get("inventory_quantity") or 0)}]
+            for p in self.products for v in p.get("variants") or []
+        }  # fmt: skip
         self.page_size = page_size
         self.requests: list[dict[str, Any]] = []
         self.failures: deque[tuple[int, dict[str, str]]] = deque()
@@ -39,6 +46,15 @@ class FakeShopify:
                 nxt = f"{request.base_url}{shop}/admin/api/{version}/products.json"
                 headers["Link"] = f'<{nxt}?limit={limit}&page_info={start + limit}>; rel="next"'
             return JSONResponse({"products": page}, headers=headers)
+
+        @app.get("/{shop}/admin/api/{version}/inventory_levels.json")
+        def levels(shop: str, version: str, request: Request) -> Any:
+            item = request.query_params.get("inventory_item_ids", "")
+            return {
+                "inventory_levels": [
+                    {"inventory_item_id": int(item), **lv} for lv in self.levels.get(item, [])
+                ]
+            }
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))

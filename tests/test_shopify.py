@@ -110,14 +110,25 @@ def test_webhooks_change_what_the_agent_recommends_at_once(tmp_path) -> None:
         assert "39" in reply and "49" not in reply, reply
         # Shopify retries the same delivery: applied once.
         assert _hook(c, "products/update", cheaper, "w-2").json()["duplicate"] is True
-        # Sold out at the only location: no longer offered as in stock.
-        r = _hook(
-            c,
-            "inventory_levels/update",
-            {"inventory_item_id": 900_008_001, "location_id": 1, "available": 0},
-            "w-3",
-        )
-        assert r.json()["applied"] is True
+        # Two locations: one sells out, the other still has 2 (read back from the API).
+        fake.levels["900008001"] = [{"location_id": 1, "available": 0},
+                                    {"location_id": 2, "available": 2}]  # fmt: skip
+        stock_change = {"inventory_item_id": 900_008_001, "location_id": 1, "available": 0}
+        assert _hook(c, "inventory_levels/update", stock_change, "w-3a").json()["applied"]
+        pid = c.get("/v1/creators/maya/catalog/search", params={"q": "yoga mat"}).json()[
+            "hits"][0]["product_id"]  # fmt: skip
+        stock = c.get(f"/v1/creators/maya/products/{pid}/variants").json()["variants"]
+        assert [v["stock"] for v in stock] == [2]
+        # An update older than the stored version (delivered late) is not applied.
+        newer = dict(cheaper, updated_at="2026-12-01T00:00:00-05:00")
+        late = dict(cheaper, updated_at="2020-01-01T00:00:00-05:00",
+                    variants=[dict(cheaper["variants"][0], price="99.00")])  # fmt: skip
+        assert _hook(c, "products/update", newer, "w-2b").json()["applied"] is True
+        assert _hook(c, "products/update", late, "w-2c").json()["applied"] is False
+        # Sold out everywhere: no longer offered as in stock.
+        fake.levels["900008001"] = [{"location_id": 1, "available": 0},
+                                    {"location_id": 2, "available": 0}]  # fmt: skip
+        assert _hook(c, "inventory_levels/update", stock_change, "w-3").json()["applied"]
         in_stock = c.get("/v1/creators/maya/catalog/search",
                          params={"q": "yoga mat", "in_stock": "true"}).json()  # fmt: skip
         assert in_stock["relaxed"], in_stock  # only found by relaxing "in stock"
@@ -146,7 +157,7 @@ def test_webhooks_of_another_shop_or_creator_are_refused(tmp_path) -> None:
                       headers={"X-Shopify-Topic": "products/create",
                                "Authorization": ""}).status_code == 401  # fmt: skip
         assert c.post("/v1/webhooks/shopify/nobody", content=raw,
-                      headers=headers).status_code == 404  # fmt: skip
+                      headers=headers).status_code == 401  # fmt: skip
         assert (
             c.put(
                 "/v1/creators/maya/channels/shopify",

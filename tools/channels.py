@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from memory.channels import ChannelAccount, ChannelContact
+from memory.channels import ChannelContact
 from memory.fanout import Delivery, row_dict
 
 
@@ -48,21 +48,21 @@ class OutboxAdapter:
 
     def send(
         self, creator_id: str, customer_id: str, chat_id: str, text: str, idempotency_key: str,
-        draft_id: str, automatic: bool = False,
+        draft_id: str, automatic: bool = False, reply_to: str | None = None,
     ) -> dict[str, Any]:  # fmt: skip
-        """Record the delivery; a key seen before returns the earlier record."""
+        """Record the delivery; a key seen before returns the earlier record.
+
+        A fan known on a channel is queued there even when the channel was disconnected since
+        (the sender holds it, with the reason), never recorded as delivered locally.
+        """
         try:
             with self.sessions.begin() as s:
                 contact = s.get(ChannelContact, (creator_id, customer_id))
-                connected = (
-                    contact is not None
-                    and s.get(ChannelAccount, (creator_id, contact.channel)) is not None
-                )
                 row = Delivery(
                     creator_id=creator_id, idempotency_key=idempotency_key, draft_id=draft_id,
                     customer_id=customer_id, chat_id=chat_id, text=text, automatic=automatic,
-                    channel=contact.channel if connected and contact else self.name,
-                    status="queued" if connected else "delivered",
+                    channel=contact.channel if contact is not None else self.name,
+                    status="queued" if contact is not None else "delivered", reply_to=reply_to,
                 )  # fmt: skip
                 s.add(row)
             if row.status == "queued" and self.on_queued is not None:

@@ -33,8 +33,9 @@ def verify_signature(app_secret: str, body: bytes, header: str | None) -> bool:
     """Whether ``header`` is the app secret's HMAC-SHA256 of ``body`` (constant time)."""
     if not app_secret or not header or not header.startswith("sha256="):
         return False
-    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256=") :].strip().lower())
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest().encode()
+    given = header[len("sha256=") :].strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected, given)
 
 
 def sign(app_secret: str, body: bytes) -> str:
@@ -192,7 +193,7 @@ class GraphClient:
         def once() -> dict[str, Any]:
             r = checked(lambda: self._http.post(
                 self.base_url + path, json=body, headers={"Authorization": f"Bearer {token}"}
-            ), "Graph API")  # fmt: skip
+            ), "Graph API", idempotent=False)  # fmt: skip
             return json_of(r, "Graph API")
 
         return retrying(once, self.attempts)()

@@ -1,7 +1,10 @@
 """Calls to a channel's API: one error type and one retry policy for every client.
 
-429, 5xx, timeouts and connection errors are retried (``Retry-After`` honoured, capped at
-30 s, else exponential backoff); anything else fails at once. Attempts are bounded.
+A read (idempotent) is retried on 429, 5xx, timeouts and connection errors. A send is retried
+only when it certainly did not arrive (429, a connection never made); a 5xx or a timeout after
+the request went out is ``ambiguous``: the message may have been delivered, so it is not sent
+again but shown to a person. ``Retry-After`` is honoured (capped at 30 s), else exponential
+backoff; attempts are bounded.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ T = TypeVar("T")
 class RemoteError(Exception):
     """A channel API call failed; ``retryable`` for 429/5xx/timeouts."""
 
-    def __init__(self, message: str, status: int | None = None, retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, retryable: bool = False,
+        ambiguous: bool = False,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.status = status
         self.retryable = retryable
+        self.ambiguous = ambiguous  # a send that may have been delivered
         self.retry_after: float | None = None
 
 
@@ -43,14 +50,19 @@ def retrying(call: Callable[..., T], attempts: int) -> Callable[..., T]:
     )(call)
 
 
-def checked(send: Callable[[], httpx.Response], name: str) -> httpx.Response:
-    """One request, its failure turned into a ``RemoteError`` (retryable or not)."""
+def checked(
+    send: Callable[[], httpx.Response], name: str, idempotent: bool = True
+) -> httpx.Response:
+    """One request, its failure turned into a ``RemoteError`` (retryable, ambiguous or not)."""
     try:
         r = send()
-    except httpx.TimeoutException as e:
-        raise RemoteError(f"{name} timed out", retryable=True) from e
-    except httpx.TransportError as e:
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
         raise RemoteError(f"{name} unreachable: {type(e).__name__}", retryable=True) from e
+    except httpx.TransportError as e:  # sent, no answer: delivered or not, nobody knows
+        raise RemoteError(f"{name} gave no answer: {type(e).__name__}",
+                          retryable=idempotent, ambiguous=not idempotent) from e  # fmt: skip
+    if r.status_code >= 500 and not idempotent:
+        raise RemoteError(f"{name} {r.status_code}", r.status_code, ambiguous=True)
     if r.status_code == 429 or r.status_code >= 500:
         error = RemoteError(f"{name} {r.status_code}", r.status_code, retryable=True)
         try:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from tools.remote import checked, json_of, retrying
+from tools.remote import RemoteError, checked, json_of, retrying
 
 PAGE = 250  # Shopify's largest page
 TOPICS = ("products/create", "products/update", "products/delete", "inventory_levels/update")
@@ -38,7 +38,7 @@ def verify_hmac(secret: str, body: bytes, header: str | None) -> bool:
     if not secret or not header:
         return False
     expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
-    return hmac.compare_digest(expected, header.strip().encode())
+    return hmac.compare_digest(expected, header.strip().encode("utf-8", "replace"))
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -71,6 +71,8 @@ class AdminClient:
             yield [p for p in body.get("products") or [] if isinstance(p, dict)]
             match = _NEXT.search(headers.get("link", ""))
             url = match.group(1) if match else None
+            if url is not None and not url.startswith(self.base.format(shop=shop) + "/"):
+                raise RemoteError(f"Shopify's next page points elsewhere: {url[:100]}")
             _pace(headers.get("x-shopify-shop-api-call-limit", ""))
 
     def _get(self, url: str, token: str) -> tuple[dict[str, Any], httpx.Headers]:
@@ -81,6 +83,14 @@ class AdminClient:
             return json_of(r, "Shopify"), r.headers
 
         return retrying(once, self.attempts)()
+
+    def available(self, shop: str, token: str, inventory_item_id: str) -> int:
+        """An inventory item's stock summed over every location (``inventory_levels.json``)."""
+        url = (f"{self.base.format(shop=shop)}/inventory_levels.json"
+               f"?inventory_item_ids={inventory_item_id}")  # fmt: skip
+        body, _ = self._get(url, token)
+        levels = [lv for lv in body.get("inventory_levels") or [] if isinstance(lv, dict)]
+        return sum(int(lv.get("available") or 0) for lv in levels)
 
 
 def _pace(limit: str) -> None:
