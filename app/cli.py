@@ -332,6 +332,71 @@ def _print_demo_key(settings: Settings, key: str, host: str, port: int) -> None:
           f"'http://{host}:{port}/v1/creators/demo/catalog/search?q=leggings'")  # fmt: skip
 
 
+CHANNEL_SECRETS = {
+    "instagram": {"access_token": "DMPILOT_IG_ACCESS_TOKEN", "app_secret": "DMPILOT_IG_APP_SECRET",
+                  "verify_token": "DMPILOT_IG_VERIFY_TOKEN"},
+    "shopify": {"access_token": "DMPILOT_SHOPIFY_ACCESS_TOKEN",
+                "webhook_secret": "DMPILOT_SHOPIFY_WEBHOOK_SECRET"},
+}  # fmt: skip
+
+
+def _secret(field: str, env: str) -> str:
+    """A credential from the environment, else typed without echo (never on the command line)."""
+    import getpass
+
+    value = os.environ.get(env) or ""
+    if not value and sys.stdin.isatty():
+        value = getpass.getpass(f"{field} ({env}): ")
+    return value.strip()
+
+
+def cmd_channel(args: argparse.Namespace, settings: Settings) -> int:
+    """``dmpilot channel instagram|shopify|sync|status --creator ID``."""
+    from pydantic import ValidationError
+
+    from app.channels import Instagram
+    from app.routes_channels import InstagramIn, ShopifyIn
+    from app.shopify import Shopify
+    from memory.catalog import NotFoundError
+    from tools.remote import RemoteError
+
+    svc = _services(settings)
+    ig = Instagram(svc)
+    shop = Shopify(svc, ig.box)
+    try:
+        if args.channel_command in ("instagram", "shopify"):
+            secrets = {
+                f: _secret(f, env) for f, env in CHANNEL_SECRETS[args.channel_command].items()
+            }
+            if args.channel_command == "instagram":
+                body = InstagramIn(account_id=args.account_id, **secrets)
+                out = ig.connect(args.creator, body.account_id,
+                                 body.model_dump(exclude={"account_id"}))  # fmt: skip
+            else:
+                sbody = ShopifyIn(shop=args.shop, **secrets)
+                out = shop.connect(args.creator, sbody.shop, sbody.model_dump(exclude={"shop"}))
+        elif args.channel_command == "sync":
+
+            def progress(report: dict[str, Any]) -> None:
+                print(f"page {report['pages']}: {report['products']} products", file=sys.stderr)
+
+            out = shop.sync(args.creator, progress=progress)
+        else:
+            out = {"instagram": ig.status(args.creator), "shopify": shop.status(args.creator)}
+        print(json.dumps(out, indent=2, default=str))
+        return 0
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['loc'][-1]}: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    except (NotFoundError, RemoteError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        shop.close()
+        ig.graph.close()
+        svc.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dmpilot`` script."""
     parser = argparse.ArgumentParser(prog="dmpilot", description=__doc__)
@@ -382,6 +447,21 @@ def main(argv: list[str] | None = None) -> int:
     kr.add_argument("key_id")
     kr.add_argument("--creator", required=True)
 
+    chan = sub.add_parser("channel", help="connect Instagram or Shopify, sync, status")
+    chsub = chan.add_subparsers(dest="channel_command", required=True)
+    chi = chsub.add_parser("instagram", help="connect Instagram (secrets from DMPILOT_IG_* "
+                           "or typed)")  # fmt: skip
+    chi.add_argument("--creator", required=True)
+    chi.add_argument("--account-id", required=True, help="Instagram professional account id")
+    chs = chsub.add_parser("shopify", help="connect a store (secrets from DMPILOT_SHOPIFY_* "
+                           "or typed)")  # fmt: skip
+    chs.add_argument("--creator", required=True)
+    chs.add_argument("--shop", required=True, help="<store>.myshopify.com")
+    chy = chsub.add_parser("sync", help="read every product from the store's Admin API now")
+    chy.add_argument("--creator", required=True)
+    cht = chsub.add_parser("status", help="what is connected (never the secrets)")
+    cht.add_argument("--creator", required=True)
+
     reindex = sub.add_parser("reindex", help="embed every product again (lost vector store)")
     reindex.add_argument("--creator", help="one creator (default: all)")
 
@@ -429,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_key(args, settings)
     if args.command == "reindex":
         return cmd_reindex(args, settings)
+    if args.command == "channel":
+        return cmd_channel(args, settings)
     if args.command == "maintain":
         return cmd_maintain(args, settings)
     if args.command == "split":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -95,8 +96,13 @@ class Shopify:
             return row.account_id, self.box.open(row.secrets)
 
     # -- the full sync ------------------------------------------------------------------------
-    def sync(self, creator_id: str) -> dict[str, Any]:
-        """Every product from the Admin API; products gone from the shop are deactivated."""
+    def sync(
+        self, creator_id: str, progress: Callable[[dict[str, Any]], None] | None = None
+    ) -> dict[str, Any]:
+        """Every product from the Admin API; products gone from the shop are deactivated.
+
+        ``progress(report)`` after each page (the CLI prints it).
+        """
         shop, secrets = self._credentials(creator_id)
         catalog = self.svc.catalog
         report: dict[str, Any] = {"pages": 0, "products": 0, "created": 0, "updated": 0,
@@ -117,6 +123,8 @@ class Shopify:
             report["products"] += len(page)
             log.info("shopify sync %s: page %d, %d products", creator_id, report["pages"],
                      report["products"])  # fmt: skip
+            if progress is not None:
+                progress(report)
         with self.sessions() as s:
             synced = {
                 str(sid)

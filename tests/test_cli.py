@@ -66,3 +66,37 @@ def test_cli_split_and_cluster_write_jsonl(tmp_path, capsys):
         raise AssertionError("expected an error")
     except SystemExit as exc:
         assert "needs a non-empty 'text'" in str(exc)
+
+
+def test_cli_connects_channels_from_the_environment_and_syncs(tmp_path, capsys, monkeypatch):
+    """Secrets come from the environment (never argv) and are never printed back."""
+    import json
+
+    from tests.fake_shopify import FakeShopify
+
+    svc = open_services(Settings(data_dir=tmp_path))
+    svc.catalog.create_creator(CreatorIn(id="cli", name="CLI"))
+    svc.close()
+    secrets = {"DMPILOT_IG_ACCESS_TOKEN": "IGAA-cli-token-1", "DMPILOT_IG_APP_SECRET": "cli-secret-2",
+               "DMPILOT_IG_VERIFY_TOKEN": "cli-verify-3",
+               "DMPILOT_SHOPIFY_ACCESS_TOKEN": "shpat_cli_4", "DMPILOT_SHOPIFY_WEBHOOK_SECRET": "shpss_cli_5"}  # fmt: skip
+    for k, v in secrets.items():
+        monkeypatch.setenv(k, v)
+    base = ["--data-dir", str(tmp_path), "channel"]
+    assert main([*base, "instagram", "--creator", "cli", "--account-id", "1784140"]) == 0
+    product = {"id": 11, "title": "Cork Yoga Mat", "handle": "mat",
+               "variants": [{"id": 21, "price": "49.00", "inventory_quantity": 3}]}  # fmt: skip
+    with FakeShopify([product]) as fake:
+        monkeypatch.setenv("DMPILOT_SHOPIFY_API_BASE", f"{fake.url}/{{shop}}/admin/api/2025-10")
+        assert main([*base, "shopify", "--creator", "cli", "--shop", "cli.myshopify.com"]) == 0
+        assert main([*base, "sync", "--creator", "cli"]) == 0
+        out, err = capsys.readouterr()
+        assert '"created": 1' in out and "page 1: 1 products" in err
+    assert main([*base, "status", "--creator", "cli"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["instagram"]["connected"] and status["shopify"]["last_sync"]["created"] == 1
+    assert status["shopify"]["credentials_set"] == ["access_token", "webhook_secret"]
+    assert main([*base, "shopify", "--creator", "cli", "--shop", "https://evil.example"]) == 2
+    out, err = capsys.readouterr()
+    assert "shop" in err
+    assert not any(v in out + err for v in secrets.values())

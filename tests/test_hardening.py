@@ -103,7 +103,10 @@ def test_reply_limits_are_validated(c: TestClient) -> None:
         assert r.status_code == 422, (bad, r.text)
     r = c.post("/v1/creators", json={"id": "lim-ok", "name": "L",
                                      "channel_settings": {"dm": {"max_chars": 500}}})  # fmt: skip
-    assert r.status_code == 201 and r.json()["channel_settings"]["dm"] == {"max_chars": 500}
+    assert r.status_code == 201 and r.json()["channel_settings"]["dm"] == {
+        "max_chars": 500,
+        "private_reply": False,
+    }
 
 
 def test_control_and_bidi_characters_are_stripped(c: TestClient) -> None:

@@ -114,7 +114,7 @@ def _beta_values(w: dict[str, Any]) -> dict[str, Any]:
     return {
         "creator_id": "beta", "product_id": b["product_id"], "customer_id": "fan-b",
         "execution_id": b["execution_id"], "cluster_id": b["cluster_id"],
-        "approval_id": b["approval_id"], "key_id": b["key_id"],
+        "approval_id": b["approval_id"], "key_id": b["key_id"], "delivery_id": 1,
     }  # fmt: skip
 
 
