@@ -27,7 +27,7 @@ demo: install
 test: install
 	LANGSMITH_TEST_TRACKING=false ANONYMIZED_TELEMETRY=False $(BIN)/python -m pytest
 
-## bench: embeddings, search at 10k and 100k (BENCH_SKIP_100K=1 skips 100k), agent turns, clustering, fan-out -> bench/results/
+## bench: embeddings, search at 10k and 100k (BENCH_SKIP_100K=1 skips 100k), agent turns, clustering, fan-out, Instagram webhooks -> bench/results/
 bench: install
 	$(BIN)/python -m bench.run
 
