@@ -342,3 +342,80 @@ def test_a_comment_can_be_answered_privately_once(world) -> None:
     assert _post(c, body).json()["duplicates"] == 1
     time.sleep(1.0)
     assert len(graph.sent) == 2
+
+
+def test_one_fans_dms_are_answered_in_order_by_two_workers(tmp_path: Path) -> None:
+    """Two app instances (two worker processes' worth of Instagram workers) on one data dir:
+    a fan's messages are answered in the order they were sent, each once."""
+    with FakeGraph() as graph:
+        settings = Settings(data_dir=tmp_path, recluster_interval_s=0, graph_api_base=graph.url,
+                            channel_sends_per_second=1000)  # fmt: skip
+        with admin_client(settings) as first, admin_client(settings) as second:
+            assert (
+                first.post("/v1/creators", json={"id": "maya", "name": "Maya"}).status_code == 201
+            )
+            assert first.post("/v1/creators/maya/products", json=MAT).status_code == 201
+            assert first.put("/v1/creators/maya/channels/instagram",
+                             json={"account_id": ACCOUNT, **SECRETS}).status_code == 200  # fmt: skip
+            texts = [f"question {i}: do you have a yoga mat?" for i in range(6)]
+            body = _dm("mid.o.0", texts[0])
+            messaging = body["entry"][0]["messaging"]
+            for i, text in enumerate(texts[1:], start=1):
+                messaging.append({**messaging[0], "timestamp": messaging[0]["timestamp"] + i,
+                                  "message": {"mid": f"mid.o.{i}", "text": text}})  # fmt: skip
+            assert _post(second, body).json()["accepted"] == 6
+            _until(lambda: len(graph.sent) >= 6)
+            time.sleep(1.0)
+            history = first.get(f"/v1/creators/maya/conversations/ig_{FAN}").json()["history"]
+            said = [m["text"] for m in history if m["role"] == "customer"]
+            assert said == texts, said
+            assert len(graph.sent) == 6
+
+
+def test_sends_keep_to_the_per_creator_rate(tmp_path: Path) -> None:
+    with FakeGraph() as graph:
+        settings = Settings(data_dir=tmp_path, recluster_interval_s=0, graph_api_base=graph.url,
+                            channel_sends_per_second=2.0)  # fmt: skip
+        with admin_client(settings) as c:
+            assert c.post("/v1/creators", json={"id": "maya", "name": "Maya"}).status_code == 201
+            assert c.put("/v1/creators/maya/channels/instagram",
+                         json={"account_id": ACCOUNT, **SECRETS}).status_code == 200  # fmt: skip
+            long = " ".join(["A long answer sentence that goes on for a while."] * 120)
+            assert _post(c, _dm("mid.r.1", "hi there", sender="808")).json()["accepted"] == 1
+            _until(lambda: graph.sent)
+            svc = c.app.state.services  # type: ignore[attr-defined]
+            t0 = time.monotonic()
+            svc.outbox.send("maya", "ig_808", "maya:ig_808:dm", long, "rate:1", "d1")
+            _until(lambda: len(graph.sent) >= 1 + len(split_text(long, 1000)))
+            parts = len(split_text(long, 1000))
+            assert parts >= 6
+            # 2 per second, a bucket of 2: the first two at once, then one every half second.
+            assert time.monotonic() - t0 >= (parts - 2) / 2.0 - 0.3, parts
+
+
+def test_a_fans_next_event_waits_while_an_earlier_one_is_open(world) -> None:
+    """The ordering rule itself: another worker holding event 1 keeps event 2 waiting."""
+    c, _ = world
+    svc = c.app.state.services  # type: ignore[attr-defined]
+    from memory.channels import ChannelEvent, worker_id
+
+    now = datetime.now(UTC)
+    with svc.sessions.begin() as s:
+        for i, status in ((1, "working"), (2, "pending")):
+            s.add(ChannelEvent(creator_id="maya", channel="instagram", event_id=f"ord-{i}",
+                               kind="dm", customer_id="ig_999", sender_id="999", text=ASK,
+                               detail={}, sent_at=now, status=status, attempts=0,
+                               owner=worker_id() if status == "working" else None))  # fmt: skip
+    ig = c.app.state.instagram  # type: ignore[attr-defined]
+    ig.wake()
+    time.sleep(1.5)
+
+    def status(event_id: str) -> str:
+        with svc.sessions() as s:
+            return str(s.query(ChannelEvent.status).filter_by(event_id=event_id).scalar())
+
+    assert status("ord-2") == "pending"  # not overtaken
+    with svc.sessions.begin() as s:
+        s.query(ChannelEvent).filter_by(event_id="ord-1").update({"status": "done"})
+    ig.wake()
+    _until(lambda: status("ord-2") == "done")
