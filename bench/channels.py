@@ -3,8 +3,9 @@
 ``dmpilot serve`` runs in a subprocess on 127.0.0.1 with a fake Graph API (in this process,
 also on 127.0.0.1). Signed DM webhooks from many fans are posted by 8 client threads; a share
 of them is posted twice (Meta retries) and the fake answers a share of sends with 500 or 429
-(fault injection: a 429 is retried; a 500 may have been delivered, so that reply is marked
-``unknown`` for a person instead of being sent again). Measured: webhook acknowledgements per
+(fault injection: a 429 and a 500 that Meta calls transient are retried; any other 500 may
+have been delivered, so that reply is marked ``unknown`` for a person instead of being sent
+again). Measured: webhook acknowledgements per
 second and their latency, the time until every reply was sent or marked (end-to-end events/s),
 and how many fans got more than one reply (must be 0).
 
@@ -86,10 +87,12 @@ def bench_channels(events: int = 400, retry_share: float = 0.2, fail_share: floa
                 "/v1/creators/b/channels/instagram", json={"account_id": ACCOUNT, **SECRETS}
             ).raise_for_status()
             failures = int(events * fail_share)
-            graph.failures.extend(
-                [(500, {})] * (failures // 2)
-                + [(429, {"Retry-After": "0"})] * (failures - failures // 2)
-            )
+            transient = {"error": {"message": "Service temporarily unavailable", "code": 2,
+                                   "is_transient": True}}  # fmt: skip
+            third = failures // 3
+            graph.failures.extend([(500, {})] * third  # may have gone out: unknown
+                                  + [(500, {}, transient)] * third  # retried
+                                  + [(429, {"Retry-After": "0"})] * (failures - 2 * third))  # fmt: skip
             bodies = []
             for i in range(events):
                 ts = int(time.time() * 1000)

@@ -22,7 +22,8 @@ class FakeGraph:
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []  # every accepted call, in order
         self.calls = 0
-        self.failures: deque[tuple[int, dict[str, str]]] = deque()  # next answers: status
+        # The next answers: (status, headers[, error body]); without a body, Meta's error shape.
+        self.failures: deque[tuple[Any, ...]] = deque()
         self.delay_s = 0.0
         self._lock = threading.Lock()
         app = FastAPI()
@@ -52,9 +53,9 @@ class FakeGraph:
         if self.delay_s:
             time.sleep(self.delay_s)
         if failure is not None:
-            status, headers = failure
-            return JSONResponse({"error": {"message": "fake failure", "code": status}},
-                                status_code=status, headers=headers)  # fmt: skip
+            status, headers, *rest = failure
+            body = rest[0] if rest else {"error": {"message": "fake failure", "code": 1}}
+            return JSONResponse(body, status_code=status, headers=headers)
         with self._lock:
             self.sent.append({"kind": kind, "node": node, "body": body,
                               "auth": request.headers.get("authorization", "")})  # fmt: skip

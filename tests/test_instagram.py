@@ -167,12 +167,18 @@ def test_a_429_is_retried_a_500_or_timeout_is_never_sent_twice(world) -> None:
     _until(lambda: graph.sent)
     time.sleep(1.0)
     assert len(graph.sent) == 1 and graph.calls == 3  # 429 means not sent: retried
-    # A 500 may or may not have gone out: not retried, shown as unknown to a person.
+    # Meta says a 500 was transient (not processed): sent again.
+    graph.failures.append((500, {}, {"error": {"message": "Service temporarily unavailable",
+                                               "code": 2, "is_transient": True}}))  # fmt: skip
+    assert _post(c, _dm("mid.5a", ASK, sender="504")).json()["accepted"] == 1
+    _until(lambda: [s for s in graph.sent if s["body"]["recipient"]["id"] == "504"])
+    assert graph.calls == 5
+    # Any other 500 may or may not have gone out: not retried, shown as unknown to a person.
     graph.failures.append((500, {}))
     assert _post(c, _dm("mid.5b", ASK, sender="505")).json()["accepted"] == 1
     unknown = _until(lambda: [d for d in _deliveries(c) if d["status"] == "unknown"])
     time.sleep(1.0)
-    assert graph.calls == 4 and len(graph.sent) == 1
+    assert graph.calls == 6 and len(graph.sent) == 2
     # A timeout after the request went out: the fake did deliver it, dmpilot never resends.
     ig = c.app.state.instagram  # type: ignore[attr-defined]
     ig.graph._http.timeout = httpx.Timeout(0.3)

@@ -1,10 +1,10 @@
 """Calls to a channel's API: one error type and one retry policy for every client.
 
 A read (idempotent) is retried on 429, 5xx, timeouts and connection errors. A send is retried
-only when it certainly did not arrive (429, a connection never made); a 5xx or a timeout after
-the request went out is ``ambiguous``: the message may have been delivered, so it is not sent
-again but shown to a person. ``Retry-After`` is honoured (capped at 30 s), else exponential
-backoff; attempts are bounded.
+only when it certainly did not arrive (429, a connection never made, a 5xx whose error says it
+is transient); any other 5xx or a timeout after the request went out is ``ambiguous``: the
+message may have been delivered, so it is not sent again but shown to a person.
+``Retry-After`` is honoured (capped at 30 s), else exponential backoff; attempts are bounded.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def checked(
     except httpx.TransportError as e:  # sent, no answer: delivered or not, nobody knows
         raise RemoteError(f"{name} gave no answer: {type(e).__name__}",
                           retryable=idempotent, ambiguous=not idempotent) from e  # fmt: skip
-    if r.status_code >= 500 and not idempotent:
+    if r.status_code >= 500 and not idempotent and not _transient(r):
         raise RemoteError(f"{name} {r.status_code}", r.status_code, ambiguous=True)
     if r.status_code == 429 or r.status_code >= 500:
         error = RemoteError(f"{name} {r.status_code}", r.status_code, retryable=True)
@@ -84,6 +84,20 @@ def checked(
         raise RemoteError(f"{name} {r.status_code}{': ' + detail[:300] if detail else ''}",
                           r.status_code)  # fmt: skip
     return r
+
+
+def _transient(r: httpx.Response) -> bool:
+    """Whether a 5xx says the request was not processed, so sending again is safe.
+
+    Meta marks those ``is_transient`` or code 2 ("service temporarily unavailable"); any other
+    5xx may have gone out.
+    """
+    try:
+        body = r.json()
+    except ValueError:
+        return False
+    error = body.get("error") if isinstance(body, dict) else None
+    return isinstance(error, dict) and (error.get("is_transient") is True or error.get("code") == 2)
 
 
 def json_of(r: httpx.Response, name: str) -> dict[str, Any]:
