@@ -68,6 +68,7 @@ class ChannelEvent(Base):
     __table_args__ = (
         UniqueConstraint("creator_id", "channel", "event_id", name="uq_channel_event"),
         Index("ix_channel_event_status", "status", "id"),
+        Index("ix_channel_event_fan", "creator_id", "customer_id", "id"),  # per-fan order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
