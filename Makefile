@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench soak lint eval eval-gate eval-baseline clean
+.PHONY: install browser run demo test bench soak lint eval eval-gate eval-baseline clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "dmpilot needs Python 3.11 (set PYTHON=...)"'
@@ -24,7 +24,12 @@ demo: install
 	$(BIN)/dmpilot demo
 
 ## test: install and run the whole test suite (offline; LangSmith tracking off)
-test: install
+## browser: Debian's chromium and chromedriver for the web app's browser tests (once; needs apt)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -q && apt-get install -y -q chromium chromium-driver; }
+
+test: install browser
 	LANGSMITH_TEST_TRACKING=false ANONYMIZED_TELEMETRY=False $(BIN)/python -m pytest
 
 ## bench: embeddings, search at 10k and 100k (BENCH_SKIP_100K=1 skips 100k), agent turns, clustering, fan-out, Instagram webhooks -> bench/results/

@@ -3,7 +3,8 @@
 Rules, by path:
 - ``/health`` and the API docs are public; ``/v1/webhooks/instagram/{id}`` and
   ``/v1/webhooks/shopify/{id}`` take Meta's or Shopify's signature (or Meta's verify token)
-  instead of a key, checked by the route;
+  instead of a key, checked by the route; ``/app`` (the web app) takes its session cookie,
+  checked by its routes, after the same cross-site check;
 - ``/v1/creators/{id}`` and everything under it takes that creator's key or the admin key,
   except ``/v1/creators/{id}/keys...`` and deleting the creator (admin only);
 - everything else (creating creators, ``/metrics``, unknown paths) takes the admin key.
@@ -104,6 +105,9 @@ class Authenticate:
             return
         headers = dict(scope["headers"])
         denied = self._cross_site(scope["method"], headers)
+        if denied is None and (scope["path"] == "/app" or scope["path"].startswith("/app/")):
+            await self.app(scope, receive, send)  # the web app checks its session cookie
+            return
         token = _token(headers)
         if denied is None and token is None:
             denied = _deny(

@@ -7,11 +7,13 @@ import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -38,8 +40,11 @@ from app.schemas import ErrorOut
 from app.services import Services, open_services
 from app.settings import Settings, get_settings
 from app.shopify import Shopify
+from app.web import SignIn
+from app.web import router as web_router
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
+from memory.keys import WebSessions
 
 log = logging.getLogger("dmpilot.api")
 
@@ -167,6 +172,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.outbox.on_queued = app.state.instagram.wake
         app.state.instagram.start()
         app.state.shopify = Shopify(app.state.services, app.state.instagram.box)
+        app.state.web_sessions = WebSessions(
+            app.state.services.sessions, app.state.services.keys, settings.web_session_ttl_s
+        )
         try:
             yield
         finally:
@@ -260,6 +268,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(conversations_router, **guarded)
     app.include_router(fanout_router, **guarded)
     app.include_router(channels_router, **guarded)
+    # The web app: its own sign-in (a session cookie), pages outside the OpenAPI document.
+    app.include_router(web_router)
+    app.mount("/app/static", StaticFiles(directory=Path(__file__).parent / "static"), "static")
+
+    @app.exception_handler(SignIn)
+    async def sign_in_first(request: Request, exc: SignIn) -> Response:
+        return RedirectResponse("/app/login", status_code=303)
+
     # Meta calls these without an API key: the signature (or verify token) is checked instead.
     app.include_router(
         webhooks_router,

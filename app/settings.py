@@ -154,6 +154,12 @@ class Settings(BaseSettings):
         24 * 3600, ge=60, description="Signed webhook events older than this are refused (403)."
     )
 
+    # The web app (/app): a browser signs in with a creator key for this long.
+    web_session_ttl_s: int = Field(7 * 24 * 3600, ge=60, le=90 * 24 * 3600)
+    web_cookie_secure: bool = Field(
+        False, description="Send the session cookie over HTTPS only (set true behind TLS)."
+    )
+
     import_batch_size: int = Field(200, ge=1, le=10_000)
     max_upload_bytes: int = Field(20 * 1024 * 1024)
     max_body_bytes: int = Field(1 * 1024 * 1024)

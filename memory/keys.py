@@ -14,7 +14,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -134,3 +134,62 @@ class KeyStore:
             row = s.get(ApiKey, key_id)
             if row is not None:
                 row.last_used_at = utcnow()
+
+
+class WebSession(Base):
+    """A browser signed in with a creator key: only the token's hash is stored."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    creator_id: Mapped[str] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSessions:
+    """Sign-in for the web app: a random cookie token per browser, ended with its key."""
+
+    def __init__(self, sessions: sessionmaker[Session], keys: KeyStore, ttl_s: int) -> None:
+        self.sessions = sessions
+        self.keys = keys
+        self.ttl_s = ttl_s
+
+    def open(self, key: str) -> tuple[str, str] | None:
+        """(cookie token, creator id) for a valid creator key, else None."""
+        creator_id = self.keys.verify(key)
+        match = KEY_PATTERN.match(key)
+        if creator_id is None or match is None:
+            return None
+        token = secrets.token_urlsafe(32)
+        with self.sessions.begin() as s:
+            s.add(WebSession(token_hash=_hash(token), creator_id=creator_id,
+                             key_id=match.group(1),
+                             expires_at=utcnow() + timedelta(seconds=self.ttl_s)))  # fmt: skip
+        return token, creator_id
+
+    def creator(self, token: str | None) -> str | None:
+        """The signed-in creator, while the session is fresh and its key not revoked."""
+        if not token or len(token) > 200:
+            return None
+        with self.sessions() as s:
+            row = s.get(WebSession, _hash(token))
+            if row is None or _aware(row.expires_at) < utcnow():
+                return None
+            key = s.get(ApiKey, row.key_id)
+            if key is None or key.revoked_at is not None:
+                return None
+            return row.creator_id
+
+    def close(self, token: str | None) -> None:
+        """Sign out."""
+        if token:
+            with self.sessions.begin() as s:
+                row = s.get(WebSession, _hash(token))
+                if row is not None:
+                    s.delete(row)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,183 @@
+"""The creator's inbox in the browser: server-rendered pages (Jinja2) with htmx, no build step.
+
+Signed in with a creator API key, exchanged once for an HttpOnly, SameSite=Strict session
+cookie (only its hash is stored; revoking the key ends the session). Every page reads and
+writes through the same services as the JSON API (a decision here is ``FanoutRunner.decide``,
+an answer ``FanoutRunner.start``), so the web app cannot drift from the API's rules. htmx is
+vendored in ``app/static`` (0BSD), so pages work offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from app.services import Services
+from memory.catalog import BadRequestError, ConflictError, NotFoundError
+from memory.keys import WebSessions
+
+COOKIE = "dmpilot_session"
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(prefix="/app", include_in_schema=False)
+
+
+class SignIn(Exception):
+    """No valid session: the page redirects to the sign-in form."""
+
+
+def _svc(request: Request) -> Services:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+def _sessions(request: Request) -> WebSessions:
+    return request.app.state.web_sessions  # type: ignore[no-any-return]
+
+
+def signed_in(request: Request) -> str:
+    """The signed-in creator (every page but the sign-in form depends on it)."""
+    creator = _sessions(request).creator(request.cookies.get(COOKIE))
+    if creator is None:
+        raise SignIn()
+    return creator
+
+
+Creator = Annotated[str, Depends(signed_in)]
+
+
+def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("")
+def home() -> RedirectResponse:
+    """The approvals page is the inbox's front page."""
+    return RedirectResponse("/app/approvals", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    """The sign-in form."""
+    return _page(request, "login.html", creator=None)
+
+
+@router.post("/login")
+def login(request: Request, key: Annotated[str, Form(max_length=200)]) -> Response:
+    """Exchange a creator key for a session cookie (the key itself is never stored)."""
+    opened = _sessions(request).open(key.strip())
+    if opened is None:
+        page = _page(request, "login.html", creator=None, error="That key is not valid.")
+        page.status_code = 401
+        return page
+    token, _ = opened
+    out = RedirectResponse("/app/approvals", status_code=303)
+    settings = _svc(request).settings
+    out.set_cookie(COOKIE, token, max_age=settings.web_session_ttl_s, httponly=True,
+                   samesite="strict", secure=settings.web_cookie_secure, path="/app")  # fmt: skip
+    return out
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    """End the session."""
+    _sessions(request).close(request.cookies.get(COOKIE))
+    out = RedirectResponse("/app/login", status_code=303)
+    out.delete_cookie(COOKIE, path="/app")
+    return out
+
+
+def _approvals(svc: Services, creator: str) -> tuple[int, list[Any]]:
+    assert svc.fanout is not None
+    return svc.fanout.pending(creator, 0, 50)
+
+
+@router.get("/approvals")
+def approvals(request: Request, creator: Creator) -> HTMLResponse:
+    """Every pending decision: held replies and fan-out drafts."""
+    total, items = _approvals(_svc(request), creator)
+    flash = request.query_params.get("done", "")[:200]
+    return _page(request, "approvals.html", creator=creator, page="approvals", total=total,
+                 items=items, flash=flash)  # fmt: skip
+
+
+@router.get("/approvals/list")
+def approvals_list(request: Request, creator: Creator) -> HTMLResponse:
+    """The list alone (htmx polls it so the page stays current)."""
+    _, items = _approvals(_svc(request), creator)
+    return _page(request, "_approval_list.html", items=items)
+
+
+@router.post("/approvals/{approval_id}")
+async def decide(
+    request: Request,
+    approval_id: str,
+    creator: Creator,
+    type: Annotated[str, Form(pattern="^(accept|edit|ignore)$")],  # noqa: A002
+    text: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Apply a decision through the same runner as ``POST /v1/.../approvals/{id}``."""
+    svc = _svc(request)
+    assert svc.fanout is not None
+    response: dict[str, Any] = {"type": type, "args": None}
+    if type == "edit":
+        if not text.strip():
+            raise HTTPException(422, "an edited reply cannot be empty")
+        _, items = svc.fanout.pending(creator, 0, 200)
+        current = next((a for a in items if a["id"] == approval_id), None)
+        args = ((current or {}).get("payload") or {}).get("action_request", {}).get("args", {})
+        response["args"] = {**args, "text": text.strip()}
+    try:
+        await run_in_threadpool(svc.fanout.decide, creator, approval_id, response)
+    except (NotFoundError, ConflictError, BadRequestError, ValueError) as e:
+        raise HTTPException(400 if isinstance(e, ValueError) else 409, str(e)) from e
+    return RedirectResponse("/app/approvals?done=Decision+saved.", status_code=303)
+
+
+@router.get("/clusters")
+def clusters(request: Request, creator: Creator) -> HTMLResponse:
+    """Clusters, biggest first."""
+    svc = _svc(request)
+    assert svc.clusters is not None
+    page = svc.clusters.store.list_clusters(creator, None, "size", 200, 0)
+    return _page(request, "clusters.html", creator=creator, page="clusters", items=page["items"])
+
+
+@router.get("/clusters/{cluster_id}")
+def cluster(request: Request, cluster_id: str, creator: Creator) -> HTMLResponse:
+    """One cluster: who asked, who may be asking something else, the answer and its drafts."""
+    svc = _svc(request)
+    assert svc.clusters is not None and svc.fanout is not None
+    try:
+        detail = svc.clusters.store.get_cluster(creator, cluster_id)
+    except NotFoundError as e:
+        raise HTTPException(404, str(e)) from e
+    drafts = svc.fanout.drafts(creator, cluster_id)
+    flash = request.query_params.get("done", "")[:200]
+    return _page(request, "cluster.html", creator=creator, page="clusters", cluster=detail,
+                 drafts=drafts, flash=flash)  # fmt: skip
+
+
+@router.post("/clusters/{cluster_id}/answer")
+async def answer(
+    request: Request,
+    cluster_id: str,
+    creator: Creator,
+    answer: Annotated[str, Form(min_length=1, max_length=4000)],
+) -> Response:
+    """Answer once (``FanoutRunner.start``, as ``POST /v1/.../clusters/{id}/answer``)."""
+    svc = _svc(request)
+    assert svc.fanout is not None
+    if not answer.strip():
+        raise HTTPException(422, "the answer cannot be empty")
+    try:
+        await run_in_threadpool(svc.fanout.start, creator, cluster_id, answer.strip(), "dm")
+    except NotFoundError as e:
+        raise HTTPException(404, str(e)) from e
+    except (ConflictError, BadRequestError) as e:
+        raise HTTPException(409, str(e)) from e
+    return RedirectResponse(f"/app/clusters/{cluster_id}?done=Drafts+ready.", status_code=303)

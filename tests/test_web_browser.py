@@ -1,0 +1,139 @@
+"""The creator's web app in a real browser: Debian's headless Chromium driven by Selenium.
+
+``dmpilot serve`` runs in a subprocess on 127.0.0.1 over a data dir where 60 fans asked
+questions; the browser signs in with the creator's key, answers the biggest cluster once,
+approves the ready drafts and sees the decision saved; the API then shows the replies
+delivered. Screenshots of each page go to ``tests/screenshots/`` (ignored by git).
+``make test`` installs chromium and chromedriver (``make browser``); without them this skips.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from app.local_client import admin_client
+from app.settings import Settings
+from bench.fans import fan_messages
+from tests.test_crash import ADMIN, Server
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="chromium/chromedriver not installed (make browser)"
+)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    data = tmp_path / "data"
+    settings = Settings(data_dir=data, admin_key=SecretStr(ADMIN), recluster_interval_s=0)
+    with admin_client(settings) as c:
+        assert c.post("/v1/creators", json={"id": "k", "name": "Kay"}).status_code == 201
+        key = c.post("/v1/creators/k/keys", json={"name": "browser"}).json()["key"]
+        msgs = fan_messages(60)
+        assert c.post("/v1/creators/k/inbox", json={"messages": msgs}).status_code == 200
+        for fan in sorted({m["customer_id"] for m in msgs}):
+            assert c.post(f"/v1/creators/k/conversations/{fan}/end").status_code == 200
+    server = Server(data)
+    server.start()
+    try:
+        yield server, key
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="dmpilot-chromium-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1200,900",
+                 f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _shot(driver: object, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    server, key = served
+    d = browser
+    wait = WebDriverWait(d, 30)
+    d.get(f"{server.url}/app")
+    wait.until(ec.presence_of_element_located((By.ID, "key")))
+    assert d.current_url.endswith("/app/login")
+    # Keyboard first: Tab reaches the skip link, then the key field.
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    assert d.switch_to.active_element.text == "Skip to content"
+    d.switch_to.active_element.send_keys(Keys.TAB)
+    assert d.switch_to.active_element.get_attribute("id") == "key"
+    _shot(d, "01-sign-in")
+    d.switch_to.active_element.send_keys("dmp_not_a_key", Keys.ENTER)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
+    d.find_element(By.ID, "key").send_keys(key, Keys.ENTER)
+    wait.until(ec.title_contains("Approvals"))
+    _shot(d, "02-approvals-empty")
+
+    d.find_element(By.LINK_TEXT, "Clusters").click()
+    wait.until(ec.title_contains("Clusters"))
+    rows = d.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 5
+    _shot(d, "03-clusters")
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    wait.until(ec.presence_of_element_located((By.ID, "answer")))
+    _shot(d, "04-cluster")
+    d.find_element(By.ID, "answer").send_keys("Yes! Canada in 5-7 days, $9.99 flat.")
+    d.find_element(By.XPATH, "//button[normalize-space()='Answer every fan']").click()
+    wait.until(ec.presence_of_element_located((By.ID, "drafts")))
+    assert "Drafts ready." in d.find_element(By.CSS_SELECTOR, "[role=status]").text
+    drafts = d.find_elements(By.CSS_SELECTOR, "#drafts ~ table tbody tr")
+    assert len(drafts) >= 3
+    _shot(d, "05-drafts")
+
+    d.find_element(By.LINK_TEXT, "Approvals").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.approval")))
+    batch = [a for a in d.find_elements(By.CSS_SELECTOR, "article.approval")
+             if "ready replies" in a.text]  # fmt: skip
+    assert batch, [a.text for a in d.find_elements(By.CSS_SELECTOR, "article.approval")]
+    _shot(d, "06-approvals")
+    batch[0].find_element(By.XPATH, ".//button[@value='accept']").click()
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
+                                                "Decision saved."))  # fmt: skip
+    _shot(d, "07-approved")
+    sent = httpx.get(
+        f"{server.url}/v1/creators/k/deliveries",
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    ).json()["items"]
+    assert len(sent) >= 3, sent
+    # Signing out ends the session: the pages send the browser back to the sign-in form.
+    d.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+    wait.until(ec.presence_of_element_located((By.ID, "key")))
+    d.get(f"{server.url}/app/clusters")
+    wait.until(ec.presence_of_element_located((By.ID, "key")))
