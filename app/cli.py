@@ -330,6 +330,7 @@ def _print_demo_key(settings: Settings, key: str, host: str, port: int) -> None:
     print(f"  (also in {settings.data_dir / 'demo-key'}); try:")
     print(f"  curl -H 'Authorization: Bearer {key}' "
           f"'http://{host}:{port}/v1/creators/demo/catalog/search?q=leggings'")  # fmt: skip
+    print(f"web app: http://{host}:{port}/app (sign in with the key above)")
 
 
 CHANNEL_SECRETS = {
