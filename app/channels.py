@@ -24,7 +24,6 @@ from langchain_core.rate_limiters import InMemoryRateLimiter
 from pydantic import ValidationError
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from app.schemas import MessageIn
@@ -33,6 +32,7 @@ from app.turns import run_turn
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.channels import (
     ChannelAccount,
+    ChannelAccounts,
     ChannelContact,
     ChannelEvent,
     SecretBox,
@@ -80,6 +80,7 @@ class Instagram:
         settings = svc.settings
         key = settings.secret_key.get_secret_value() if settings.secret_key else None
         self.box = SecretBox.from_settings(key, settings.data_dir)
+        self.accounts = ChannelAccounts(self.sessions, self.box)
         self.graph = graph or GraphClient(
             settings.graph_api_base, settings.graph_timeout_s, settings.graph_attempts
         )
@@ -94,28 +95,12 @@ class Instagram:
     def connect(self, creator_id: str, account_id: str, secrets: dict[str, str]) -> dict[str, Any]:
         """Store (or replace) the creator's Instagram account and credentials, encrypted."""
         self.svc.catalog.get_creator(creator_id)  # 404 for an unknown creator
-        try:
-            with self.sessions.begin() as s:
-                row = s.get(ChannelAccount, (creator_id, CHANNEL))
-                sealed = self.box.seal(secrets)
-                if row is None:
-                    s.add(ChannelAccount(creator_id=creator_id, channel=CHANNEL,
-                                         account_id=account_id, secrets=sealed))  # fmt: skip
-                else:
-                    row.account_id, row.secrets, row.updated_at = account_id, sealed, now_utc()
-        except IntegrityError as e:
-            raise ConflictError(
-                f"Instagram account {account_id} is connected to another creator"
-            ) from e
+        self.accounts.save(creator_id, CHANNEL, account_id, secrets)
         return self.status(creator_id)
 
     def disconnect(self, creator_id: str) -> None:
         """Forget the credentials (stored events and deliveries stay)."""
-        with self.sessions.begin() as s:
-            row = s.get(ChannelAccount, (creator_id, CHANNEL))
-            if row is None:
-                raise NotFoundError(f"Instagram is not connected for '{creator_id}'")
-            s.delete(row)
+        self.accounts.remove(creator_id, CHANNEL)
 
     def status(self, creator_id: str) -> dict[str, Any]:
         """What is connected (never the secrets themselves) and what the worker has done."""
@@ -148,12 +133,7 @@ class Instagram:
         }
 
     def _credentials(self, creator_id: str) -> tuple[ChannelAccount, dict[str, str]]:
-        with self.sessions() as s:
-            row = s.get(ChannelAccount, (creator_id, CHANNEL))
-            if row is None:
-                raise NotFoundError(f"Instagram is not connected for '{creator_id}'")
-            s.expunge(row)
-        return row, self.box.open(row.secrets)
+        return self.accounts.load(creator_id, CHANNEL)
 
     def _signed_credentials(self, creator_id: str) -> tuple[ChannelAccount | None, dict[str, str]]:
         """Credentials for a webhook; none answers like a wrong signature.

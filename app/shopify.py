@@ -17,12 +17,17 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.channels import ForbiddenError, UnauthorizedError, now_utc
 from app.services import Services
-from memory.catalog import BadRequestError, ConflictError, NotFoundError
-from memory.channels import ChannelAccount, ChannelEvent, SecretBox, ShopifyInventory
+from memory.catalog import BadRequestError, NotFoundError
+from memory.channels import (
+    ChannelAccount,
+    ChannelAccounts,
+    ChannelEvent,
+    SecretBox,
+    ShopifyInventory,
+)
 from memory.importers import shopify_items
 from memory.models import Product
 from tools.shopify import TOPICS, AdminClient, verify_hmac
@@ -38,6 +43,7 @@ class Shopify:
         self.svc = svc
         self.sessions = svc.sessions
         self.box = box
+        self.accounts = ChannelAccounts(svc.sessions, box)
         settings = svc.settings
         self.client = client or AdminClient(
             settings.shopify_api_base, settings.graph_timeout_s, settings.graph_attempts
@@ -51,26 +57,12 @@ class Shopify:
     def connect(self, creator_id: str, shop: str, secrets: dict[str, str]) -> dict[str, Any]:
         """Store (or replace) the store and its credentials, encrypted."""
         self.svc.catalog.get_creator(creator_id)
-        try:
-            with self.sessions.begin() as s:
-                row = s.get(ChannelAccount, (creator_id, CHANNEL))
-                sealed = self.box.seal(secrets)
-                if row is None:
-                    s.add(ChannelAccount(creator_id=creator_id, channel=CHANNEL,
-                                         account_id=shop, secrets=sealed, state={}))  # fmt: skip
-                else:
-                    row.account_id, row.secrets, row.updated_at = shop, sealed, now_utc()
-        except IntegrityError as e:
-            raise ConflictError(f"shop {shop} is connected to another creator") from e
+        self.accounts.save(creator_id, CHANNEL, shop, secrets)
         return self.status(creator_id)
 
     def disconnect(self, creator_id: str) -> None:
         """Forget the credentials (the imported catalog stays)."""
-        with self.sessions.begin() as s:
-            row = s.get(ChannelAccount, (creator_id, CHANNEL))
-            if row is None:
-                raise NotFoundError(f"Shopify is not connected for '{creator_id}'")
-            s.delete(row)
+        self.accounts.remove(creator_id, CHANNEL)
 
     def status(self, creator_id: str) -> dict[str, Any]:
         """The store, which credentials are set (never their values), the last sync."""
@@ -89,11 +81,8 @@ class Shopify:
             }
 
     def _credentials(self, creator_id: str) -> tuple[str, dict[str, str]]:
-        with self.sessions() as s:
-            row = s.get(ChannelAccount, (creator_id, CHANNEL))
-            if row is None:
-                raise NotFoundError(f"Shopify is not connected for '{creator_id}'")
-            return row.account_id, self.box.open(row.secrets)
+        row, secrets = self.accounts.load(creator_id, CHANNEL)
+        return row.account_id, secrets
 
     # -- the full sync ------------------------------------------------------------------------
     def sync(

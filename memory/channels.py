@@ -27,8 +27,10 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from memory.catalog import ConflictError, NotFoundError
 from memory.models import Base, UtcDateTime, utcnow
 
 
@@ -180,3 +182,47 @@ def account_by_external(s: Session, channel: str, account_id: str) -> ChannelAcc
             ChannelAccount.channel == channel, ChannelAccount.account_id == account_id
         )
     )
+
+
+class ChannelAccounts:
+    """Each creator's accounts on the channels: saved, opened and removed in one place."""
+
+    def __init__(self, sessions: sessionmaker[Session], box: SecretBox) -> None:
+        self.sessions = sessions
+        self.box = box
+
+    def save(self, creator_id: str, channel: str, account_id: str, secrets: dict[str, str]) -> None:
+        """Store or replace; an account id another creator connected is a ``ConflictError``."""
+        try:
+            with self.sessions.begin() as s:
+                row = s.get(ChannelAccount, (creator_id, channel))
+                sealed = self.box.seal(secrets)
+                if row is None:
+                    row = ChannelAccount(
+                        creator_id=creator_id, channel=channel, account_id=account_id,
+                        secrets=sealed, state={},
+                    )  # fmt: skip
+                    s.add(row)
+                else:
+                    row.account_id, row.secrets, row.updated_at = account_id, sealed, utcnow()
+        except IntegrityError as e:
+            raise ConflictError(
+                f"{channel} account {account_id} is connected to another creator"
+            ) from e
+
+    def remove(self, creator_id: str, channel: str) -> None:
+        """Forget an account and its credentials."""
+        with self.sessions.begin() as s:
+            row = s.get(ChannelAccount, (creator_id, channel))
+            if row is None:
+                raise NotFoundError(f"{channel} is not connected for '{creator_id}'")
+            s.delete(row)
+
+    def load(self, creator_id: str, channel: str) -> tuple[ChannelAccount, dict[str, str]]:
+        """The account (detached) and its decrypted credentials; ``NotFoundError`` if none."""
+        with self.sessions() as s:
+            row = s.get(ChannelAccount, (creator_id, channel))
+            if row is None:
+                raise NotFoundError(f"{channel} is not connected for '{creator_id}'")
+            s.expunge(row)
+        return row, self.box.open(row.secrets)

@@ -5,15 +5,15 @@ Started by the tests (uvicorn in a thread on a free port); never the network.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections import deque
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.local_server import LocalServer
 
 
 class FakeGraph:
@@ -37,13 +37,8 @@ class FakeGraph:
             return await self._record("reply", node, request)
 
         self.app = app
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._server = LocalServer(app)
+        self.url = self._server.url
 
     async def _record(self, kind: str, node: str, request: Request) -> Any:
         body = await request.json()
@@ -63,12 +58,8 @@ class FakeGraph:
         return {"message_id": f"mid.fake.{n}", "id": f"reply.fake.{n}", "recipient_id": "x"}
 
     def __enter__(self) -> FakeGraph:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self._server.stop()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-import socket
-import threading
-import time
 from collections import deque
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from tests.local_server import LocalServer
 
 
 class FakeShopify:
@@ -56,13 +54,8 @@ class FakeShopify:
                 ]
             }
 
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._server = LocalServer(app)
+        self.url = self._server.url
 
     @staticmethod
     def _with_inventory(product: dict[str, Any]) -> dict[str, Any]:
@@ -73,12 +66,8 @@ class FakeShopify:
         return p
 
     def __enter__(self) -> FakeShopify:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self._server.stop()
