@@ -10,13 +10,14 @@ vendored in ``app/static`` (0BSD), so pages work offline.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from app.routes_conversations import get_conversation
 from app.services import Services
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.keys import WebSessions
@@ -181,3 +182,36 @@ async def answer(
     except (ConflictError, BadRequestError) as e:
         raise HTTPException(409, str(e)) from e
     return RedirectResponse(f"/app/clusters/{cluster_id}?done=Drafts+ready.", status_code=303)
+
+
+@router.get("/conversations")
+def conversations(request: Request, creator: Creator, q: str = "", offset: int = 0) -> HTMLResponse:
+    """Every thread, most recent first; ``q`` searches the fan's id."""
+    svc = _svc(request)
+    query, start = q.strip()[:128], max(0, min(offset, 10**9))
+    total, items = svc.conversations.threads(creator, query, 50, start)
+    return _page(request, "conversations.html", creator=creator, page="conversations",
+                 items=items, total=total, q=query, offset=start)  # fmt: skip
+
+
+@router.get("/conversations/{customer_id}")
+def conversation(
+    request: Request, customer_id: str, creator: Creator, channel: str = "dm"
+) -> HTMLResponse:
+    """One thread: what was said, the profile learned, and each turn's execution log."""
+    if len(customer_id) > 128:
+        raise HTTPException(422, "customer id too long")
+    svc = _svc(request)
+    on: Literal["dm", "comment"] = "comment" if channel == "comment" else "dm"
+    convo = get_conversation(creator, customer_id, svc, on)  # 404 when there is none
+    turns = svc.conversations.executions_of(creator, customer_id)
+    names = {}
+    for t in turns:
+        for pid in t["product_ids"]:
+            if pid not in names:
+                try:
+                    names[pid] = svc.catalog.get_product(creator, pid).name
+                except NotFoundError:
+                    names[pid] = f"product {pid}"
+    return _page(request, "conversation.html", creator=creator, page="conversations",
+                 convo=convo, turns=turns, names=names)  # fmt: skip

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, String, Text, select
+from sqlalchemy import JSON, Float, Index, Integer, String, Text, case, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from memory.models import Base, UtcDateTime, utcnow
@@ -115,6 +115,63 @@ class ConversationStore:
                     )
                 )
         return exec_id
+
+    def threads(
+        self, creator_id: str, query: str = "", limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """Conversations (customer x channel), most recent first, with their numbers.
+
+        Turns, last activity, errors and cost; ``query`` matches the customer id.
+        """
+        where = [Execution.creator_id == creator_id]
+        if query:
+            where.append(Execution.customer_id.contains(query, autoescape=True))
+        grouped = (
+            select(
+                Execution.customer_id, Execution.channel, func.count().label("turns"),
+                func.max(Execution.created_at).label("last"),
+                func.sum(case((Execution.status != "ok", 1), else_=0)).label("errors"),
+                func.sum(Execution.cost_usd).label("cost"),
+            )
+            .where(*where)
+            .group_by(Execution.customer_id, Execution.channel)
+        )  # fmt: skip
+        with self.sessions() as s:
+            total = s.scalar(select(func.count()).select_from(grouped.subquery())) or 0
+            rows = s.execute(
+                grouped.order_by(func.max(Execution.created_at).desc()).limit(limit).offset(offset)
+            ).all()
+        return total, [
+            {"customer_id": r.customer_id, "channel": r.channel, "turns": int(r.turns),
+             "last": r.last, "errors": int(r.errors or 0), "cost_usd": float(r.cost or 0.0)}
+            for r in rows
+        ]  # fmt: skip
+
+    def executions_of(self, creator_id: str, customer_id: str, limit: int = 200) -> list[Any]:
+        """A customer's turns, oldest first, with the products each one showed."""
+        with self.sessions() as s:
+            rows = list(
+                s.scalars(
+                    select(Execution)
+                    .where(Execution.creator_id == creator_id, Execution.customer_id == customer_id)
+                    .order_by(Execution.created_at)
+                    .limit(limit)
+                )
+            )
+            shown: dict[str, list[int]] = {}
+            for rec in s.scalars(
+                select(Recommendation).where(
+                    Recommendation.creator_id == creator_id,
+                    Recommendation.customer_id == customer_id,
+                )
+            ):
+                shown.setdefault(rec.execution_id, []).append(rec.product_id)
+            out = []
+            for row in rows:
+                item = {c.name: getattr(row, c.name) for c in Execution.__table__.columns}
+                item["product_ids"] = shown.get(row.id, [])
+                out.append(item)
+            return out
 
     def get_execution(self, creator_id: str, execution_id: str) -> dict[str, Any] | None:
         """One execution log row as a dict (None when unknown for this creator)."""

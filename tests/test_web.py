@@ -35,9 +35,12 @@ def test_sessions_are_per_creator_and_end_with_their_key(tmp_path: Path) -> None
         assert c.get(f"/app/clusters/{cluster}").status_code == 404
         assert c.post(f"/app/clusters/{cluster}/answer", data={"answer": "hi"}).status_code == 404
         assert "No questions yet" in c.get("/app/clusters").text
+        assert "No conversations" in c.get("/app/conversations").text
+        assert c.get("/app/conversations/fan-001").status_code == 404
         # Maya's session sees it; a page of another site cannot post with her cookie.
         c.post("/app/login", data={"key": maya["key"]})
         assert c.get(f"/app/clusters/{cluster}").status_code == 200
+        assert c.get("/app/conversations?q=%25&offset=-5").status_code == 200  # odd input
         assert c.post(f"/app/clusters/{cluster}/answer", data={"answer": "hi"},
                       headers={"Origin": "https://evil.example"}).status_code == 403  # fmt: skip
         # Revoking the key ends the sessions opened with it.

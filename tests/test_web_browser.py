@@ -2,8 +2,8 @@
 
 ``dmpilot serve`` runs in a subprocess on 127.0.0.1 over a data dir where 60 fans asked
 questions; the browser signs in with the creator's key, answers the biggest cluster once,
-approves the ready drafts and sees the decision saved; the API then shows the replies
-delivered. Screenshots of each page go to ``tests/screenshots/`` (ignored by git).
+approves the ready drafts and sees the decision saved (the API then shows the replies
+delivered), then opens a conversation. Screenshots of each page go to ``tests/screenshots/`` (ignored by git).
 ``make test`` installs chromium and chromedriver (``make browser``); without them this skips.
 """
 
@@ -41,6 +41,11 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
         assert c.post("/v1/creators/k/inbox", json={"messages": msgs}).status_code == 200
         for fan in sorted({m["customer_id"] for m in msgs}):
             assert c.post(f"/v1/creators/k/conversations/{fan}/end").status_code == 200
+        assert c.post("/v1/creators/k/products", json={"name": "Cork Yoga Mat",
+                      "base_price": 49.0}).status_code == 201  # fmt: skip
+        for text in ("hi! I'm vegan", "do you have a yoga mat?"):
+            r = c.post("/v1/creators/k/conversations/dm-fan/messages", json={"text": text})
+            assert r.status_code == 200
     server = Server(data)
     server.start()
     try:
@@ -132,6 +137,16 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
         timeout=30,
     ).json()["items"]
     assert len(sent) >= 3, sent
+    # A conversation: what was said, the profile learned, each turn's steps and products.
+    d.find_element(By.LINK_TEXT, "Conversations").click()
+    wait.until(ec.title_contains("Conversations"))
+    d.find_element(By.ID, "q").send_keys("dm-f", Keys.ENTER)
+    wait.until(ec.presence_of_element_located((By.LINK_TEXT, "dm-fan"))).click()
+    wait.until(ec.presence_of_element_located((By.ID, "log")))
+    page = d.find_element(By.TAG_NAME, "main").text
+    assert "do you have a yoga mat?" in page and "Cork Yoga Mat" in page, page
+    assert "vegan" in page.lower()  # the learned profile
+    _shot(d, "08-conversation")
     # Signing out ends the session: the pages send the browser back to the sign-in form.
     d.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
     wait.until(ec.presence_of_element_located((By.ID, "key")))
