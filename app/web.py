@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from app.routes_conversations import get_conversation
 from app.services import Services
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
+from memory.importers import ImportFormatError, import_catalog
 from memory.keys import WebSessions
+from tools.search_schemas import SearchFilters
 
 COOKIE = "dmpilot_session"
 HERE = Path(__file__).resolve().parent
@@ -215,3 +217,51 @@ def conversation(
                     names[pid] = f"product {pid}"
     return _page(request, "conversation.html", creator=creator, page="conversations",
                  convo=convo, turns=turns, names=names)  # fmt: skip
+
+
+@router.get("/catalog")
+def catalog(
+    request: Request, creator: Creator, q: str = "", max_price: str = "", in_stock: str = ""
+) -> HTMLResponse:
+    """A search tester (the agent's own search) and where the catalog comes from."""
+    svc = _svc(request)
+    result, error = None, ""
+    if q.strip():
+        try:
+            cap = float(max_price) if max_price.strip() else None
+            if cap is not None and not 0 <= cap <= 1e9:
+                raise ValueError
+        except ValueError:
+            error = "The price must be a number."
+        else:
+            filters = SearchFilters(max_price=cap, in_stock_only=bool(in_stock))
+            result = svc.search.search(creator, q.strip()[:500], filters, limit=10)
+    total, _ = svc.catalog.list_products(creator, 0, 1)
+    return _page(request, "catalog.html", creator=creator, page="catalog", result=result,
+                 q=q[:500], max_price=max_price[:20], in_stock=bool(in_stock), error=error,
+                 products=total, shopify=request.app.state.shopify.status(creator),
+                 instagram=request.app.state.instagram.status(creator),
+                 report=None)  # fmt: skip
+
+
+@router.post("/catalog/import")
+async def catalog_import(request: Request, creator: Creator, file: UploadFile) -> HTMLResponse:
+    """Upload a catalog file (CSV, JSON, Shopify's products.json or its admin CSV export)."""
+    svc = _svc(request)
+    limit = svc.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit or not data.strip():
+        raise HTTPException(413 if data.strip() else 400, "the file is empty or too large")
+    try:
+        report = await run_in_threadpool(
+            import_catalog, svc.catalog, creator, data, None, file.filename,
+            svc.settings.import_batch_size,
+        )  # fmt: skip
+    except ImportFormatError as e:
+        raise HTTPException(400, str(e)) from e
+    total, _ = svc.catalog.list_products(creator, 0, 1)
+    return _page(request, "catalog.html", creator=creator, page="catalog", result=None, q="",
+                 max_price="", in_stock=False, error="", products=total,
+                 shopify=request.app.state.shopify.status(creator),
+                 instagram=request.app.state.instagram.status(creator),
+                 report=report.as_dict())  # fmt: skip

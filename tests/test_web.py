@@ -41,6 +41,10 @@ def test_sessions_are_per_creator_and_end_with_their_key(tmp_path: Path) -> None
         c.post("/app/login", data={"key": maya["key"]})
         assert c.get(f"/app/clusters/{cluster}").status_code == 200
         assert c.get("/app/conversations?q=%25&offset=-5").status_code == 200  # odd input
+        assert "must be a number" in c.get("/app/catalog?q=mat&max_price=abc").text
+        r = c.post("/app/catalog/import", files={"file": ("c.csv", b"name,price\nCork Mat,49\n")})
+        assert r.status_code == 200 and "1 created" in r.text, r.text
+        assert c.post("/app/catalog/import", files={"file": ("e.csv", b"  ")}).status_code == 400
         assert c.post(f"/app/clusters/{cluster}/answer", data={"answer": "hi"},
                       headers={"Origin": "https://evil.example"}).status_code == 403  # fmt: skip
         # Revoking the key ends the sessions opened with it.

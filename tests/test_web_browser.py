@@ -147,6 +147,14 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     assert "do you have a yoga mat?" in page and "Cork Yoga Mat" in page, page
     assert "vegan" in page.lower()  # the learned profile
     _shot(d, "08-conversation")
+    # The catalog: the agent's search, tried by hand.
+    d.find_element(By.LINK_TEXT, "Catalog").click()
+    wait.until(ec.title_contains("Catalog"))
+    d.find_element(By.ID, "q").send_keys("yoga mat", Keys.ENTER)
+    found = wait.until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, "section[aria-labelledby=tester] table")))  # fmt: skip
+    assert "Cork Yoga Mat" in found.text, found.text
+    _shot(d, "09-catalog")
     # Signing out ends the session: the pages send the browser back to the sign-in form.
     d.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
     wait.until(ec.presence_of_element_located((By.ID, "key")))
