@@ -217,6 +217,11 @@ def main() -> int:
     print("== Instagram: signed DM webhooks through the real server, faults injected", flush=True)
     results["channels"] = bench_channels()
     print(json.dumps(results["channels"], indent=2), flush=True)
+    from bench.web import bench_web
+
+    print("== web app pages with 10k conversations", flush=True)
+    results["web"] = bench_web()
+    print(json.dumps(results["web"], indent=2), flush=True)
     from bench.soak import run as soak
 
     minutes = int(os.environ.get("SOAK_MINUTES", "5"))

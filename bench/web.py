@@ -1,0 +1,91 @@
+"""Web app page timings with 10,000 conversations (part of ``make bench``).
+
+A creator gets 10,000 conversation threads in the execution log (3 turns each, written as
+rows: running 30,000 real turns would take ~20 minutes and the pages only read the log), 200
+real agent turns on top, and 1,000 fan messages analysed into clusters. Each page is then
+fetched 20 times through the real app (middleware, session cookie, templates) and the
+median and p95 server times are reported. Target: every page under 300 ms.
+
+    .venv/bin/python -m bench.web
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.local_client import admin_client
+from app.settings import Settings
+from bench.fans import fan_messages
+from memory.conversations import Execution
+
+
+def bench_web(threads: int = 10_000, runs: int = 20) -> dict[str, Any]:
+    """Median and p95 of each page, in ms."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with admin_client(Settings(data_dir=Path(tmp), recluster_interval_s=0)) as c:
+            c.post("/v1/creators", json={"id": "w", "name": "Web"}).raise_for_status()
+            key = c.post("/v1/creators/w/keys", json={"name": "bench"}).json()["key"]
+            c.post("/v1/creators/w/products", json={"name": "Cork Yoga Mat", "base_price": 49})
+            for i in range(200):  # real turns: a thread page has something to show
+                c.post(f"/v1/creators/w/conversations/real-{i}/messages",
+                       json={"text": "do you have a yoga mat?"}).raise_for_status()  # fmt: skip
+            msgs = fan_messages(1000)
+            for start in range(0, len(msgs), 500):  # at most 1,000 per request
+                c.post("/v1/creators/w/inbox",
+                       json={"messages": msgs[start : start + 500]}).raise_for_status()  # fmt: skip
+            for fan in sorted({m["customer_id"] for m in msgs}):
+                c.post(f"/v1/creators/w/conversations/{fan}/end")
+            svc = c.app.state.services  # type: ignore[attr-defined]
+            t0 = datetime(2026, 11, 1, tzinfo=UTC)
+            with svc.sessions.begin() as s:
+                s.add_all(
+                    Execution(
+                        id=str(uuid.uuid4()),
+                        creator_id="w",
+                        customer_id=f"fan-{i:05d}",
+                        channel="dm",
+                        turn=turn,
+                        duration_ms=40.0,
+                        intents=["product"],
+                        created_at=t0 + timedelta(seconds=i * 3 + turn),
+                    )  # fmt: skip
+                    for i in range(threads)
+                    for turn in (1, 2, 3)
+                )
+            c.headers.pop("Authorization")
+            c.post("/app/login", data={"key": key}).raise_for_status()
+            cluster = c.get("/v1/creators/w/clusters", headers={"Authorization": f"Bearer {key}"}
+                            ).json()["items"][0]["id"]  # fmt: skip
+            pages = {
+                "approvals": "/app/approvals",
+                "clusters": "/app/clusters",
+                "cluster": f"/app/clusters/{cluster}",
+                "conversations": "/app/conversations",
+                "conversations_search": "/app/conversations?q=fan-0999",
+                "conversation": "/app/conversations/real-7",
+                "catalog_search": "/app/catalog?q=yoga+mat",
+            }
+            out: dict[str, Any] = {"threads": threads + 200, "runs": runs}
+            for name, path in pages.items():
+                took = []
+                for _ in range(runs):
+                    t = time.perf_counter()
+                    r = c.get(path)
+                    took.append((time.perf_counter() - t) * 1000)
+                    assert r.status_code == 200, (path, r.status_code)
+                out[name] = {"p50_ms": round(float(np.median(took)), 1),
+                             "p95_ms": round(float(np.percentile(took, 95)), 1)}  # fmt: skip
+    out["target"] = "every page < 300 ms server time with 10k conversations"
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(bench_web(), indent=2))
