@@ -9,6 +9,7 @@ vendored in ``app/static`` (0BSD), so pages work offline.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,7 @@ from app.routes_conversations import get_conversation
 from app.services import Services
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError, import_catalog
+from memory.insights import insights
 from memory.keys import WebSessions
 from tools.search_schemas import SearchFilters
 
@@ -265,3 +267,13 @@ async def catalog_import(request: Request, creator: Creator, file: UploadFile) -
                  shopify=request.app.state.shopify.status(creator),
                  instagram=request.app.state.instagram.status(creator),
                  report=report.as_dict())  # fmt: skip
+
+
+@router.get("/insights")
+def insights_page(request: Request, creator: Creator, days: int = 7) -> HTMLResponse:
+    """What fans ask most, what is never answered, what they look at, and what it cost."""
+    period = days if days in (7, 30, 90) else 7
+    since = datetime.now(UTC) - timedelta(days=period)
+    numbers = insights(_svc(request).sessions, creator, since)
+    return _page(request, "insights.html", creator=creator, page="insights", days=period,
+                 n=numbers)  # fmt: skip

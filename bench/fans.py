@@ -86,3 +86,12 @@ def fan_messages(n_fans: int = 200, seed: int = 7) -> list[dict[str, Any]]:
     for k in range(12):
         add(CHATTY_FAN, ["haha", "ok", "thanks!", "cool", FAMILIES["canada"][k % 6]][k % 5])
     return out
+
+
+def recent(messages: list[dict[str, Any]], end: datetime | None = None) -> list[dict[str, Any]]:
+    """The same messages moved in time so the last one was sent an hour before ``end`` (now)."""
+    stamps = [datetime.fromisoformat(m["timestamp"]) for m in messages]
+    shift = (end or datetime.now(UTC)) - timedelta(hours=1) - max(stamps)
+    return [
+        {**m, "timestamp": (t + shift).isoformat()} for m, t in zip(messages, stamps, strict=True)
+    ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.local_client import admin_client
 from app.settings import Settings
-from bench.fans import fan_messages
+from bench.fans import fan_messages, recent
 
 
 def test_sessions_are_per_creator_and_end_with_their_key(tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_sessions_are_per_creator_and_end_with_their_key(tmp_path: Path) -> None
             assert c.post("/v1/creators", json={"id": cid, "name": cid}).status_code == 201
         maya = c.post("/v1/creators/maya/keys", json={"name": "web"}).json()
         other = c.post("/v1/creators/other/keys", json={"name": "web"}).json()
-        msgs = fan_messages(30)
+        msgs = recent(fan_messages(30))
         c.post("/v1/creators/maya/inbox", json={"messages": msgs})
         for fan in sorted({m["customer_id"] for m in msgs}):
             c.post(f"/v1/creators/maya/conversations/{fan}/end")
@@ -40,6 +40,9 @@ def test_sessions_are_per_creator_and_end_with_their_key(tmp_path: Path) -> None
         # Maya's session sees it; a page of another site cannot post with her cookie.
         c.post("/app/login", data={"key": maya["key"]})
         assert c.get(f"/app/clusters/{cluster}").status_code == 200
+        page = c.get("/app/insights?days=30").text
+        assert "What fans ask most" in page and f'href="/app/clusters/{cluster}"' in page
+        assert c.get("/app/insights?days=13").status_code == 200  # an odd period: 7 days
         assert c.get("/app/conversations?q=%25&offset=-5").status_code == 200  # odd input
         assert "must be a number" in c.get("/app/catalog?q=mat&max_price=abc").text
         r = c.post("/app/catalog/import", files={"file": ("c.csv", b"name,price\nCork Mat,49\n")})

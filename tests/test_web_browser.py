@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from app.local_client import admin_client
 from app.settings import Settings
-from bench.fans import fan_messages
+from bench.fans import fan_messages, recent
 from tests.test_crash import ADMIN, Server
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -37,7 +37,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
     with admin_client(settings) as c:
         assert c.post("/v1/creators", json={"id": "k", "name": "Kay"}).status_code == 201
         key = c.post("/v1/creators/k/keys", json={"name": "browser"}).json()["key"]
-        msgs = fan_messages(60)
+        msgs = recent(fan_messages(60))
         assert c.post("/v1/creators/k/inbox", json={"messages": msgs}).status_code == 200
         for fan in sorted({m["customer_id"] for m in msgs}):
             assert c.post(f"/v1/creators/k/conversations/{fan}/end").status_code == 200
@@ -155,6 +155,15 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
         (By.CSS_SELECTOR, "section[aria-labelledby=tester] table")))  # fmt: skip
     assert "Cork Yoga Mat" in found.text, found.text
     _shot(d, "09-catalog")
+    # Insights: the biggest cluster and the answer's reach are there.
+    d.find_element(By.LINK_TEXT, "Insights").click()
+    wait.until(ec.title_contains("Insights"))
+    d.find_element(By.LINK_TEXT, "30 days").click()
+    wait.until(ec.url_contains("days=30"))
+    page = d.find_element(By.TAG_NAME, "main").text
+    assert "What fans ask most" in page and "fans reached per answer" in page, page
+    assert d.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=top] .bar")
+    _shot(d, "10-insights")
     # Signing out ends the session: the pages send the browser back to the sign-in form.
     d.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
     wait.until(ec.presence_of_element_located((By.ID, "key")))
