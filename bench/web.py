@@ -23,7 +23,7 @@ import numpy as np
 
 from app.local_client import admin_client
 from app.settings import Settings
-from bench.fans import fan_messages
+from bench.fans import fan_messages, recent
 from memory.conversations import Execution
 
 
@@ -37,14 +37,14 @@ def bench_web(threads: int = 10_000, runs: int = 20) -> dict[str, Any]:
             for i in range(200):  # real turns: a thread page has something to show
                 c.post(f"/v1/creators/w/conversations/real-{i}/messages",
                        json={"text": "do you have a yoga mat?"}).raise_for_status()  # fmt: skip
-            msgs = fan_messages(1000)
+            msgs = recent(fan_messages(1000))
             for start in range(0, len(msgs), 500):  # at most 1,000 per request
                 c.post("/v1/creators/w/inbox",
                        json={"messages": msgs[start : start + 500]}).raise_for_status()  # fmt: skip
             for fan in sorted({m["customer_id"] for m in msgs}):
                 c.post(f"/v1/creators/w/conversations/{fan}/end")
             svc = c.app.state.services  # type: ignore[attr-defined]
-            t0 = datetime(2026, 11, 1, tzinfo=UTC)
+            t0 = datetime.now(UTC) - timedelta(days=10)  # inside the insights periods
             with svc.sessions.begin() as s:
                 s.add_all(
                     Execution(
@@ -72,6 +72,7 @@ def bench_web(threads: int = 10_000, runs: int = 20) -> dict[str, Any]:
                 "conversations_search": "/app/conversations?q=fan-0999",
                 "conversation": "/app/conversations/real-7",
                 "catalog_search": "/app/catalog?q=yoga+mat",
+                "insights_90_days": "/app/insights?days=90",
             }
             out: dict[str, Any] = {"threads": threads + 200, "runs": runs}
             for name, path in pages.items():
