@@ -57,9 +57,17 @@ class FanoutRunner:
         return {"configurable": {"thread_id": thread}, "max_concurrency": self.max_concurrency}
 
     def start(
-        self, creator_id: str, cluster_id: str, answer: str, channel: str = "dm"
+        self,
+        creator_id: str,
+        cluster_id: str,
+        answer: str,
+        channel: str = "dm",
+        progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, Any]:
-        """Draft every affected fan's reply; pause on approvals. 409 if already answered."""
+        """Draft every affected fan's reply; pause on approvals. 409 if already answered.
+
+        ``progress(drafted, chats)`` after each fan's draft (the web app's progress bar).
+        """
         thread = f"fanout:{creator_id}:{cluster_id}"
         with self.lock(thread):
             with self.sessions.begin() as s:
@@ -76,11 +84,19 @@ class FanoutRunner:
                 if has is None:
                     raise BadRequestError(f"cluster '{cluster_id}' has no questions")
                 cluster.fanout_thread = thread
-            self.graph.invoke(
-                {"creator_id": creator_id, "cluster_id": cluster_id, "answer": answer,
-                 "channel": channel},
-                self._config(thread), context=self.context(creator_id),
-            )  # fmt: skip
+            run = {"creator_id": creator_id, "cluster_id": cluster_id, "answer": answer,
+                   "channel": channel}  # fmt: skip
+            if progress is None:
+                self.graph.invoke(run, self._config(thread), context=self.context(creator_id))
+            else:
+                chats = drafted = 0
+                for update in self.graph.stream(run, self._config(thread),
+                                                context=self.context(creator_id),
+                                                stream_mode="updates"):  # fmt: skip
+                    if "prepare_fanout" in update:
+                        chats = len((update["prepare_fanout"] or {}).get("chats") or [])
+                    drafted += "draft_reply" in update
+                    progress(drafted, chats)
             self._sync(creator_id, thread)
         return self.summary(creator_id, cluster_id)
 

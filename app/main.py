@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import __version__
 from app.auth import Authenticate, current_caller
 from app.channels import Instagram
+from app.jobs import Jobs
 from app.routes_accounts import router as accounts_router
 from app.routes_catalog import router as catalog_router
 from app.routes_channels import router as channels_router
@@ -40,7 +42,7 @@ from app.schemas import ErrorOut
 from app.services import Services, open_services
 from app.settings import Settings, get_settings
 from app.shopify import Shopify
-from app.web import SignIn
+from app.web import SignIn, error_page, is_web
 from app.web import router as web_router
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.outbox.on_queued = app.state.instagram.wake
         app.state.instagram.start()
         app.state.shopify = Shopify(app.state.services, app.state.instagram.box)
+        app.state.jobs = Jobs()
         app.state.web_sessions = WebSessions(
             app.state.services.sessions, app.state.services.keys, settings.web_session_ttl_s
         )
@@ -204,36 +207,49 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         )  # fmt: skip
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
 
+    def _reply(request: Request, status: int, detail: str,
+               errors: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
+        """JSON for the API; a readable page for the web app's own paths."""
+        if is_web(request.url.path):
+            return error_page(request, status, detail)
+        return _error(status, detail, errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if is_web(request.url.path):
+            return error_page(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         detail, items = _readable(list(exc.errors()))
-        return _error(422, detail, items)
+        return _reply(request, 422, detail, items)
 
     @app.exception_handler(ValidationError)
-    async def _pydantic(_: Request, exc: ValidationError) -> JSONResponse:
+    async def _pydantic(request: Request, exc: ValidationError) -> Response:
         detail, items = _readable(list(exc.errors()))
-        return _error(422, detail, items)
+        return _reply(request, 422, detail, items)
 
     @app.exception_handler(NotFoundError)
-    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return _error(404, str(exc))
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return _reply(request, 404, str(exc))
 
     @app.exception_handler(ConflictError)
-    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
-        return _error(409, str(exc))
+    async def _conflict(request: Request, exc: ConflictError) -> Response:
+        return _reply(request, 409, str(exc))
 
     @app.exception_handler(ImportFormatError)
-    async def _bad_file(_: Request, exc: ImportFormatError) -> JSONResponse:
-        return _error(400, str(exc))
+    async def _bad_file(request: Request, exc: ImportFormatError) -> Response:
+        return _reply(request, 400, str(exc))
 
     @app.exception_handler(BadRequestError)
-    async def _bad_request(_: Request, exc: BadRequestError) -> JSONResponse:
-        return _error(400, str(exc))
+    async def _bad_request(request: Request, exc: BadRequestError) -> Response:
+        return _reply(request, 400, str(exc))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error(500, f"internal error ({type(exc).__name__})")
+        return _reply(request, 500, f"internal error ({type(exc).__name__})")
 
     @app.get(
         "/health", tags=["ops"],

@@ -9,27 +9,34 @@ vendored in ``app/static`` (0BSD), so pages work offline.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
+from urllib.parse import quote_plus
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from app.jobs import Job, Jobs
 from app.routes_conversations import get_conversation
+from app.schemas import MergeIn, RenameIn, SplitIn
 from app.services import Services
+from app.web_views import approval_contexts, recent_decisions
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
-from memory.importers import ImportFormatError, import_catalog
+from memory.importers import import_catalog
 from memory.insights import insights
 from memory.keys import WebSessions
 from tools.search_schemas import SearchFilters
 
 COOKIE = "dmpilot_session"
-HERE = Path(__file__).resolve().parent
+HERE = FilePath(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(prefix="/app", include_in_schema=False)
+ClusterPath = Annotated[str, Path(pattern=r"^c-\d{1,9}$")]
+QUICK_S = 2.0  # a job done within this goes straight to its result page
 
 
 class SignIn(Exception):
@@ -56,7 +63,27 @@ Creator = Annotated[str, Depends(signed_in)]
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    """Render a template; whole pages also list the creator's jobs still running."""
+    if context.get("creator") and "page" in context:
+        context["running"] = request.app.state.jobs.running(context["creator"])
     return templates.TemplateResponse(request, name, context)
+
+
+def is_web(path: str) -> bool:
+    """A page of the web app (its errors are pages too, not JSON)."""
+    return (path == "/app" or path.startswith("/app/")) and not path.startswith("/app/static/")
+
+
+def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+    """An error as a page a person can read, with the way back."""
+    creator = _sessions(request).creator(request.cookies.get(COOKIE))
+    titles = {400: "That did not work", 404: "Not found", 409: "Not now",
+              413: "Too large", 422: "Please check what you entered"}  # fmt: skip
+    out = templates.TemplateResponse(request, "error.html", {
+        "creator": creator, "page": "", "status": status, "detail": detail[:500],
+        "heading": titles.get(status, "Something went wrong"),
+    }, status_code=status)  # fmt: skip
+    return out
 
 
 @router.get("")
@@ -101,20 +128,42 @@ def _approvals(svc: Services, creator: str) -> tuple[int, list[Any]]:
     return svc.fanout.pending(creator, 0, 50)
 
 
+def _signature(items: list[Any]) -> str:
+    """What the list shows, in short: the poll swaps nothing while it is unchanged."""
+    return hashlib.sha256(" ".join(a["id"] for a in items).encode()).hexdigest()[:16]
+
+
+def _approval_page(request: Request, creator: str, name: str, **extra: Any) -> HTMLResponse:
+    svc = _svc(request)
+    total, items = _approvals(svc, creator)
+    return _page(request, name, creator=creator, page="approvals", total=total, items=items,
+                 context=approval_contexts(svc, creator, items), signature=_signature(items),
+                 recent=recent_decisions(svc, creator), **extra)  # fmt: skip
+
+
 @router.get("/approvals")
 def approvals(request: Request, creator: Creator) -> HTMLResponse:
-    """Every pending decision: held replies and fan-out drafts."""
-    total, items = _approvals(_svc(request), creator)
+    """Every pending decision with the fan's context, and what became of the last ones."""
     flash = request.query_params.get("done", "")[:200]
-    return _page(request, "approvals.html", creator=creator, page="approvals", total=total,
-                 items=items, flash=flash)  # fmt: skip
+    return _approval_page(request, creator, "approvals.html", flash=flash)
 
 
 @router.get("/approvals/list")
-def approvals_list(request: Request, creator: Creator) -> HTMLResponse:
-    """The list alone (htmx polls it so the page stays current)."""
+def approvals_list(request: Request, creator: Creator, seen: str = "") -> Response:
+    """The list alone, polled by htmx; 204 (nothing swapped) while it has not changed.
+
+    Text being typed in a reply survives a swap too (``hx-preserve`` on each textarea).
+    """
     _, items = _approvals(_svc(request), creator)
-    return _page(request, "_approval_list.html", items=items)
+    if seen and seen == _signature(items):
+        return Response(status_code=204)
+    return _approval_page(request, creator, "_approval_list.html", fragment=True)
+
+
+def _back(next_url: str, fallback: str) -> str:
+    """Only a path inside the app: a form cannot send the browser elsewhere."""
+    ok = next_url.startswith("/app/") and "//" not in next_url and "\\" not in next_url
+    return next_url if ok else fallback
 
 
 @router.post("/approvals/{approval_id}")
@@ -122,39 +171,54 @@ async def decide(
     request: Request,
     approval_id: str,
     creator: Creator,
-    type: Annotated[str, Form(pattern="^(accept|edit|ignore)$")],  # noqa: A002
+    type: Annotated[str, Form(pattern="^(accept|edit|response|ignore)$")],  # noqa: A002
     text: Annotated[str, Form(max_length=4000)] = "",
+    next: Annotated[str, Form(max_length=300)] = "",  # noqa: A002
 ) -> Response:
     """Apply a decision through the same runner as ``POST /v1/.../approvals/{id}``."""
     svc = _svc(request)
     assert svc.fanout is not None
+    if len(approval_id) > 64:
+        raise HTTPException(404, "no such approval")
     response: dict[str, Any] = {"type": type, "args": None}
-    if type == "edit":
+    if type in ("edit", "response"):
         if not text.strip():
-            raise HTTPException(422, "an edited reply cannot be empty")
-        _, items = svc.fanout.pending(creator, 0, 200)
-        current = next((a for a in items if a["id"] == approval_id), None)
-        args = ((current or {}).get("payload") or {}).get("action_request", {}).get("args", {})
-        response["args"] = {**args, "text": text.strip()}
+            raise HTTPException(422, "the reply cannot be empty")
+        if type == "response":
+            response["args"] = text.strip()
+        else:
+            _, items = svc.fanout.pending(creator, 0, 200)
+            current = next_item(items, approval_id)
+            args = ((current or {}).get("payload") or {}).get("action_request", {}).get("args", {})
+            response["args"] = {**args, "text": text.strip()}
     try:
         await run_in_threadpool(svc.fanout.decide, creator, approval_id, response)
-    except (NotFoundError, ConflictError, BadRequestError, ValueError) as e:
-        raise HTTPException(400 if isinstance(e, ValueError) else 409, str(e)) from e
-    return RedirectResponse("/app/approvals?done=Decision+saved.", status_code=303)
+    except NotFoundError as e:
+        raise HTTPException(404, str(e)) from e
+    except (ConflictError, BadRequestError, ValueError) as e:
+        raise HTTPException(409 if isinstance(e, ConflictError) else 400, str(e)) from e
+    back = _back(next, "/app/approvals")
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}done=Decision+saved.", status_code=303)
+
+
+def next_item(items: list[Any], approval_id: str) -> Any:
+    """The pending approval with this id, if it is still pending."""
+    return next((a for a in items if a["id"] == approval_id), None)
 
 
 @router.get("/clusters")
 def clusters(request: Request, creator: Creator) -> HTMLResponse:
-    """Clusters, biggest first."""
+    """Clusters, biggest first; pending ones can be merged, all re-clustered."""
     svc = _svc(request)
     assert svc.clusters is not None
     page = svc.clusters.store.list_clusters(creator, None, "size", 200, 0)
-    return _page(request, "clusters.html", creator=creator, page="clusters", items=page["items"])
+    flash = request.query_params.get("done", "")[:200]
+    return _page(request, "clusters.html", creator=creator, page="clusters", items=page["items"],
+                 total=page.get("total", len(page["items"])), flash=flash)  # fmt: skip
 
 
-@router.get("/clusters/{cluster_id}")
-def cluster(request: Request, cluster_id: str, creator: Creator) -> HTMLResponse:
-    """One cluster: who asked, who may be asking something else, the answer and its drafts."""
+def _cluster_page(request: Request, creator: str, cluster_id: str, name: str) -> HTMLResponse:
     svc = _svc(request)
     assert svc.clusters is not None and svc.fanout is not None
     try:
@@ -162,30 +226,154 @@ def cluster(request: Request, cluster_id: str, creator: Creator) -> HTMLResponse
     except NotFoundError as e:
         raise HTTPException(404, str(e)) from e
     drafts = svc.fanout.drafts(creator, cluster_id)
+    waiting = [a for a in svc.fanout.pending(creator, 0, 200)[1]
+               if a["thread_id"] == f"fanout:{creator}:{cluster_id}"]  # fmt: skip
     flash = request.query_params.get("done", "")[:200]
-    return _page(request, "cluster.html", creator=creator, page="clusters", cluster=detail,
-                 drafts=drafts, flash=flash)  # fmt: skip
+    return _page(request, name, creator=creator, page="clusters", cluster=detail,
+                 drafts=drafts, waiting=waiting, flash=flash)  # fmt: skip
+
+
+@router.get("/clusters/{cluster_id}")
+def cluster(request: Request, cluster_id: ClusterPath, creator: Creator) -> HTMLResponse:
+    """One cluster: who asked, who may be asking something else, the answer and its drafts."""
+    return _cluster_page(request, creator, cluster_id, "cluster.html")
+
+
+@router.get("/clusters/{cluster_id}/drafts")
+def cluster_drafts(request: Request, cluster_id: ClusterPath, creator: Creator) -> HTMLResponse:
+    """The drafts table alone (polled while the fan-out drafts and sends)."""
+    return _cluster_page(request, creator, cluster_id, "_drafts.html")
 
 
 @router.post("/clusters/{cluster_id}/answer")
 async def answer(
     request: Request,
-    cluster_id: str,
+    cluster_id: ClusterPath,
     creator: Creator,
     answer: Annotated[str, Form(min_length=1, max_length=4000)],
 ) -> Response:
-    """Answer once (``FanoutRunner.start``, as ``POST /v1/.../clusters/{id}/answer``)."""
+    """Answer once (``FanoutRunner.start``, as ``POST /v1/.../clusters/{id}/answer``).
+
+    The drafting runs as a job: a big cluster shows a progress bar, a small one is done
+    before the page changes.
+    """
     svc = _svc(request)
-    assert svc.fanout is not None
+    assert svc.fanout is not None and svc.clusters is not None
     if not answer.strip():
         raise HTTPException(422, "the answer cannot be empty")
     try:
-        await run_in_threadpool(svc.fanout.start, creator, cluster_id, answer.strip(), "dm")
+        status = svc.clusters.store.get_cluster(creator, cluster_id)["status"]
     except NotFoundError as e:
         raise HTTPException(404, str(e)) from e
-    except (ConflictError, BadRequestError) as e:
+    if status != "pending":
+        raise HTTPException(409, f"cluster '{cluster_id}' is already {status}")
+    fanout, text = svc.fanout, answer.strip()
+
+    def work(job: Job) -> tuple[str, str]:
+        def progress(done: int, total: int) -> None:
+            job.update(done, total, "drafting replies")
+
+        out = fanout.start(creator, cluster_id, text, "dm", progress=progress)
+        n = sum(out["drafts"].values())
+        return f"{n} drafts ready.", f"/app/clusters/{cluster_id}?done=Drafts+ready."
+
+    return await _run_job(request, creator, "answer", f"Answering cluster {cluster_id}", work)
+
+
+@router.post("/clusters/{cluster_id}/rename")
+def rename(
+    request: Request,
+    cluster_id: ClusterPath,
+    creator: Creator,
+    title: Annotated[str, Form(max_length=300)],
+) -> RedirectResponse:
+    """A title of your own (kept through re-clustering)."""
+    svc = _svc(request)
+    assert svc.clusters is not None
+    body = RenameIn(title=title)
+    svc.clusters.store.rename(creator, cluster_id, body.title)
+    return RedirectResponse(f"/app/clusters/{cluster_id}?done=Renamed.", status_code=303)
+
+
+@router.post("/clusters/{cluster_id}/split")
+def split(
+    request: Request,
+    cluster_id: ClusterPath,
+    creator: Creator,
+    question: Annotated[list[int], Form()],
+    title: Annotated[str, Form(max_length=300)] = "",
+) -> RedirectResponse:
+    """Move the ticked questions into a new cluster."""
+    svc = _svc(request)
+    assert svc.clusters is not None
+    body = SplitIn(question_ids=question, title=title.strip() or None)
+    new = svc.clusters.split(creator, cluster_id, body.question_ids, body.title)
+    return RedirectResponse(f"/app/clusters/{new['id']}?done=Split+off+from+{cluster_id}.",
+                            status_code=303)  # fmt: skip
+
+
+@router.post("/clusters/merge")
+def merge(
+    request: Request,
+    creator: Creator,
+    cluster: Annotated[list[str], Form()],
+    title: Annotated[str, Form(max_length=300)] = "",
+) -> RedirectResponse:
+    """Merge the ticked pending clusters into the first one."""
+    svc = _svc(request)
+    assert svc.clusters is not None
+    body = MergeIn(cluster_ids=cluster, title=title.strip() or None)
+    out = svc.clusters.merge(creator, body.cluster_ids, body.title)
+    return RedirectResponse(f"/app/clusters/{out['id']}?done=Merged.", status_code=303)
+
+
+@router.post("/clusters/recluster")
+async def recluster(request: Request, creator: Creator) -> Response:
+    """Re-cluster every question now (answered clusters keep theirs), with progress."""
+    svc = _svc(request)
+    assert svc.clusters is not None
+    clusters_ = svc.clusters
+
+    def work(job: Job) -> tuple[str, str]:
+        out = clusters_.recluster(creator, lambda step, n, stage: job.update(step, n, stage))
+        return (f"{out.get('questions', 0)} questions in {out.get('clusters', 0)} clusters.",
+                "/app/clusters?done=Re-clustered.")  # fmt: skip
+
+    return await _run_job(request, creator, "recluster", "Re-clustering", work)
+
+
+async def _run_job(request: Request, creator: str, kind: str, title: str, work: Any) -> Response:
+    """Start a job; a quick one goes straight to its result, a long one to its progress page."""
+    jobs: Jobs = request.app.state.jobs
+    try:
+        job = jobs.start(creator, kind, title, work)
+    except ConflictError as e:
         raise HTTPException(409, str(e)) from e
-    return RedirectResponse(f"/app/clusters/{cluster_id}?done=Drafts+ready.", status_code=303)
+    await run_in_threadpool(jobs.wait, job, QUICK_S)
+    if job.status == "done" and job.link:
+        return RedirectResponse(job.link, status_code=303)
+    return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, job_id: str, creator: Creator) -> HTMLResponse:
+    """A job's progress; the bar updates by itself until the work is done."""
+    job = request.app.state.jobs.get(creator, job_id[:64])
+    if job is None:
+        raise HTTPException(404, "no such job (jobs are forgotten when the server restarts)")
+    return _page(request, "job.html", creator=creator, page="", job=job)
+
+
+@router.get("/jobs/{job_id}/progress")
+def job_progress(request: Request, job_id: str, creator: Creator) -> Response:
+    """The progress fragment; when the work is done htmx follows its link."""
+    job = request.app.state.jobs.get(creator, job_id[:64])
+    if job is None:
+        raise HTTPException(404, "no such job (jobs are forgotten when the server restarts)")
+    out = _page(request, "_job.html", job=job)
+    if job.status == "done" and job.link and job.kind != "import":
+        out.headers["HX-Redirect"] = job.link
+    return out
 
 
 @router.get("/conversations")
@@ -243,30 +431,55 @@ def catalog(
                  q=q[:500], max_price=max_price[:20], in_stock=bool(in_stock), error=error,
                  products=total, shopify=request.app.state.shopify.status(creator),
                  instagram=request.app.state.instagram.status(creator),
-                 report=None)  # fmt: skip
+                 flash=request.query_params.get("done", "")[:300])  # fmt: skip
 
 
 @router.post("/catalog/import")
-async def catalog_import(request: Request, creator: Creator, file: UploadFile) -> HTMLResponse:
-    """Upload a catalog file (CSV, JSON, Shopify's products.json or its admin CSV export)."""
+async def catalog_import(request: Request, creator: Creator, file: UploadFile) -> Response:
+    """Upload a catalog file (CSV, JSON, Shopify's products.json or its admin CSV export).
+
+    Parsed, validated and indexed as a job: the progress page counts the products done.
+    """
     svc = _svc(request)
     limit = svc.settings.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit or not data.strip():
         raise HTTPException(413 if data.strip() else 400, "the file is empty or too large")
-    try:
-        report = await run_in_threadpool(
-            import_catalog, svc.catalog, creator, data, None, file.filename,
-            svc.settings.import_batch_size,
-        )  # fmt: skip
-    except ImportFormatError as e:
-        raise HTTPException(400, str(e)) from e
-    total, _ = svc.catalog.list_products(creator, 0, 1)
-    return _page(request, "catalog.html", creator=creator, page="catalog", result=None, q="",
-                 max_price="", in_stock=False, error="", products=total,
-                 shopify=request.app.state.shopify.status(creator),
-                 instagram=request.app.state.instagram.status(creator),
-                 report=report.as_dict())  # fmt: skip
+    name, batch = (file.filename or "")[:200], svc.settings.import_batch_size
+
+    def work(job: Job) -> tuple[str, str]:
+        def progress(done: int, total: int) -> None:
+            job.update(done, total, "importing products")
+
+        report = import_catalog(svc.catalog, creator, data, None, name, batch, progress=progress)
+        r = report.as_dict()
+        errors = r["errors"]
+        said = (f"{r['format']}: {r['rows']} rows, {r['created']} created, {r['updated']} updated, "
+                f"{len(errors)} errors")  # fmt: skip
+        if errors:
+            said += " (first: " + "; ".join(str(e) for e in errors[:3]) + ")"
+        return said, "/app/catalog?done=" + quote_plus(said[:180])
+
+    return await _run_job(request, creator, "import", f"Importing {name or 'a file'}", work)
+
+
+@router.post("/catalog/sync")
+async def shopify_sync(request: Request, creator: Creator) -> Response:
+    """Pull the connected Shopify store's products now, page by page."""
+    shop = request.app.state.shopify
+    if not shop.status(creator).get("connected"):
+        raise HTTPException(409, "no Shopify store is connected (see the README: Channels)")
+
+    def work(job: Job) -> tuple[str, str]:
+        def progress(report: dict[str, Any]) -> None:
+            job.update(int(report.get("products", 0)), None, f"page {report.get('pages', 0)}")
+
+        out = shop.sync(creator, progress=progress)
+        said = (f"Shopify: {out.get('products', 0)} products, "
+                f"{out.get('deactivated', 0)} deactivated")  # fmt: skip
+        return said, "/app/catalog?done=" + quote_plus(said)
+
+    return await _run_job(request, creator, "sync", "Syncing Shopify", work)
 
 
 @router.get("/insights")

@@ -355,21 +355,30 @@ class QuestionClusters:
         ]  # fmt: skip
 
     # -- batch re-clustering ----------------------------------------------------------------
-    def recluster(self, creator_id: str) -> dict[str, Any]:
+    def recluster(
+        self, creator_id: str, progress: Callable[[int, int, str], None] | None = None
+    ) -> dict[str, Any]:
         """Leiden over every question; ids stay stable, answered clusters keep their members.
 
         The clustering itself (seconds: the stability search) runs before the write
         transaction, so live turns and arrivals are not held behind it; if other workers
-        changed the free questions meanwhile, it runs again inside.
+        changed the free questions meanwhile, it runs again inside. ``progress(step, 4,
+        stage)`` before each of its four steps.
         """
+        say = progress or (lambda step, total, stage: None)
         with self.lock(creator_id):
+            say(0, 4, "reading the questions")
             stored = self.vectors.get_all(creator_id, kind=KIND)  # read once for both passes
             with self.sessions() as s:
                 ids, vecs, _, free = self._free_questions(s, creator_id, stored)
+            say(1, 4, f"clustering {len(free)} questions")
             planned = ([ids[i] for i in free], _labels(vecs[free]))
+            say(2, 4, "saving the clusters")
             with self.sessions.begin() as s:
                 out = self._apply_recluster(s, creator_id, stored, planned)
+        say(3, 4, "naming the clusters")
         out["named"] = self.name_clusters(creator_id) if out["questions"] else 0
+        say(4, 4, "done")
         return out
 
     @staticmethod
