@@ -58,7 +58,7 @@ def test_a_held_reply_shows_its_context_and_an_edit_is_delivered(web) -> None:
     c, key = web
     approval = _held_reply(c, key)
     page = c.get("/app/approvals").text
-    card = page[page.index(f'id="ap-{approval}"'):]
+    card = page[page.index(f'id="ap-{approval}"') :]
     card = card[: card.index("</article>")]
     # The fan's own words, what dmpilot learned, and the conflict it found, next to the buttons.
     assert "do you have a lifting belt?" in card and "hi! I&#39;m vegan" in card, card
@@ -77,7 +77,7 @@ def test_a_held_reply_shows_its_context_and_an_edit_is_delivered(web) -> None:
     r = c.post(f"/app/approvals/{approval}", data={"type": "edit", "text": edited})
     assert r.status_code == 200 and "Decision saved." in r.text
     # The decision and its delivery are on the page; the fan's history holds the edited text.
-    recent_ = r.text[r.text.index('id="recent"'):]
+    recent_ = r.text[r.text.index('id="recent"') :]
     assert "sent edited" in recent_ and edited in recent_ and "1 delivered" in recent_, recent_
     sent = _api(c, key, "GET", "/v1/creators/k/deliveries")["items"]
     assert [d["text"] for d in sent] == [edited]
@@ -173,7 +173,7 @@ def test_long_work_shows_progress_until_done(web, monkeypatch) -> None:
             break
         time.sleep(0.2)
     assert "Done in" in seen[-1] and "1500 created" in seen[-1], seen[-1]
-    assert 'hx-trigger' not in seen[-1]  # the poll stops when the work is done
+    assert "hx-trigger" not in seen[-1]  # the poll stops when the work is done
     assert any(re.search(r"importing products: \d+ of 1500", s, re.I) for s in seen), seen[:3]
     assert _api(c, key, "GET", "/v1/creators/k/products?limit=1")["total"] == 1500
     # A fan-out job redirects the page to its drafts when done (htmx follows HX-Redirect).
