@@ -78,10 +78,12 @@ def approval_contexts(svc: Services, creator: str, items: list[dict[str, Any]]) 
             values = svc.fanout.reply_graph.get_state({"configurable": {"thread_id": thread}})
             held = values.values or {}
             customer, channel = held.get("customer_id", ""), held.get("channel", "dm")
+            said = _chat_history(svc, creator, customer, channel) if customer else []
+            if said and said[-1]["role"] == "assistant" and said[-1]["text"] == held.get("reply"):
+                said.pop()  # the held reply itself: not sent yet, it is in the form below
             out[a["id"]] = {
                 "customer_id": customer, "channel": channel,
-                "reasons": held.get("reasons") or [], "conflicts": [],
-                "history": _chat_history(svc, creator, customer, channel) if customer else [],
+                "reasons": held.get("reasons") or [], "conflicts": [], "history": said,
             }  # fmt: skip
         elif args.get("draft_id") in drafts:
             d = drafts[args["draft_id"]]

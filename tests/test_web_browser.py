@@ -1,9 +1,10 @@
 """The creator's web app in a real browser: Debian's headless Chromium driven by Selenium.
 
 ``dmpilot serve`` runs in a subprocess on 127.0.0.1 over a data dir where 60 fans asked
-questions; the browser signs in with the creator's key, answers the biggest cluster once,
-approves the ready drafts and sees the decision saved (the API then shows the replies
-delivered), then opens a conversation. Screenshots of each page go to ``tests/screenshots/`` (ignored by git).
+questions and a vegan was about to be offered a leather belt; the browser signs in with the
+creator's key, edits the held reply next to the fan's context and sees it delivered, answers the
+biggest cluster once, sends its ready drafts and sees them sent, opens a conversation, tries
+the catalog search and reads the insights, then checks every page at phone width. Screenshots of each page go to ``tests/screenshots/`` (ignored by git).
 ``make test`` installs chromium and chromedriver (``make browser``); without them this skips.
 """
 
@@ -46,6 +47,14 @@ def served(tmp_path: Path) -> Iterator[tuple[Server, str]]:
         for text in ("hi! I'm vegan", "do you have a yoga mat?"):
             r = c.post("/v1/creators/k/conversations/dm-fan/messages", json={"text": text})
             assert r.status_code == 200
+        # A vegan asks for a leather belt: the reply is held for a person, with the conflict.
+        assert c.post("/v1/creators/k/products", json={"name": "Leather Lifting Belt",
+                      "base_price": 59.0, "description": "Genuine cowhide leather"}
+                      ).status_code == 201  # fmt: skip
+        for text in ("hey, vegan here", "do you have a lifting belt?"):
+            r = c.post("/v1/creators/k/conversations/vee/messages", json={"text": text})
+            assert r.status_code == 200
+        assert r.json()["held_for_approval"], r.json()
     server = Server(data)
     server.start()
     try:
@@ -103,7 +112,21 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
     d.find_element(By.ID, "key").send_keys(key, Keys.ENTER)
     wait.until(ec.title_contains("Approvals"))
-    _shot(d, "02-approvals-empty")
+    # The held reply: the fan's words, the profile and the conflict sit next to the buttons.
+    card = d.find_element(By.CSS_SELECTOR, "article.approval")
+    assert "do you have a lifting belt?" in card.text and "conflict" in card.text.lower()
+    assert "What dmpilot knows" in card.text and "vegan" in card.text
+    _shot(d, "02-approvals-held")
+    edited = "Sorry, that belt is leather, so not for you. A vegan one lands in May!"
+    box = card.find_element(By.TAG_NAME, "textarea")
+    box.clear()
+    box.send_keys(edited)
+    card.find_element(By.XPATH, ".//button[@value='edit']").click()
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
+                                                "Decision saved."))  # fmt: skip
+    recent = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=recent]").text
+    assert "sent edited" in recent and edited in recent and "1 delivered" in recent, recent
+    _shot(d, "02b-edited-and-delivered")
 
     d.find_element(By.LINK_TEXT, "Clusters").click()
     wait.until(ec.title_contains("Clusters"))
@@ -117,26 +140,27 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     d.find_element(By.XPATH, "//button[normalize-space()='Answer every fan']").click()
     wait.until(ec.presence_of_element_located((By.ID, "drafts")))
     assert "Drafts ready." in d.find_element(By.CSS_SELECTOR, "[role=status]").text
-    drafts = d.find_elements(By.CSS_SELECTOR, "#drafts ~ table tbody tr")
+    drafts = d.find_elements(By.CSS_SELECTOR, "#draft-list tbody tr")
     assert len(drafts) >= 3
     _shot(d, "05-drafts")
 
-    d.find_element(By.LINK_TEXT, "Approvals").click()
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "article.approval")))
-    batch = [a for a in d.find_elements(By.CSS_SELECTOR, "article.approval")
-             if "ready replies" in a.text]  # fmt: skip
-    assert batch, [a.text for a in d.find_elements(By.CSS_SELECTOR, "article.approval")]
-    _shot(d, "06-approvals")
-    batch[0].find_element(By.XPATH, ".//button[@value='accept']").click()
+    # The ready drafts go out from the cluster page itself, and the table shows them sent.
+    send = d.find_element(By.CSS_SELECTOR, "form.batch button[value=accept]")
+    _shot(d, "06-ready-to-send")
+    send.click()
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[role=status]"),
                                                 "Decision saved."))  # fmt: skip
-    _shot(d, "07-approved")
+    statuses = [
+        td.text for td in d.find_elements(By.CSS_SELECTOR, "#draft-list tbody td:nth-child(3)")
+    ]
+    assert statuses.count("sent") >= 3, statuses
+    _shot(d, "07-sent")
     sent = httpx.get(
         f"{server.url}/v1/creators/k/deliveries",
         headers={"Authorization": f"Bearer {key}"},
         timeout=30,
     ).json()["items"]
-    assert len(sent) >= 3, sent
+    assert len(sent) >= 4 and edited in [x["text"] for x in sent], sent
     # A conversation: what was said, the profile learned, each turn's steps and products.
     d.find_element(By.LINK_TEXT, "Conversations").click()
     wait.until(ec.title_contains("Conversations"))
@@ -164,6 +188,17 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     assert "What fans ask most" in page and "fans reached per answer" in page, page
     assert d.find_elements(By.CSS_SELECTOR, "section[aria-labelledby=top] .bar")
     _shot(d, "10-insights")
+    # Readable on a phone: no page scrolls sideways at 390 px, the menu still reaches every page.
+    d.set_window_size(390, 844)
+    for name, path in (("approvals", "/app/approvals"), ("clusters", "/app/clusters"),
+                       ("conversation", "/app/conversations/dm-fan"),
+                       ("catalog", "/app/catalog?q=yoga+mat"), ("insights", "/app/insights?days=30")):  # fmt: skip
+        d.get(f"{server.url}{path}")
+        wait.until(ec.presence_of_element_located((By.TAG_NAME, "h1")))
+        wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 1, (path, wide)
+        _shot(d, f"phone-{name}")
+    d.set_window_size(1200, 900)
     # Signing out ends the session: the pages send the browser back to the sign-in form.
     d.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
     wait.until(ec.presence_of_element_located((By.ID, "key")))
