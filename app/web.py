@@ -34,6 +34,7 @@ from tools.search_schemas import SearchFilters
 COOKIE = "dmpilot_session"
 HERE = FilePath(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+CSS = HERE / "static" / "app.css"
 router = APIRouter(prefix="/app", include_in_schema=False)
 ClusterPath = Annotated[str, Path(pattern=r"^c-\d{1,9}$")]
 QUICK_S = 2.0  # a job done within this goes straight to its result page
@@ -484,9 +485,32 @@ async def shopify_sync(request: Request, creator: Creator) -> Response:
 
 @router.get("/insights")
 def insights_page(request: Request, creator: Creator, days: int = 7) -> HTMLResponse:
-    """What fans ask most, what is never answered, what they look at, and what it cost."""
+    """What fans ask most, what is never answered, what they want, and what it cost."""
     period = days if days in (7, 30, 90) else 7
     since = datetime.now(UTC) - timedelta(days=period)
     numbers = insights(_svc(request).sessions, creator, since)
     return _page(request, "insights.html", creator=creator, page="insights", days=period,
-                 n=numbers)  # fmt: skip
+                 n=numbers, base="")  # fmt: skip
+
+
+@router.get("/insights/digest")
+def digest(request: Request, creator: Creator, days: int = 7) -> HTMLResponse:
+    """The period's insights as one self-contained HTML file to keep or forward.
+
+    Styles are inlined and links are absolute, so the file reads offline and its links open
+    the clusters and conversations it names.
+    """
+    period = days if days in (7, 30, 90) else 7
+    end = datetime.now(UTC)
+    svc = _svc(request)
+    numbers = insights(svc.sessions, creator, end - timedelta(days=period))
+    assert svc.fanout is not None
+    pending, _ = svc.fanout.pending(creator, 0, 1)
+    out = templates.TemplateResponse(request, "digest.html", {
+        "creator": creator, "days": period, "start": end - timedelta(days=period), "end": end,
+        "n": numbers, "pending": pending, "base": str(request.base_url).rstrip("/"),
+        "css": CSS.read_text(encoding="utf-8"),
+    })  # fmt: skip
+    name = f"dmpilot-digest-{creator}-{end:%Y-%m-%d}.html"
+    out.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return out

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, Index, Integer, String, Text, case, func, select
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text, case, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from memory.models import Base, UtcDateTime, utcnow
@@ -60,6 +60,10 @@ class Execution(Base):
     nodes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     intents: Mapped[list[str]] = mapped_column(JSON, default=list)
     error: Mapped[str | None] = mapped_column(Text)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Product demand the catalog did not meet: searches with no result, asked-for products
+    # out of stock ([{"query", "hits", "out_of_stock": [{"product_id", "name"}]}]); None if met.
+    misses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

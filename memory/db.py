@@ -75,6 +75,7 @@ def _add_missing_columns(engine: Engine) -> None:
             "members": "INTEGER NOT NULL DEFAULT 0",
         },
         "fan_questions": {"membership": "FLOAT"},
+        "executions": {"escalated": "BOOLEAN NOT NULL DEFAULT 0", "misses": "JSON"},
         "deliveries": {
             "automatic": "BOOLEAN NOT NULL DEFAULT 0",
             "attempts": "INTEGER NOT NULL DEFAULT 0",

@@ -32,6 +32,30 @@ def reply_message_id(execution_id: str) -> str:
     return f"reply-{execution_id}"
 
 
+def misses(tool_results: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Demand the catalog did not meet this turn: empty searches, asked-for items out of stock.
+
+    A product counts as out of stock when it is among the first three results (or the product
+    asked about) and none of its matching variants is in stock.
+    """
+    out = []
+    for art in tool_results:
+        if art.get("tool") not in ("search_products", "get_product_variants"):
+            continue
+        products = art.get("products") or []
+        gone = [
+            {"product_id": p["product_id"], "name": p["name"]}
+            for p in products[:3]
+            if p.get("variants") and not any(v.get("in_stock") for v in p["variants"])
+        ]
+        empty = art["tool"] == "search_products" and not products
+        if empty or gone:
+            query = art.get("query") or (products[0]["name"] if products else "")
+            out.append({"query": str(query)[:200], "hits": len(products),
+                        "out_of_stock": gone})  # fmt: skip
+    return out or None
+
+
 @timed("save_state")
 def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Tool traffic leaves the message history (``shown_products`` keeps what matters)."""
@@ -56,6 +80,8 @@ def save_state(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
             "duration_ms": round(sum(e["ms"] for e in log) + (time.perf_counter() - t0) * 1000, 3),
             "nodes": log,
             "intents": [q["intent"] for q in state.get("questions", [])],
+            "escalated": bool(state.get("escalated")),
+            "misses": misses(state.get("tool_results", [])),
         },
         recos,
         profile=state.get("profile") or {},

@@ -201,3 +201,33 @@ def test_errors_are_pages_in_the_app_and_json_in_the_api(web) -> None:
     assert r.status_code == 404 and "<h1>" in r.text
     api = c.get("/v1/creators/k/clusters/c-999999", headers={"Authorization": f"Bearer {key}"})
     assert api.status_code == 404 and api.json()["detail"].startswith("unknown cluster")
+
+
+def test_insights_show_unmet_demand_and_the_digest_links_to_its_sources(web) -> None:
+    c, key = web
+    _api(c, key, "POST", "/v1/creators/k/products", json={
+        "name": "Merino Running Socks", "base_price": 19.0,
+        "variants": [{"options": {"size": "M"}, "price": 19.0, "stock": 0},
+                     {"options": {"size": "L"}, "price": 19.0, "stock": 0}]})  # fmt: skip
+    for fan, text in (("sox", "do you have merino running socks?"),
+                      ("surf", "do you sell surfboards?"), ("surf2", "any surfboards?"),
+                      ("angry", "I was charged twice for my order, I want a refund")):  # fmt: skip
+        _api(c, key, "POST", f"/v1/creators/k/conversations/{fan}/messages", json={"text": text})
+    page = c.get("/app/insights?days=7").text
+    gone = page[page.index('id="gone"') : page.index('id="none"')]
+    assert "Merino Running Socks" in gone, gone
+    none = page[page.index('id="none"') : page.index('id="look"')]
+    assert "surfboards" in none and 'href="/app/conversations/surf' in none, none
+    assert "merino" not in none  # it was found, only out of stock
+    look = page[page.index('id="look"') :]
+    assert 'href="/app/conversations/angry?channel=dm"' in look, look
+    assert re.search(r"(\d+) escalated", page) and "0 escalated" not in page
+    # The digest: a file to keep, styles inside, absolute links back to the sources.
+    r = c.get("/app/insights/digest?days=30")
+    assert r.status_code == 200
+    assert r.headers["content-disposition"].startswith('attachment; filename="dmpilot-digest-k-')
+    assert "<style>" in r.text and "/app/static/app.css" not in r.text
+    top = _api(c, key, "GET", "/v1/creators/k/clusters")["items"][0]["id"]
+    base = str(c.base_url).rstrip("/")
+    assert f'href="{base}/app/clusters/{top}"' in r.text
+    assert f'href="{base}/app/conversations/angry?channel=dm"' in r.text
