@@ -207,7 +207,12 @@ class FanoutRunner:
             return out
 
     def pending(
-        self, creator_id: str, offset: int = 0, limit: int = 50, kind: str | None = None
+        self,
+        creator_id: str,
+        offset: int = 0,
+        limit: int = 50,
+        kind: str | None = None,
+        thread: str | None = None,
     ) -> tuple[int, list[Any]]:
         """One page of pending approvals, oldest first, and how many there are.
 
@@ -218,6 +223,8 @@ class FanoutRunner:
         where = [Approval.creator_id == creator_id, Approval.status == "pending"]
         if kind is not None:
             where.append(Approval.kind == kind)
+        if thread is not None:  # one fan-out's approvals (a cluster's page)
+            where.append(Approval.thread_id == thread)
         with self.sessions() as s:
             total = s.scalar(select(func.count()).select_from(Approval).where(*where)) or 0
             rows = s.scalars(

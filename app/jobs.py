@@ -2,9 +2,10 @@
 
 An import of thousands of products, a re-clustering or an answer-once fan-out takes seconds to
 minutes; a page that waits that long looks broken. The web app starts them here and shows a
-progress page that polls the job. Jobs live in this process only: the work itself is safe to
-lose midway (an import upserts, a re-clustering writes in one transaction, a fan-out resumes
-from its checkpoint at start-up), so a crash loses the progress bar, never data.
+progress page that polls the job's row (``memory/jobs.py``), so any worker process can answer
+the poll. The work itself is safe to lose midway (an import upserts, a re-clustering writes in
+one transaction, a fan-out resumes from its checkpoint at start-up): a crash fails the job's
+row, never data.
 """
 
 from __future__ import annotations
@@ -12,111 +13,89 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
+from memory.jobs import JobStore
 
 log = logging.getLogger("dmpilot.jobs")
-KEEP = 20  # finished jobs remembered per creator
-EXPECTED = (BadRequestError, ConflictError, NotFoundError, ImportFormatError, ValueError)
+# A person's mistake or a state they can act on: shown on the page as it is.
+EXPECTED = (BadRequestError, ConflictError, NotFoundError, ImportFormatError)
+EVERY_S = 0.25  # progress is written at most this often
 
 
-@dataclass
 class Job:
-    """One piece of long work and how far it got."""
+    """The running side of one job: progress reports, written to its row now and then."""
 
-    id: str
-    creator_id: str
-    kind: str
-    title: str
-    status: str = "running"  # running | done | failed
-    stage: str = "starting"
-    done: int = 0
-    total: int = 0
-    message: str = ""
-    link: str = ""
-    started: float = field(default_factory=time.monotonic)
-    seconds: float = 0.0
+    def __init__(self, store: JobStore, row: dict[str, Any]) -> None:
+        self.store, self.id = store, str(row["id"])
+        self.started = time.monotonic()
+        self._written = 0.0
+        self._stage = ""
 
     def update(self, done: int | None = None, total: int | None = None, stage: str = "") -> None:
-        """Report progress (called from the worker thread; plain attribute writes)."""
-        if total is not None:
-            self.total = total
+        """Report progress; a new stage is written at once, counts at most every 0.25 s."""
+        now = time.monotonic()
+        if stage == self._stage and now - self._written < EVERY_S:
+            return
+        fields: dict[str, Any] = {}
         if done is not None:
-            self.done = done
+            fields["done"] = done
+        if total is not None:
+            fields["total"] = total
         if stage:
-            self.stage = stage
-
-    @property
-    def percent(self) -> int:
-        """How far, 0-100 (0 while the total is unknown)."""
-        return int(100 * self.done / self.total) if self.total else 0
+            fields["stage"] = stage[:200]
+            self._stage = stage
+        self._written = now
+        self.store.report(self.id, **fields)
 
 
 Work = Callable[[Job], tuple[str, str]]  # returns (message, link to the result)
 
 
 class Jobs:
-    """Background jobs per creator; one running job of a kind per creator at a time."""
+    """Start work in a thread of this process; read any job through its row."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._jobs: dict[str, Job] = {}
+    def __init__(self, store: JobStore) -> None:
+        self.store = store
 
-    def start(self, creator_id: str, kind: str, title: str, work: Work) -> Job:
+    def start(self, creator_id: str, kind: str, title: str, work: Work) -> dict[str, Any]:
         """Run ``work`` in a thread; ``ConflictError`` if one of this kind is running."""
-        with self._lock:
-            if any(j.creator_id == creator_id and j.kind == kind and j.status == "running"
-                   for j in self._jobs.values()):  # fmt: skip
-                raise ConflictError(f"a {kind} is already running; wait for it to finish")
-            job = Job(id=uuid.uuid4().hex, creator_id=creator_id, kind=kind, title=title)
-            self._jobs[job.id] = job
-            self._forget_old(creator_id)
-        threading.Thread(target=self._run, args=(job, work), name=f"job-{kind}",
+        row = self.store.start(creator_id, kind, title)
+        job = Job(self.store, row)
+        threading.Thread(target=self._run, args=(job, work), name=f"job-{kind}"[:40],
                          daemon=True).start()  # fmt: skip
-        return job
+        return row
 
     def _run(self, job: Job, work: Work) -> None:
         try:
-            job.message, job.link = work(job)
-            job.status = "done"
+            message, link = work(job)
+            status = "done"
         except EXPECTED as e:
-            job.status, job.message = "failed", str(e)
+            log.info("job %s ended: %s", job.id, e)
+            status, message, link = "failed", str(e), ""
         except Exception:  # the server log has the traceback; the page says where to look
-            log.exception("job %s (%s) failed", job.id, job.kind)
-            job.status, job.message = "failed", "internal error (the server log has details)"
-        job.seconds = round(time.monotonic() - job.started, 1)
+            log.exception("job %s failed", job.id)
+            status, message, link = "failed", "internal error (the server log has details)", ""
+        seconds = round(time.monotonic() - job.started, 1)
+        self.store.report(job.id, status=status, message=message[:2000], link=link[:500],
+                          seconds=seconds)  # fmt: skip
 
-    def _forget_old(self, creator_id: str) -> None:
-        mine = [j for j in self._jobs.values() if j.creator_id == creator_id]
-        finished = [j for j in mine if j.status != "running"]
-        for j in finished[: max(0, len(mine) - KEEP)]:
-            del self._jobs[j.id]
+    def get(self, creator_id: str, job_id: str) -> dict[str, Any] | None:
+        """A job of this creator, as its row says now."""
+        return self.store.get(creator_id, job_id)
 
-    def get(self, creator_id: str, job_id: str) -> Job | None:
-        """A job of this creator (another creator's job is not found)."""
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.creator_id == creator_id else None
+    def running(self, creator_id: str) -> list[dict[str, Any]]:
+        """This creator's running jobs."""
+        return self.store.running(creator_id)
 
-    def running(self, creator_id: str) -> list[Job]:
-        """This creator's jobs still running."""
-        return [j for j in list(self._jobs.values())
-                if j.creator_id == creator_id and j.status == "running"]  # fmt: skip
-
-    def wait(self, job: Job, timeout_s: float) -> bool:
-        """Poll until the job ends (tests and the CLI); True when it ended."""
+    def wait(self, creator_id: str, job_id: str, timeout_s: float) -> dict[str, Any] | None:
+        """Poll the row until the job ends or ``timeout_s`` passes; the row as last read."""
         deadline = time.monotonic() + timeout_s
-        while job.status == "running" and time.monotonic() < deadline:
+        row = self.get(creator_id, job_id)
+        while row is not None and row["status"] == "running" and time.monotonic() < deadline:
             time.sleep(0.05)
-        return job.status != "running"
-
-    def as_dict(self, job: Job) -> dict[str, Any]:
-        """What the progress fragment shows."""
-        return {"id": job.id, "kind": job.kind, "title": job.title, "status": job.status,
-                "stage": job.stage, "done": job.done, "total": job.total,
-                "percent": job.percent, "message": job.message, "link": job.link,
-                "seconds": job.seconds}  # fmt: skip
+            row = self.get(creator_id, job_id)
+        return row

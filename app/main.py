@@ -46,6 +46,7 @@ from app.web import SignIn, error_page, is_web
 from app.web import router as web_router
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
+from memory.jobs import JobStore
 from memory.keys import WebSessions
 
 log = logging.getLogger("dmpilot.api")
@@ -174,7 +175,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             app.state.services.outbox.on_queued = app.state.instagram.wake
         app.state.instagram.start()
         app.state.shopify = Shopify(app.state.services, app.state.instagram.box)
-        app.state.jobs = Jobs()
+        app.state.jobs = Jobs(JobStore(app.state.services.sessions, settings.job_max_runtime_s))
         app.state.web_sessions = WebSessions(
             app.state.services.sessions, app.state.services.keys, settings.web_session_ttl_s
         )
@@ -217,7 +218,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         if is_web(request.url.path):
-            return error_page(request, exc.status_code, str(exc.detail))
+            return error_page(request, exc.status_code, str(exc.detail), exc.headers)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)

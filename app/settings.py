@@ -156,6 +156,10 @@ class Settings(BaseSettings):
 
     # The web app (/app): a browser signs in with a creator key for this long.
     web_session_ttl_s: int = Field(7 * 24 * 3600, ge=60, le=90 * 24 * 3600)
+    job_max_runtime_s: int = Field(
+        3600, ge=10, le=7 * 24 * 3600,
+        description="A web app job running longer stops blocking a new one of its kind.",
+    )  # fmt: skip
     web_cookie_secure: bool = Field(
         False, description="Send the session cookie over HTTPS only (set true behind TLS)."
     )

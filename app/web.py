@@ -10,6 +10,7 @@ vendored in ``app/static`` (0BSD), so pages work offline.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from app.schemas import MergeIn, RenameIn, SplitIn
 from app.services import Services
 from app.web_views import approval_contexts, recent_decisions
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
+from memory.fanout import QuestionCluster
 from memory.importers import import_catalog
 from memory.insights import insights
 from memory.keys import WebSessions
@@ -75,15 +77,20 @@ def is_web(path: str) -> bool:
     return (path == "/app" or path.startswith("/app/")) and not path.startswith("/app/static/")
 
 
-def error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
     """An error as a page a person can read, with the way back."""
-    creator = _sessions(request).creator(request.cookies.get(COOKIE))
+    try:
+        creator = _sessions(request).creator(request.cookies.get(COOKIE))
+    except Exception:  # the store may be what failed: the page still renders, signed out
+        creator = None
     titles = {400: "That did not work", 404: "Not found", 409: "Not now",
               413: "Too large", 422: "Please check what you entered"}  # fmt: skip
     out = templates.TemplateResponse(request, "error.html", {
         "creator": creator, "page": "", "status": status, "detail": detail[:500],
         "heading": titles.get(status, "Something went wrong"),
-    }, status_code=status)  # fmt: skip
+    }, status_code=status, headers=headers)  # fmt: skip
     return out
 
 
@@ -129,17 +136,21 @@ def _approvals(svc: Services, creator: str) -> tuple[int, list[Any]]:
     return svc.fanout.pending(creator, 0, 50)
 
 
-def _signature(items: list[Any]) -> str:
+def _signature(total: int, items: list[Any]) -> str:
     """What the list shows, in short: the poll swaps nothing while it is unchanged."""
-    return hashlib.sha256(" ".join(a["id"] for a in items).encode()).hexdigest()[:16]
+    shown = " ".join([str(total), *(a["id"] for a in items)])
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
-def _approval_page(request: Request, creator: str, name: str, **extra: Any) -> HTMLResponse:
+def _approval_page(
+    request: Request, creator: str, name: str, whole: bool = True, **extra: Any
+) -> HTMLResponse:
     svc = _svc(request)
     total, items = _approvals(svc, creator)
-    return _page(request, name, creator=creator, page="approvals", total=total, items=items,
-                 context=approval_contexts(svc, creator, items), signature=_signature(items),
-                 recent=recent_decisions(svc, creator), **extra)  # fmt: skip
+    more = {"page": "approvals", "recent": recent_decisions(svc, creator)} if whole else {}
+    return _page(request, name, creator=creator, total=total, items=items,
+                 context=approval_contexts(svc, creator, items),
+                 signature=_signature(total, items), **more, **extra)  # fmt: skip
 
 
 @router.get("/approvals")
@@ -155,16 +166,17 @@ def approvals_list(request: Request, creator: Creator, seen: str = "") -> Respon
 
     Text being typed in a reply survives a swap too (``hx-preserve`` on each textarea).
     """
-    _, items = _approvals(_svc(request), creator)
-    if seen and seen == _signature(items):
+    total, items = _approvals(_svc(request), creator)
+    if seen and seen == _signature(total, items):
         return Response(status_code=204)
-    return _approval_page(request, creator, "_approval_list.html", fragment=True)
+    return _approval_page(request, creator, "_approval_list.html", whole=False, fragment=True)
 
 
 def _back(next_url: str, fallback: str) -> str:
     """Only a path inside the app: a form cannot send the browser elsewhere."""
-    ok = next_url.startswith("/app/") and "//" not in next_url and "\\" not in next_url
-    return next_url if ok else fallback
+    path = next_url.split("#", 1)[0]
+    ok = path.startswith("/app/") and "//" not in path and "\\" not in path
+    return path if ok else fallback
 
 
 @router.post("/approvals/{approval_id}")
@@ -227,11 +239,12 @@ def _cluster_page(request: Request, creator: str, cluster_id: str, name: str) ->
     except NotFoundError as e:
         raise HTTPException(404, str(e)) from e
     drafts = svc.fanout.drafts(creator, cluster_id)
-    waiting = [a for a in svc.fanout.pending(creator, 0, 200)[1]
-               if a["thread_id"] == f"fanout:{creator}:{cluster_id}"]  # fmt: skip
+    waiting = svc.fanout.pending(creator, 0, 200, thread=f"fanout:{creator}:{cluster_id}")[1]
+    moving = detail["status"] == "drafting" or any(
+        d.get("delivery_status") in ("queued", "sending") for d in drafts)  # fmt: skip
     flash = request.query_params.get("done", "")[:200]
     return _page(request, name, creator=creator, page="clusters", cluster=detail,
-                 drafts=drafts, waiting=waiting, flash=flash)  # fmt: skip
+                 drafts=drafts, waiting=waiting, moving=moving, flash=flash)  # fmt: skip
 
 
 @router.get("/clusters/{cluster_id}")
@@ -262,10 +275,9 @@ async def answer(
     assert svc.fanout is not None and svc.clusters is not None
     if not answer.strip():
         raise HTTPException(422, "the answer cannot be empty")
-    try:
-        status = svc.clusters.store.get_cluster(creator, cluster_id)["status"]
-    except NotFoundError as e:
-        raise HTTPException(404, str(e)) from e
+    status = await run_in_threadpool(_cluster_status, svc, creator, cluster_id)
+    if status is None:
+        raise HTTPException(404, f"unknown cluster '{cluster_id}'")
     if status != "pending":
         raise HTTPException(409, f"cluster '{cluster_id}' is already {status}")
     fanout, text = svc.fanout, answer.strip()
@@ -278,7 +290,14 @@ async def answer(
         n = sum(out["drafts"].values())
         return f"{n} drafts ready.", f"/app/clusters/{cluster_id}?done=Drafts+ready."
 
-    return await _run_job(request, creator, "answer", f"Answering cluster {cluster_id}", work)
+    return await _run_job(request, creator, f"answer:{cluster_id}",
+                          f"Answering cluster {cluster_id}", work)  # fmt: skip
+
+
+def _cluster_status(svc: Services, creator: str, cluster_id: str) -> str | None:
+    with svc.sessions() as s:
+        row = s.get(QuestionCluster, (creator, cluster_id))
+        return None if row is None else row.status
 
 
 @router.post("/clusters/{cluster_id}/rename")
@@ -350,30 +369,36 @@ async def _run_job(request: Request, creator: str, kind: str, title: str, work: 
         job = jobs.start(creator, kind, title, work)
     except ConflictError as e:
         raise HTTPException(409, str(e)) from e
-    await run_in_threadpool(jobs.wait, job, QUICK_S)
-    if job.status == "done" and job.link:
-        return RedirectResponse(job.link, status_code=303)
-    return RedirectResponse(f"/app/jobs/{job.id}", status_code=303)
+    row = await run_in_threadpool(jobs.wait, creator, job["id"], QUICK_S)
+    if row is not None and row["status"] == "done" and row["link"]:
+        return RedirectResponse(row["link"], status_code=303)
+    return RedirectResponse(f"/app/jobs/{job['id']}", status_code=303)
+
+
+GONE = "no such job (finished jobs are kept for 7 days)"
 
 
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str, creator: Creator) -> HTMLResponse:
     """A job's progress; the bar updates by itself until the work is done."""
-    job = request.app.state.jobs.get(creator, job_id[:64])
+    job = request.app.state.jobs.get(creator, job_id)
     if job is None:
-        raise HTTPException(404, "no such job (jobs are forgotten when the server restarts)")
+        raise HTTPException(404, GONE)
     return _page(request, "job.html", creator=creator, page="", job=job)
 
 
 @router.get("/jobs/{job_id}/progress")
 def job_progress(request: Request, job_id: str, creator: Creator) -> Response:
-    """The progress fragment; when the work is done htmx follows its link."""
-    job = request.app.state.jobs.get(creator, job_id[:64])
+    """The progress fragment; when the work is done htmx follows its link.
+
+    An unknown job answers 286, htmx's "stop polling", with a line that says so.
+    """
+    job = request.app.state.jobs.get(creator, job_id)
     if job is None:
-        raise HTTPException(404, "no such job (jobs are forgotten when the server restarts)")
+        return HTMLResponse(f'<div id="job"><p role="status">{GONE}.</p></div>', status_code=286)
     out = _page(request, "_job.html", job=job)
-    if job.status == "done" and job.link and job.kind != "import":
-        out.headers["HX-Redirect"] = job.link
+    if job["status"] == "done" and job["link"] and job["kind"] != "import":
+        out.headers["HX-Redirect"] = job["link"]
     return out
 
 

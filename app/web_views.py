@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.services import Services
 from graphs.agent import thread_id
 from memory.fanout import Approval, Delivery, Draft, FanQuestion
+from nodes.save_state import reply_message_id
 from tools.clustering import confident_level
 
 HISTORY = 6  # messages shown per fan
@@ -39,16 +40,36 @@ def _fan_questions(svc: Services, creator: str, customers: set[str]) -> dict[str
     return {c: list(reversed(v)) for c, v in out.items()}
 
 
-def _chat_history(svc: Services, creator: str, customer: str, channel: str) -> list[dict[str, str]]:
-    """The last messages of the fan's conversation with the agent (its checkpoint)."""
+def _chat_history(
+    svc: Services, creator: str, customer: str, channel: str, unsent: set[str]
+) -> list[dict[str, str]]:
+    """The last messages of the fan's conversation (its checkpoint), without held replies.
+
+    A held reply is in the thread from its turn on, under the id ``reply-<execution>``; until
+    a person decides it, the fan has not seen it, so it is left out (``unsent``).
+    """
     on = "comment" if channel == "comment" else "dm"
     snap = svc.agent.get_state({"configurable": {"thread_id": thread_id(creator, customer, on)}})
     said = [
         {"role": "customer" if isinstance(m, HumanMessage) else "assistant", "text": str(m.content)}
         for m in (snap.values or {}).get("messages", [])
         if isinstance(m, HumanMessage | AIMessage) and not getattr(m, "tool_calls", None)
-    ]
+        and m.id not in unsent
+    ]  # fmt: skip
     return said[-HISTORY:]
+
+
+def _unsent_replies(svc: Services, creator: str) -> set[str]:
+    """Message ids of every held reply still waiting for a decision."""
+    prefix = f"reply:{creator}:"
+    with svc.sessions() as s:
+        threads = s.scalars(
+            select(Approval.thread_id).where(
+                Approval.creator_id == creator, Approval.status == "pending",
+                Approval.thread_id.startswith(prefix, autoescape=True),
+            )
+        )  # fmt: skip
+        return {reply_message_id(t[len(prefix) :]) for t in threads}
 
 
 def approval_contexts(svc: Services, creator: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -69,6 +90,8 @@ def approval_contexts(svc: Services, creator: str, items: list[dict[str, Any]]) 
                 )
             }
     out: dict[str, Any] = {}
+    unsent = _unsent_replies(svc, creator) if any(
+        a["thread_id"].startswith("reply:") for a in items) else set()  # fmt: skip
     for a in items:
         args = a["payload"]["action_request"]["args"]
         thread = a["thread_id"]
@@ -78,9 +101,7 @@ def approval_contexts(svc: Services, creator: str, items: list[dict[str, Any]]) 
             values = svc.fanout.reply_graph.get_state({"configurable": {"thread_id": thread}})
             held = values.values or {}
             customer, channel = held.get("customer_id", ""), held.get("channel", "dm")
-            said = _chat_history(svc, creator, customer, channel) if customer else []
-            if said and said[-1]["role"] == "assistant" and said[-1]["text"] == held.get("reply"):
-                said.pop()  # the held reply itself: not sent yet, it is in the form below
+            said = _chat_history(svc, creator, customer, channel, unsent) if customer else []
             out[a["id"]] = {
                 "customer_id": customer, "channel": channel,
                 "reasons": held.get("reasons") or [], "conflicts": [], "history": said,
@@ -100,14 +121,18 @@ def approval_contexts(svc: Services, creator: str, items: list[dict[str, Any]]) 
                 "confidence": d.confidence, "history": None,
             }  # fmt: skip
     asked = _fan_questions(
-        svc, creator, {c["customer_id"] for c in out.values() if c.get("history") is None}
-    )
+        svc, creator,
+        {c["customer_id"] for c in out.values() if c.get("customer_id") and c["history"] is None},
+    )  # fmt: skip
+    profiles: dict[str, Any] = {}
     for c in out.values():
-        if c.get("customer_id"):
+        fan = c.get("customer_id")
+        if fan:
             if c.get("history") is None:
-                texts = asked.get(c["customer_id"], [])
-                c["history"] = [{"role": "customer", "text": t} for t in texts]
-            c["profile"] = svc.conversations.get_profile(creator, c["customer_id"])
+                c["history"] = [{"role": "customer", "text": t} for t in asked.get(fan, [])]
+            if fan not in profiles:
+                profiles[fan] = svc.conversations.get_profile(creator, fan)
+            c["profile"] = profiles[fan]
     return out
 
 

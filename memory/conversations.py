@@ -63,7 +63,7 @@ class Execution(Base):
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     # Product demand the catalog did not meet: searches with no result, asked-for products
     # out of stock ([{"query", "hits", "out_of_stock": [{"product_id", "name"}]}]); None if met.
-    misses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    misses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -14,6 +14,7 @@ from memory import channels as _channels  # noqa: F401 - registers its tables
 from memory import conversations as _conversations  # noqa: F401 - registers its tables
 from memory import fanout as _fanout  # noqa: F401 - registers its tables
 from memory import idempotency as _idempotency  # noqa: F401 - registers its tables
+from memory import jobs as _jobs  # noqa: F401 - registers its tables
 from memory import keys as _keys  # noqa: F401 - registers its tables
 from memory import turns as _turns  # noqa: F401 - registers its tables
 from memory.models import Base

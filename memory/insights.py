@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.conversations import Execution, Recommendation
 from memory.fanout import Approval, Draft, FanQuestion, QuestionCluster
 from memory.models import Product
+
+JSON_NULL = literal("null")  # a JSON null stored as text (rows written before none_as_null)
 
 
 def insights(sessions: sessionmaker[Session], creator_id: str, since: datetime) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def insights(sessions: sessionmaker[Session], creator_id: str, since: datetime) 
         turns, fans, cost, failed = s.execute(
             select(func.count(), func.count(distinct(Execution.customer_id)),
                    func.coalesce(func.sum(Execution.cost_usd), 0.0),
-                   func.count().filter(Execution.status != "ok"))
+                   func.count().filter((Execution.status != "ok") | Execution.error.is_not(None)))
             .where(Execution.creator_id == creator_id, Execution.created_at >= since)
         ).one()  # fmt: skip
         escalated = s.scalar(
@@ -57,7 +59,8 @@ def insights(sessions: sessionmaker[Session], creator_id: str, since: datetime) 
             select(Execution.customer_id, Execution.channel, func.max(Execution.created_at),
                    func.count())
             .where(Execution.creator_id == creator_id, Execution.created_at >= since,
-                   (Execution.escalated.is_(True)) | (Execution.status != "ok"))
+                   Execution.escalated.is_(True) | (Execution.status != "ok")
+                   | Execution.error.is_not(None))
             .group_by(Execution.customer_id, Execution.channel)
             .order_by(func.max(Execution.created_at).desc())
             .limit(10)
@@ -65,7 +68,7 @@ def insights(sessions: sessionmaker[Session], creator_id: str, since: datetime) 
         missed = s.execute(
             select(Execution.customer_id, Execution.channel, Execution.misses).where(
                 Execution.creator_id == creator_id, Execution.created_at >= since,
-                Execution.misses.is_not(None),
+                Execution.misses.is_not(None), Execution.misses != JSON_NULL,
             )
         ).all()  # fmt: skip
         held = s.scalar(
@@ -104,8 +107,10 @@ def insights(sessions: sessionmaker[Session], creator_id: str, since: datetime) 
         "out_of_stock_asked": sorted(gone.values(), key=lambda r: -r["asked"])[:10],
         "no_result_searches": no_result,
         "escalations": int(escalated or 0),
-        "needs_attention": [{"customer_id": c, "channel": ch, "last": at, "turns": int(n)}
-                            for c, ch, at, n in attention],  # fmt: skip
+        "needs_attention": [
+            {"customer_id": c, "channel": ch, "last": at, "turns": int(n)}
+            for c, ch, at, n in attention
+        ],  # fmt: skip
         "turns": int(turns),
         "conversations": int(fans),
         "failed_turns": int(failed),

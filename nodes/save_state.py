@@ -32,26 +32,35 @@ def reply_message_id(execution_id: str) -> str:
     return f"reply-{execution_id}"
 
 
+def _sold_out(product: dict[str, Any]) -> bool:
+    variants = product.get("variants") or []
+    return bool(variants) and not any(v.get("in_stock") for v in variants)
+
+
 def misses(tool_results: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """Demand the catalog did not meet this turn: empty searches, asked-for items out of stock.
 
-    A product counts as out of stock when it is among the first three results (or the product
-    asked about) and none of its matching variants is in stock.
+    Out of stock counts only what the fan could not get: a product asked about by itself
+    (its variants looked up) with no matching variant in stock, or a search whose every
+    result is out of stock. Each product once per turn; a search with no words and no result
+    is not a "query" anyone could act on and is left out.
     """
-    out = []
+    out: list[dict[str, Any]] = []
+    seen: set[int] = set()
     for art in tool_results:
         if art.get("tool") not in ("search_products", "get_product_variants"):
             continue
         products = art.get("products") or []
-        gone = [
-            {"product_id": p["product_id"], "name": p["name"]}
-            for p in products[:3]
-            if p.get("variants") and not any(v.get("in_stock") for v in p["variants"])
-        ]
-        empty = art["tool"] == "search_products" and not products
+        sold_out = [p for p in products if _sold_out(p)]
+        if art["tool"] == "search_products" and len(sold_out) < len(products):
+            sold_out = []  # the fan was offered something in stock
+        gone = [{"product_id": p["product_id"], "name": p["name"]}
+                for p in sold_out if p["product_id"] not in seen]  # fmt: skip
+        seen.update(g["product_id"] for g in gone)
+        query = str(art.get("query") or "").strip()[:200]
+        empty = art["tool"] == "search_products" and not products and bool(query)
         if empty or gone:
-            query = art.get("query") or (products[0]["name"] if products else "")
-            out.append({"query": str(query)[:200], "hits": len(products),
+            out.append({"query": query or gone[0]["name"], "hits": len(products),
                         "out_of_stock": gone})  # fmt: skip
     return out or None
 

@@ -7,6 +7,7 @@ real SQLite, Chroma, MiniLM and compiled graphs, and checks the result through t
 from __future__ import annotations
 
 import re
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from app.local_client import admin_client
 from app.settings import Settings
@@ -89,6 +91,23 @@ def test_a_held_reply_shows_its_context_and_an_edit_is_delivered(web) -> None:
     assert c.post("/app/approvals/nope", data={"type": "accept"}).status_code == 404
 
 
+def test_a_reply_still_held_is_not_shown_as_said(web) -> None:
+    c, key = web
+    first = _held_reply(c, key)
+    second = _api(c, key, "POST", "/v1/creators/k/conversations/vee/messages",
+                  json={"text": "and a leather belt in size M?"})  # fmt: skip
+    assert second["held_for_approval"], second
+    page = c.get("/app/approvals").text
+    for approval in (first, second["approval_id"]):
+        card = page[page.index(f'id="ap-{approval}"') :]
+        said = card[: card.index("</ol>")]
+        assert "Heads up" not in said, said  # neither held reply reached the fan
+        assert "and a leather belt in size M?" in said
+    r = c.post(f"/app/approvals/{first}", data={"type": "accept"})
+    card = r.text[r.text.index(f'id="ap-{second["approval_id"]}"') :]
+    assert "Heads up" in card[: card.index("</ol>")]  # the first one was sent: now it was said
+
+
 def test_your_own_words_and_a_cluster_batch_from_its_page(web) -> None:
     c, key = web
     approval = _held_reply(c, key)
@@ -103,6 +122,9 @@ def test_your_own_words_and_a_cluster_batch_from_its_page(web) -> None:
     assert r.status_code == 200 and "Drafts ready." in r.text
     batch = re.search(r'action="/app/approvals/(\w+)"[^>]*class="card batch"', r.text)
     assert batch is not None, r.text
+    page = c.get("/app/approvals")  # a pending batch is listed with a link to its cluster
+    assert page.status_code == 200 and "ready replies" in page.text
+    assert f'href="/app/clusters/{biggest["id"]}"' in page.text
     ready = _api(c, key, "GET", f"/v1/creators/k/clusters/{biggest['id']}/drafts")["items"]
     n_ready = sum(d["status"] == "ready" for d in ready)
     r = c.post(f"/app/approvals/{batch.group(1)}",
@@ -192,8 +214,34 @@ def test_long_work_shows_progress_until_done(web, monkeypatch) -> None:
     assert c.get("/app/jobs/" + "0" * 32).status_code == 404
 
 
+def test_jobs_are_shared_rows_one_per_kind_and_settle_when_their_process_died(web) -> None:
+    from memory.catalog import ConflictError
+    from memory.jobs import JobRow, JobStore
+
+    c, _ = web
+    store = JobStore(c.app.state.services.sessions, max_runtime_s=60)  # type: ignore[attr-defined]
+    a = store.start("k", "answer:c-1", "Answering c-1")
+    store.start("k", "answer:c-2", "Answering c-2")  # another cluster: both run
+    with pytest.raises(ConflictError):
+        store.start("k", "answer:c-1", "again")
+    assert store.get("other", a["id"]) is None  # another creator's job is not found
+    with c.app.state.services.sessions.begin() as s:  # type: ignore[attr-defined]
+        s.get(JobRow, a["id"]).owner = "no-such-host-here:1"  # type: ignore[union-attr]
+    assert store.get("k", a["id"])["status"] == "running"  # another host: assumed alive
+    with c.app.state.services.sessions.begin() as s:  # type: ignore[attr-defined]
+        s.get(JobRow, a["id"]).owner = f"{socket.gethostname()[:40]}:999999999"  # type: ignore[union-attr]
+    gone = store.get("k", a["id"])
+    assert gone["status"] == "failed" and "server stopped" in gone["message"]
+    assert store.start("k", "answer:c-1", "Answering c-1 again")["status"] == "running"
+    # The progress poll of a job nobody knows stops itself (htmx: 286 stops polling).
+    r = c.get("/app/jobs/" + "f" * 32 + "/progress")
+    assert r.status_code == 286 and "hx-trigger" not in r.text
+
+
 def test_errors_are_pages_in_the_app_and_json_in_the_api(web) -> None:
     c, key = web
+    r = c.delete("/app/approvals")
+    assert r.status_code == 405 and r.headers["allow"] == "GET" and "<h1>" in r.text
     r = c.get("/app/clusters/c-999999")
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert "unknown cluster" in r.text and 'href="/app/approvals"' in r.text
@@ -209,16 +257,19 @@ def test_insights_show_unmet_demand_and_the_digest_links_to_its_sources(web) -> 
         "name": "Merino Running Socks", "base_price": 19.0,
         "variants": [{"options": {"size": "M"}, "price": 19.0, "stock": 0},
                      {"options": {"size": "L"}, "price": 19.0, "stock": 0}]})  # fmt: skip
-    for fan, text in (("sox", "do you have merino running socks?"),
+    for fan, said in (("sox", "do you have merino running socks?"),
                       ("surf", "do you sell surfboards?"), ("surf2", "any surfboards?"),
                       ("angry", "I was charged twice for my order, I want a refund")):  # fmt: skip
-        _api(c, key, "POST", f"/v1/creators/k/conversations/{fan}/messages", json={"text": text})
+        _api(c, key, "POST", f"/v1/creators/k/conversations/{fan}/messages", json={"text": said})
     page = c.get("/app/insights?days=7").text
     gone = page[page.index('id="gone"') : page.index('id="none"')]
     assert "Merino Running Socks" in gone, gone
     none = page[page.index('id="none"') : page.index('id="look"')]
     assert "surfboards" in none and 'href="/app/conversations/surf' in none, none
     assert "merino" not in none  # it was found, only out of stock
+    with c.app.state.services.sessions() as s:  # type: ignore[attr-defined]
+        kept = s.execute(text("select count(*), count(misses) from executions")).one()
+    assert 0 < kept[1] < kept[0]  # turns that met the demand keep SQL NULL, not JSON null
     look = page[page.index('id="look"') :]
     assert 'href="/app/conversations/angry?channel=dm"' in look, look
     assert re.search(r"(\d+) escalated", page) and "0 escalated" not in page
@@ -227,6 +278,7 @@ def test_insights_show_unmet_demand_and_the_digest_links_to_its_sources(web) -> 
     assert r.status_code == 200
     assert r.headers["content-disposition"].startswith('attachment; filename="dmpilot-digest-k-')
     assert "<style>" in r.text and "/app/static/app.css" not in r.text
+    assert "label:has(> input" in r.text  # the styles as written, not HTML-escaped
     top = _api(c, key, "GET", "/v1/creators/k/clusters")["items"][0]["id"]
     base = str(c.base_url).rstrip("/")
     assert f'href="{base}/app/clusters/{top}"' in r.text
