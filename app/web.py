@@ -25,7 +25,7 @@ from app.jobs import Job, Jobs
 from app.routes_conversations import get_conversation
 from app.schemas import MergeIn, RenameIn, SplitIn
 from app.services import Services
-from app.web_views import approval_contexts, recent_decisions
+from app.web_views import approval_contexts, marked_history, recent_decisions
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.fanout import QuestionCluster
 from memory.importers import import_catalog
@@ -403,25 +403,47 @@ def job_progress(request: Request, job_id: str, creator: Creator) -> Response:
 
 
 @router.get("/conversations")
-def conversations(request: Request, creator: Creator, q: str = "", offset: int = 0) -> HTMLResponse:
-    """Every thread, most recent first; ``q`` searches the fan's id."""
+def conversations(
+    request: Request, creator: Creator, q: str = "", offset: int = 0, part: str = "",
+    seen: str = "",
+) -> Response:  # fmt: skip
+    """Every thread, most recent first; ``q`` searches the fan's id.
+
+    ``part=rows`` is the table body alone, polled so new conversations appear; 204 while
+    nothing changed (``seen``).
+    """
     svc = _svc(request)
     query, start = q.strip()[:128], max(0, min(offset, 10**9))
     total, items = svc.conversations.threads(creator, query, 50, start)
+    first = items[0]["last"].isoformat() if items and items[0]["last"] else ""
+    signature = hashlib.sha256(f"{total} {first}".encode()).hexdigest()[:16]
+    if part == "rows":
+        if seen == signature:
+            return Response(status_code=204)
+        return _page(request, "_conversation_rows.html", items=items, q=query, offset=start,
+                     total=total, signature=signature)  # fmt: skip
     return _page(request, "conversations.html", creator=creator, page="conversations",
-                 items=items, total=total, q=query, offset=start)  # fmt: skip
+                 items=items, total=total, q=query, offset=start, signature=signature)  # fmt: skip
 
 
 @router.get("/conversations/{customer_id}")
 def conversation(
-    request: Request, customer_id: str, creator: Creator, channel: str = "dm"
-) -> HTMLResponse:
-    """One thread: what was said, the profile learned, and each turn's execution log."""
+    request: Request, customer_id: str, creator: Creator, channel: str = "dm", part: str = "",
+    seen: int = -1,
+) -> Response:  # fmt: skip
+    """One thread: what was said, the profile learned, and each turn's execution log.
+
+    ``part=thread`` is the messages and turns alone, polled while the page is open; 204
+    while the thread has no new turn (``seen``).
+    """
     if len(customer_id) > 128:
         raise HTTPException(422, "customer id too long")
     svc = _svc(request)
     on: Literal["dm", "comment"] = "comment" if channel == "comment" else "dm"
     convo = get_conversation(creator, customer_id, svc, on)  # 404 when there is none
+    if part == "thread" and seen == convo["turns"]:
+        return Response(status_code=204)
+    convo["history"] = marked_history(svc, creator, customer_id, on)
     turns = svc.conversations.executions_of(creator, customer_id)
     names = {}
     for t in turns:
@@ -431,8 +453,9 @@ def conversation(
                     names[pid] = svc.catalog.get_product(creator, pid).name
                 except NotFoundError:
                     names[pid] = f"product {pid}"
-    return _page(request, "conversation.html", creator=creator, page="conversations",
-                 convo=convo, turns=turns, names=names)  # fmt: skip
+    name = "_thread.html" if part == "thread" else "conversation.html"
+    return _page(request, name, creator=creator, page="conversations", convo=convo,
+                 turns=turns, names=names)  # fmt: skip
 
 
 @router.get("/catalog")

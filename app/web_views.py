@@ -59,6 +59,19 @@ def _chat_history(
     return said[-HISTORY:]
 
 
+def marked_history(svc: Services, creator: str, customer: str, channel: str) -> list[Any]:
+    """A thread's messages, each held reply (not sent yet) marked as such."""
+    on = "comment" if channel == "comment" else "dm"
+    snap = svc.agent.get_state({"configurable": {"thread_id": thread_id(creator, customer, on)}})
+    unsent = _unsent_replies(svc, creator)
+    return [
+        {"role": "customer" if isinstance(m, HumanMessage) else "assistant",
+         "text": str(m.content), "held": m.id in unsent}
+        for m in (snap.values or {}).get("messages", [])
+        if isinstance(m, HumanMessage | AIMessage) and not getattr(m, "tool_calls", None)
+    ]  # fmt: skip
+
+
 def _unsent_replies(svc: Services, creator: str) -> set[str]:
     """Message ids of every held reply still waiting for a decision."""
     prefix = f"reply:{creator}:"

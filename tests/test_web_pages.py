@@ -103,6 +103,8 @@ def test_a_reply_still_held_is_not_shown_as_said(web) -> None:
         said = card[: card.index("</ol>")]
         assert "Heads up" not in said, said  # neither held reply reached the fan
         assert "and a leather belt in size M?" in said
+    thread = c.get("/app/conversations/vee").text
+    assert thread.count("held for <a") == 2  # the thread marks both as not sent
     r = c.post(f"/app/approvals/{first}", data={"type": "accept"})
     card = r.text[r.text.index(f'id="ap-{second["approval_id"]}"') :]
     assert "Heads up" in card[: card.index("</ol>")]  # the first one was sent: now it was said
@@ -283,3 +285,26 @@ def test_insights_show_unmet_demand_and_the_digest_links_to_its_sources(web) -> 
     base = str(c.base_url).rstrip("/")
     assert f'href="{base}/app/clusters/{top}"' in r.text
     assert f'href="{base}/app/conversations/angry?channel=dm"' in r.text
+
+
+def test_conversation_pages_follow_new_messages(web) -> None:
+    c, key = web
+    _api(c, key, "POST", "/v1/creators/k/conversations/live-fan/messages", json={"text": "hi"})
+    page = c.get("/app/conversations").text
+    seen = re.search(r"part=rows&(?:amp;)?seen=(\w+)", page)
+    assert seen is not None, page
+    rows = f"/app/conversations?q=&part=rows&seen={seen.group(1)}"
+    assert c.get(rows).status_code == 204  # nothing new: nothing swapped
+    thread = c.get("/app/conversations/live-fan").text
+    turn = re.search(r"part=thread&(?:amp;)?seen=(\d+)", thread)
+    assert turn is not None and turn.group(1) == "1", thread
+    live = "/app/conversations/live-fan?channel=dm&part=thread&seen=1"
+    assert c.get(live).status_code == 204
+    _api(c, key, "POST", "/v1/creators/k/conversations/live-fan/messages",
+         json={"text": "do you ship to Canada?"})  # fmt: skip
+    _api(c, key, "POST", "/v1/creators/k/conversations/new-fan/messages", json={"text": "hey"})
+    r = c.get(live)
+    assert r.status_code == 200 and "do you ship to Canada?" in r.text and "seen=2" in r.text
+    assert "<html" not in r.text  # the fragment alone
+    r = c.get(rows)
+    assert r.status_code == 200 and r.text.index("new-fan") < r.text.index("live-fan")
