@@ -68,7 +68,9 @@ Creator = Annotated[str, Depends(signed_in)]
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     """Render a template; whole pages also list the creator's jobs still running."""
     if context.get("creator") and "page" in context:
-        context["running"] = request.app.state.jobs.running(context["creator"])
+        shown = (context.get("job") or {}).get("id")  # a job's own page shows it already
+        context["running"] = [j for j in request.app.state.jobs.running(context["creator"])
+                              if j["id"] != shown]  # fmt: skip
     return templates.TemplateResponse(request, name, context)
 
 

@@ -127,6 +127,14 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     recent = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=recent]").text
     assert "sent edited" in recent and edited in recent and "1 delivered" in recent, recent
     _shot(d, "02b-edited-and-delivered")
+    # Live: a reply held while the page is open appears without a reload (the list polls).
+    api = {"Authorization": f"Bearer {key}"}
+    held = httpx.post(f"{server.url}/v1/creators/k/conversations/vee/messages", headers=api,
+                      json={"text": "ok, and a leather belt in size M?"}, timeout=60).json()  # fmt: skip
+    assert held["held_for_approval"], held
+    WebDriverWait(d, 20).until(
+        ec.presence_of_element_located((By.ID, f"ap-{held['approval_id']}")))  # fmt: skip
+    WebDriverWait(d, 10).until(ec.text_to_be_present_in_element((By.ID, "approval-count"), "1"))
 
     d.find_element(By.LINK_TEXT, "Clusters").click()
     wait.until(ec.title_contains("Clusters"))
@@ -179,6 +187,20 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
         (By.CSS_SELECTOR, "section[aria-labelledby=tester] table")))  # fmt: skip
     assert "Cork Yoga Mat" in found.text, found.text
     _shot(d, "09-catalog")
+    # A long import shows its progress, then its result, without a reload (htmx polls it).
+    rows = "\n".join(f"Resistance Band {i},{10 + i % 40}" for i in range(3000))
+    upload = Path(tempfile.mkdtemp(prefix="dmpilot-upload-")) / "bands.csv"
+    upload.write_text(f"name,price\n{rows}\n", encoding="utf-8")
+    d.find_element(By.ID, "file").send_keys(str(upload))
+    d.find_element(By.XPATH, "//button[normalize-space()='Import']").click()
+    wait.until(ec.url_contains("/app/jobs/"))
+    assert d.find_element(By.TAG_NAME, "progress")
+    _shot(d, "09b-import-progress")
+    WebDriverWait(d, 180).until(
+        ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#job [role=status]"), "Done in"))  # fmt: skip
+    assert "3000 created" in d.find_element(By.ID, "job").text
+    _shot(d, "09c-import-done")
+    shutil.rmtree(upload.parent, ignore_errors=True)
     # Insights: the biggest cluster and the answer's reach are there.
     d.find_element(By.LINK_TEXT, "Insights").click()
     wait.until(ec.title_contains("Insights"))
