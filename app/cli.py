@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,46 @@ def load_demo(settings: Settings, quiet: bool = False) -> dict[str, Any]:
                 batch_size=settings.import_batch_size,
                 progress=lambda done, total: bar.update(done - bar.n),
             )  # fmt: skip
+        seeded = _demo_inbox(svc, DEMO_CREATOR["id"], quiet)
     finally:
         svc.close()
     return {"created": report.created, "updated": report.updated, "errors": len(report.errors),
-            "creator": DEMO_CREATOR["id"], "key": key}  # fmt: skip
+            "creator": DEMO_CREATOR["id"], "key": key, **seeded}  # fmt: skip
+
+
+def _demo_inbox(svc: Any, creator_id: str, quiet: bool) -> dict[str, int]:
+    """On a first run, fans' questions and two conversations, so every page has something.
+
+    The 60 fans' messages (``app/data/demo_inbox.json``) go through the real inbox (analysed
+    and clustered); the two conversations through the real agent (one reply is held: a vegan
+    asks for protein). A data dir that already has inbox messages is left as it is.
+    """
+    from importlib import resources
+
+    from app.schemas import MessageIn as TurnIn
+    from app.turns import run_turn
+    from memory.inbox import MessageIn
+
+    none = {"fan_messages": 0, "conversations": 0}
+    if svc.inbox is None or svc.clusters is None:
+        return none
+    if svc.clusters.store.list_clusters(creator_id, None, "size", 1, 0)["items"]:
+        return none
+    if svc.conversations.threads(creator_id, "", 1, 0)[0]:
+        return none
+    doc = json.loads(resources.files("app").joinpath("data/demo_inbox.json").read_text("utf-8"))
+    start = datetime.now(UTC) - timedelta(minutes=max(m["minutes"] for m in doc["messages"]) + 5)
+    at = [start + timedelta(minutes=m["minutes"]) for m in doc["messages"]]
+    msgs = [MessageIn(m["customer_id"], m["chat_id"], m["text"], t)
+            for m, t in zip(doc["messages"], at, strict=True)]  # fmt: skip
+    svc.inbox.ingest(creator_id, msgs)
+    fans = sorted({m.customer_id for m in msgs})
+    for fan in tqdm(fans, desc="demo inbox", unit="fan", disable=quiet):
+        svc.inbox.end_conversation(creator_id, fan)
+    for convo in doc["conversations"]:
+        for text in convo["messages"]:
+            run_turn(svc, creator_id, convo["customer_id"], TurnIn(text=text), None, "demo")
+    return {"fan_messages": len(msgs), "conversations": len(doc["conversations"])}
 
 
 def _accounts(settings: Settings):  # type: ignore[no-untyped-def]
@@ -481,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         demo = load_demo(settings)
         print(f"demo catalog: {demo['created']} created, {demo['updated']} updated, "
-              f"{demo['errors']} errors")  # fmt: skip
+              f"{demo['errors']} errors; {demo['fan_messages']} fan messages and "
+              f"{demo['conversations']} conversations added")  # fmt: skip
         _print_demo_key(settings, demo["key"], "127.0.0.1", 8000)
         return 0
     if args.command == "serve":
@@ -492,7 +530,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo:
             demo = load_demo(settings)
             print(f"demo catalog: {demo['created']} created, {demo['updated']} updated, "
-                  f"{demo['errors']} errors")  # fmt: skip
+                  f"{demo['errors']} errors; {demo['fan_messages']} fan messages and "
+                  f"{demo['conversations']} conversations added")  # fmt: skip
             _print_demo_key(settings, demo["key"], args.host, args.port)
         if args.workers > 1:
             # Workers import the app themselves; they read the data dir from the environment.
