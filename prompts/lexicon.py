@@ -59,6 +59,7 @@ def is_size_option(name: str) -> bool:
 def normalize_size(value: str) -> str:
     """Canonical size label: "medium" -> M, "XXL" -> 2XL, "size 8" -> 8, "8.5 US" -> 8.5."""
     v = value.strip().lower()
+    v = re.sub(r"\s*\([^()]*\)$", "", v) or v  # "S (26-32cm)": the label before what it fits
     v = re.sub(rf"^{SIZE_CUE}\s*", "", v)
     v = re.sub(r"\s*(?:us|uk|eu)$", "", v)
     index = _size_index()

@@ -409,3 +409,16 @@ def test_a_need_stated_after_a_list_narrows_it(client: TestClient) -> None:
     # a question after the list is not a need: no product list again
     out = say(client, "homegoods", "need2", "thanks, do you deliver on saturdays?")
     assert not out["products"]
+
+
+def test_a_measurement_picks_the_size_whose_range_holds_it() -> None:
+    """A size named by what it fits ("L (40-50cm)") holds a fan's own measurement."""
+    from prompts.lexicon import normalize_size
+    from tools.units import normalize, ranges, within
+
+    assert ranges("M (chest 55-70 cm)") == [(55.0, 70.0, "cm")]
+    assert ranges("for dogs 10 to 25kg") == [(10.0, 25.0, "kg")]
+    assert within("44cm", normalize("L (40-50cm)")) and within("40 cm", "M (32-40cm)")
+    assert not within("44cm", "M (32-40cm)") and not within("44kg", "L (40-50cm)")
+    assert not within("44", "L (40-50cm)")  # a bare number is no measurement
+    assert normalize_size("S (26-32cm)") == "S" and normalize_size("XL") == "XL"

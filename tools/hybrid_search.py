@@ -50,7 +50,7 @@ from tools.naming import has_phrase, named_product, names_all, proper_name, word
 from tools.policies import PolicyIndex
 from tools.relaxations import relaxations
 from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
-from tools.units import normalize, quantity
+from tools.units import normalize, quantity, within
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
 from tools.vocabulary import Vocabulary
 from tools.vocabulary_build import Vocabularies
@@ -175,12 +175,14 @@ class HybridSearch:
         if cached is not None:
             return cached
 
+        measures = [v for v in values if quantity(v) is not None]
+
         def fits(value: tuple[str, ...]) -> bool:
             joined = "".join(value)
             return any(
                 "".join(w) == joined or (len(w) < len(value) and set(w) <= set(value))
                 for w in wanted
-            )
+            ) or any(within(m, " ".join(value)) for m in measures)  # "44cm" in "L 40 50cm"
 
         out = np.zeros(len(idx.variants), dtype=bool)
         holds = np.zeros(len(idx.variants), dtype=bool)  # the product has one of the options

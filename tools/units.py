@@ -146,3 +146,32 @@ def magnitude(value: str) -> tuple[float, str] | None:
         base, factor = _scale()[unit]
         amount, unit, seen = amount * factor, base, seen + 1
     return amount, unit
+
+
+# "40-50cm", "40 – 50 cm", "10 to 25kg", and "40 50cm" (a value normalised: the dash gone)
+_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:-|–|to|\s)\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\b")
+
+
+def ranges(value: str) -> list[tuple[float, float, str]]:
+    """The ranges a value spans, with their canonical unit: "L (40-50cm)" -> [(40, 50, "cm")].
+
+    A size labelled by the measurements it fits ("M (chest 55-70 cm)", "for dogs 10 to 25
+    kg") holds a fan's own measurement ("his neck is 44cm"): see ``within``.
+    """
+    alias, _ = unit_table()
+    out = []
+    for m in _RANGE.finditer(value.lower()):
+        unit = alias.get(m.group(3))
+        if unit is not None:
+            lo, hi = float(m.group(1).replace(",", ".")), float(m.group(2).replace(",", "."))
+            out.append((min(lo, hi), max(lo, hi), unit))
+    return out
+
+
+def within(asked: str, value: str) -> bool:
+    """Whether an asked quantity ("44cm", "44 cm") falls in one of ``value``'s ranges.
+
+    Ranges that meet ("32-40cm", "40-50cm") both hold their shared end.
+    """
+    q = quantity(asked)
+    return q is not None and any(lo <= q[0] <= hi and u == q[1] for lo, hi, u in ranges(value))

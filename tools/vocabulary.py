@@ -134,7 +134,8 @@ class Vocabulary:
                         continue
                     key = tuple(t.norm for t in toks[i : i + n])
                     terms = [t for t in self.index.get(key, []) if t.weak == weak_pass]
-                    if not terms or (n == 1 and key[0] in _STOP):
+                    sized = i > 0 and toks[i - 1].norm == "size"  # "size S": a label, not 's
+                    if not terms or (n == 1 and key[0] in _STOP and not sized):
                         continue
                     for term in terms:
                         found.append((i, i + n, term))
