@@ -42,7 +42,7 @@ from app.schemas import ErrorOut
 from app.services import Services, open_services
 from app.settings import Settings, get_settings
 from app.shopify import Shopify
-from app.web import SignIn, error_page, is_web
+from app.web import SignIn, error_page, form_problems, is_web
 from app.web import router as web_router
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.importers import ImportFormatError
@@ -224,12 +224,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         detail, items = _readable(list(exc.errors()))
-        return _reply(request, 422, detail, items)
+        if is_web(request.url.path):
+            return error_page(request, 422, form_problems(items))
+        return _error(422, detail, items)
 
     @app.exception_handler(ValidationError)
     async def _pydantic(request: Request, exc: ValidationError) -> Response:
         detail, items = _readable(list(exc.errors()))
-        return _reply(request, 422, detail, items)
+        if is_web(request.url.path):
+            return error_page(request, 422, form_problems(items))
+        return _error(422, detail, items)
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, exc: NotFoundError) -> Response:

@@ -10,11 +10,12 @@ vendored in ``app/static`` (0BSD), so pages work offline.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,7 +26,7 @@ from app.jobs import Job, Jobs
 from app.routes_conversations import get_conversation
 from app.schemas import MergeIn, RenameIn, SplitIn
 from app.services import Services
-from app.web_views import approval_contexts, marked_history, recent_decisions
+from app.web_views import approval_contexts, inbox_thread, marked_history, recent_decisions
 from memory.catalog import BadRequestError, ConflictError, NotFoundError
 from memory.fanout import QuestionCluster
 from memory.importers import import_catalog
@@ -79,6 +80,33 @@ def is_web(path: str) -> bool:
     return (path == "/app" or path.startswith("/app/")) and not path.startswith("/app/static/")
 
 
+_FIELDS = {"cluster": "the clusters to merge", "question": "the questions to split off",
+           "cluster_ids": "the clusters to merge", "question_ids": "the questions to split off",
+           "title": "the title", "text": "the reply", "answer": "your answer", "key": "the key",
+           "file": "the file", "type": "the decision", "cluster_id": "the cluster",
+           "days": "the period", "q": "the search"}  # fmt: skip
+
+
+def form_problems(items: list[dict[str, Any]]) -> str:
+    """Validation errors of a page's form in a person's words (not the schema's)."""
+    said = []
+    for it in items:
+        field = str(it["field"]).split(".")[-1]
+        what, msg = _FIELDS.get(field, field.replace("_", " ")), str(it["message"])
+        if "required" in msg.lower():
+            said.append(f"Please choose {what}." if field.startswith(("cluster", "question"))
+                        else f"Please fill in {what}.")  # fmt: skip
+        elif "at least 2" in msg:
+            said.append(f"Tick at least two of {what}.")
+        elif m := re.search(r"at most (\d+) characters", msg):
+            said.append(f"{what.capitalize()} is longer than {m.group(1)} characters.")
+        elif "pattern" in msg or "valid integer" in msg:
+            said.append(f"That is not a valid value for {what}.")
+        else:
+            said.append(f"{what.capitalize()}: {msg}.")
+    return " ".join(dict.fromkeys(said)) or "Please check what you entered."
+
+
 def error_page(
     request: Request, status: int, detail: str, headers: Mapping[str, str] | None = None
 ) -> HTMLResponse:
@@ -89,9 +117,14 @@ def error_page(
         creator = None
     titles = {400: "That did not work", 404: "Not found", 409: "Not now",
               413: "Too large", 422: "Please check what you entered"}  # fmt: skip
+    came = urlsplit(request.headers.get("referer", ""))
+    back = came.path if (came.netloc in ("", request.url.netloc) and is_web(came.path)
+                         and came.path != request.url.path) else ""  # fmt: skip
+    if back and came.query:
+        back += "?" + came.query
     out = templates.TemplateResponse(request, "error.html", {
         "creator": creator, "page": "", "status": status, "detail": detail[:500],
-        "heading": titles.get(status, "Something went wrong"),
+        "heading": titles.get(status, "Something went wrong"), "back": back,
     }, status_code=status, headers=headers)  # fmt: skip
     return out
 
@@ -442,7 +475,14 @@ def conversation(
         raise HTTPException(422, "customer id too long")
     svc = _svc(request)
     on: Literal["dm", "comment"] = "comment" if channel == "comment" else "dm"
-    convo = get_conversation(creator, customer_id, svc, on)  # 404 when there is none
+    try:
+        convo = get_conversation(creator, customer_id, svc, on)
+    except HTTPException:  # no agent thread: a fan of the inbox, or nobody (404)
+        fan = inbox_thread(svc, creator, customer_id)
+        if fan is None:
+            raise
+        return _page(request, "conversation.html", creator=creator, page="conversations",
+                     convo=fan, turns=[], names={})  # fmt: skip
     if part == "thread" and seen == convo["turns"]:
         return Response(status_code=204)
     convo["history"] = marked_history(svc, creator, customer_id, on)
@@ -482,7 +522,7 @@ def catalog(
                  q=q[:500], max_price=max_price[:20], in_stock=bool(in_stock), error=error,
                  products=total, shopify=request.app.state.shopify.status(creator),
                  instagram=request.app.state.instagram.status(creator),
-                 flash=request.query_params.get("done", "")[:300])  # fmt: skip
+                 flash=request.query_params.get("done", "")[:600])  # fmt: skip
 
 
 @router.post("/catalog/import")
@@ -494,8 +534,10 @@ async def catalog_import(request: Request, creator: Creator, file: UploadFile) -
     svc = _svc(request)
     limit = svc.settings.max_upload_bytes
     data = await file.read(limit + 1)
-    if len(data) > limit or not data.strip():
-        raise HTTPException(413 if data.strip() else 400, "the file is empty or too large")
+    if len(data) > limit:
+        raise HTTPException(413, f"the file is larger than {limit // 1_000_000} MB")
+    if not data.strip():
+        raise HTTPException(400, "the file is empty")
     name, batch = (file.filename or "")[:200], svc.settings.import_batch_size
 
     def work(job: Job) -> tuple[str, str]:
@@ -508,8 +550,11 @@ async def catalog_import(request: Request, creator: Creator, file: UploadFile) -
         said = (f"{r['format']}: {r['rows']} rows, {r['created']} created, {r['updated']} updated, "
                 f"{len(errors)} errors")  # fmt: skip
         if errors:
-            said += " (first: " + "; ".join(str(e) for e in errors[:3]) + ")"
-        return said, "/app/catalog?done=" + quote_plus(said[:180])
+            said += ". " + "; ".join(
+                f"row {e.get('row', '?')}: {e.get('message', e)}" if isinstance(e, dict) else str(e)
+                for e in errors[:3]
+            ) + ("; …" if len(errors) > 3 else "")  # fmt: skip
+        return said, "/app/catalog?done=" + quote_plus(said[:600])
 
     return await _run_job(request, creator, "import", f"Importing {name or 'a file'}", work)
 

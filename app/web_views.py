@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.services import Services
 from graphs.agent import thread_id
-from memory.fanout import Approval, Delivery, Draft, FanQuestion
+from memory.fanout import Approval, Delivery, Draft, FanQuestion, InboxMessage
 from nodes.save_state import reply_message_id
 from tools.clustering import confident_level
 
@@ -190,3 +190,41 @@ def recent_decisions(svc: Services, creator: str, limit: int = 10) -> list[dict[
             "text": sent[0].text if len(sent) == 1 else None,
         })  # fmt: skip
     return out
+
+
+def inbox_thread(svc: Services, creator: str, customer: str) -> dict[str, Any] | None:
+    """A fan known only from the inbox: what they wrote and were sent, oldest first.
+
+    Bulk-imported messages and fan-out replies have no agent thread; None when nothing is
+    kept about the fan.
+    """
+    with svc.sessions() as s:
+        said = [
+            (at, "customer", text)
+            for at, text in s.execute(
+                select(InboxMessage.sent_at, InboxMessage.text).where(
+                    InboxMessage.creator_id == creator, InboxMessage.customer_id == customer,
+                    InboxMessage.text.is_not(None),
+                )
+            )
+        ]  # fmt: skip
+        if not said:  # raw texts are not kept: the questions taken from them are
+            asked = select(FanQuestion.asked_at, FanQuestion.text).where(
+                FanQuestion.creator_id == creator, FanQuestion.customer_id == customer
+            )
+            said = [(at, "customer", text) for at, text in s.execute(asked)]
+        sent = [
+            (d.sent_at or d.created_at, "assistant", d.text)
+            for d in s.scalars(
+                select(Delivery).where(Delivery.creator_id == creator,
+                                       Delivery.customer_id == customer)
+            )
+        ]  # fmt: skip
+    if not said and not sent:
+        return None
+    both: list[tuple[Any, str, Any]] = [*said, *sent]
+    history = [{"role": role, "text": str(text or ""), "held": False}
+               for _, role, text in sorted(both, key=lambda x: x[0])]  # fmt: skip
+    return {"customer_id": customer, "channel": "inbox", "turns": 0, "stage": "inbox",
+            "history": history, "profile": svc.conversations.get_profile(creator, customer),
+            "inbox": True}  # fmt: skip

@@ -74,6 +74,7 @@ def _add_missing_columns(engine: Engine) -> None:
             "named_size": "INTEGER",
             "centroid": "BLOB",
             "members": "INTEGER NOT NULL DEFAULT 0",
+            "curated": "BOOLEAN NOT NULL DEFAULT 0",
         },
         "fan_questions": {"membership": "FLOAT"},
         "executions": {"escalated": "BOOLEAN NOT NULL DEFAULT 0", "misses": "JSON"},

@@ -92,6 +92,8 @@ class QuestionCluster(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
     title_locked: Mapped[bool] = mapped_column(Boolean, default=False)  # renamed by a person
+    # Renamed, merged or split by a person: a re-clustering keeps its questions where they are
+    curated: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     named_size: Mapped[int | None] = mapped_column(Integer)  # size when an LLM last named it
     status: Mapped[str] = mapped_column(String(16), default="pending")
     cohesion: Mapped[float] = mapped_column(Float, default=1.0)

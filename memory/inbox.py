@@ -276,6 +276,7 @@ class InboxStore:
         with self.sessions.begin() as s:
             cl = self.cluster(s, creator_id, cluster_id)
             cl.title, cl.title_locked, cl.updated_at = title, True, utcnow()
+            cl.curated = True
         return self.get_cluster(creator_id, cluster_id)
 
     @staticmethod

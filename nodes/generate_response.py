@@ -110,6 +110,7 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
         reasons.append(f"{left} more questions than one reply answers")
     reasons += [
         f"high-severity conflict: {c['type']} ({c['fact']})"
+        + (f" with {c['product_name']}" if c.get("product_name") else "")
         for c in state.get("conflicts", [])
         if c.get("severity") == "high"
     ]

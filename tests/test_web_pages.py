@@ -133,6 +133,10 @@ def test_your_own_words_and_a_cluster_batch_from_its_page(web) -> None:
                data={"type": "accept", "next": f"/app/clusters/{biggest['id']}"})  # fmt: skip
     assert r.status_code == 200 and f"/app/clusters/{biggest['id']}" in str(r.url)
     assert r.text.count(">sent<") >= n_ready > 0
+    # A fan of the inbox has a page too: what they asked and the reply they were sent.
+    fan = next(d for d in ready if d["status"] == "ready")
+    page = c.get(f"/app/conversations/{fan['customer_id']}")
+    assert page.status_code == 200 and "Yes! Canada in 5-7 days" in page.text
     # A "next" that leaves the app is ignored.
     other = _api(c, key, "GET", "/v1/creators/k/clusters")["items"][1]
     c.post(f"/app/clusters/{other['id']}/answer", data={"answer": "Leggings restock Friday."})
@@ -163,15 +167,26 @@ def test_rename_split_merge_and_recluster_from_the_pages(web) -> None:
     assert r.status_code == 200 and "<h1>Merged</h1>" in r.text
     size_b = _api(c, key, "GET", f"/v1/creators/k/clusters/{b}")["size"]
     assert size_b == items[1]["size"] + 2
-    assert c.post("/app/clusters/merge", data={"cluster": [b]}).status_code == 422
+    one = c.post("/app/clusters/merge", data={"cluster": [b]},
+                 headers={"Referer": f"{c.base_url}/app/clusters"})  # fmt: skip
+    assert one.status_code == 422 and "Tick at least two of the clusters to merge." in one.text
+    assert 'href="/app/clusters">← Back to where you were' in one.text
+    none = c.post("/app/clusters/merge", data={})
+    assert "Please choose the clusters to merge." in none.text and "Field required" not in none.text
+    blank = c.post(f"/app/clusters/{b}/rename", data={"title": "   "})
+    assert blank.status_code == 422 and "pattern" not in blank.text
     assert c.post("/app/clusters/c-x/rename", data={"title": "t"}).status_code == 422
     # An answered cluster is frozen: splitting it is refused on a page that says why.
     c.post(f"/app/clusters/{a}/answer", data={"answer": "5-7 days to Canada."})
     keep = [q["id"] for q in _api(c, key, "GET", f"/v1/creators/k/clusters/{a}")["questions"]]
     r = c.post(f"/app/clusters/{a}/split", data={"question": keep[:1]})
     assert r.status_code == 400 and "already answered" in r.text
+    merged = {q["id"] for q in _api(c, key, "GET", f"/v1/creators/k/clusters/{b}")["questions"]}
     r = c.post("/app/clusters/recluster")
     assert r.status_code == 200 and "Re-clustered." in r.text
+    # A person's merge outranks the clustering: the merged cluster keeps its questions and title.
+    after = _api(c, key, "GET", f"/v1/creators/k/clusters/{b}")
+    assert {q["id"] for q in after["questions"]} == merged and after["title"] == "Merged"
     assert keep == [q["id"] for q in _api(c, key, "GET", f"/v1/creators/k/clusters/{a}")
                     ["questions"]]  # fmt: skip
 

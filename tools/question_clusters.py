@@ -358,7 +358,7 @@ class QuestionClusters:
     def recluster(
         self, creator_id: str, progress: Callable[[int, int, str], None] | None = None
     ) -> dict[str, Any]:
-        """Leiden over every question; ids stay stable, answered clusters keep their members.
+        """Leiden over every question; ids stay stable, answered and curated clusters stay.
 
         The clustering itself (seconds: the stability search) runs before the write
         transaction, so live turns and arrivals are not held behind it; if other workers
@@ -399,11 +399,13 @@ class QuestionClusters:
         frozen = set(
             s.scalars(
                 select(QuestionCluster.id).where(
-                    QuestionCluster.creator_id == creator_id, QuestionCluster.status != "pending"
+                    QuestionCluster.creator_id == creator_id,
+                    (QuestionCluster.status != "pending") | QuestionCluster.curated.is_(True),
                 )
             )
         )
-        # Questions of answered clusters stay put: their fans may already have drafts.
+        # Questions of answered clusters stay put: their fans may already have drafts. So do
+        # those of clusters a person renamed, merged or split: their judgement outranks ours.
         free = [i for i, qid in enumerate(ids) if qs[int(qid)].cluster_id not in frozen]
         return ids, vecs, qs, free
 
@@ -531,8 +533,9 @@ class QuestionClusters:
                     QuestionCluster.creator_id == creator_id, QuestionCluster.id.in_(others)
                 )
             )
+            cl = self.store.cluster(s, creator_id, target)
+            cl.curated = True
             if title:
-                cl = self.store.cluster(s, creator_id, target)
                 cl.title, cl.title_locked = title, True
             s.flush()
             self._rescore(s, creator_id, [target])
@@ -573,10 +576,11 @@ class QuestionClusters:
                 )
             )
             new_id = IdFactory("c", existing)()
+            cl.curated = True
             s.add(
                 QuestionCluster(
                     creator_id=creator_id, id=new_id, title=title or qs[0].text[:200],
-                    title_locked=bool(title),
+                    title_locked=bool(title), curated=True,
                 )
             )  # fmt: skip
             for q in qs:
