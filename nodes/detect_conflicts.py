@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from langchain_core.messages import SystemMessage, ToolMessage
@@ -12,7 +13,7 @@ from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
-from nodes.offline.conflicts import check_product
+from nodes.offline.conflicts import check_product, limit_conflicts
 from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM
@@ -32,12 +33,17 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     conflicts: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     texts: dict[int, str | None] = {}
+    _measured = bool(re.search(r"\d", state.get("text", "")))
     for art in results:
         for p in art.get("products", []):
             if (profile or recipient) and p["product_id"] not in texts:
                 texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
             text = texts.get(p["product_id"])
             checked = check_product(p, profile, text) if profile else []
+            if _measured:  # "my great dane is 70kg": the product's stated limits, checked
+                if p["product_id"] not in texts:
+                    texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
+                checked += limit_conflicts(state.get("text", ""), p, texts[p["product_id"]])
             if recipient:
                 checked += [{**c, "whose": "recipient"} for c in check_product(p, recipient, text)]
             for c in checked:

@@ -422,3 +422,24 @@ def test_a_measurement_picks_the_size_whose_range_holds_it() -> None:
     assert not within("44cm", "M (32-40cm)") and not within("44kg", "L (40-50cm)")
     assert not within("44", "L (40-50cm)")  # a bare number is no measurement
     assert normalize_size("S (26-32cm)") == "S" and normalize_size("XL") == "XL"
+
+
+def test_limits_a_product_states_rule_out_the_measure_a_fan_gave() -> None:
+    """'my dane is 70kg' against 'for dogs up to 50kg'; an asked value is no fact."""
+    from nodes.offline.conflicts import limit_conflicts, stated_limits
+
+    assert [b[:3] for b in stated_limits("Suitable for dogs up to 25kg. Not for puppies under "
+                                         "12 weeks. Holds 8kg+")] == [
+        ("max", 25_000_000.0, "mg"), ("min", 84.0, "day"), ("min", 8_000_000.0, "mg")]  # fmt: skip
+    lead = {"product_id": 1, "name": "Lead", "variants": [
+        {"options": {"Max dog weight": "12kg"}}, {"options": {"Max dog weight": "50kg"}}]}  # fmt: skip
+    hit = limit_conflicts("my great dane is 70kg", lead, "")
+    assert [(c["type"], c["fact"]) for c in hit] == [("fit", "70kg")]
+    assert "50kg" in hit[0]["evidence"][0]  # the widest limit is the one that counts
+    assert limit_conflicts("my lab is 40kg", lead, "") == []  # the 50kg one fits
+    food = {"product_id": 2, "name": "Kibble", "variants": [{"options": {"Bag": "12kg"}}]}
+    text = "Small breeds under 10 kg, large breeds over 25 kg."
+    assert limit_conflicts("the 12kg bag please", food, text) == []  # asked, and alternatives
+    chew = {"product_id": 3, "name": "Chew", "variants": []}
+    assert limit_conflicts("pup is 10 weeks old", chew, "Not for puppies under 6 months.")
+    assert limit_conflicts("pup is 10 weeks old", chew, "Lasts for weeks.") == []

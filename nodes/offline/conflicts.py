@@ -14,7 +14,7 @@ from nodes.offline.profile import rules
 from prompts.lexicon import normalize_size
 from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
 from tools.attributes import contraindications, mentions, product_text
-from tools.units import normalize
+from tools.units import magnitude, normalize, quantity, tokens
 
 
 def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:
@@ -217,3 +217,100 @@ def check_text(text: str, profile: dict[str, Any]) -> list[dict[str, Any]]:
         if ev := words_hit(aliases.get(allergy, [allergy])):
             out.append({"type": "allergy", "severity": "high", "fact": allergy, "evidence": ev})
     return out
+
+
+# -- limits the product states, against a measure the fan gave ("my dane is 70kg") ----------
+_CUE = re.compile(
+    r"(?P<max>up to|max(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|no more than|under|below|less than|"
+    r"younger than)\s*$"
+    r"|(?P<min>from|over|at least|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|above|more than|"
+    r"older than)\s*$"
+)
+_NEGATED = re.compile(r"\b(?:not|never|avoid|unsuitable)\b|n't\b")
+_LIMIT_OPTION = re.compile(r"\b(?:max|maximum|limit|capacity|up to)\b", re.I)
+
+
+def _measures(text: str) -> list[tuple[float, str, str]]:
+    """(magnitude, base unit, as written) of every number with a unit in ``text``."""
+    out = []
+    for t in tokens(text):
+        if quantity(t.norm) and (mg := magnitude(t.norm)) and mg[1]:
+            out.append((mg[0], mg[1], text[t.start : t.end]))
+    return out
+
+
+def stated_limits(text: str) -> list[tuple[str, float, str, str]]:
+    """("max"|"min", magnitude, base unit, the sentence) the product text states.
+
+    "suitable for dogs up to 25kg" is a maximum, "from 12 weeks" or "8kg+" a minimum, and a
+    negation turns it round ("not for puppies under 12 weeks": at least 12 weeks).
+    """
+    out = []
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        low = sentence.lower()
+        for t in tokens(sentence):
+            mg = magnitude(t.norm) if quantity(t.norm) else None
+            if not mg or not mg[1]:
+                continue
+            cue = _CUE.search(low[max(0, t.start - 40) : t.start])
+            kind = "min" if low[t.end : t.end + 1] == "+" else (
+                None if cue is None else ("max" if cue.group("max") else "min"))  # fmt: skip
+            if kind is None:
+                continue
+            if _NEGATED.search(low[: t.start]):
+                kind = "min" if kind == "max" else "max"
+            out.append((kind, mg[0], mg[1], sentence.strip()[:160]))
+    return out
+
+
+def limit_conflicts(
+    message: str, product: dict[str, Any], full_text: str | None
+) -> list[dict[str, Any]]:
+    """A measure the fan gave that the product's stated limits rule out (type ``fit``).
+
+    From the product's own words and from options named as limits ("Max dog weight"): when
+    every variant's limit is below the fan's measure, none of them fits.
+    """
+    asked = _measures(message)
+    if not asked:
+        return []
+    found: list[dict[str, Any]] = []
+    text = full_text or product_text(product, product.get("variants") or [])
+    bounds = stated_limits(text)
+    for name in {k for v in product.get("variants") or [] for k in v.get("options", {})}:
+        if _LIMIT_OPTION.search(name):
+            tops: list[tuple[float, str]] = []
+            for v in product["variants"]:
+                mg = magnitude(str(v.get("options", {}).get(name) or ""))
+                if mg is not None and mg[1]:
+                    tops.append(mg)
+            if tops and len({u for _, u in tops}) == 1:
+                bounds.append(("max", max(x for x, _ in tops), tops[0][1], name))
+    # The most permissive statement per unit counts ("max dog weight 12kg" and "50kg": 50kg);
+    # a maximum below a minimum means alternatives ("small under 10kg ... large over 25kg").
+    widest: dict[tuple[str, str], tuple[str, float, str, str]] = {}
+    for b in bounds:
+        key = (b[0], b[2])
+        if key not in widest or (b[1] > widest[key][1]) == (b[0] == "max"):
+            widest[key] = b
+    for unit in {u for _, u in widest}:
+        top, low = widest.get(("max", unit)), widest.get(("min", unit))
+        if top and low and top[1] < low[1]:
+            del widest[("max", unit)], widest[("min", unit)]
+    # a measure that is one of the product's own values is asked for, not a fact ("12kg bag")
+    offered = {magnitude(str(x)) for v in product.get("variants") or []
+               for x in (v.get("options") or {}).values()}  # fmt: skip
+    for amount, unit, written in asked:
+        if (amount, unit) in offered:
+            continue
+        for kind, limit, lunit, said in widest.values():
+            if unit != lunit:
+                continue
+            if (kind == "max" and amount > limit) or (kind == "min" and amount < limit):
+                found.append({
+                    "type": "fit", "severity": "medium", "fact": written,
+                    "product_id": product.get("product_id"), "product_name": product.get("name"),
+                    "evidence": [f"'{said}'"],
+                })  # fmt: skip
+                break
+    return found
