@@ -443,3 +443,17 @@ def test_limits_a_product_states_rule_out_the_measure_a_fan_gave() -> None:
     chew = {"product_id": 3, "name": "Chew", "variants": []}
     assert limit_conflicts("pup is 10 weeks old", chew, "Not for puppies under 6 months.")
     assert limit_conflicts("pup is 10 weeks old", chew, "Lasts for weeks.") == []
+
+
+def test_policy_headings_with_brackets_and_joined_words() -> None:
+    """'Auto-ship (subscribe & save):' heads its sentences; 'autoship' finds 'auto-ship'."""
+    from tools.policies import _stems, passages
+
+    text = ("Returns: 30 days. Auto-ship (subscribe & save): save 10% on every order. You can "
+            "cancel any time. Glass tanks should be checked on delivery: report damage in 48h.")  # fmt: skip
+    topics = [(p.topic, p.text[:12]) for p in passages(text)]
+    assert topics == [("Returns", "30 days."), ("Auto-ship (subscribe & save)", "save 10% on "),
+                      ("Auto-ship (subscribe & save)", "You can canc"),
+                      ("Auto-ship (subscribe & save)", "Glass tanks ")]  # fmt: skip
+    assert "autoship" in _stems("Auto-ship order", pairs=True)
+    assert "autoship" not in _stems("auto ship")  # a question's own words only

@@ -10,6 +10,7 @@ words the sentence contains (names of countries, products and fees are exact wor
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import threading
 import time
@@ -22,7 +23,8 @@ from memory.catalog import Catalog, NotFoundError
 from prompts.lexicon import stem, tokenize
 
 # "Returns: unused items ..." -> topic "Returns"
-_HEADING = re.compile(r"^\s*([A-Z][\w &/'-]{1,40}?):\s+(?=\S)")
+_HEADING = re.compile(r"^\s*([A-Z][\w &/'()-]{1,40}?):\s+(?=\S)")
+HEADING_WORDS = 5  # "Auto-ship (subscribe & save):" heads a topic; a sentence with a colon not
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£$€\"'(])|\n+")
 LEXICAL_WEIGHT = 0.35
 # Below this score a passage does not answer the question (chosen on the scenario dev batches:
@@ -55,7 +57,7 @@ def passages(policies: str) -> list[Passage]:
         sentence = raw.strip()
         if not sentence:
             continue
-        if m := _HEADING.match(sentence):
+        if (m := _HEADING.match(sentence)) and len(m.group(1).split()) <= HEADING_WORDS:
             topic = m.group(1).strip()
             sentence = sentence[m.end() :].strip()
         if re.search(r"\w", sentence):
@@ -63,8 +65,14 @@ def passages(policies: str) -> list[Passage]:
     return out
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in tokenize(text)}
+def _stems(text: str, pairs: bool = False) -> set[str]:
+    """Word stems; with ``pairs`` each two words joined too ("auto-ship" reads "autoship").
+
+    Pairs go on the passage side only: a question's own words are what must be found.
+    """
+    words = tokenize(text)
+    joined = {stem(a + b) for a, b in itertools.pairwise(words)} if pairs else set()
+    return {stem(w) for w in words} | joined
 
 
 @dataclass
@@ -118,7 +126,7 @@ class PolicyIndex:
         if not found:
             return None
         vectors = self.catalog.embedder.encode([p.indexed for p in found])
-        entry = _Entry(digest, found, vectors, [_stems(p.indexed) for p in found])
+        entry = _Entry(digest, found, vectors, [_stems(p.indexed, pairs=True) for p in found])
         with self._lock:
             self._cache[creator_id] = entry
         return entry
