@@ -35,9 +35,14 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     texts: dict[int, str | None] = {}
     _measured = bool(re.search(r"\d", state.get("text", "")))
     for art in results:
+        f = art.get("filters") or {}
+        # A variant asked for ("the pouches in poultry selection") is judged by its own options,
+        # not by every flavour the product comes in.
+        chosen = bool(f.get("options") or f.get("colors") or f.get("sizes"))
         for p in art.get("products", []):
             if (profile or recipient) and p["product_id"] not in texts:
-                texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
+                only = p.get("variants") if chosen else None
+                texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p, only)
             text = texts.get(p["product_id"])
             checked = check_product(p, profile, text) if profile else []
             if _measured:  # "my great dane is 70kg": the product's stated limits, checked
@@ -78,10 +83,29 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     return {**update, "tool_results": results, "conflicts": conflicts}
 
 
-def _full_text(ctx: Context, creator_id: str, product: dict[str, Any]) -> str | None:
-    """Everything the product says about itself, description included (None if it is gone)."""
+def _full_text(
+    ctx: Context, creator_id: str, product: dict[str, Any], only: list[Any] | None = None
+) -> str | None:
+    """Everything the product says about itself, description included (None if it is gone).
+
+    ``only``: the variants asked for; the other variants' options are left out.
+    """
     try:
         row, variants = ctx.search.product_rows(creator_id, product["product_id"])
     except NotFoundError:
         return None
+    if only:
+        ids = {v.get("variant_id") for v in only}
+        kept = [v for v in variants if v.get("id", v.get("variant_id")) in ids]
+        if kept:
+            # "Fish Selection: tuna, salmon. Poultry Selection: chicken." -> the asked one only
+            mine = {str(x).lower() for v in kept for x in (v.get("options") or {}).values()}
+            other = {str(x).lower() for v in variants for x in (v.get("options") or {}).values()}
+            if other - mine:
+                names = "|".join(re.escape(x) for x in sorted(other - mine, key=len, reverse=True))
+                said = re.sub(
+                    rf"(?i)\b(?:{names})\s*:[^.<]*", " ", str(row.get("description") or "")
+                )
+                row = {**row, "description": said}
+            variants = kept
     return product_text(row, variants)

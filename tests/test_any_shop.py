@@ -457,3 +457,24 @@ def test_policy_headings_with_brackets_and_joined_words() -> None:
                       ("Auto-ship (subscribe & save)", "Glass tanks ")]  # fmt: skip
     assert "autoship" in _stems("Auto-ship order", pairs=True)
     assert "autoship" not in _stems("auto ship")  # a question's own words only
+
+
+def test_a_variant_asked_for_is_judged_by_its_own_contents(client: TestClient) -> None:
+    """A fish allergy and the poultry pouches: no conflict; the pouches in general: one."""
+    r = client.post("/v1/creators", json={"id": "petshop", "name": "Pet Shop"})
+    assert r.status_code == 201
+    product = {
+        "name": "Gourmet Cat Pouches", "base_price": 12.0, "category": "Cat Food",
+        "description": "Tender fillets in jelly. Fish Selection: tuna, salmon and cod. "
+                       "Poultry Selection: chicken and turkey. Grain-free.",
+        "variants": [{"options": {"Flavour": "Fish Selection"}, "price": 12.0, "stock": 5},
+                     {"options": {"Flavour": "Poultry Selection"}, "price": 12.0, "stock": 5}],
+    }  # fmt: skip
+    assert client.post("/v1/creators/petshop/products", json=product).status_code == 201
+    some = say(client, "petshop", "cat-1", "my cat has a fish allergy, do you have the gourmet "
+               "cat pouches?")  # fmt: skip
+    assert [(c["product_name"], c["type"]) for c in some["conflicts"]] == [
+        ("Gourmet Cat Pouches", "allergy")]  # fmt: skip
+    say(client, "petshop", "cat-2", "hi! my cat has a fish allergy")
+    one = say(client, "petshop", "cat-2", "the gourmet cat pouches in poultry selection please")
+    assert one["conflicts"] == [] and one["products"], json.dumps(one)[:1500]
