@@ -100,6 +100,16 @@ def delete_product(
     return FastAPIResponse(status_code=204)
 
 
+async def read_upload(file: UploadFile, limit: int) -> bytes:
+    """An uploaded file's bytes: 413 above ``limit`` (read no further), 400 when empty."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(413, f"file larger than {limit} bytes")
+    if not data.strip():
+        raise HTTPException(400, "file is empty")
+    return data
+
+
 @router.post("/creators/{creator_id}/catalog/import", tags=["catalog"])
 async def import_file(
     creator_id: CreatorId,
@@ -110,12 +120,7 @@ async def import_file(
 ) -> dict[str, Any]:
     """Import a catalog file; valid rows are upserted, bad rows come back as errors."""
     svc.catalog.get_creator(creator_id)
-    limit = svc.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(413, f"file larger than {limit} bytes")
-    if not data.strip():
-        raise HTTPException(400, "file is empty")
+    data = await read_upload(file, svc.settings.max_upload_bytes)
     report = await run_in_threadpool(
         import_catalog,
         svc.catalog,

@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from app.jobs import Job, Jobs
+from app.routes_catalog import read_upload
 from app.routes_conversations import get_conversation
 from app.schemas import MergeIn, RenameIn, SplitIn
 from app.services import Services
@@ -532,12 +533,7 @@ async def catalog_import(request: Request, creator: Creator, file: UploadFile) -
     Parsed, validated and indexed as a job: the progress page counts the products done.
     """
     svc = _svc(request)
-    limit = svc.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise HTTPException(413, f"the file is larger than {limit // 1_000_000} MB")
-    if not data.strip():
-        raise HTTPException(400, "the file is empty")
+    data = await read_upload(file, svc.settings.max_upload_bytes)
     name, batch = (file.filename or "")[:200], svc.settings.import_batch_size
 
     def work(job: Job) -> tuple[str, str]:
