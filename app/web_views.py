@@ -40,36 +40,35 @@ def _fan_questions(svc: Services, creator: str, customers: set[str]) -> dict[str
     return {c: list(reversed(v)) for c, v in out.items()}
 
 
-def _chat_history(
+def _thread_messages(
     svc: Services, creator: str, customer: str, channel: str, unsent: set[str]
-) -> list[dict[str, str]]:
-    """The last messages of the fan's conversation (its checkpoint), without held replies.
+) -> list[dict[str, Any]]:
+    """The fan's conversation as its checkpoint holds it, each held reply marked ``held``.
 
     A held reply is in the thread from its turn on, under the id ``reply-<execution>``; until
-    a person decides it, the fan has not seen it, so it is left out (``unsent``).
+    a person decides it the fan has not seen it (``unsent``: the ids still waiting).
     """
     on = "comment" if channel == "comment" else "dm"
     snap = svc.agent.get_state({"configurable": {"thread_id": thread_id(creator, customer, on)}})
-    said = [
-        {"role": "customer" if isinstance(m, HumanMessage) else "assistant", "text": str(m.content)}
-        for m in (snap.values or {}).get("messages", [])
-        if isinstance(m, HumanMessage | AIMessage) and not getattr(m, "tool_calls", None)
-        and m.id not in unsent
-    ]  # fmt: skip
-    return said[-HISTORY:]
-
-
-def marked_history(svc: Services, creator: str, customer: str, channel: str) -> list[Any]:
-    """A thread's messages, each held reply (not sent yet) marked as such."""
-    on = "comment" if channel == "comment" else "dm"
-    snap = svc.agent.get_state({"configurable": {"thread_id": thread_id(creator, customer, on)}})
-    unsent = _unsent_replies(svc, creator)
     return [
         {"role": "customer" if isinstance(m, HumanMessage) else "assistant",
          "text": str(m.content), "held": m.id in unsent}
         for m in (snap.values or {}).get("messages", [])
         if isinstance(m, HumanMessage | AIMessage) and not getattr(m, "tool_calls", None)
     ]  # fmt: skip
+
+
+def _chat_history(
+    svc: Services, creator: str, customer: str, channel: str, unsent: set[str]
+) -> list[dict[str, Any]]:
+    """The last messages the fan really exchanged (held replies left out)."""
+    said = _thread_messages(svc, creator, customer, channel, unsent)
+    return [m for m in said if not m["held"]][-HISTORY:]
+
+
+def marked_history(svc: Services, creator: str, customer: str, channel: str) -> list[Any]:
+    """A thread's messages, each held reply (not sent yet) marked as such."""
+    return _thread_messages(svc, creator, customer, channel, _unsent_replies(svc, creator))
 
 
 def _unsent_replies(svc: Services, creator: str) -> set[str]:
