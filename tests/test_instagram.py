@@ -249,6 +249,11 @@ def test_a_send_cut_by_a_crash_is_not_sent_again(world) -> None:
     _until(lambda: graph.sent)
     from memory.fanout import Delivery
 
+    def recorded() -> bool:  # the worker wrote "sent" (else it would overwrite the crash below)
+        with svc.sessions() as s:
+            return bool(s.query(Delivery).one().status == "sent")
+
+    _until(recorded)
     with svc.sessions.begin() as s:  # as if the worker died inside the Graph call
         row = s.query(Delivery).one()
         row.status, row.parts_sent = "sending", 0
