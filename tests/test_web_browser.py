@@ -173,7 +173,8 @@ def test_sign_in_answer_a_cluster_once_and_approve_its_drafts(served, browser) -
     d.find_element(By.LINK_TEXT, "Conversations").click()
     wait.until(ec.title_contains("Conversations"))
     d.find_element(By.ID, "q").send_keys("dm-f", Keys.ENTER)
-    wait.until(ec.presence_of_element_located((By.LINK_TEXT, "dm-fan"))).click()
+    wait.until(ec.url_contains("q=dm-f"))  # the results page, not the list it replaces
+    wait.until(ec.element_to_be_clickable((By.LINK_TEXT, "dm-fan"))).click()
     wait.until(ec.presence_of_element_located((By.ID, "log")))
     page = d.find_element(By.TAG_NAME, "main").text
     assert "do you have a yoga mat?" in page and "Cork Yoga Mat" in page, page
