@@ -217,7 +217,7 @@ class Catalog(Creators):
         self, creator_id: str, items: Sequence[ProductIn], sync: bool = True
     ) -> UpsertResult:
         """Create or update products by source id in ONE transaction, then sync vectors."""
-        self.get_creator(creator_id)
+        currency = self.get_creator(creator_id).currency
         result = UpsertResult()
         source_ids = [i.source_id for i in items if i.source_id]
         with self.sessions.begin() as s:
@@ -235,13 +235,13 @@ class Catalog(Creators):
                 if product is None:
                     product = Product(creator_id=creator_id)
                     s.add(product)
-                    self._apply(product, item)
+                    self._apply(product, item, currency)
                     result.created += 1
                     if item.source_id:
                         existing[item.source_id] = product
                 else:
                     before = product.text_hash, self._fingerprint(product)
-                    self._apply(product, item)
+                    self._apply(product, item, currency)
                     if (product.text_hash, self._fingerprint(product)) == before:
                         result.unchanged += 1
                     else:
@@ -311,7 +311,7 @@ class Catalog(Creators):
             merged = ProductIn.model_validate(
                 {**current.model_dump(), **patch.model_dump(exclude_unset=True)}
             )
-            self._apply(product, merged)
+            self._apply(product, merged, product.currency)
         self._bump(creator_id)
         self.sync_vectors(creator_id)
         return self.get_product(creator_id, product_id)
@@ -462,7 +462,7 @@ class Catalog(Creators):
         )
 
     @staticmethod
-    def _apply(product: Product, item: ProductIn) -> None:
+    def _apply(product: Product, item: ProductIn, currency: str) -> None:
         product.source_id = item.source_id
         product.name = item.name
         product.description = item.description
@@ -471,7 +471,7 @@ class Catalog(Creators):
         product.tags = list(item.tags)
         product.brand = item.brand
         product.base_price = item.base_price
-        product.currency = item.currency
+        product.currency = item.currency or currency
         product.main_image = item.main_image or (item.images[0] if item.images else None)
         product.images = list(item.images)
         product.url = item.url

@@ -220,7 +220,7 @@ def _parse_csv_rows(reader: csv.DictReader[str]) -> tuple[list[ParsedProduct], l
                 tags=_split_list(head.get("tags")),
                 brand=head.get("brand", ""),
                 base_price=_blank_none(head.get("base_price")),  # type: ignore[arg-type]
-                currency=head.get("currency") or "USD",
+                currency=head.get("currency") or None,
                 main_image=_blank_none(head.get("image_url")),
                 images=_split_list(head.get("images")),
                 url=_blank_none(head.get("url")),

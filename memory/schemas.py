@@ -179,7 +179,8 @@ class ProductIn(CleanInput):
     tags: list[str] = Field(default_factory=list, max_length=500)
     brand: str = Field("", max_length=200)
     base_price: float | None = Field(None, ge=0, le=1_000_000)
-    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    # None: the creator's currency (a Shopify product carries none; the shop has one).
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     main_image: str | None = Field(None, max_length=1000)
     images: list[str] = Field(default_factory=list)
     url: str | None = Field(None, max_length=1000)

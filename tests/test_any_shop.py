@@ -478,3 +478,12 @@ def test_a_variant_asked_for_is_judged_by_its_own_contents(client: TestClient) -
     say(client, "petshop", "cat-2", "hi! my cat has a fish allergy")
     one = say(client, "petshop", "cat-2", "the gourmet cat pouches in poultry selection please")
     assert one["conflicts"] == [] and one["products"], json.dumps(one)[:1500]
+
+
+def test_a_shopify_catalog_is_priced_in_the_shops_currency(client: TestClient) -> None:
+    # Shopify's product JSON carries no currency: the creator's (EUR) is the products'.
+    out = say(client, "outdoor", "cur1", "how much is the carbon road bike?")
+    assert out["products"]
+    r = client.get(f"/v1/creators/outdoor/products/{out['products'][0]['product_id']}")
+    assert r.json()["currency"] == "EUR"
+    assert "€" in out["reply"] and "$" not in out["reply"]
