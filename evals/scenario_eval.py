@@ -348,7 +348,7 @@ def run_scenario_eval(
 
 def validate(rows: list[dict[str, Any]]) -> list[str]:
     """Static problems: unknown catalogs, product names or option values, bad turn indexes."""
-    from memory.importers import parse_csv, parse_json, parse_shopify
+    from memory.importers import parse_csv, parse_json, parse_shopify, parse_shopify_csv
 
     problems: list[str] = []
     sources = catalog_sources()
@@ -357,7 +357,8 @@ def validate(rows: list[dict[str, Any]]) -> list[str]:
         if src.data is None:
             continue
         text = src.data.decode("utf-8-sig")
-        reader = {"csv": parse_csv, "json": parse_json, "shopify": parse_shopify}[src.fmt]
+        reader = {"csv": parse_csv, "json": parse_json, "shopify": parse_shopify,
+                  "shopify_csv": parse_shopify_csv}[src.fmt]  # fmt: skip
         parsed[name] = [p.product for p in reader(text)[0]]  # type: ignore[operator]
     seen: set[str] = set()
     for row in rows:

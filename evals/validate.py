@@ -407,7 +407,7 @@ class CreatorMeta(BaseModel):
 
     id: str
     file: str
-    format: Literal["csv", "json", "shopify"]
+    format: Literal["csv", "json", "shopify", "shopify_csv"]
 
 
 MODELS: dict[str, type[BaseModel]] = {
