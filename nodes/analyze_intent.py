@@ -18,6 +18,7 @@ from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.lexicon import lexicon, normalize_size, stem, tokenize
 from prompts.llm import ANALYZE_SYSTEM
+from prompts.phrasing import FOR_ME, FOR_THEM
 
 _GENERIC_HEADS = frozenset({"set", "pair", "pack", "kit", "bundle", "top"})
 # Questions answered in one turn. A 4,000-character message repeating one ask became 134
@@ -70,6 +71,12 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
                 shared = by_head.setdefault(stem(head[0]), [])
                 if leaf not in [lf for lf, _ in shared]:
                     shared.append((leaf, head[0]))
+                for parent in category.split(">")[:-1]:
+                    # "Necklaces > Pearl Necklaces": "necklace" is every necklace, not the leaf
+                    if stem(parent.strip().lower()) == stem(head[0]) and parent.strip() not in [
+                        lf for lf, _ in shared
+                    ]:
+                        shared.append((parent.strip(), head[0]))
                 for word in words[:-1]:  # "dining table" -> Dining Tables, "side table" too
                     if len(word) > 2 and word not in abstract:
                         cache.setdefault(stem(f"{word}-{head[0]}"), leaf)
@@ -125,6 +132,20 @@ def _from_llm(result: LLMAnalysis) -> tuple[list[Question], dict[str, Any]]:
     return questions, result.facts.model_dump(exclude_defaults=True)
 
 
+RECIPIENT_TURNS = 4  # how far back "for my boyfriend" still names whom a purchase is for
+
+
+def _shopping_for_them(state: AgentState) -> bool:
+    """Whether the customer's last messages before this one shop for someone else."""
+    said = [m.content for m in state.get("messages", []) if isinstance(m, HumanMessage)][:-1]
+    for text in reversed(said[-RECIPIENT_TURNS:]):
+        if isinstance(text, str) and FOR_ME.search(text):
+            return False
+        if isinstance(text, str) and FOR_THEM.search(text):
+            return True
+    return False
+
+
 @timed("analyze_intent")
 def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     """LLM structured output when configured, else (or on failure) the offline NLU."""
@@ -162,12 +183,18 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
             profile[key] = sorted({*profile.get(key, []), *value})
         elif value is not None:
             profile[key] = value
+    # "a chain for my boyfriend" earlier, then "he has a nickel allergy": still his purchase
+    for_them = _shopping_for_them(state)
+    recipient = recipient_facts(text, ctx.facts, for_them=for_them)
+    if for_them:
+        for key, values in (state.get("recipient") or {}).items():
+            recipient[key] = sorted({*recipient.get(key, []), *values})
     return {
         **update,
         "questions": [q.model_dump() for q in questions],
         "questions_left": left,
         "statements": statements,
         "profile": profile,
-        "recipient": recipient_facts(text, ctx.facts),
+        "recipient": recipient,
         "clarify": any(q.needs_clarification for q in questions),
     }

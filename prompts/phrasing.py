@@ -145,6 +145,15 @@ YES_NO = re.compile(
     re.I,
 )
 LEAD_DETERMINER = re.compile(rf"^{_alt(_YN['lead_determiners'])}\s+", re.I)
+YES_NO_TEXT = frozenset(_YN["text"])
+# "can i wear the herringbone chain in the shower?": a person, then what they would do with it
+YES_NO_PERSON = re.compile(
+    rf"^\W*(?:{_alt(_YN['leads'])}\W+)*"
+    rf"(?P<aux>{_any(_YN['text'])})\s+(?:{_alt(_YN['persons'])})\s+"
+    rf"(?!{_alt(_YN['person_verbs_not_asked'])}\b)"
+    r"(?P<rest>[^?]+?)\W*(?:\?.*)?$",
+    re.I,
+)
 YES_NO_PRONOUNS = frozenset(_YN["pronouns"])
 YES_NO_BE = frozenset(_YN["be"])
 YES_NO_DOES = frozenset(_YN["does"])

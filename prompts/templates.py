@@ -56,6 +56,8 @@ ATTRIBUTE_UNKNOWN_SUITS = (
 ATTRIBUTE_UNKNOWN = (
     "I can't tell from the {name} listing whether it's {attribute}; I'll check with {creator}."
 )
+# a question in its own words ("could it live out on our patio"): not said back as an adjective
+ATTRIBUTE_UNKNOWN_ASKED = "The {name} listing doesn't say; I'll check that with {creator}."
 ANSWER_YES = "Yes!"
 UNMET_NOTE = " — no {asked} {option}, closest is {closest}"
 SOLD_OUT_NOTE = " — sold out right now"

@@ -50,6 +50,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "homegoods")
         _load(c, "outdoor")
         _load(c, "glow")
+        _load(c, "lumen")
         yield c
 
 
@@ -332,7 +333,8 @@ def test_suitability_questions_are_read_from_the_listing(client: TestClient) -> 
     out = say(client, "outdoor", "suit1b", "is the cityline e-bike ok for commuting?")
     assert out["reply"].split("\n")[1].startswith("I can't tell"), out["reply"]  # (not said)
     out = say(client, "homegoods", "suit2", "is the rio metal chair ok to leave out on my balcony?")
-    assert re.search(r"can't tell .* whether it's ok to leave out on your balcony", out["reply"])
+    # (the listing says "Indoor use.": the other side of a balcony is a no, with its words)
+    assert re.search(r"No — Rio Metal Dining Chair: “Indoor use", out["reply"]), out["reply"]
     # the "it" of context after the question is the product the question named
     out = say(client, "outdoor", "suit3",
               "does the gravity full face have a removable chin bar? want it for trail rides")  # fmt: skip
@@ -487,3 +489,49 @@ def test_a_shopify_catalog_is_priced_in_the_shops_currency(client: TestClient) -
     r = client.get(f"/v1/creators/outdoor/products/{out['products'][0]['product_id']}")
     assert r.json()["currency"] == "EUR"
     assert "€" in out["reply"] and "$" not in out["reply"]
+
+
+def test_a_word_inside_the_shops_values_asks_for_any_of_them(client: TestClient) -> None:
+    # lumen's metals are "14k Gold Vermeil", "9ct Rose Gold", "Gold-Plated Brass"...: "gold"
+    # asks for any gold one, "rose gold" for the rose gold (not the "Rose" birth flower)
+    out = say(client, "lumen", "part1", "can i get the halo ring in rose gold size L pls")
+    assert out["products"][0]["name"] == "Halo Stacking Ring"
+    opts = variant_options(client, "lumen", out["products"][0])
+    assert opts["metal"] == "9ct Rose Gold" and opts["ring size"] == "L"
+    out = say(client, "lumen", "part2", "the gold paperclip necklace in 60cm?")
+    # "necklace" is every necklace (the parent category), not the one leaf named so
+    assert out["products"][0]["name"] == "Paperclip Chain Necklace"
+    # the gold 60cm is sold out: said so, and the variant offered is a gold one in stock
+    assert "(Gold-Plated Brass / 60cm) — sold out" in out["reply"], out["reply"]
+    assert "gold" in variant_options(client, "lumen", out["products"][0])["metal"].lower()
+
+
+def test_a_question_in_the_customers_words_is_answered_from_the_listings_sentences(
+    client: TestClient,
+) -> None:
+    cases = [
+        ("homegoods", "can the teak bench stay outside all year round?", "Yes", "all year"),
+        ("homegoods", "could the isla rattan chair live out on our patio?", "No", "indoor"),
+        ("homegoods", "do the covers come off the marlow sofa for washing?", "Yes", "cover"),
+        ("outdoor", "does the trekker pole tent come with poles?", "No", "not included"),
+        ("outdoor", "can the cityline e-bike go faster than 25 km/h on the motor?", "No", "25"),
+        ("lumen", "can i wear the herringbone chain in the shower", "No", "showering"),
+    ]
+    for n, (shop, text, answer, evidence) in enumerate(cases):
+        reply = say(client, shop, f"sent{n}", text)["reply"]
+        first = reply.split("\n")[1]
+        assert first.startswith(answer) and evidence in first.lower(), (text, reply)
+
+
+def test_facts_about_the_person_a_purchase_is_for_carry_to_the_next_message(
+    client: TestClient,
+) -> None:
+    say(client, "lumen", "rec1", "hi looking for a chain for my boyfriend")
+    out = say(client, "lumen", "rec1", "oh and he has a nickel allergy, is the rope chain ok?")
+    assert any(
+        c["product_name"] == "Stainless Steel Rope Chain" and c["type"] == "allergy"
+        for c in out["conflicts"]
+    ), out["conflicts"]
+    # the customer's own profile does not get his allergy
+    r = client.get("/v1/creators/lumen/conversations/rec1")
+    assert "nickel" not in str(r.json().get("profile", {}))

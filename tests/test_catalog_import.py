@@ -157,11 +157,11 @@ def test_batch_is_atomic_when_the_database_fails_midway(services, monkeypatch):
     real_apply = services.catalog._apply
     calls = {"n": 0}
 
-    def flaky(product, item):
+    def flaky(product, item, currency):
         calls["n"] += 1
         if calls["n"] == 4:
             raise RuntimeError("disk full")
-        return real_apply(product, item)
+        return real_apply(product, item, currency)
 
     monkeypatch.setattr(services.catalog, "_apply", flaky)
     with pytest.raises(RuntimeError):

@@ -168,6 +168,7 @@ def judge(
     attribute: str,
     vocab: Vocabulary | None = None,
     asking: Literal["is", "has"] = "is",
+    embed: Any = None,
 ) -> Verdict:
     """Answer "is it / does it have ``attribute``?" for one product (see module docstring)."""
     if suits := _SUITS.match(attribute):
@@ -183,7 +184,10 @@ def judge(
         elif vocab is not None and any(m.kind in {"option", "facet"} for m in vocab.ground(what)):
             attribute = what  # "good for two people": the shop's own option answers
         else:
-            return _suitability(product_text(product, variants), attribute, what)
+            suits_verdict = _suitability(product_text(product, variants), attribute, what)
+            if suits_verdict.answer == "unknown":  # "ok to leave out on my balcony": "Indoor use."
+                return by_sentences(product, attribute, embed)
+            return suits_verdict
     # "a proper mattress or do you just sleep on the cushions": the first alternative asks
     attribute = re.split(r"\s+or\s+(?:do|does|is|are|can|will|would|just)\b", attribute)[0]
     attr = re.sub(r"\s+", " ", _FILLER.sub(" ", attribute)).strip(" ?.!,") or attribute.strip()
@@ -239,13 +243,148 @@ def judge(
     words = [w for w in normalize(attr).split() if len(w) > 1]
     if not words:
         return Verdict("unknown", attr)
+    content = _content(attr)
+    if asking == "is" and (len(content) >= 2 or _VERB_FIRST.match(attr)):
+        # "stay outside all year round", "be resized later": the sentence that says it
+        return by_sentences(product, attr, embed)
     states = [_mentions_kind(text, w) for w in words]
     if all(s == "yes" for s in states) or mentions(text, attr) == "yes":
+        if content and any(_word_in(w, c) for w in content for c in _clauses(product)):
+            # the clause that says it decides, not the name: "does the trekker pole tent come
+            # with poles?" - "pitches with your trekking poles (not included)"
+            verdict = by_sentences(product, attr, embed)
+            if verdict.answer != "unknown":
+                return verdict
         return Verdict("yes", attr, _sentence(text, words[0]))
     if any(s == "negated" for s in states):
         bad = words[states.index("negated")]
         return Verdict("no", attr, _sentence(text, bad) or f"not {attr}")
     return Verdict("no", attr, "not listed")
+
+
+# -- the listing's own sentences -------------------------------------------------------------
+# A clause that denies or warns against what it names ("can't be resized", "remove it before
+# showering", "not weatherproof", "trekking poles (not included)", "nothing added").
+_DENIES = re.compile(
+    r"\b(?:not|no|never|nothing|cannot|can't|won't|isn't|aren't|doesn't|don't|shouldn't|"
+    r"without|avoid|remove|unsuitable|keep (?:it |them )?away)\b|n't\b|\btake (?:it|them) off\b"
+    r"|\bnon[- ]|\btoo \w+ (?:for|to)\b",  # "fixed (non-removable)", "too small for rats"
+    re.I,
+)
+# "faster than 25 km/h" asked of a listing that says "up to 25 km/h": beyond its stated limit
+_BEYOND = re.compile(
+    r"\b(?:faster|more|longer|heavier|bigger|larger|higher|further|over|above|beyond|past|"
+    r"exceed\w*)\b(?:\s+than)?\s+(\d+(?:\.\d+)?)", re.I
+)
+_LIMITED = r"\b(?:up to|max(?:imum)?|limited to|no more than|at most|capped at)\s+{n}\b"
+_VERB_FIRST = re.compile(
+    r"^\s*(?:be|go|stay|live|wear|survive|leave|put|use|take|get|work)\b", re.I
+)
+# words that carry no fact of their own in a question about a product
+_QUESTION_FILLER = frozenset(
+    "a an the my me your our his her their it its them they this that these those i we you u "
+    "he she be is are was were been being do does did can could would will should may might "
+    "on in at of to for with from by into onto out up off about all any some just really still "
+    "ok okay fine safe good alright later ever also too very much".split()
+)
+# a passage this close in meaning answers the question when no word of it is shared
+SENTENCE_SIMILARITY = 0.5
+
+
+def _content(attr: str) -> list[str]:
+    return [w for w in normalize(attr).split() if w not in _QUESTION_FILLER and len(w) > 1]
+
+
+def _clauses(product: dict[str, Any]) -> list[str]:
+    """The listing's sentences and tags, each a clause a yes or no can rest on."""
+    body = " ".join(str(product.get(k) or "") for k in ("short_description", "description"))
+    sentences = [x.strip() for x in re.split(r"(?<=[.!?;])\s+|\n+", body) if x.strip()]
+    return sentences + [str(t).strip() for t in product.get("tags") or [] if str(t).strip()]
+
+
+def _word_in(word: str, clause: str) -> bool:
+    """A question word in a clause, by stem ("showering" meets "shower", "resized" "resize")."""
+    low = normalize(clause.replace("-", " "))
+    if word.isdigit():
+        return re.search(rf"(?<![\d.]){re.escape(word)}(?![\d.])", low) is not None
+    root = stem(word)
+    root = root[: max(4, len(root) - 2)] if len(root) > 5 else root
+    return re.search(rf"\b{re.escape(root)}\w*", low) is not None
+
+
+def by_sentences(
+    product: dict[str, Any], attr: str, embed: Any = None
+) -> Verdict:
+    """Yes or no from the one clause of the listing that speaks to the question.
+
+    The clause sharing the most of the question's words (by stem; name words do not count),
+    else the one nearest in meaning (MiniLM), when near enough. It answers no when it denies
+    or warns ("remove it before showering", "can't be resized", "not weatherproof") or states
+    a limit the question goes beyond ("up to 25 km/h"), yes otherwise. Nothing close: unknown.
+    """
+    words = [w for w in _content(attr) if w not in set(own_words(product))] or _content(attr)
+    clauses = _clauses(product)
+    if not words or not clauses:
+        return Verdict("unknown", attr, "the listing does not say")
+    if said := _opposite_said(attr, clauses):
+        return Verdict("no", attr, said[:200])  # "for indoor use" asked about a patio
+    scored = [(sum(_word_in(w, c) for w in words), -n) for n, c in enumerate(clauses)]
+    best, neg = max(scored)
+    clause = clauses[-neg] if best else ""
+    if not best and embed is not None:
+        vectors = embed([attr, *clauses])
+        sims = vectors[1:] @ vectors[0]
+        k = int(sims.argmax())
+        if float(sims[k]) >= SENTENCE_SIMILARITY:
+            clause = clauses[k]
+    if not clause:
+        return Verdict("unknown", attr, "the listing does not say")
+    evidence = clause[:200]
+    for m in _BEYOND.finditer(attr):
+        if re.search(_LIMITED.format(n=re.escape(m.group(1))), clause, re.I):
+            return Verdict("no", attr, evidence)
+    part = _part_saying(clause, words)
+    return Verdict("no" if _DENIES.search(part) else "yes", attr, evidence)
+
+
+@lru_cache(maxsize=1)
+def _opposites() -> list[tuple[list[str], list[str]]]:
+    data = json.loads((DATA / "opposites.json").read_text(encoding="utf-8"))
+    return [(a, b) for a, b in data["pairs"]]
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    return all(_word_in(w, text) for w in normalize(phrase).split())
+
+
+def _opposite_said(attr: str, clauses: list[str]) -> str:
+    """A clause stating the other side of what is asked, when the asked side is never said.
+
+    ("For indoor use (not weatherproof)": a side said only to be denied is not said.)
+    """
+    for a, b in _opposites():
+        for asked, other in ((a, b), (b, a)):
+            if not any(_phrase_in(x, attr) for x in asked):
+                continue
+            if any(_phrase_in(x, c) and not _DENIES.search(c) for x in asked for c in clauses):
+                continue
+            for c in clauses:
+                if any(_phrase_in(x, c) for x in other):
+                    return c
+    return ""
+
+
+def _part_saying(clause: str, words: list[str]) -> str:
+    """The part of a sentence (between commas and dashes) that says the asked words.
+
+    A bracket belongs to what it follows ("trekking poles (not included)").
+
+    "Nickel-free and hypoallergenic, fine to wear in the shower": the clause about showers;
+    "For indoor use (not weatherproof)": all of it when no part names a word.
+    """
+    parts = [p for p in re.split(r",|;|\s[-–—]\s|\)| but | so ", clause) if p.strip()]
+    said = [p for p in parts if any(_word_in(w, p) for w in words)]
+    return " ".join(said) if said else clause
 
 
 def _fits(var: dict[str, Any], m: Any) -> bool | None:

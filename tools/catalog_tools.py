@@ -261,7 +261,8 @@ def check_attributes(
         }  # fmt: skip
         return "no such product", artifact
     row, variants = ctx.search.product_rows(creator, product_id)
-    verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has")
+    verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has",
+                    embed=ctx.search.catalog.embedder.encode)  # fmt: skip
     hit, matching = ctx.search.get_variants(creator, product_id)
     if verdict.answer == "yes" and verdict.values:
         fitting = [v for v in matching if any(x in v.options.values() for x in verdict.values)]
@@ -279,8 +280,8 @@ def _named_subject(
 ) -> tuple[int | None, str]:
     """The product a question names, and the attribute left over.
 
-    With no attribute ("is the jute rug washable"), the longest head of the phrase that names a
-    product is the subject and the rest is the attribute.
+    With no attribute ("is the jute rug washable"), the longest run of the phrase's words that
+    names a product is the subject and the rest is the attribute.
     """
     words = [w for w in normalize(product).split() if w not in _SUBJECT_STOP]
     if not words:
@@ -293,10 +294,12 @@ def _named_subject(
             return found[0], attribute
         hits = search.search(creator, " ".join(words) or product, limit=1).hits
         return (hits[0].product_id if hits else None), attribute
-    for k in range(len(words) - 1, 0, -1):
-        found = search.find_named(creator, words[:k])
-        if found:
-            return found[0], " ".join(words[k:])
+    for size in range(len(words) - 1, 0, -1):
+        # the longest run of words that names a product, wherever it is ("wear the herringbone
+        # chain in the shower", "covers come off the marlow sofa"); the rest is asked
+        for i in range(len(words) - size + 1):
+            if len(words[i]) > 2 and (found := search.find_named(creator, words[i : i + size])):
+                return found[0], " ".join(words[:i] + words[i + size :])
     return None, product
 
 

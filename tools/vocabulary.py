@@ -127,8 +127,8 @@ class Vocabulary:
         # a price is no option value ("my budget is $20" is not the 20 cm pan)
         used = [t.start > 0 and text[t.start - 1] in "$£€" for t in toks]
         found: list[tuple[int, int, Term]] = []
-        for weak_pass in (False, True):
-            for n in range(min(5, len(toks)), 0, -1):
+        for n in range(min(5, len(toks)), 0, -1):  # longest first; a full value before a part
+            for weak_pass in (False, True):
                 for i in range(len(toks) - n + 1):
                     if any(used[i : i + n]):
                         continue

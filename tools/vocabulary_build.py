@@ -76,6 +76,9 @@ def build(
     # Digit-bearing tokens of multi-word values that one option alone uses ("240gb" of
     # "240GB SSD", "r7" of "R7-2700"): a partial alias.
     token_options: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    # Words and phrases inside values that several values share ("gold" of "14k Gold Vermeil"
+    # and "9ct Yellow Gold", "rose gold" of "9ct Rose Gold"): asked alone, any of them.
+    partials: dict[tuple[str, ...], set[str]] = defaultdict(set)
     units: dict[str, set[str]] = defaultdict(set)
     sizes = set(lexicon()["sizes"])
     # An option holds sizes when most of its values are sizes ("Medium" of a band's weight
@@ -111,6 +114,9 @@ def build(
                     # "a rug 200 x 300": dimensions need no unit to be recognised
                     voc.add((m.group(1),), Term("option", value, (name,), weak=True))
                     units["x"].add(name)
+            if len(key) > 1 and not color and not size_like[name]:
+                for sub in _inner_phrases(key, name_words):
+                    partials[sub].add(name)
             if color and (fam := color_family(value)):
                 voc.color_families.add(fam)
             if size_like[name] and normalize_size(value) in sizes:
@@ -138,6 +144,10 @@ def build(
             (name,), (value,) = names, values
             if (tok,) not in voc.index:
                 voc.add((tok,), Term("option", value, (name,), weak=True))
+    for sub, option_names in partials.items():
+        have = [t for t in voc.index.get(sub, []) if t.kind == "option"]
+        if all(tuple(normalize(t.value).split()) == sub for t in have):  # (else: its own rule)
+            voc.add(sub, Term("option", " ".join(sub), tuple(sorted(option_names)), weak=True))
     for abbr, targets in unit_table()[1].items():
         for tok in targets:
             for term in voc.index.get((tok,), []):
@@ -186,6 +196,32 @@ def build(
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc
+
+
+def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str, ...]]:
+    """The shorter phrases of a multi-word value a customer may say alone.
+
+    Runs of two words or more ("rose gold" of "9ct rose gold"), and single words of four
+    letters or more that no product name uses ("gold", not "bean" of "whole bean" in a coffee
+    shop). Numbers and counted words ("30 servings") are left to their own rules.
+    """
+    out = []
+    n = len(key)
+    for size in range(n - 1, 0, -1):
+        for i in range(n - size + 1):
+            sub = key[i : i + size]
+            words = [w for w in sub if w.isalpha()]
+            if len(words) != size or i > 0 and key[i - 1][:1].isdigit() and size == 1:
+                continue
+            if size == 1 and (len(sub[0]) <= 3 or sub[0] in name_words or sub[0] in _STOPWORDS):
+                continue
+            if size > 1 and sum(w not in _STOPWORDS for w in sub) < 2:
+                continue
+            out.append(sub)
+    return out
+
+
+_STOPWORDS = frozenset(lexicon()["stopwords"])
 
 
 @lru_cache(maxsize=1)

@@ -59,8 +59,11 @@ from prompts.phrasing import (
     YES_NO,
     YES_NO_BE,
     YES_NO_DOES,
+    YES_NO_PERSON,
     YES_NO_PRONOUNS,
+    YES_NO_TEXT,
 )
+from tools.units import normalize
 from tools.vocabulary import Vocabulary
 
 Intent = Literal[
@@ -353,6 +356,10 @@ def analyze(
             # list. "which of those is warmer" stays a comparison.
             label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
+        if attribute and attribute["form"] == "text" and _asks_options(
+            extract_entities(attribute["phrase"], None, vocab), vocab
+        ):
+            attribute = None  # "do the highland boots go up to a 48?": the variants answer
         if attribute and (
             (attribute.get("form") != "suits"
              and EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or ""))
@@ -419,6 +426,16 @@ def analyze(
     return questions, statements
 
 
+def _asks_options(ent: Entities, vocab: Vocabulary | None) -> bool:
+    """Whether a question names option values beyond a product's name ("up to a 48").
+
+    "the teak bench" names a product by its material; "a 5-person version" asks for one.
+    """
+    names = vocab.name_words if vocab is not None else set()
+    asked = [*ent.colors, *ent.sizes, *(v for vs in ent.options.values() for v in vs)]
+    return any(not set(normalize(v).split()) <= names for v in asked)
+
+
 def _narrows_by_property(part: str) -> bool:
     """Whether a question on a list names a property rather than a comparison.
 
@@ -450,6 +467,9 @@ def attribute_question(text: str) -> dict[str, str] | None:
     """
     m = YES_NO.match(text.strip())
     if not m:
+        if person := YES_NO_PERSON.match(text.strip()):
+            # "can i wear the herringbone chain in the shower?": the listing's sentences answer
+            return {"form": "text", "subject": "", "attribute": "", "phrase": person["rest"]}
         return None
     det, rest = m.group("det").lower(), m.group("rest")
     subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or "")
@@ -468,6 +488,13 @@ def attribute_question(text: str) -> dict[str, str] | None:
         out["subject"], out["attribute"], out["verb"] = " ".join(subject), verb, verb
     elif m.group("aux").lower() in YES_NO_BE:
         out["form"] = "is"
+        out["phrase"] = rest.strip()
+        if det in YES_NO_PRONOUNS:
+            out["attribute"] = rest.strip()
+    elif m.group("aux").lower() in YES_NO_TEXT:
+        # "can the teak bench stay outside all year round?", "do the covers come off the
+        # marlow sofa?": the product is named in it, the listing's sentences answer the rest
+        out["form"] = "text"
         out["phrase"] = rest.strip()
         if det in YES_NO_PRONOUNS:
             out["attribute"] = rest.strip()

@@ -221,16 +221,19 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
                     p["sizes"].remove(size)
 
 
-def recipient_facts(text: str, facts: FactModel | None = None) -> dict[str, Any]:
+def recipient_facts(
+    text: str, facts: FactModel | None = None, for_them: bool = False
+) -> dict[str, Any]:
     """Diets and allergies of the person a product is for, from this message only.
 
     "son's allergic to feathers - feather inner or hollowfibre?", "my wife is vegan, which
     wallet?": the fact is not the customer's (it is never stored in their profile), but the
     products for that person must respect it. A clause about someone else is read as if the
     customer said it of themself (``recipient_as_self`` in the rules), through the same
-    patterns and classifier.
+    patterns and classifier. ``for_them``: an earlier message said whom the purchase is for
+    ("a chain for my boyfriend", then "he has a nickel allergy").
     """
-    if not FOR_THEM.search(text) or FOR_ME.search(text):
+    if not (for_them or FOR_THEM.search(text)) or FOR_ME.search(text):
         return {}  # "my friend is vegan and recommended you": the purchase is not for them
     _, third = _guards()
     pairs = rules().get("recipient_as_self", [])

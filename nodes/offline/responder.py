@@ -367,6 +367,8 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
     if SUITS_PURPOSE.match(attribute):  # "ok for a beginner", "ok to leave outside"
         yours = _rephrase(attribute, TO_CUSTOMER)  # "for my knees" -> "for your knees"
         return T.ATTRIBUTE_UNKNOWN_SUITS.format(name=p["name"], attribute=yours, creator=creator)
+    if len(attribute.split()) > 3:
+        return T.ATTRIBUTE_UNKNOWN_ASKED.format(name=p["name"], creator=creator)
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
 
 
