@@ -274,7 +274,8 @@ _DENIES = re.compile(
 # "faster than 25 km/h" asked of a listing that says "up to 25 km/h": beyond its stated limit
 _BEYOND = re.compile(
     r"\b(?:faster|more|longer|heavier|bigger|larger|higher|further|over|above|beyond|past|"
-    r"exceed\w*)\b(?:\s+than)?\s+(\d+(?:\.\d+)?)", re.I
+    r"exceed\w*)\b(?:\s+than)?\s+(\d+(?:\.\d+)?)",
+    re.I,
 )
 _LIMITED = r"\b(?:up to|max(?:imum)?|limited to|no more than|at most|capped at)\s+{n}\b"
 _VERB_FIRST = re.compile(
@@ -312,9 +313,7 @@ def _word_in(word: str, clause: str) -> bool:
     return re.search(rf"\b{re.escape(root)}\w*", low) is not None
 
 
-def by_sentences(
-    product: dict[str, Any], attr: str, embed: Any = None
-) -> Verdict:
+def by_sentences(product: dict[str, Any], attr: str, embed: Any = None) -> Verdict:
     """Yes or no from the one clause of the listing that speaks to the question.
 
     The clause sharing the most of the question's words (by stem; name words do not count),

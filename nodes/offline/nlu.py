@@ -356,8 +356,10 @@ def analyze(
             # list. "which of those is warmer" stays a comparison.
             label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
-        if attribute and attribute["form"] == "text" and _asks_options(
-            extract_entities(attribute["phrase"], None, vocab), vocab
+        if (
+            attribute
+            and attribute["form"] == "text"
+            and _asks_options(extract_entities(attribute["phrase"], None, vocab), vocab)
         ):
             attribute = None  # "do the highland boots go up to a 48?": the variants answer
         if attribute and (
