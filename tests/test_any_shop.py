@@ -51,6 +51,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "outdoor")
         _load(c, "glow")
         _load(c, "lumen")
+        _load(c, "pawsome")
         yield c
 
 
@@ -535,3 +536,33 @@ def test_facts_about_the_person_a_purchase_is_for_carry_to_the_next_message(
     # the customer's own profile does not get his allergy
     r = client.get("/v1/creators/lumen/conversations/rec1")
     assert "nickel" not in str(r.json().get("profile", {}))
+
+
+def test_sentences_that_only_give_the_shops_values_narrow_the_ask_before_them(
+    client: TestClient,
+) -> None:
+    # one ask: the harness, measured (62cm in "M (chest 55-70cm)"), in red
+    out = say(client, "pawsome", "join1",
+              "no pull harness for my husky pls, shes 62cm round the chest. red if u have it ❤️")  # fmt: skip
+    assert len(out["questions"]) == 1, out["questions"]
+    assert out["products"][0]["name"] == "No-Pull Padded Dog Harness"
+    opts = variant_options(client, "pawsome", out["products"][0])
+    assert opts == {"harness size": "M (chest 55-70cm)", "colour": "Red"}, opts
+    # "the massive 12 kilo bag" is the bag of the food asked for, not a search of its own
+    out = say(client, "pawsome", "join2", "can i get the wild salmon grain free one for a "
+              "large breed, the massive 12 kilo bag. how much is that")  # fmt: skip
+    opts = variant_options(client, "pawsome", out["products"][0])
+    assert opts == {"breed size": "Large", "bag weight": "12kg"}, opts
+    # a colour word inside a colour value, and "the longer one" of the lengths
+    out = say(client, "pawsome", "join3", "the climbing rope leash, the longer one in green 🌲")
+    opts = variant_options(client, "pawsome", out["products"][0])
+    assert opts == {"length": "1.8m", "colour": "Forest Green"}, opts
+
+
+def test_a_pets_allergy_rules_out_what_is_bought_for_it(client: TestClient) -> None:
+    out = say(client, "pawsome", "pet1", "my dog is allergic to chicken, was going to put her "
+              "on the light & lean turkey food to slim her down. thats fine yeah?")  # fmt: skip
+    assert any(
+        c["product_name"] == "Light & Lean Turkey Dog Food" and c["type"] == "allergy"
+        for c in out["conflicts"]
+    ), out

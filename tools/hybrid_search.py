@@ -250,7 +250,8 @@ class HybridSearch:
         f = filters or SearchFilters()
         idx = self.index(creator_id)
         qs = self._prepare(idx, query)
-        asked = f.brands or f.options or f.colors or f.sizes or f.product_ids
+        # (a colour is no kind: "hair dye in pastel pink" in a make-up shop is still unsold)
+        asked = f.brands or f.options or f.sizes or f.product_ids
         unsold = (
             unsold_kind(idx, query, qs.vec, qs.best_sim, self.catalog.embedder, self._lock)
             if relax and not asked

@@ -117,6 +117,9 @@ def kind_vectors(idx: CatalogIndex, embedder: Any, lock: threading.Lock) -> np.n
     return kinds
 
 
+_SUBJECTS = frozenset({"i", "you", "u", "he", "she", "we", "they", "it", "hes", "shes", "im"})
+
+
 def missing_kind(
     idx: CatalogIndex, query: str, vec: np.ndarray | None, embedder: Any, lock: threading.Lock
 ) -> str | None:
@@ -130,6 +133,9 @@ def missing_kind(
     """
     chunk = re.split(r"\b(?:for|to|with|that|which|like|under|in|at|from|on|of|so)\b", query)[0]
     words = re.findall(r"[a-z][a-z'-]*", chunk.lower())
+    # a word right after a subject pronoun is its verb, no kind ("she wants a ...")
+    words = [w for n, w in enumerate(words)
+             if w not in _SUBJECTS and not (n and words[n - 1] in _SUBJECTS)]  # fmt: skip
     # (a unit is no kind: "the 32 inch one")
     keep = [w for w in words if w not in GENERIC_HEADS and w not in NOT_KINDS
             and tokenize(w) and len(w) > 2 and quantity(f"1 {w}") is None]  # fmt: skip

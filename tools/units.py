@@ -37,6 +37,11 @@ _TOKEN = re.compile(
 
 
 _NUM_UNIT = re.compile(r"^(\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?)([a-z%]+)$")
+# A height in feet and inches ("5'9", "5' 9\"", "5ft 9in", "5 foot 9"): one length, in inches
+_FEET_INCHES = re.compile(
+    r"\b(\d)\s*(?:'|’|ft\b|feet\b|foot\b)\s*(\d{1,2}(?:\.\d+)?)(?!\d)\s*"
+    r"(?:\"|”|''|inch(?:es)?\b|in\b)?"
+)
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,18 @@ def tokens(text: str) -> list[Token]:
     low = "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
     if len(low) != len(text):  # spans index the original text: keep the plain lower form
         low = text.lower().replace("’", "'")
+    heights = [m for m in _FEET_INCHES.finditer(low) if float(m.group(2)) < 12]
     raw = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     out: list[Token] = []
     i = 0
     while i < len(raw):
         word, start, end = raw[i]
+        if h := next((h for h in heights if h.start() <= start < h.end()), None):
+            if start == h.start():  # "5'9" is 69 inches
+                inches = int(h.group(1)) * 12 + float(h.group(2))
+                out.append(Token(canonical_number(f"{inches:g}") + "in", h.start(), h.end()))
+            i += 1
+            continue
         if word[0].isdigit():
             m = _NUM_UNIT.match(word.replace(" ", ""))
             if m and m.group(2) in alias:
@@ -148,8 +160,11 @@ def magnitude(value: str) -> tuple[float, str] | None:
     return amount, unit
 
 
-# "40-50cm", "40 – 50 cm", "10 to 25kg", and "40 50cm" (a value normalised: the dash gone)
-_RANGE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:-|–|to|\s)\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\b")
+# "40-50cm", "40 – 50 cm", "10 to 25kg", "40 50cm" (a value normalised: the dash gone), and
+# "67in 71in" (both ends with their unit: a height range in feet and inches, normalised)
+_RANGE = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:(?!to\b)([a-z]+)\s*)?(?:-|–|to|\s)\s*(\d+(?:[.,]\d+)?)\s*([a-z]+)\b"
+)
 
 
 def ranges(value: str) -> list[tuple[float, float, str]]:
@@ -161,17 +176,24 @@ def ranges(value: str) -> list[tuple[float, float, str]]:
     alias, _ = unit_table()
     out = []
     for m in _RANGE.finditer(value.lower()):
-        unit = alias.get(m.group(3))
-        if unit is not None:
-            lo, hi = float(m.group(1).replace(",", ".")), float(m.group(2).replace(",", "."))
+        unit = alias.get(m.group(4))
+        if unit is not None and (m.group(2) is None or alias.get(m.group(2)) == unit):
+            lo, hi = float(m.group(1).replace(",", ".")), float(m.group(3).replace(",", "."))
             out.append((min(lo, hi), max(lo, hi), unit))
     return out
 
 
 def within(asked: str, value: str) -> bool:
-    """Whether an asked quantity ("44cm", "44 cm") falls in one of ``value``'s ranges.
+    """Whether an asked quantity ("44cm", "44 cm", "5'9") falls in one of ``value``'s ranges.
 
-    Ranges that meet ("32-40cm", "40-50cm") both hold their shared end.
+    Ranges that meet ("32-40cm", "40-50cm") both hold their shared end; lengths compare
+    across systems ("175cm" in "M (5'7-5'11)").
     """
-    q = quantity(asked)
-    return q is not None and any(lo <= q[0] <= hi and u == q[1] for lo, hi, u in ranges(value))
+    q = magnitude(asked) if quantity(asked) else None
+    if q is None:
+        return False
+    for lo, hi, u in ranges(value):
+        a, b = magnitude(f"{lo:g}{u}"), magnitude(f"{hi:g}{u}")
+        if a and b and a[1] == q[1] and a[0] - 1e-6 <= q[0] <= b[0] + 1e-6:
+            return True
+    return False

@@ -80,6 +80,8 @@ class Vocabulary:
     brands: list[str] = field(default_factory=list)
     color_families: set[str] = field(default_factory=set)
     unit_options: dict[str, list[str]] = field(default_factory=dict)
+    # Options whose values are ranges ("S (160-170cm)", "M (5'7-5'11)"), by base unit ("mm")
+    range_options: dict[str, list[str]] = field(default_factory=dict)
     index: dict[tuple[str, ...], list[Term]] = field(default_factory=dict)
     build_seconds: float = 0.0
     # Words of product names (a word that names products is no option value to paraphrase).
@@ -221,16 +223,26 @@ class Vocabulary:
             if not names:
                 continue
             used[k] = True
+            number = float(toks[k].norm)  # (as written: 27.5 of '27.5"', not in mm)
             same = [v for n in names for v in self.options[n]
-                    if (mg := magnitude(v)) and mg[0] == float(toks[k].norm)]  # fmt: skip
+                    if (mg := quantity(v) or magnitude(v)) and mg[0] == number]  # fmt: skip
             asked = same[0] if same else text[toks[k].start : toks[k].end]
             matches.append(Match("option", asked, names, toks[k].start, toks[k].end,
                                  exact=bool(same)))  # fmt: skip
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
-            if used[k] or (k and toks[k - 1].norm in {"for", "i'm", "im", "am", "tall", "height"}):
-                continue  # ("what frame size for 180cm": the rider, not the frame)
+            if used[k]:
+                continue
+            if k and toks[k - 1].norm in _PERSON_BEFORE:
+                # "what frame size for 180cm", "im 5'9": the rider, not the frame; a size
+                # labelled by the heights it fits ("M (5'7-5'11)") is chosen by it
+                mg = magnitude(tok.norm) if quantity(tok.norm) else None
+                names = tuple(self.range_options.get(mg[1], [])) if mg else ()
+                if names:
+                    value = text[tok.start : tok.end].strip()
+                    matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
+                continue
             q = quantity(tok.norm)
             if q is None and re.fullmatch(r"\d+(?:\.\d+)?x\d+(?:\.\d+)?", tok.norm):
                 q = (0.0, "x")
@@ -364,6 +376,7 @@ class Vocabulary:
         after = toks[j].norm if j < len(toks) else ""
         return (
             len(toks) <= 2
+            or (i == 0 and len(toks) <= 6)  # "red if u have it", "black pls"
             or before in {"in", "a", "the", "any"}
             or j in nouns
             or after
@@ -400,6 +413,11 @@ PARAPHRASE_MAX_VALUES = 200
 
 
 _EMBED_LOCK = threading.Lock()
+
+
+# a measure after one of these is the person's ("for 180cm", "im 5'9", "she's 150cm tall")
+_PERSON_BEFORE = frozenset({"for", "i'm", "im", "am", "tall", "height", "he", "she", "hes",
+                            "shes", "rider"})  # fmt: skip
 
 
 # words that judge or rank rather than name a value

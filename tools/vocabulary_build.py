@@ -24,7 +24,7 @@ from prompts.lexicon import (
     lexicon,
     normalize_size,
 )
-from tools.units import canonical_number, normalize, quantity, tokens, unit_table
+from tools.units import canonical_number, magnitude, normalize, quantity, ranges, tokens, unit_table
 from tools.vocabulary import FACET, Kind, Term, Vocabulary
 
 
@@ -154,6 +154,13 @@ def build(
                 voc.add(tuple(normalize(abbr).split()), Term(term.kind, term.value, term.names,
                                                              weak=True))  # fmt: skip
     voc.unit_options = {u: sorted(ns) for u, ns in units.items()}
+    by_base: dict[str, set[str]] = defaultdict(set)
+    for name, counts in per_option.items():
+        for value in counts:
+            for _lo, _hi, unit in ranges(normalize(value)):
+                if base := magnitude(f"1{unit}"):
+                    by_base[base[1]].add(name)
+    voc.range_options = {b: sorted(ns) for b, ns in by_base.items()}
     voc.size_options = {name for name, like in size_like.items() if like}
     words: set[str] = set()
     voc.name_words = name_words
@@ -192,7 +199,11 @@ def build(
     for word, _fam in _color_words().items():
         if voc.color_families:  # the shop describes colours at all
             key = tuple(normalize(word).split())
-            if not any(t.kind in {"option", "facet"} for t in voc.index.get(key, [])):
+            if not any(
+                t.kind in {"option", "facet"}
+                and (not t.weak or all(is_color_option(n) for n in t.names))
+                for t in voc.index.get(key, [])
+            ):  # ("green" of a "Green Tea" scent is still a colour; of "Forest Green", that)
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc

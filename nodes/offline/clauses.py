@@ -42,6 +42,7 @@ from prompts.phrasing import (
     WEAK_JOINS,
 )
 from tools.units import normalize
+from tools.vocabulary import Vocabulary
 
 
 def phrase_across(left: str, right: str, phrases: frozenset[str]) -> bool:
@@ -53,11 +54,30 @@ def phrase_across(left: str, right: str, phrases: frozenset[str]) -> bool:
     )  # fmt: skip
 
 
-def _narrows(part: str) -> bool:
+def _narrows(part: str, vocab: Vocabulary | None = None) -> bool:
+    """Whether a short clause only narrows the ask before it ("size M", "the 12 kilo bag").
+
+    The shop's own values count (``vocab``): "the massive 12 kilo bag" is a bag weight.
+    """
     if len(part.split()) > 5 or ASKS.match(part):
         return False
-    ent = extract_entities(part)
+    ent = extract_entities(part, None, vocab)
     return bool(ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
+
+
+def _names_values(part: str, vocab: Vocabulary | None) -> bool:
+    """Whether a sentence of its own only gives the shop's values for the ask before it.
+
+    "no pull harness for my husky. shes 62cm round the chest. red if u have it": a measure and
+    a colour of the harness, no kind or question of their own (the shop's vocabulary only).
+    """
+    if vocab is None or len(part.split()) > 7 or QUESTION_FORM.match(part) or ASKS.match(part):
+        return False
+    ent = extract_entities(part, None, vocab)
+    return bool(ent.colors or ent.sizes or ent.options) and not (
+        ent.categories or ent.tags or ent.brands
+        or any(r.kind != "anaphora" for r in ent.references)  # ("if u have it": the same one)
+    )  # fmt: skip
 
 
 # What a clause is, besides an ask: "fact" (a stated profile fact), "problem" (an order or
@@ -97,7 +117,10 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
 
 
 def split_questions(
-    text: str, kinds: ClauseKinds | None = None, phrases: frozenset[str] = frozenset()
+    text: str,
+    kinds: ClauseKinds | None = None,
+    phrases: frozenset[str] = frozenset(),
+    vocab: Vocabulary | None = None,
 ) -> tuple[list[str], list[str]]:
     """Split into (questions, statements); no ask of the message is lost.
 
@@ -113,7 +136,7 @@ def split_questions(
     text = re.sub(r"[ \t]+", " ", text.strip())
     text = EMOJI_BREAK.sub(r"\1. ", text)
     if (lead := GREETING_LEAD.match(text)) and ASKS.match(text[lead.end() :]):
-        asked, context = split_questions(text[lead.end() :], kinds, phrases)
+        asked, context = split_questions(text[lead.end() :], kinds, phrases, vocab)
         return asked, [text[: lead.end()].strip(), *context]
 
     def keep(left: str, connector: str, right: str, opener: float) -> bool:
@@ -136,8 +159,11 @@ def split_questions(
         itertools.accumulate(int(i > 0 and not c.left) for i, c in enumerate(clauses))
     )
     asking = {sentence_of[i] for i, a in enumerate(asks) if a}
+    narrowed = False  # the last clause joined the ask before it (and so may the next)
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
+        if narrowed and not (questions and questions[-1].endswith(clauses[i - 1].text)):
+            narrowed = False
         if problem and (ask or clause.connector):
             if (
                 ask
@@ -158,10 +184,14 @@ def split_questions(
         if social and not ask:
             statements.append(part)
         elif (
-            questions and asks[i - 1] and clause.connector in WEAK_JOINS
-            and clause.opener < 0.5 and _narrows(part)
+            questions and (asks[i - 1] or narrowed or questions[-1] == parts[i - 1])
+            and clause.opener < 0.5
+            and ((clause.connector in WEAK_JOINS and _narrows(part, vocab))
+                 or (not clause.connector and _names_values(part, vocab)))
         ):  # fmt: skip
             questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
+            narrowed = True
+            continue
         elif (
             not ask and label != "problem" and not problem
             and sentence_of[i] not in asking

@@ -239,7 +239,7 @@ def analyze(
     """Questions with intents and entities, plus the statements (context) of the message."""
     parts, statements = split_questions(
         text, clause_kinds(classifier, facts),
-        vocab.and_phrases if vocab is not None else frozenset(),
+        vocab.and_phrases if vocab is not None else frozenset(), vocab,
     )  # fmt: skip
     phrases = vocab.and_phrases if vocab is not None else frozenset()
     # the same ask repeated is one ask

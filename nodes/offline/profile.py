@@ -315,7 +315,9 @@ def learn(
                     item = ALLERGEN_LEADING.sub("", item.strip())
                     # "allergic to feathers btw": the allergen, not the chatter after it
                     item = ALLERGEN_CHATTER.sub("", item)
-                    if item and item not in NO_ALLERGEN:
+                    if item and item not in NO_ALLERGEN and len(item.split()) <= 3:
+                        # (a list of allergens, not the sentence that runs on after it:
+                        # "allergic to chicken, was going to put her on the light one")
                         _add(p, "allergies", item)
             for m in TOLERATES.finditer(low):
                 _add(p, "tolerates", m.group(1).rstrip("s"))
