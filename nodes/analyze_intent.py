@@ -61,6 +61,7 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
         cache = {}
         abstract = set(lexicon().get("abstract_category_words", []))
         by_head: dict[str, list[tuple[str, str]]] = {}
+        hyphened: list[tuple[str, str]] = []
         for category in idx.categories:
             leaf = category.split(">")[-1].strip()
             words = [w for w in tokenize(leaf, drop_stopwords=False) if "-" not in w]
@@ -81,11 +82,13 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
                     if len(word) > 2 and word not in abstract:
                         cache.setdefault(stem(f"{word}-{head[0]}"), leaf)
             if "-" in leaf or "shirt" in leaf.lower():
-                cache.setdefault(stem(leaf.lower().split("-")[-1]), leaf)
+                hyphened.append((stem(leaf.lower().split("-")[-1]), leaf))
         for kind, found in by_head.items():
             # a head several leaves share ("tables": Dining Tables, Coffee & Side Tables) is
             # the word itself, which the search matches in every one of them
             cache.setdefault(kind, found[0][0] if len(found) == 1 else found[0][1].title())
+        for kind, leaf in hyphened:  # "shirt" of "T-Shirts"; not "bike" of "E-Bikes" alone
+            cache.setdefault(kind, leaf)
         heads: dict[str, list[str]] = {}
         modifiers: dict[str, list[str]] = {}
         for product in idx.products:

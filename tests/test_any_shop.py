@@ -566,3 +566,32 @@ def test_a_pets_allergy_rules_out_what_is_bought_for_it(client: TestClient) -> N
         c["product_name"] == "Light & Lean Turkey Dog Food" and c["type"] == "allergy"
         for c in out["conflicts"]
     ), out
+
+
+def test_heights_and_head_sizes_pick_the_size_labelled_by_their_range(client: TestClient) -> None:
+    from tools.units import normalize, within
+
+    # one grammar for lengths: feet and inches, and across systems
+    assert normalize("i'm 5'9\"") == "i'm 69in" and normalize("5ft 9in") == "69in"
+    assert within(normalize("5'9"), normalize("M (5'7\"-5'11\")"))
+    assert within("175cm", normalize("M (5'7\"-5'11\")"))
+    assert not within("185cm", normalize("M (5'7\"-5'11\")"))
+    # "my head measures 56cm" is the helmet's M (54-58 cm), not a 56cm frame
+    say(client, "outdoor", "head1", "what helmets do you have for road riding?")
+    out = say(
+        client, "outdoor", "head1", "the aeroline looks good. my head measures 56cm, black pls"
+    )
+    opts = variant_options(client, "outdoor", out["products"][0])
+    assert opts == {"size": "M (54-58 cm)", "colour": "Black"}, (opts, out["reply"])
+    # a yes/no about variants offers the nearest one: an M, with the colour it lacks said
+    out = say(client, "outdoor", "head2", "is the Aeroline road helmet available in blue, size M?")
+    assert variant_options(client, "outdoor", out["products"][0])["size"] == "M (54-58 cm)"
+    assert "doesn't come in blue" in out["reply"], out["reply"]
+
+
+def test_a_childs_age_asks_for_what_the_shop_sells_for_kids(client: TestClient) -> None:
+    # the shop's own word ("bike type: kids") decides; "bike" is every kind of bike, not the
+    # bike lights or bags
+    out = say(client, "outdoor", "kid1",
+              "my son turns 5 next month and wants his first real bike 🚲 what have you got?")  # fmt: skip
+    assert out["products"][0]["name"] == "Pebble Kids' Bike", out["reply"]

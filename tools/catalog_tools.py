@@ -263,7 +263,14 @@ def check_attributes(
     row, variants = ctx.search.product_rows(creator, product_id)
     verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has",
                     embed=ctx.search.catalog.embedder.encode)  # fmt: skip
-    hit, matching = ctx.search.get_variants(creator, product_id)
+    # the variant offered is the one nearest what was asked ("in blue, size M?": an M)
+    asked = [m for m in vocab.ground(attr) if m.kind in {"option", "facet", "color"}]
+    options: dict[str, list[str]] = {}
+    for m in asked:
+        if m.kind != "color":
+            options.setdefault(m.option, []).append(m.value)
+    colors = [m.value for m in asked if m.kind == "color"]
+    hit, matching = ctx.search.get_variants(creator, product_id, colors=colors, options=options)
     if verdict.answer == "yes" and verdict.values:
         fitting = [v for v in matching if any(x in v.options.values() for x in verdict.values)]
         matching = fitting or matching

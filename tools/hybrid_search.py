@@ -216,7 +216,10 @@ class HybridSearch:
                 c for c, segs in enumerate(idx.cat_tokens)
                 if any(category_matches(w, segs) for w in f.categories)
             ]  # fmt: skip
-            pmask &= np.isin(idx.cat_code, ok)
+            # "bike": the kinds that are bikes (Road Bikes, Kids' Bikes), not "Bike Lights"
+            lasts = {tuple(tokenize(w, drop_stopwords=False))[-1:] for w in f.categories}
+            heads = [c for c in ok if any(seg[-1:] in lasts for seg in idx.cat_tokens[c])]
+            pmask &= np.isin(idx.cat_code, heads or ok)
         for tag in f.tags:
             key = " ".join(tokenize(tag, drop_stopwords=False))
             tmask = idx._tag_masks.get(key)

@@ -34,7 +34,7 @@ from prompts.lexicon import (
     stem,
 )
 from prompts.loader import DATA
-from tools.units import Token, magnitude, normalize, quantity, tokens
+from tools.units import Token, magnitude, normalize, quantity, tokens, within
 
 Kind = Literal["option", "facet", "tag", "category", "brand", "color", "size", "option_name"]
 
@@ -186,6 +186,7 @@ class Vocabulary:
             k = i - 1
             if (
                 term.kind == "option" and k >= 0 and not used[k] and toks[k].norm.isalpha()
+                and toks[i].norm.isalpha()  # ("measures 56cm": a number has no such qualifier)
                 and len(toks[k].norm) > 2 and toks[k].norm not in _STOP
                 and all(n in self.size_options for n in names)
                 and not self.index.get((toks[k].norm,)) and toks[k].norm not in self.name_words
@@ -195,6 +196,9 @@ class Vocabulary:
                 matches.append(Match("option", text[toks[k].start : toks[j - 1].end], names,
                                      toks[k].start, toks[j - 1].end, exact=False))  # fmt: skip
                 continue
+            if q and term.kind == "option":
+                # "my head measures 56cm": a frame size of 56cm, and a helmet's "M (54-58 cm)"
+                names = tuple(dict.fromkeys([*names, *self._holding(toks[i].norm)]))
             matches.append(Match(term.kind, term.value, names, toks[i].start, toks[j - 1].end))
         # A word the catalog does not have, right before an option's name ("light roast" where
         # only medium and dark are roasted): a value of that option, asked for and unmet.
@@ -261,6 +265,14 @@ class Vocabulary:
                 matches.append(Match("option", value, names, tok.start, end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def _holding(self, measure: str) -> list[str]:
+        """Options with a value whose range holds ``measure`` ("56cm" in "M (54-58 cm)")."""
+        mg = magnitude(measure)
+        if mg is None:
+            return []
+        return [n for n in self.range_options.get(mg[1], [])
+                if any(within(measure, normalize(v)) for v in self.options.get(n, []))]  # fmt: skip
 
     def _in_values(self, word: str, names: tuple[str, ...]) -> bool:
         """Whether ``word`` is a word of some value of these options ("ssd" of "240GB SSD")."""

@@ -65,13 +65,16 @@ def _narrows(part: str, vocab: Vocabulary | None = None) -> bool:
     return bool(ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
 
 
-def _names_values(part: str, vocab: Vocabulary | None) -> bool:
+def _names_values(part: str, vocab: Vocabulary | None, max_words: int = 7) -> bool:
     """Whether a sentence of its own only gives the shop's values for the ask before it.
 
     "no pull harness for my husky. shes 62cm round the chest. red if u have it": a measure and
     a colour of the harness, no kind or question of their own (the shop's vocabulary only).
     """
-    if vocab is None or len(part.split()) > 7 or QUESTION_FORM.match(part) or ASKS.match(part):
+    if (
+        vocab is None or len(re.findall(r"\w+", part)) > max_words
+        or QUESTION_FORM.match(part) or ASKS.match(part)
+    ):  # fmt: skip
         return False
     ent = extract_entities(part, None, vocab)
     return bool(ent.colors or ent.sizes or ent.options) and not (

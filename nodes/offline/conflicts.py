@@ -14,7 +14,7 @@ from nodes.offline.profile import rules
 from prompts.lexicon import normalize_size
 from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
 from tools.attributes import contraindications, mentions, product_text
-from tools.units import magnitude, normalize, quantity, tokens
+from tools.units import magnitude, normalize, quantity, ranges, tokens
 
 
 def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:
@@ -313,4 +313,28 @@ def limit_conflicts(
                     "evidence": [f"'{said}'"],
                 })  # fmt: skip
                 break
+        else:
+            if said := _outside_guide(amount, unit, text):
+                found.append({
+                    "type": "fit", "severity": "medium", "fact": written,
+                    "product_id": product.get("product_id"), "product_name": product.get("name"),
+                    "evidence": [f"'{said}'"],
+                })  # fmt: skip
     return found
+
+
+def _outside_guide(amount: float, unit: str, text: str) -> str:
+    """The size guide sentence whose ranges all miss a measure, else "".
+
+    "Rider height guide: S 155-168 cm, M 165-178 cm" for a 150cm rider. A guide is two
+    ranges or more of that kind of unit in one sentence.
+    """
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
+        spans = []
+        for lo, hi, u in ranges(sentence):
+            a, b = magnitude(f"{lo:g}{u}"), magnitude(f"{hi:g}{u}")
+            if a and b and a[1] == unit:
+                spans.append((a[0], b[0]))
+        if len(spans) >= 2 and not any(lo - 1e-6 <= amount <= hi + 1e-6 for lo, hi in spans):
+            return sentence.strip()[:160]
+    return ""

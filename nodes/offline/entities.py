@@ -9,8 +9,10 @@ words that point at shown products and ask things of the search are data
 from __future__ import annotations
 
 import itertools
+import json
 import re
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +36,7 @@ from prompts.lexicon import (
     normalize_size,
     stem,
 )
+from prompts.loader import DATA
 from prompts.phrasing import (
     ANAPHORA,
     BIGGER,
@@ -228,6 +231,38 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     return longer
 
 
+def _for_a_child(ent: Entities, low: str, vocab: Vocabulary) -> None:
+    """A child's age ("my daughter turns 7") asks for what the shop labels as for kids.
+
+    The shop's own word decides ("bike type: kids", a "Kids" category): the first of the
+    audience words (``prompts/data/audiences.json``) its vocabulary has becomes a filter.
+    """
+    child = audiences()["child"]
+    ages = [int(m.group(1)) for p in child["ages"] for m in re.finditer(p, low, re.I)]
+    if not ages or min(ages) > child["max_age"]:
+        return
+    for word in child["words"]:
+        found = [m for m in vocab.ground(word) if m.kind in {"option", "facet", "tag", "category"}]
+        if not found:
+            continue
+        m = found[0]
+        if m.kind == "tag" and m.value not in ent.tags:
+            ent.tags.append(m.value)
+        elif m.kind == "category" and m.value not in ent.categories:
+            ent.categories.append(m.value)
+        elif m.kind in {"option", "facet"}:
+            ent.options.setdefault(m.option, [])
+            if m.value not in ent.options[m.option]:
+                ent.options[m.option].append(m.value)
+        return
+
+
+@lru_cache(maxsize=1)
+def audiences() -> dict[str, Any]:
+    """Who products are for, said in the customer's words (``prompts/data/audiences.json``)."""
+    return dict(json.loads((DATA / "audiences.json").read_text(encoding="utf-8")))
+
+
 def _without_purpose(
     text: str, product_types: dict[str, str], vocab: Vocabulary | None = None
 ) -> str:
@@ -304,6 +339,7 @@ def extract_entities(
     longer: list[tuple[int, int]] = []
     if vocab is not None:
         longer = _ground(ent, text, vocab, sizes)
+        _for_a_child(ent, low, vocab)
     else:
         ent.sizes = sizes
         _lexicon_entities(ent, words, low)

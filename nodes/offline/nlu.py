@@ -355,6 +355,13 @@ def analyze(
             # "which of those are indoor plants?", "which of those have pockets?": narrow the
             # list. "which of those is warmer" stays a comparison.
             label = "product_search"
+        if (
+            label == "support" and conf < 0.5 and has_shown_products
+            and (ent.colors or ent.sizes or ent.options)
+        ):  # fmt: skip
+            # "my head measures 56cm, black pls" after a list: the shop's values; a problem is
+            # support with p >= 0.5 (as in ``clause_kinds``)
+            label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
         if (
             attribute
