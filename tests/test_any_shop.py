@@ -595,3 +595,11 @@ def test_a_childs_age_asks_for_what_the_shop_sells_for_kids(client: TestClient) 
     out = say(client, "outdoor", "kid1",
               "my son turns 5 next month and wants his first real bike 🚲 what have you got?")  # fmt: skip
     assert out["products"][0]["name"] == "Pebble Kids' Bike", out["reply"]
+
+
+def test_a_place_the_customer_abbreviates_finds_the_policy_sentence_naming_it(
+    client: TestClient,
+) -> None:
+    # "the US" meets "United States, Canada and Australia: €19", not "other countries"
+    out = say(client, "lumen", "pol1", "do you ship to the US and how much is it")
+    assert "€19" in out["reply"] and not out["escalated"], out["reply"]
