@@ -47,8 +47,9 @@ def color_family(value: str) -> str | None:
 
 
 def is_color_option(name: str) -> bool:
-    """Whether a variant option name holds a colour."""
-    return name.lower() in lexicon()["color_option_names"]
+    """Whether a variant option name holds a colour ("Colour", and a shop's own "Cord colour")."""
+    words = name.lower().split()
+    return bool(words) and words[-1] in lexicon()["color_option_names"]
 
 
 def is_size_option(name: str) -> bool:

@@ -603,3 +603,18 @@ def test_a_place_the_customer_abbreviates_finds_the_policy_sentence_naming_it(
     # "the US" meets "United States, Canada and Australia: €19", not "other countries"
     out = say(client, "lumen", "pol1", "do you ship to the US and how much is it")
     assert "€19" in out["reply"] and not out["escalated"], out["reply"]
+
+
+def test_a_product_named_outright_is_that_product_and_its_own_colour_option_counts(
+    client: TestClient,
+) -> None:
+    # "crystal drop earrings" is the product (not a "Drops" category and a stud's "Crystal"
+    # top), and the shop's own "Crystal colour" option is a colour ("the blue" = Sapphire Blue)
+    out = say(client, "lumen", "named1", "the crystal drop earrings in the blue please")
+    assert out["products"][0]["name"] == "Crystal Drop Earrings", out["reply"]
+    opts = variant_options(client, "lumen", out["products"][0])
+    assert opts["crystal colour"] == "Sapphire Blue", opts
+    # a child's age, where the shop's word for it is a category ("Earrings > Kids")
+    out = say(client, "lumen", "kid2", "my daughter is 5 and just got her ears done, want "
+              "something safe for her that wont fall out")  # fmt: skip
+    assert out["products"][0]["name"] == "Kids' Butterfly Screw-Back Studs", out["reply"]

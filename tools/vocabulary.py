@@ -87,6 +87,9 @@ class Vocabulary:
     # Words of product names (a word that names products is no option value to paraphrase).
     name_words: set[str] = field(default_factory=set)
     size_options: set[str] = field(default_factory=set)
+    # Product names of two words or more, normalised: words that name a product outright
+    # ("the crystal drop earrings") are that product, not a category and an option value.
+    product_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # -> its category
     # The catalog's own words of five letters or more (names, categories, tags, options).
     spelling: list[str] = field(default_factory=list)
     _spelling_set: frozenset[str] = frozenset()
@@ -273,6 +276,24 @@ class Vocabulary:
             return []
         return [n for n in self.range_options.get(mg[1], [])
                 if any(within(measure, normalize(v)) for v in self.options.get(n, []))]  # fmt: skip
+
+    def named_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans of ``text`` spelling a product's whole name (2+ words) and its category."""
+        if not self.product_names:
+            return []
+        toks = tokens(text)
+        longest = max(len(n) for n in self.product_names)
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(longest, len(toks) - i), 1, -1):
+                key = tuple(t.norm for t in toks[i : i + n])
+                if key in self.product_names:
+                    out.append((toks[i].start, toks[i + n - 1].end, self.product_names[key]))
+                    i += n - 1
+                    break
+            i += 1
+        return out
 
     def _in_values(self, word: str, names: tuple[str, ...]) -> bool:
         """Whether ``word`` is a word of some value of these options ("ssd" of "240GB SSD")."""

@@ -164,6 +164,11 @@ def build(
     voc.size_options = {name for name, like in size_like.items() if like}
     words: set[str] = set()
     voc.name_words = name_words
+    voc.product_names = {
+        key: str(p.get("category") or "")
+        for p in products
+        if len(key := tuple(normalize(str(p.get("name") or "")).split())) > 1
+    }
     for p in products:
         own = " ".join(str(x) for x in [p.get("name"), p.get("category"), p.get("brand"),
                                          *(p.get("tags") or [])] if x)  # fmt: skip

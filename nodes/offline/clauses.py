@@ -182,7 +182,9 @@ def split_questions(
             problem = []
         # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
         # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
-        fact = label == "fact" and (FIRST_PERSON.search(part) or _states_budget(part))
+        fact = label == "fact" and (
+            FIRST_PERSON.search(part) or _states_budget(part) or _own_fact(part)
+        )  # ("allergic to nickel but ...": the customer's, said without "I")
         social = GREETING_ONLY.match(part) or REACTION.match(part) or fact
         if social and not ask:
             statements.append(part)
@@ -249,6 +251,17 @@ def states_diet_or_allergy(part: str) -> bool:
              or any(a in terms or a.rstrip("s") in terms for terms in table.values())]  # fmt: skip
     # (a known allergen only: "break out from anything heavy" names none)
     return bool(found.get("diet") or known)
+
+
+def _own_fact(part: str) -> bool:
+    """Whether the profile patterns read a clause as the customer's own fact.
+
+    "allergic to nickel", "vegan btw": the patterns guard against someone else's ("my sister
+    is vegan").
+    """
+    from nodes.offline.profile import learn
+
+    return not QUESTION_FORM.match(part) and bool(learn([part], {}))
 
 
 def _states_budget(part: str) -> bool:

@@ -35,6 +35,7 @@ from prompts.lexicon import (
     lexicon,
     normalize_size,
     stem,
+    tokenize,
 )
 from prompts.loader import DATA
 from prompts.phrasing import (
@@ -140,7 +141,13 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     the options that carry them. A word that names both a product category and an option
     value ("sage" the herb, "Sage" the mug colour) is the product when nothing else is.
     """
-    matches = vocab.ground(text)
+    named = [(a, b) for a, b, _ in vocab.named_spans(text)]
+    matches = [
+        m
+        for m in vocab.ground(text)
+        if m.kind not in {"option", "facet", "color", "category"}
+        or not any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in named)
+    ]  # ("the crystal drop earrings" is that product: no "Crystal" top of a labret stud)
     # spans of several words ("protein bar" the tag): a category word inside one is a modifier
     longer = [(m.start, m.end) for m in matches if " " in text[m.start : m.end].strip()
               or "-" in text[m.start : m.end]]  # fmt: skip
@@ -242,7 +249,9 @@ def _for_a_child(ent: Entities, low: str, vocab: Vocabulary) -> None:
     if not ages or min(ages) > child["max_age"]:
         return
     for word in child["words"]:
-        found = [m for m in vocab.ground(word) if m.kind in {"option", "facet", "tag", "category"}]
+        rank = {"option": 0, "facet": 0, "category": 1, "tag": 2}  # (tags only rank results)
+        found = sorted((m for m in vocab.ground(word) if m.kind in rank),
+                       key=lambda m: rank[m.kind])  # fmt: skip
         if not found:
             continue
         m = found[0]
@@ -371,6 +380,12 @@ def extract_entities(
                 continue  # "desk lamp": the last noun of a compound is the kind
             if cat and not taken and cat not in ent.categories:
                 ent.categories.append(cat)
+    if vocab is not None and ent.categories and (named := vocab.named_spans(text)):
+        # a product named outright keeps only the categories it is in ("the crystal drop
+        # earrings" are no "Drops"; "the sour gummy bears" stay "Snacks")
+        own = [set(tokenize(cat.replace(">", " "))) for _, _, cat in named]
+        ent.categories = [c for c in ent.categories
+                          if any(set(tokenize(c)) <= o for o in own)]  # fmt: skip
     if m := FIRST_N.search(low):
         n = FIRST_N_COUNTS[next(g for g in m.groups() if g)]
         for i in range(n):
