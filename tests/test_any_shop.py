@@ -618,3 +618,15 @@ def test_a_product_named_outright_is_that_product_and_its_own_colour_option_coun
     out = say(client, "lumen", "kid2", "my daughter is 5 and just got her ears done, want "
               "something safe for her that wont fall out")  # fmt: skip
     assert out["products"][0]["name"] == "Kids' Butterfly Screw-Back Studs", out["reply"]
+
+
+def test_a_condition_rules_out_what_a_product_says_it_contains(client: TestClient) -> None:
+    # pregnancy and a retinoid, in any shop's words (prompts/data/contraindications.json)
+    out = say(client, "glow", "preg1", "just found out im pregnant 🥹 is the retinol night "
+              "cream ok?")  # fmt: skip
+    assert any(c["product_name"] == "Renew Retinol Night Cream" and c["type"] == "injury"
+               for c in out["conflicts"]), out  # fmt: skip
+    # a yes/no asked after a condition ("if my fingers get bigger, can ...")
+    out = say(client, "lumen", "cond1",
+              "if my fingers get bigger can the titanium band be resized later on")  # fmt: skip
+    assert out["reply"].split("\n")[1].startswith("No — Titanium Comfort Band"), out["reply"]

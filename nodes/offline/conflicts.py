@@ -52,7 +52,7 @@ def _mentions(text: str, term: str) -> bool:
 def _from_product_data(
     product: dict[str, Any], profile: dict[str, Any], text: str | None
 ) -> list[tuple[str, str, str, list[str]]]:
-    """Diets and allergies against what any shop's product says it is made of.
+    """Diets, allergies and conditions against what any shop's product says it is made of.
 
     The contraindication table (``prompts/data/contraindications.json``) lists what each diet
     and allergy rules out in plain words ("leather", "gelatin", "goose down", "latex"); a
@@ -92,6 +92,12 @@ def _from_product_data(
         ev += valued(table["allergy_values"].get(key, []))
         if ev:
             out.append(("allergy", "high", allergy, ev))
+    for condition in profile.get("injuries", []):  # pregnancy: retinoids, in its own words
+        spec = table.get("conditions", {}).get(condition)
+        if not spec or any(said(ok) for ok in spec.get("ok", [])):
+            continue
+        if ev := [f"text '{t}'" for t in spec["avoid"] if said(t)]:
+            out.append(("injury", "high", condition, ev))
     return out
 
 

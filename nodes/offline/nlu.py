@@ -465,6 +465,14 @@ def _names_product(attribute: dict[str, str], ent: Entities) -> bool:
     )
 
 
+# a condition before a yes/no question: "if my fingers get bigger, can ..." ("if" .. the aux)
+CONDITION_FIRST = re.compile(
+    r"^\W*(?:if|when|once)\b[^?]{3,60}?(?:,\s*|\s+)(?=(?:can|could|will|would|does|do|is|are)"
+    r"\s+(?:the|your|ur|this|that|it|they)\b)",
+    re.I,
+)
+
+
 def attribute_question(text: str) -> dict[str, str] | None:
     """Subject and attribute of a yes/no attribute question, else None.
 
@@ -475,6 +483,9 @@ def attribute_question(text: str) -> dict[str, str] | None:
     sofas come in leather?" -> collective (a search, not one product).
     """
     m = YES_NO.match(text.strip())
+    if not m and (cond := CONDITION_FIRST.match(text.strip())):
+        # "if my fingers get bigger can the titanium band be resized?": the question after it
+        m = YES_NO.match(text.strip()[cond.end() :])
     if not m:
         if person := YES_NO_PERSON.match(text.strip()):
             # "can i wear the herringbone chain in the shower?": the listing's sentences answer
