@@ -94,6 +94,7 @@ class Vocabulary:
     spelling: list[str] = field(default_factory=list)
     _spelling_set: frozenset[str] = frozenset()
     _grounded: dict[str, list[Match]] = field(default_factory=dict)
+    _named: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
     and_phrases: frozenset[str] = frozenset()
     # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
     # the embedder and, built on first use, the vectors of the catalog's own values.
@@ -281,6 +282,15 @@ class Vocabulary:
         """Spans of ``text`` spelling a product's whole name (2+ words) and its category."""
         if not self.product_names:
             return []
+        hit = self._named.get(text)
+        if hit is not None:  # (read by the grounding and by the category check of one text)
+            return list(hit)
+        if len(self._named) >= 1024:
+            self._named.clear()
+        self._named[text] = found = self._named_spans(text)
+        return list(found)
+
+    def _named_spans(self, text: str) -> list[tuple[int, int, str]]:
         toks = tokens(text)
         longest = max(len(n) for n in self.product_names)
         out: list[tuple[int, int, str]] = []
