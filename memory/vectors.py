@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +69,7 @@ class VectorStore:
     """Thin wrapper over a persistent Chroma client with per-creator collections."""
 
     def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
         self.client = chromadb.PersistentClient(
             path=str(path),
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
@@ -106,13 +110,32 @@ class VectorStore:
             self.collection(creator_id, kind).delete(ids=list(ids))
 
     def drop(self, creator_id: str, kinds: Sequence[str] = ("products", "questions")) -> None:
-        """Delete a creator's collections (a creator's deletion)."""
-        existing = {c.name for c in self.client.list_collections()}
+        """Delete a creator's collections (a creator's deletion), files on disk included.
+
+        Chroma's ``delete_collection`` leaves the HNSW segment directory behind (chroma-core/
+        chroma #5259, #5520: removal is left to a garbage collector the embedded client does not
+        run), and with it the deleted vectors: those directories are removed here.
+        """
+        existing = {c.name: c for c in self.client.list_collections()}
         for kind in kinds:
             name = collection_name(creator_id, kind)
             self._collections.pop(name, None)
             if name in existing:
+                segments = self._segment_dirs(str(existing[name].id))
                 self.client.delete_collection(name)
+                for directory in segments:
+                    shutil.rmtree(directory, ignore_errors=True)
+
+    def _segment_dirs(self, collection_id: str) -> list[Path]:
+        """The on-disk segment directories of a collection (Chroma's own segment table)."""
+        db = self.path / "chroma.sqlite3"
+        if not db.exists():
+            return []
+        with closing(sqlite3.connect(db)) as con:
+            rows = con.execute(
+                "SELECT id FROM segments WHERE collection = ?", (collection_id,)
+            ).fetchall()
+        return [self.path / str(r[0]) for r in rows if (self.path / str(r[0])).is_dir()]
 
     def query(
         self,

@@ -129,3 +129,22 @@ def test_deleting_a_creator_leaves_no_trace_and_spares_the_others(tmp_path: Path
         assert [p["name"] for p in stay["hits"]] == ["Trail mat plain"]
         assert c.get("/v1/creators/stay/conversations/ann").status_code == 200
     assert _files_with(tmp_path, mark.encode()) == []
+
+
+def test_dropping_a_creators_vectors_removes_their_files(tmp_path: Path) -> None:
+    """Chroma leaves a deleted collection's HNSW directory on disk; ``drop`` removes it."""
+    import numpy as np
+
+    from memory.vectors import VectorStore
+
+    store = VectorStore(tmp_path)
+    rng = np.random.default_rng(7)
+    for cid in ("gone", "stay"):  # enough vectors that the index is written to disk
+        store.upsert(cid, [f"{cid}-{i}" for i in range(1500)],
+                     rng.random((1500, 384), dtype=np.float32))  # fmt: skip
+    dirs = {d.name for d in tmp_path.iterdir() if d.is_dir()}
+    assert len(dirs) == 2, dirs  # one HNSW segment directory per collection
+    store.drop("gone")
+    left = {d.name for d in tmp_path.iterdir() if d.is_dir()}
+    assert len(left) == 1 and left < dirs, left
+    assert len(store.query("stay", rng.random(384, dtype=np.float32), 3)) == 3
