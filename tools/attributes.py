@@ -303,9 +303,15 @@ def _clauses(product: dict[str, Any]) -> list[str]:
     return sentences + [str(t).strip() for t in product.get("tags") or [] if str(t).strip()]
 
 
+@lru_cache(maxsize=4096)
+def _normalized(clause: str) -> str:
+    """A clause's comparable form, once per clause (every question word is looked up in it)."""
+    return normalize(clause.replace("-", " "))
+
+
 def _word_in(word: str, clause: str) -> bool:
     """A question word in a clause, by stem ("showering" meets "shower", "resized" "resize")."""
-    low = normalize(clause.replace("-", " "))
+    low = _normalized(clause)
     if word.isdigit():
         return re.search(rf"(?<![\d.]){re.escape(word)}(?![\d.])", low) is not None
     root = stem(word)

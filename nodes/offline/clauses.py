@@ -162,11 +162,8 @@ def split_questions(
         itertools.accumulate(int(i > 0 and not c.left) for i, c in enumerate(clauses))
     )
     asking = {sentence_of[i] for i, a in enumerate(asks) if a}
-    narrowed = False  # the last clause joined the ask before it (and so may the next)
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
-        if narrowed and not (questions and questions[-1].endswith(clauses[i - 1].text)):
-            narrowed = False
         if problem and (ask or clause.connector):
             if (
                 ask
@@ -189,13 +186,13 @@ def split_questions(
         if social and not ask:
             statements.append(part)
         elif (
-            questions and (asks[i - 1] or narrowed or questions[-1] == parts[i - 1])
+            # (the clause before is an ask, or ended one: "harness pls. 62cm. red if u have it")
+            questions and (asks[i - 1] or questions[-1].endswith(parts[i - 1]))
             and clause.opener < 0.5
             and ((clause.connector in WEAK_JOINS and _narrows(part, vocab))
                  or (not clause.connector and _names_values(part, vocab)))
         ):  # fmt: skip
             questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
-            narrowed = True
             continue
         elif (
             not ask and label != "problem" and not problem
