@@ -66,7 +66,9 @@ CatalogName = Annotated[str, AfterValidator(_known_catalog)]
 DemoProduct = Annotated[str, AfterValidator(_demo_product)]
 NonEmpty = Annotated[list[str], Field(min_length=1)]
 Split = Literal["dev", "test"]
-ConflictType = Literal["dietary", "allergy", "injury", "level", "fit", "budget", "material"]
+ConflictType = Literal[
+    "dietary", "allergy", "injury", "level", "fit", "budget", "material", "safety"
+]
 
 
 class Shape(BaseModel):

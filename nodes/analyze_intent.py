@@ -135,6 +135,19 @@ def _from_llm(result: LLMAnalysis) -> tuple[list[Question], dict[str, Any]]:
     return questions, result.facts.model_dump(exclude_defaults=True)
 
 
+_THEM = re.compile(r"\bfor (?:them|him|her|it|my pets?|our pets?|the pets?)\b", re.I)
+
+
+def _for_their_pets(q: Question, pets: list[str]) -> Question:
+    """A suitability question "for them" after the customer named their pets is about those."""
+    attr = q.attribute
+    if not attr or attr.get("form") != "suits" or not _THEM.search(attr.get("attribute", "")):
+        return q
+    animals = " and ".join(f"{pet}s" for pet in pets)
+    said = _THEM.sub(f"for {animals}", attr["attribute"])
+    return q.model_copy(update={"attribute": {**attr, "attribute": said}})
+
+
 RECIPIENT_TURNS = 4  # how far back "for my boyfriend" still names whom a purchase is for
 
 
@@ -186,6 +199,8 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
             profile[key] = sorted({*profile.get(key, []), *value})
         elif value is not None:
             profile[key] = value
+    if profile.get("pets"):  # "i've got two dogs" ... "is the parlour palm alright for them?"
+        questions = [_for_their_pets(q, profile["pets"]) for q in questions]
     # "a chain for my boyfriend" earlier, then "he has a nickel allergy": still his purchase
     for_them = _shopping_for_them(state)
     recipient = recipient_facts(text, ctx.facts, for_them=for_them)

@@ -6,18 +6,20 @@ import json
 import re
 from typing import Any
 
-from langchain_core.messages import SystemMessage, ToolMessage
+from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
 from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
-from nodes.offline.conflicts import check_product, limit_conflicts
+from nodes.offline.conflicts import check_product, limit_conflicts, said_measures
 from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM
 from tools.attributes import product_text
+
+EARLIER_TURNS = 6  # the customer's earlier messages whose weights and heights still count
 
 
 @timed("detect_conflicts")
@@ -33,7 +35,13 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     conflicts: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
     texts: dict[int, str | None] = {}
-    _measured = bool(re.search(r"\d", state.get("text", "")))
+    earlier = [
+        m.content
+        for m in state.get("messages", [])[:-1]
+        if isinstance(m, HumanMessage) and isinstance(m.content, str)
+    ][-EARLIER_TURNS:]
+    measures = " ".join([state.get("text", ""), said_measures(earlier)]).strip()
+    _measured = bool(re.search(r"\d", measures))
     for art in results:
         f = art.get("filters") or {}
         # A variant asked for ("the pouches in poultry selection") is judged by its own options,
@@ -48,7 +56,7 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
             if _measured:  # "my great dane is 70kg": the product's stated limits, checked
                 if p["product_id"] not in texts:
                     texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
-                checked += limit_conflicts(state.get("text", ""), p, texts[p["product_id"]])
+                checked += limit_conflicts(measures, p, texts[p["product_id"]])
             if recipient:
                 checked += [{**c, "whose": "recipient"} for c in check_product(p, recipient, text)]
             for c in checked:

@@ -95,6 +95,7 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
         ctx.brand_voice,
         ctx.creator_name,
         ctx.max_chars.get(state["channel"], 1000),
+        kinds=ctx.search.vocabulary(state["creator_id"]).categories,
     )
     draft = state.get("llm_draft", "")
     limit = ctx.max_chars.get(state["channel"], 1000)

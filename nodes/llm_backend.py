@@ -86,7 +86,7 @@ class LLMAnalysis(BaseModel):
 class LLMConflict(BaseModel):
     """A conflict the model found between the profile and a product."""
 
-    type: Literal["dietary", "allergy", "injury", "level", "fit", "budget"]
+    type: Literal["dietary", "allergy", "injury", "level", "fit", "budget", "material", "safety"]
     severity: Literal["high", "medium", "low"]
     fact: str
     product_id: int

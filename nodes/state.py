@@ -146,6 +146,10 @@ class IntentModel(TextModel, Protocol):
         """Whether each support question is a problem a person must handle."""
         ...
 
+    def wants_product(self, texts: list[str]) -> list[bool]:
+        """Whether each text is a need for a product said with a reason, not a problem."""
+        ...
+
 
 class FactModel(TextModel, Protocol):
     """The profile-fact classifier (``nodes.offline.profile.FactClassifier``)."""

@@ -26,7 +26,9 @@ person from the team will follow up. For advice you cannot look up, say you will
 CONFLICT_SYSTEM = """Check the products below against what the customer said about themselves.
 Report only real conflicts: dietary (e.g. vegan vs whey), allergy (e.g. wool allergy vs a wool
 item), injury (e.g. knee injury vs high-impact or jumping gear), level (beginner vs
-advanced-only gear), fit (a size they said does not fit), budget (over their stated budget).
+advanced-only gear), fit (a size they said does not fit, a weight or height over a stated
+limit), budget (over their stated budget), material (a vegan vs leather, wool or down),
+safety (a pet the product says is toxic to).
 Severity: high when the product must not be recommended without a warning.
 Customer profile: {profile}
 Products: {products}"""

@@ -39,11 +39,17 @@ NO_RESULTS = {
     "playful": "Oops, nothing in the shop for “{query}” right now 😅 Tell me more and I'll dig around!",
     "luxury": "I'm afraid nothing in the collection matches “{query}” at the moment. Could you share a little more about what you have in mind?",
 }
-CLARIFY = {
-    "professional": "Happy to help! What are you looking for: apparel, supplements, equipment or a program? Any budget, size or colour in mind?",
-    "casual": "Happy to help! What are you after: clothes, supplements, gear or a program? Any budget, size or colour?",
-    "playful": "Ooh, shopping time! 🛍️ Clothes, supplements, gear or a program? Budget, size or fave colour?",
-    "luxury": "It would be my pleasure. Are you looking for apparel, supplements, equipment or a program, and do you have a budget, size or colour in mind?",
+NOT_SOLD = {
+    "professional": "I'm sorry, we don't sell {item}.",
+    "casual": "Sorry, we don't sell {item}.",
+    "playful": "Ah, we don't sell {item}, sorry! 🙈",
+    "luxury": "I'm afraid we don't offer {item}.",
+}
+CLARIFY = {  # {kinds}: the shop's own first categories ("houseplants, pots & planters or ...")
+    "professional": "Happy to help! What are you looking for: {kinds}? Any budget, size or colour in mind?",
+    "casual": "Happy to help! What are you after: {kinds}? Any budget, size or colour?",
+    "playful": "Ooh, shopping time! 🛍️ {kinds}? Budget, size or fave colour?",
+    "luxury": "It would be my pleasure. Are you looking for {kinds}, and do you have a budget, size or colour in mind?",
 }
 ATTRIBUTE_YES = "Yes — {name}: {evidence}."
 ATTRIBUTE_NO = "No — {name}: {evidence}."
@@ -85,6 +91,12 @@ SUPPORT = {
     "casual": "Sorry about that! I've passed this to {creator}'s team and a real person will get back to you here soon.",
     "playful": "Oh no, sorry! 😬 I've flagged this for {creator}'s team and a human will jump in here soon.",
     "luxury": "Please accept my apologies. I have passed this to {creator}'s team personally, and someone will reply here shortly.",
+}
+NOTED = {
+    "professional": "Thank you for letting me know; I'll keep that in mind. What are you looking for?",
+    "casual": "Thanks for letting me know, I'll keep that in mind! What are you after?",
+    "playful": "Noted, I'll keep that in mind! 📝 What are we looking for?",
+    "luxury": "Thank you for telling me; I shall keep that in mind. What may I help you find?",
 }
 GREETING = {
     "professional": "How can I help you today?",

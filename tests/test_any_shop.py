@@ -52,6 +52,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "glow")
         _load(c, "lumen")
         _load(c, "pawsome")
+        _load(c, "fernhouse")
+        _load(c, "spokeline")
         yield c
 
 
@@ -124,7 +126,7 @@ def test_yes_no_attribute_questions_from_product_data(client: TestClient) -> Non
 def test_conflicts_from_what_a_product_is_made_of(client: TestClient) -> None:
     out = say(client, "homegoods", "vegan1", "i'm vegan. looking for an armchair in tan")
     found = {(c["product_name"], c["type"]) for c in out["conflicts"]}
-    assert ("Harlow Leather Armchair", "dietary") in found
+    assert ("Harlow Leather Armchair", "material") in found  # what it is made of
     out = say(client, "outdoor", "latex1", "latex allergy here. is the tubeless sealant ok?")
     sealants = {c["product_name"] for c in out["conflicts"] if c["type"] == "allergy"}
     assert "Tubeless Tyre Sealant" in sealants and "Latex-Free Tubeless Sealant" not in sealants
@@ -630,3 +632,124 @@ def test_a_condition_rules_out_what_a_product_says_it_contains(client: TestClien
     out = say(client, "lumen", "cond1",
               "if my fingers get bigger can the titanium band be resized later on")  # fmt: skip
     assert out["reply"].split("\n")[1].startswith("No — Titanium Comfort Band"), out["reply"]
+
+
+def test_the_policy_list_of_what_the_shop_does_not_sell_is_said(client: TestClient) -> None:
+    # spokeline's policy: "What we don't sell - Used bikes, BMX bikes, tandem bikes, car racks
+    # and hitch racks, cycling shoes and clipless pedals, ..."
+    out = say(client, "spokeline", "ns1", "need a hitch rack for 2 bikes on the back of my suv")
+    assert not out["products"] and "don't sell hitch racks" in out["reply"], out["reply"]
+    # a describing word alone names the item when no product text has it ("a bmx")
+    out = say(client, "spokeline", "ns2", "my 12yo wants a bmx for the skatepark")
+    assert not out["products"] and "bmx bikes" in out["reply"].lower(), out["reply"]
+    # a product named with one of its words ("Tandem Tow Child Trailer") is no tandem bike
+    out = say(client, "spokeline", "ns3", "looking for a tandem bike so my wife and i can ride")
+    assert not out["products"] and "tandem bikes" in out["reply"], out["reply"]
+    out = say(client, "spokeline", "ns4", "need a rear rack for my hybrid")  # sold
+    assert out["products"] and "Rack" in out["products"][0]["name"], out["reply"]
+    # the heading has no colon and the list is its next line (a Shopify CSV shop)
+    out = say(client, "fernhouse", "ns5", "do you do bonsai trees?")
+    assert not out["products"] and "don't sell bonsai" in out["reply"], out["reply"]
+
+
+def test_not_sold_reads_the_creators_own_list() -> None:
+    from tools.policies import not_sold
+
+    text = (
+        "Shipping: UK only.\nWHAT WE DON'T STOCK\nArtificial or faux flowers, seeds and bulbs.\n"
+        "Returns: 30 days. We don't sell gift cards, watches or body jewellery other than our "
+        "titanium studs; ask us for those."
+    )
+    assert not_sold(text) == [
+        "Artificial flowers", "faux flowers", "seeds", "bulbs", "gift cards", "watches",
+        "body jewellery",
+    ]  # fmt: skip
+    assert not_sold("Returns: 30 days. Shipping: free over £50.") == []
+
+
+def test_conflicts_from_what_a_product_says_about_who_it_is_for(client: TestClient) -> None:
+    def conflicts(shop: str, customer: str, *turns: str) -> set[tuple[str, str]]:
+        for text in turns:
+            out = say(client, shop, customer, text)
+        return {(c["product_name"], c["type"]) for c in out["conflicts"]}
+
+    # a level the product says it is beyond ("For experienced riders only", "level: experienced")
+    assert ("Scree 160 Enduro Bike", "level") in conflicts(
+        "spokeline", "lv1", "complete beginner, only ridden on bike paths", "is the scree 160 ok?"
+    )
+    # an injury its text warns off ("Not recommended for riders with lower-back injuries")
+    assert ("Ridgeline Carbon Road Bike", "injury") in conflicts(
+        "spokeline", "inj1", "i have a herniated disc in my lower back",
+        "thinking about the ridgeline carbon")  # fmt: skip
+    # a weight given a message earlier, in pounds, against "Max rider weight 250 lb (113 kg)"
+    assert ("Ravine 140 Full Suspension", "fit") in conflicts(
+        "spokeline", "wt1", "i'm 6'2 and about 280 lbs", "would the ravine 140 work for me?"
+    )
+    assert not any(
+        t == "fit"
+        for _, t in conflicts(
+            "spokeline", "wt2", "about 240 lb", "would the metro 7 hybrid hold me?"
+        )
+    )  # 300 lb max
+    # a vegan and a leather saddle: a material conflict
+    assert ("Heritage Leather Saddle", "material") in conflicts(
+        "spokeline", "veg1", "vegan here", "how about the heritage saddle?"
+    )
+    # a pet the product says it is toxic to; "non-toxic to cats and dogs" is none
+    assert ("String of Pearls", "safety") in conflicts(
+        "fernhouse", "pet1", "we have a kitten who chews everything",
+        "thinking of the string of pearls for the windowsill")  # fmt: skip
+    assert not conflicts("fernhouse", "pet2", "we've got two dogs", "is the parlour palm nice?")
+    # an allergy the product names for people who have it ("for latex-sensitive plant lovers")
+    assert not conflicts("fernhouse", "lat1", "latex allergy here",
+                         "what about the chinese money plant")  # fmt: skip
+    # hay fever is a pollen allergy ("olive pollen is a common hay fever trigger")
+    assert ("Olive Tree", "allergy") in conflicts(
+        "fernhouse", "hay1", "i suffer from terrible hayfever", "is the olive tree nice?"
+    )
+
+
+def test_a_message_that_only_tells_a_fact_is_noted_and_kept(client: TestClient) -> None:
+    out = say(client, "spokeline", "fact1", "heads up i have a latex allergy, a pretty bad one")
+    assert not out["products"] and not out["escalated"], out
+    assert "keep that in mind" in out["reply"], out["reply"]
+    out = say(client, "spokeline", "fact1", "do you have latex inner tubes?")
+    assert any(c["product_name"] == "Latex Inner Tube" and c["type"] == "allergy"
+               for c in out["conflicts"]), out  # fmt: skip
+    # a budget said as a cap is a budget ("hard cap at $1500")
+    say(client, "spokeline", "cap1", "hard cap at $1500 for a new bike")
+    out = say(client, "spokeline", "cap1", "the gravelmark titanium is gorgeous tho")
+    assert any(c["type"] == "budget" for c in out["conflicts"]), out
+
+
+def test_a_size_labelled_by_its_range_and_a_number_inside_a_value(client: TestClient) -> None:
+    # "M (5'7"-5'11")" asked for is M, not also S (5'3"-5'7"), whose range ends where M's starts
+    out = say(client, "spokeline", "rng1", "the switchback in 27.5 inch wheels in a medium pls")
+    opts = variant_options(client, "spokeline", out["products"][0])
+    assert opts["frame size"].startswith("M (") and opts["wheel size"] == '27.5"', opts
+    # "28mm" is the 28 of "700x28c", the option it was bound to
+    out = say(client, "spokeline", "rng2", "2 of the roadflow tyres in 28mm with black sidewalls")
+    opts = variant_options(client, "spokeline", out["products"][0])
+    assert opts == {"width": "700x28c", "sidewall": "Black"}, opts
+
+
+def test_a_pet_named_earlier_is_who_a_suitability_question_is_about(client: TestClient) -> None:
+    say(client, "fernhouse", "pets1", "we've got two dogs")
+    out = say(client, "fernhouse", "pets1", "is the parlour palm alright for them?")
+    assert out["reply"].split("\n")[1].startswith("Yes — Parlour Palm"), out["reply"]
+    say(client, "fernhouse", "pets2", "i have a cat")
+    out = say(client, "fernhouse", "pets2", "is the string of pearls ok for her?")
+    assert out["reply"].split("\n")[1].startswith("No — String of Pearls"), out["reply"]
+    assert "your cat" in out["reply"], out["reply"]
+
+
+def test_a_rule_asked_about_in_an_if_is_answered_and_a_vague_ask_offers_the_shops_kinds(
+    client: TestClient,
+) -> None:
+    # "if it doesn't fit": a question about the returns rule, not a problem for a person
+    out = say(client, "spokeline", "if1", "if the helmet doesnt fit can i send it back?")
+    assert not out["escalated"] and "Helmets only if unworn" in out["reply"], out["reply"]
+    # too vague to search: the shop's own categories are offered, not the demo shop's
+    out = say(client, "spokeline", "vague1", "what do you recommend?")
+    assert not out["products"] and "supplements" not in out["reply"], out["reply"]
+    assert "helmet" in out["reply"].lower(), out["reply"]

@@ -16,6 +16,12 @@ from nodes.offline.clauses import split_questions
          ["one of the glasses was broken though"]),
         ("does the blanket pill 🧺 what are the dimensions", ["does the blanket pill", "what are"]),
         ("hi", ["hi"]),
+        # a relative clause and a verb of the same subject after "and": one thing described;
+        # a verb with a subject of its own is a second ask
+        ("do you have a pot that's frost proof and has a drainage hole",
+         ["do you have a pot that's frost proof and has a drainage hole"]),
+        ("i want the tent that sleeps 4 and can i pay with paypal",
+         ["i want the tent that sleeps 4", "can i pay with paypal"]),
     ],
 )  # fmt: skip
 def test_split_rules(text: str, asks: list[str]) -> None:

@@ -69,6 +69,8 @@ _NEGATORS = re.compile(
 
 
 _ABSENT_AFTER = re.compile(r"\s?(?:free\b|:\s*(?:no|none|false|n/a)\b)")
+# "a good pick for latex-sensitive plant lovers", "nut allergy sufferers": about people
+_PEOPLE_AFTER = re.compile(r"\s?(?:sensitive|allerg\w*|sufferers?|intoleran\w*)\b")
 
 
 def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negated"] | None:
@@ -91,7 +93,9 @@ def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negat
     pattern = r"\b" + r"\W+".join(form(w) for w in words) + r"\b"
     state: Literal["yes", "negated"] | None = None
     for m in re.finditer(pattern, low):
-        after = low[m.end() : m.end() + 8]
+        after = low[m.end() : m.end() + 12]
+        if _PEOPLE_AFTER.match(after):
+            continue
         # what comes before it in its own sentence ("no white cast. water resistant" is yes)
         before = re.split(r"[.;!?]", low[max(0, m.start() - 60) : m.start()])[-1]
         # "mips: no", "waterproof: false": a facet the product lacks
@@ -446,8 +450,8 @@ def _jointly(
 _SUITS = re.compile(r"^\s*(?:for|to)\s+(.+?)\W*$", re.I)
 # a sentence that warns against what it names
 _ADVISES_AGAINST = re.compile(
-    r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|toxic|harmful|"
-    r"dangerous|keep away|without)\b",
+    r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|(?<!non-)(?<!non )"
+    r"toxic|harmful|dangerous|keep away|without)\b",
     re.I,
 )
 _SUITS_FILLER = frozenset(

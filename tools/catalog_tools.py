@@ -134,6 +134,9 @@ def search_products(
         "products": products,
         "relaxed": relaxed,
     }
+    if res.strategy.startswith("not_sold:"):  # the creator's policy lists it as not sold
+        artifact["not_sold"] = res.strategy.split(":", 1)[1]
+        return f"the shop does not sell {artifact['not_sold']} (store policy)", artifact
     note = f" (relaxed: {'; '.join(r['detail'] for r in relaxed)})" if relaxed else ""
     return _summary(products) + note, artifact
 

@@ -30,6 +30,7 @@ How one query runs (``HybridSearch.search``):
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -45,12 +46,12 @@ from tools.catalog_index import (
     remember_mask,
     size_spelling,
 )
-from tools.kinds import missing_kind, synonyms, unsold_kind
+from tools.kinds import all_words, kind_chunk, missing_kind, synonyms, unsold_kind
 from tools.naming import has_phrase, named_product, names_all, proper_name, word_overlap
 from tools.policies import PolicyIndex
 from tools.relaxations import relaxations
 from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
-from tools.units import normalize, quantity, within
+from tools.units import normalize, quantity, ranges, within
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
 from tools.vocabulary import Vocabulary
 from tools.vocabulary_build import Vocabularies
@@ -69,6 +70,20 @@ class _QueryState:
     best_kw: float = 0.0
     full_exact: bool = False
     tokens: frozenset[str] = frozenset()
+
+
+def _inside(asked: str, value: tuple[str, ...]) -> bool:
+    """A measure is one number of a compound value without that unit ("28mm" in "700x28c").
+
+    Tyre sizes, paper and print sizes write several numbers in one value; the option the
+    measure was bound to already says which dimension it is.
+    """
+    q = quantity(asked)
+    joined = " ".join(value)
+    if q is None or (own := quantity(joined)) is not None and own[1] == q[1]:
+        return False
+    numbers = re.findall(r"\d+(?:\.\d+)?", joined)
+    return len(numbers) > 1 and f"{q[0]:g}" in numbers
 
 
 class HybridSearch:
@@ -175,14 +190,16 @@ class HybridSearch:
         if cached is not None:
             return cached
 
-        measures = [v for v in values if quantity(v) is not None]
+        # a measure ("44cm", "5'9") falls in a range; a range label asked for ("M (5'7"-5'11")")
+        # is that value, not its first number (which would fall in S (5'3"-5'7") too)
+        measures = [v for v in values if quantity(v) is not None and not ranges(normalize(v))]
 
         def fits(value: tuple[str, ...]) -> bool:
             joined = "".join(value)
             return any(
                 "".join(w) == joined or (len(w) < len(value) and set(w) <= set(value))
                 for w in wanted
-            ) or any(within(m, " ".join(value)) for m in measures)  # "44cm" in "L 40 50cm"
+            ) or any(within(m, " ".join(value)) or _inside(m, value) for m in measures)
 
         out = np.zeros(len(idx.variants), dtype=bool)
         holds = np.zeros(len(idx.variants), dtype=bool)  # the product has one of the options
@@ -255,6 +272,16 @@ class HybridSearch:
         qs = self._prepare(idx, query)
         # (a colour is no kind: "hair dye in pastel pink" in a make-up shop is still unsold)
         asked = f.brands or f.options or f.sizes or f.product_ids
+        if relax and not asked and query.strip():
+            # "do you have bmx bikes": the creator's policy says they sell none
+            listed = self.policies.not_sold(
+                creator_id, tokenize(" ".join(kind_chunk(query))), all_words(idx), idx.name_tokens
+            )
+            if listed is not None:  # (an item a product's name holds is never listed)
+                return SearchResult(
+                    query=query, hits=[], relaxed=[], filters=f, strategy=f"not_sold:{listed}",
+                    took_ms=round((time.perf_counter() - t0) * 1000, 3),
+                )  # fmt: skip
         unsold = (
             unsold_kind(idx, query, qs.vec, qs.best_sim, self.catalog.embedder, self._lock)
             if relax and not asked

@@ -120,6 +120,19 @@ def kind_vectors(idx: CatalogIndex, embedder: Any, lock: threading.Lock) -> np.n
 _SUBJECTS = frozenset({"i", "you", "u", "he", "she", "we", "they", "it", "hes", "shes", "im"})
 
 
+# "looking for X", "searching for X": the kind comes after the "for"
+_LOOKING = re.compile(
+    r"^\W*(?:i'?m |i am |we'?re |just )?(?:looking|searching|hunting|shopping)\s+for\b", re.I
+)
+
+
+def kind_chunk(query: str) -> list[str]:
+    """The words of the query's first noun phrase ("folding camp chairs for festivals")."""
+    query = _LOOKING.sub("", query)
+    chunk = re.split(r"\b(?:for|to|with|that|which|like|under|in|at|from|on|of|so)\b", query)[0]
+    return re.findall(r"[a-z][a-z'-]*", chunk.lower())
+
+
 def missing_kind(
     idx: CatalogIndex, query: str, vec: np.ndarray | None, embedder: Any, lock: threading.Lock
 ) -> str | None:
@@ -131,8 +144,7 @@ def missing_kind(
     meaning from every product name and category (single words sit lower than phrases:
     "couch"/"sofa" 0.86, "chairs"/"lantern" 0.27).
     """
-    chunk = re.split(r"\b(?:for|to|with|that|which|like|under|in|at|from|on|of|so)\b", query)[0]
-    words = re.findall(r"[a-z][a-z'-]*", chunk.lower())
+    words = kind_chunk(query)
     # a word right after a subject pronoun is its verb, no kind ("she wants a ...")
     words = [w for n, w in enumerate(words)
              if w not in _SUBJECTS and not (n and words[n - 1] in _SUBJECTS)]  # fmt: skip

@@ -106,12 +106,82 @@ def _place_bonus(question: str, passages: list[Passage]) -> np.ndarray:
     )
 
 
+# "What we don't sell: ...", "We don't stock watches, cufflinks or ...": the shop's own list of
+# what it does not sell, so "do you have bmx bikes" gets an honest no instead of the nearest bike.
+_NOT_SOLD = re.compile(
+    r"\b(?:don'?t|do not|doesn'?t|does not|never|no longer)\s+(?:currently\s+)?"
+    r"(?:sell|stock|carry|offer|supply)\b|\bnot (?:sold|stocked|carried)\b",
+    re.I,
+)
+# where a listed item's words end ("body jewellery other than our titanium labret studs")
+_ITEM_END = re.compile(
+    r"\s*(?:\b(?:other than|except|apart from|unless|but|because|since|please|though)\b|"
+    r"[;:(—–]|\.(?:\s|$)).*$",
+    re.I,
+)
+_ITEM_LEAD = re.compile(r"^(?:(?:and|or|any|the|a|an|our|other|also|either|we|you)\s+)+", re.I)
+_BULLET = re.compile(r"^\s*[-•*·]\s*")
+ITEM_WORDS_MAX = 5  # a longer "item" is prose, not a name of goods
+
+
+def _is_heading(text: str) -> bool:
+    """A line such as "WHAT WE DON'T SELL" or "Click & Collect": short, no sentence end."""
+    t = text.strip()
+    return len(t.split()) <= 6 and not re.search(r"[.!?,]$", t) and not _BULLET.match(t)
+
+
+def _items(text: str) -> list[str]:
+    """The goods a "we don't sell" list names ("Artificial or faux plants" is both kinds)."""
+    text = _BULLET.sub("", text)
+    text = _NOT_SOLD.sub(",", re.sub(r"\b(?:such as|including|like)\b", ",", text, flags=re.I))
+    out: list[str] = []
+    for chunk in text.split(","):
+        chunk = _ITEM_END.sub("", chunk).strip()
+        pieces = [_ITEM_LEAD.sub("", x).strip() for x in re.split(r"\s+(?:and|or|&)\s+|/", chunk)]
+        pieces = [x for x in pieces if x]
+        for n, piece in enumerate(pieces):
+            nxt = pieces[n + 1].split() if n + 1 < len(pieces) else []
+            if len(piece.split()) == 1 and len(nxt) > 1 and not piece.lower().endswith("s"):
+                # "artificial or faux plants": artificial plants ("watches or body jewellery":
+                # a plural is a thing of its own)
+                piece = f"{piece} {nxt[-1]}"
+            if tokenize(piece) and len(piece.split()) <= ITEM_WORDS_MAX:
+                out.append(piece)
+    return out
+
+
+def not_sold(policies: str) -> list[str]:
+    """What the policy text says the shop does not sell, as the creator wrote each item."""
+    found: list[str] = []
+    listing = False  # under a "What we don't sell" heading
+    topic = ""  # the topic it was under
+    for p in passages(policies):
+        text = p.text.strip()
+        cue = _NOT_SOLD.search(text)
+        if cue and _is_heading(text):
+            listing, topic = True, p.topic
+            continue
+        if listing and (_is_heading(text) or p.topic != topic):
+            listing = False  # the next heading ends the list
+        if listing or (p.topic and _NOT_SOLD.search(p.topic)):
+            found += _items(text)
+        elif cue:
+            found += _items(text[cue.start() :])
+    return list(dict.fromkeys(found))
+
+
+def _contains(seq: list[str], part: list[str]) -> bool:
+    k = len(part)
+    return any(seq[i : i + k] == part for i in range(len(seq) - k + 1))
+
+
 @dataclass
 class _Entry:
     digest: str
     passages: list[Passage]
     vectors: np.ndarray
     stems: list[set[str]]
+    not_sold: list[tuple[str, list[str]]]  # each listed item, with its word stems
 
 
 class PolicyIndex:
@@ -157,7 +227,10 @@ class PolicyIndex:
         if not found:
             return None
         vectors = self.catalog.embedder.encode([p.indexed for p in found])
-        entry = _Entry(digest, found, vectors, [_stems(p.indexed, pairs=True) for p in found])
+        unsold = [(item, tokenize(item)) for item in not_sold(text)]
+        entry = _Entry(
+            digest, found, vectors, [_stems(p.indexed, pairs=True) for p in found], unsold
+        )
         with self._lock:
             self._cache[creator_id] = entry
         return entry
@@ -165,6 +238,29 @@ class PolicyIndex:
     def has_policies(self, creator_id: str) -> bool:
         """Whether the creator has written any policy text."""
         return self._entry(creator_id) is not None
+
+    def not_sold(
+        self, creator_id: str, asked: list[str], known: frozenset[str], sold: list[frozenset[str]]
+    ) -> str | None:
+        """The item of the shop's "we don't sell" list that the asked words name, if any.
+
+        ``asked`` are the stems of the words naming the kind asked for ("bmx bikes"). An item
+        matches when its words come in order in them, or its describing words alone do when
+        no product text of the shop has them ("a bmx" is a BMX bike; "used" is no item when
+        the shop's texts say "used"). An item a product's name holds is sold after all.
+        """
+        entry = self._entry(creator_id)
+        if entry is None or not asked:
+            return None
+        for item, words in entry.not_sold:
+            if not words or any(set(words) <= name for name in sold):
+                continue
+            mods = words[:-1]
+            if _contains(asked, words) or (
+                mods and not any(m in known for m in mods) and _contains(asked, mods)
+            ):
+                return item
+        return None
 
     def search(
         self, creator_id: str, question: str, k: int = 3, min_score: float = MIN_SCORE

@@ -89,6 +89,15 @@ ClauseKinds = Callable[[list[str]], list[str]]
 _PARTICIPLE = re.compile(r"^\W*[a-z]+ing\b", re.I)  # (a suffix, not a word list: code)
 
 
+# a relative clause near the end of the left side, and a verb of the same subject after "and"
+_RELATIVE = re.compile(r"\b(?:that|which)(?:'s|s)?\b(?:\W+\w+){0,5}\W*$", re.I)
+_SAME_SUBJECT = re.compile(
+    r"^\W*(?:has|is|comes|does|fits|works|holds|goes|runs|takes|stays|includes|needs|"
+    r"doesn't|isn't|won't|can)\b(?!\W+(?:i|you|u|we|they|it|there|this|that|he|she)\b)",
+    re.I,
+)
+
+
 def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
     """Cuts the boundary model proposes that leave half an ask on either side.
 
@@ -109,6 +118,8 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
         and any(w.endswith("ing") for w in left.lower().split()[-6:])
     ):
         return True  # "leaving from boston and arriving in atlanta": one trip
+    if connector in PLAIN_AND and _RELATIVE.search(left) and _SAME_SUBJECT.match(right):
+        return True  # "a pot that's frost proof and has a drainage hole": one thing described
     if connector == "and" and len(left.split()) >= 5 and NOUN_ASK.match(right):
         return False  # "... to denver and airports in new york": a second thing asked for
     return (
@@ -202,6 +213,15 @@ def split_questions(
             # a sentence of statements before the question that follows ("training for my first
             # marathon, knee is a bit dodgy. can u build me a plan"): its context, clause by clause
             statements.append(part)
+        elif (
+            not ask and label != "problem" and not problem
+            and clause.connector in WEAK_JOINS and OWN_SITUATION.match(part)
+            and not WANTS.match(part)
+            and _wanted_after(i, clauses, sentence_of)
+        ):  # fmt: skip
+            # "i ride home on unlit roads after work, need a really bright front light": what
+            # the request after it in the same sentence is for
+            statements.append(part)
         elif ask or clause.connector or clause.left:
             questions.append(part)
         elif questions and asks[i - 1] and not (label == "problem" and labels[i - 1] != "problem"):
@@ -225,7 +245,9 @@ def split_questions(
     # is about the context just before it ("i can spend up to $100 on running shoes").
     for n, q in enumerate(questions):
         before = parts.index(q) - 1 if q in parts else -1
-        if before >= 0 and parts[before] in statements and not content_words(q):
+        if (
+            before >= 0 and parts[before] in statements and (not content_words(q) or THEM.search(q))
+        ):  # ("tiny black flies round my pots ... something that gets rid of them?")
             questions[n] = f"{parts[before]} {q}"
             statements.remove(parts[before])
     # ... and so is one after a request ("I need a gift for my sister, she loves gold. What
@@ -235,6 +257,26 @@ def split_questions(
             questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
             del questions[n]
     return questions, statements
+
+
+# a statement of the customer's own situation ("i ride home on unlit roads", "my light is useless")
+OWN_SITUATION = re.compile(
+    r"^\W*(?:i|i'm|im|i've|ive|my|we|we're|we've|our)\b"
+    r"(?!\W+(?:would|'d|d|wanna|want|need|will|'ll|ll|am looking|m looking|like|love)\b)",
+    re.I,
+)
+# a pronoun for things the context before the question named
+THEM = re.compile(r"\bthem\b", re.I)
+
+
+def _wanted_after(i: int, clauses: list[Clause], sentence_of: list[int]) -> bool:
+    """Whether the clauses after ``i`` in its sentence, weakly joined, end in a request."""
+    rest = [j for j in range(i + 1, len(clauses)) if sentence_of[j] == sentence_of[i]]
+    return (
+        bool(rest)
+        and all(clauses[j].connector in WEAK_JOINS for j in rest)
+        and bool(WANTS.match(clauses[rest[-1]].text))
+    )
 
 
 def states_diet_or_allergy(part: str) -> bool:

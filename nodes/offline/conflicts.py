@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nodes.offline.profile import rules
-from prompts.lexicon import normalize_size
+from nodes.offline.profile import pet_harm, rules
+from prompts.lexicon import is_color_option, normalize_size
 from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
 from tools.attributes import contraindications, mentions, product_text
 from tools.units import magnitude, normalize, quantity, ranges, tokens
+
+# "non-toxic to cats and dogs", "not toxic to pets": no harm said
+_HARMLESS = re.compile(r"(?:\bnon[- ]?|\bnot |\bno )$")
 
 
 def _product_signals(product: dict[str, Any]) -> tuple[set[str], dict[str, Any], str]:
@@ -154,6 +157,7 @@ def check_product(
             continue
         ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
         ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        ev += [f"text '{w}'" for w in _warned_off(injury, full_text)]
         if ev:
             add("injury", spec["severity"], injury, ev)
     level = profile.get("level")
@@ -161,6 +165,12 @@ def check_product(
         spec = r["levels"][level]
         ev = [f"tag {t}" for t in spec["conflict_tags"] if t in tags]
         ev += _attr_hits(attrs, spec.get("conflict_attrs", {}))
+        # the product's own words that it is beyond this level ("for experienced riders only")
+        ev += [f"tag {t}" for t in tags for pat in spec.get("conflict_tag_patterns", [])
+               if re.search(pat, t)]  # fmt: skip
+        said = (full_text or "").lower()
+        ev += [f"text '{m.group(0)}'" for pat in spec.get("conflict_text", [])
+               if (m := re.search(pat, said))]  # fmt: skip
         if ev:
             add("level", spec["severity"], level, ev)
     bad = set(profile.get("bad_sizes", []))
@@ -172,6 +182,13 @@ def check_product(
     }
     if bad and sizes and sizes <= bad:
         add("fit", "medium", "size " + "/".join(sorted(bad)), [f"only size {s}" for s in sizes])
+    if profile.get("pets"):  # "toxic to cats and dogs" for a customer with a cat
+        said = (full_text or product_text(product, product.get("variants") or [])).lower()
+        for pet in profile["pets"]:
+            harm = pet_harm().get(pet)
+            hits = [m for m in harm.finditer(said) if not _HARMLESS.search(said[: m.start()])]
+            if harm is not None and hits:
+                add("safety", "high", pet, [f"text '{hits[0].group(0)}'"])
     budget = profile.get("budget")
     # the cheapest variant that fits what was asked ("the laptop with 16gb ram" costs what a
     # 16GB laptop costs, not what the cheapest laptop does)
@@ -184,6 +201,31 @@ def check_product(
     for kind, severity, fact, ev in _from_product_data(product, profile, full_text):
         if (kind, fact) not in found:
             add(kind, severity, fact, ev)
+    materials = contraindications().get("materials", [])
+    for c in out:  # a vegan and a leather saddle: what it is made of, not what is in it
+        if c["type"] == "dietary" and any(
+            any(re.search(rf"\b{re.escape(m)}\b", e.lower()) for m in materials)
+            for e in c["evidence"]
+        ):
+            c["type"] = "material"
+    return out
+
+
+# a sentence that warns people off ("not recommended for riders with lower-back injuries",
+# "riders with back problems should look at our hybrids instead")
+_WARNS = re.compile(
+    r"\b(?:not (?:recommended|suitable|advised|ideal|for)|unsuitable|avoid|should (?:not|look at|"
+    r"choose|consider)|instead|consult)\b|n't recommend",
+    re.I,
+)
+
+
+def _warned_off(injury: str, text: str | None) -> list[str]:
+    """Sentences of the product's text that warn people with ``injury`` off it."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n", text or ""):
+        if re.search(rf"\b{re.escape(injury)}s?\b", sentence, re.I) and _WARNS.search(sentence):
+            out.append(sentence.strip()[:120])
     return out
 
 
@@ -269,6 +311,23 @@ def stated_limits(text: str) -> list[tuple[str, float, str, str]]:
     return out
 
 
+# a weight or a height the customer gave in an earlier message is still true of them ("6'1 and
+# about 290 lbs" ... "is the ravine 140 a good option for me?"); other measures were asks
+_BODY = re.compile(r"\d\s*(?:'|ft\b|foot\b|feet\b)|\btall\b", re.I)
+
+
+def said_measures(earlier: list[str]) -> str:
+    """The sentences of earlier messages that give a weight or a height."""
+    out = []
+    for text in earlier:
+        for sentence in re.split(r"(?<=[.!?;,])\s+|\n", text):
+            if any(unit in {"mg"} for _, unit, _ in _measures(sentence)) or (
+                _BODY.search(sentence) and _measures(sentence)
+            ):
+                out.append(sentence.strip())
+    return " ".join(out)
+
+
 def limit_conflicts(
     message: str, product: dict[str, Any], full_text: str | None
 ) -> list[dict[str, Any]]:
@@ -293,15 +352,19 @@ def limit_conflicts(
             if tops and len({u for _, u in tops}) == 1:
                 bounds.append(("max", max(x for x, _ in tops), tops[0][1], name))
     # The most permissive statement per unit counts ("max dog weight 12kg" and "50kg": 50kg);
-    # a maximum below a minimum means alternatives ("small under 10kg ... large over 25kg").
+    # a maximum below a minimum means alternatives ("small under 10kg ... large over 25kg"),
+    # where the product comes in sizes; else two things ("max child weight 48 lb ... a rack
+    # rated to at least 55 lb")
     widest: dict[tuple[str, str], tuple[str, float, str, str]] = {}
     for b in bounds:
         key = (b[0], b[2])
         if key not in widest or (b[1] > widest[key][1]) == (b[0] == "max"):
             widest[key] = b
+    sized = {k for v in product.get("variants") or [] for k in (v.get("options") or {})
+             if not is_color_option(k)}  # fmt: skip
     for unit in {u for _, u in widest}:
         top, low = widest.get(("max", unit)), widest.get(("min", unit))
-        if top and low and top[1] < low[1]:
+        if sized and top and low and top[1] < low[1]:
             del widest[("max", unit)], widest[("min", unit)]
     # a measure that is one of the product's own values is asked for, not a fact ("12kg bag")
     offered = {magnitude(str(x)) for v in product.get("variants") or []

@@ -28,6 +28,7 @@ from nodes.offline.clauses import (
 )
 from nodes.offline.entities import Entities, extract_entities
 from nodes.offline.planner import clean_query
+from nodes.offline.profile import learn, states_facts
 from nodes.offline.textclf import TextClassifier
 from nodes.state import IntentModel
 from prompts.grammar import PRICE_QUESTION
@@ -35,6 +36,7 @@ from prompts.loader import DATA
 from prompts.phrasing import (
     A_SET,
     ADVICE,
+    ASKS_INSIDE,
     ATTR_VERB,
     COLLECTIVE,
     COLLECTIVE_AUXILIARIES,
@@ -51,10 +53,12 @@ from prompts.phrasing import (
     QUESTION_FORM,
     RANKS,
     REFINE,
+    REQUEST,
     SEARCH_ASK,
     SUITS,
     TWO_THINGS,
     VAGUE,
+    WANTS,
     WEIGHS,
     YES_NO,
     YES_NO_BE,
@@ -100,6 +104,9 @@ class Question(BaseModel):
     recheck: bool = False
     # "it needs to go in the washing machine" after a list: a need that narrows its search
     narrows: bool = False
+    # "heads up i have a latex allergy", "i've got two dogs btw": a message that only tells a
+    # fact about the customer; it is kept in mind, and there is nothing to look up
+    noted: bool = False
 
 
 # -- intent classification ------------------------------------------------------------------
@@ -121,25 +128,47 @@ class IntentClassifier(TextClassifier):
         rows = examples if examples is not None else load_examples()
         super().__init__(embedder, [r["text"] for r in rows], [r["intent"] for r in rows])
         self._support: TextClassifier | None = None
+        self._shopping: TextClassifier | None = None
 
     def needs_person(self, texts: list[str]) -> list[bool]:
         """Whether each support question is a problem a person must handle.
 
         An order problem, a payment, a complaint or a request for a person is; a question about
         the shop's rules ("do you ship to canada?", "can I return an opened bag?") is not: the
-        creator's policies answer it. Trained on ``prompts/data/support_examples.jsonl``.
+        creator's policies answer it. Trained on the ``problem`` and ``policy`` rows of
+        ``prompts/data/support_examples.jsonl``.
         """
         if not texts:
             return []
         if self._support is None:
-            path = DATA / "support_examples.jsonl"
-            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-                    if line.strip()]  # fmt: skip
+            rows = [r for r in _support_rows() if r["label"] in {"problem", "policy"}]
             self._support = TextClassifier(
                 self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
             )
         problem = self._support.labels.index("problem")
         return [bool(row[problem] >= 0.5) for row in self._support.proba(texts)]
+
+    def wants_product(self, texts: list[str]) -> list[bool]:
+        """Whether each text is a need for a product said with a reason, not a problem.
+
+        "need a really bright front light so i can see the road" reads like a complaint to the
+        problem/policy classifier; with the ``shopping`` rows beside them it is told apart.
+        """
+        if not texts:
+            return []
+        if self._shopping is None:
+            rows = _support_rows()
+            self._shopping = TextClassifier(
+                self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
+            )
+        shopping = self._shopping.labels.index("shopping")
+        return [bool(row[shopping] >= 0.5) for row in self._shopping.proba(texts)]
+
+
+def _support_rows() -> list[dict[str, str]]:
+    path = DATA / "support_examples.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]  # fmt: skip
 
 
 _lock = threading.Lock()
@@ -336,6 +365,11 @@ def analyze(
             and len(part.split()) <= 5 and FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
+        if (
+            label in {"support", "general_question"} and (ent.categories or ent.tags)
+            and WANTS.match(part) and classifier.wants_product([part])[0]
+        ):  # fmt: skip
+            label = "product_search"  # "need a really bright front light so i can see the road"
         if label == "variant_question" and (
             (SEARCH_ASK.match(part) and not ent.points())
             or (not ent.references and ent.categories and not DEFINITE.search(part))
@@ -389,13 +423,23 @@ def analyze(
             # no product to look up, so it constrains nothing.
             ent = ent.model_copy(update={"categories": []})
         recheck = (
-            has_shown_products and not ent.categories and not QUESTION_FORM.match(part)
-            and states_diet_or_allergy(part)
-        )  # fmt: skip
+            has_shown_products
+            and not ent.categories
+            and not QUESTION_FORM.match(part)
+            and (states_diet_or_allergy(part) or (len(parts) == 1 and _only_pets(part)))
+        )  # fmt: skip  ("theres 2 cats who chew everything" after a list: re-checked too)
         if recheck:
             label, ent = "product_search", Entities()
-        vague = bool(VAGUE.match(part)) and not ent.categories and not ent.has_filters()
-        person = label == "support" and classifier.needs_person([part])[0]
+        # "what do you recommend?", "show me what you have": no word left to search by
+        vague = (
+            (bool(VAGUE.match(part)) or not content_words(clean_query(part, ent.model_dump())))
+            and not ent.categories
+            and not ent.has_filters()
+        )
+        # "if the helmet doesnt fit can i send it back?": a rule asked about, no problem yet
+        person = (
+            label == "support" and not IF_ASKED.match(part) and classifier.needs_person([part])[0]
+        )
         narrows = (
             has_shown_products and not recheck and not person and not ent.categories
             and label != "comparison" and label != "price_inquiry" and label != "greeting"
@@ -410,6 +454,16 @@ def analyze(
             # machine" after a list: what the product must be, said as a statement
             label = "product_search"
         continues = bool(questions) and bool(PRICE_QUESTION.match(part))
+        noted = (
+            len(parts) == 1 and not has_shown_products and not ent.categories
+            and "?" not in part and not QUESTION_FORM.match(part)
+            and not REQUEST.search(part) and not ASKS_INSIDE.search(part)
+            and not person and not re.search(r"\bbut\b", part, re.I)  # "..., but i love X"
+            and not (vocab is not None and vocab.named_spans(part))
+            and _states_own_fact(part, facts)
+        )  # fmt: skip
+        if noted:
+            label, attribute = "greeting", None
         questions.append(
             Question(
                 text=part,
@@ -422,6 +476,7 @@ def analyze(
                 continues=continues,
                 recheck=recheck,
                 narrows=narrows,
+                noted=noted,
             )
         )
         labels.append(stated)
@@ -433,6 +488,27 @@ def analyze(
             for q, was in zip(questions, labels, strict=True)
         ]
     return questions, statements
+
+
+def _only_pets(part: str) -> bool:
+    """Whether the text only tells of a pet after a list ("theres 2 cats who chew everything").
+
+    ("only the washable ones, we have a puppy" and "it's for my cat" narrow the list.)
+    """
+    return (
+        "pets" in learn([part])
+        and not (NEEDS.search(part) or REFINE.match(part) or COLLECTIVE.search(part))
+        and not re.search(r"\b(?:only|for|needs?|must|has to|have to)\b", part, re.I)
+    )
+
+
+IF_ASKED = re.compile(r"^\W*(?:what if|if|in case|say|suppose)\b", re.I)
+
+
+def _states_own_fact(part: str, facts: Any | None) -> bool:
+    """Whether the text tells a fact of the customer's profile (a diet, an allergy, a pet)."""
+    learned = learn([part])
+    return bool(learned) or (facts is not None and states_facts([part], facts)[0])
 
 
 def _asks_options(ent: Entities, vocab: Vocabulary | None) -> bool:

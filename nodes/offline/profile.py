@@ -257,7 +257,9 @@ def recipient_facts(
 
 def states_facts(parts: list[str], facts: FactModel | None = None) -> list[bool]:
     """Whether each text, alone, states a profile fact (one classifier batch for all)."""
-    hits = [bool(learn([part], {})) for part in parts]
+    # (a pet is the customer's context, not a fact that makes a clause a statement: "my cat
+    # keeps throwing up" is the reason for the ask around it)
+    hits = [bool(learn([part], {}).keys() - {"pets"}) for part in parts]
     if facts is None:
         return hits
     todo = {i: _candidates([c.lower() for c in _clauses(part)])
@@ -323,6 +325,9 @@ def learn(
                 _add(p, "tolerates", m.group(1).rstrip("s"))
             if (m := BUDGET_STATEMENT.search(low)) and _budget_applies(low, m):
                 p["budget"] = price_value(next(g for g in m.groups() if g))
+            for pet, pattern in _pet_patterns():
+                if (m := pattern.search(low)) and not _guards()[0].search(low[: m.start()]):
+                    _add(p, "pets", pet)  # "we've got a cat who chews every plant"
             if (m := SIZE_WORN.search(low)) and _applies(low, m, need_identity=False):
                 _add(p, "sizes", normalize_size(m.group(1)))
             for m in SIZE_MISFIT.finditer(low):
@@ -338,6 +343,30 @@ def learn(
             if replaced in p["diet"]:
                 p["diet"].remove(replaced)
     return p
+
+
+@lru_cache(maxsize=1)
+def _pet_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """(animal, how a customer says they keep one) from ``pets`` in the rules file."""
+    spec = rules().get("pets", {})
+    out = []
+    for pet, words in spec.get("animals", {}).items():
+        alt = "(?:" + "|".join(map(re.escape, words)) + ")"
+        joined = "|".join(pat.replace("{animal}", alt) for pat in spec.get("owned", []))
+        out.append((pet, re.compile(f"(?:{joined})")))
+    return out
+
+
+@lru_cache(maxsize=1)
+def pet_harm() -> dict[str, re.Pattern[str]]:
+    """Per animal, a product's own words that it harms one ("toxic to cats and dogs")."""
+    spec = rules().get("pets", {})
+    out = {}
+    for pet, words in spec.get("animals", {}).items():
+        alt = "(?:" + "|".join(map(re.escape, [*words, "pets", "pet", "animals"])) + ")"
+        joined = "|".join(pat.replace("{animal}", alt) for pat in spec.get("harm", []))
+        out[pet] = re.compile(f"(?:{joined})", re.I)
+    return out
 
 
 def _budget_applies(clause: str, match: re.Match[str]) -> bool:

@@ -84,8 +84,12 @@ def render(
     voice: str,
     creator: str,
     max_chars: int,
+    kinds: list[str] | None = None,
 ) -> tuple[str, list[dict[str, Any]], bool]:
-    """Build the reply; returns (reply, products recommended, escalated)."""
+    """Build the reply; returns (reply, products recommended, escalated).
+
+    ``kinds``: the shop's main categories, offered when a request is too vague to search.
+    """
     v = _voice(voice)
     blocked = {
         c["product_id"]: c for c in conflicts if c.get("severity") == "high" and c.get("product_id")
@@ -110,6 +114,8 @@ def render(
             return T.THANKS[v], [], False
         if questions and questions[0]["intent"] == "other":
             return T.OTHER[v].format(creator=creator), [], False
+        if questions and questions[0].get("noted"):  # "heads up, i have a latex allergy"
+            return f"{T.OPENERS[v]} {T.NOTED[v]}", [], False
         return f"{T.OPENERS[v]} {T.GREETING[v]}", [], False
     sections.append(Section(0, [T.OPENERS[v]]))
     policy_lines: set[str] = set()
@@ -168,7 +174,7 @@ def render(
             )
             continue
         if q.get("needs_clarification") and not arts:
-            sections.append(Section(prio, [T.CLARIFY[v]]))
+            sections.append(Section(prio, [T.CLARIFY[v].format(kinds=_choices(kinds))]))
             continue
         if intent == "comparison" and not arts:
             sections.append(Section(prio, [T.COMPARE_WHICH[v]]))
@@ -220,6 +226,9 @@ def render(
         for a in searches:
             products = [p for p in a["products"] if p["product_id"] not in blocked]
             hidden = [p for p in a["products"] if p["product_id"] in blocked]
+            if a.get("not_sold"):  # the creator's own "we don't sell" list names it
+                lines.append(T.NOT_SOLD[v].format(item=a["not_sold"].lower()))
+                continue
             if not a["products"]:
                 lines.append(T.NO_RESULTS[v].format(query=a["query"][:80]))
                 continue
@@ -372,6 +381,14 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
     return T.ATTRIBUTE_UNKNOWN.format(name=p["name"], attribute=attribute, creator=creator)
 
 
+def _choices(kinds: list[str] | None) -> str:
+    """Up to four of the shop's categories as "a, b, c or d"."""
+    names = [k.lower() for k in (kinds or [])[:4]]
+    if not names:
+        return "something in particular"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _policy_text(art: dict[str, Any]) -> str:
     """The policy sentences that answer a question, in the creator's words."""
     return " ".join(p["text"] for p in art["passages"][:2])
@@ -381,6 +398,8 @@ def _conflict_line(c: dict[str, Any]) -> str:
     fact = T.CONFLICT_LABELS.get(c["fact"], c["fact"])
     if c["type"] == "allergy":
         fact = f"your {c['fact']} allergy"
+    elif c["type"] == "safety":  # a pet the product says it harms
+        fact = f"your {c['fact']}"
     if c.get("whose") == "recipient":  # "son's allergic to feathers": theirs, not the customer's
         fact = f"a {c['fact']} allergy" if c["type"] == "allergy" else _rephrase(fact, TO_RECIPIENT)
         fact = _rephrase(fact, TO_RECIPIENT_VERBS)  # "you avoid caffeine"
