@@ -209,6 +209,12 @@ BIGGER = re.compile(
 NOT_BIGGER = re.compile(rf"\b{_alt(_BG['not_after'])}\s*$")
 NOT_SIZED = frozenset(_BG["not_sized"])
 NOT_OPTION = frozenset(_BG["not_option"])
+# "a really bright front light": the most of the measure the unit word names
+BY_UNIT = [
+    (re.compile(rf"\b(?:{words})\b", re.I), unit)
+    for words, unit in _BG.get("by_unit", {}).items()
+    if not words.startswith("_")
+]
 DESCRIBES_FIT = re.compile(rf"\b{_alt(_SE['fit']['describes_fit'])}\s*$", re.I)
 _A = _SE["absent"]
 FREE_AFTER = re.compile(rf"[\s-]?{_alt(_A['after'])}\b", re.I)

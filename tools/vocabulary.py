@@ -93,6 +93,8 @@ class Vocabulary:
     # The catalog's own words of five letters or more (names, categories, tags, options).
     spelling: list[str] = field(default_factory=list)
     _spelling_set: frozenset[str] = frozenset()
+    # The catalog's own words of three letters or more, for its spelling ("tyre", not "tire").
+    own_words: frozenset[str] = frozenset()
     _grounded: dict[str, list[Match]] = field(default_factory=dict)
     _named: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
     and_phrases: frozenset[str] = frozenset()
@@ -323,6 +325,8 @@ class Vocabulary:
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
+            if len(low) >= 4 and low not in self.own_words and (mine := self._own_spelling(low)):
+                return mine  # "tires" in a shop that writes "tyres"
             if len(low) < 5 or not low.isascii() or low in self._spelling_set:
                 return word
             if known_word(low, english):
@@ -337,6 +341,15 @@ class Vocabulary:
             return near[0] if len(near) == 1 else word
 
         return re.sub(r"[^\W\d_]+", fix, text)
+
+    def _own_spelling(self, low: str) -> str:
+        """The catalog's spelling of a word it writes the other way ("tires" -> "tyres")."""
+        stem, plural = (low[:-1], "s") if low.endswith("s") and len(low) > 4 else (low, "")
+        for pattern, repl in spelling_rules():
+            other = pattern.sub(repl, stem)
+            if other != stem and (other + plural in self.own_words or other in self.own_words):
+                return other + plural
+        return ""
 
     def _paraphrases(self, toks: list[Token], used: list[bool], text: str) -> list[Match]:
         """Values named in other words where a value is expected.
@@ -445,6 +458,13 @@ class Vocabulary:
             "categories": self.categories[:40],
             "brands": self.brands[:40],
         }
+
+
+@lru_cache(maxsize=1)
+def spelling_rules() -> list[tuple[re.Pattern[str], str]]:
+    """British/American spelling pairs (``prompts/data/spellings.json``)."""
+    data = json.loads((DATA / "spellings.json").read_text(encoding="utf-8"))
+    return [(re.compile(a), b) for a, b in data["rules"]]
 
 
 # A word this close in meaning to one of the catalog's values names it ("decaf" ~

@@ -41,6 +41,7 @@ from prompts.loader import DATA
 from prompts.phrasing import (
     ANAPHORA,
     BIGGER,
+    BY_UNIT,
     CHEAPEST,
     DESC_STOP,
     DESCRIBES_FIT,
@@ -131,6 +132,16 @@ def _lexicon_entities(ent: Entities, words: list[str], low: str) -> None:
     for flavour, name in lexicon()["flavours"].items():
         if flavour in low:
             ent.options.setdefault("flavor", []).append(name)
+
+
+def _measure_asked(low: str, vocab: Vocabulary) -> str:
+    """The unit word an adjective asks the most of ("bright": lumens), if the shop has it."""
+    for pattern, unit in BY_UNIT:
+        if pattern.search(low) and any(
+            stem(unit) in tokenize(v) for vals in vocab.options.values() for v in vals
+        ):
+            return unit
+    return ""
 
 
 def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> list[tuple[int, int]]:
@@ -337,6 +348,8 @@ def extract_entities(
         ent.prefer = "largest" if m.group(1) else "smallest"
         after = m.group(3) or ""
         ent.prefer_option = "" if after in NOT_OPTION else after
+    elif vocab is not None and (unit := _measure_asked(low, vocab)):
+        ent.prefer, ent.prefer_option = "largest", unit  # "really bright": most lumens
     words = re.findall(r"[a-z]+(?:-[a-z]+)?", low)
     sizes = []
     for m in SIZE_ASKED.finditer(text):

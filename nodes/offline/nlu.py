@@ -327,6 +327,9 @@ def analyze(
                 label = prev
         # Context rules the classifier cannot see: a bare size/colour after products were
         # shown is a variant question; a bare price cap is a search refinement.
+        if has_shown_products and ent.categories and FOR_WHAT.match(part):
+            # "for my gravel bike" after tyres were shown: what those are for, not a new kind
+            label, ent = "product_search", ent.model_copy(update={"categories": []})
         if has_shown_products and len(part.split()) <= 4 and not ent.categories:
             if (ent.sizes or ent.colors) and label not in {"comparison", "price_inquiry"}:
                 label = "variant_question"
@@ -502,6 +505,11 @@ def _only_pets(part: str) -> bool:
     )
 
 
+FOR_WHAT = re.compile(
+    r"^\W*(?:(?:and|but|ok|so|oh)\W+)?(?:(?:it'?s|its|they'?re|theyre|thats|that's)\s+)?"
+    r"(?:for|to fit|fits?|that fits?)\s+(?:my|our|his|her|their)\b",
+    re.I,
+)
 IF_ASKED = re.compile(r"^\W*(?:what if|if|in case|say|suppose)\b", re.I)
 
 
