@@ -348,7 +348,10 @@ def run_scenario_eval(
 
 def validate(rows: list[dict[str, Any]]) -> list[str]:
     """Static problems: unknown catalogs, product names or option values, bad turn indexes."""
+    from pydantic import ValidationError
+
     from memory.importers import parse_csv, parse_json, parse_shopify, parse_shopify_csv
+    from memory.schemas import CreatorIn
 
     problems: list[str] = []
     sources = catalog_sources()
@@ -356,6 +359,13 @@ def validate(rows: list[dict[str, Any]]) -> list[str]:
     for name, src in sources.items():
         if src.data is None:
             continue
+        creator = {k: v for k, v in src.creator.items() if k != "policies"}
+        try:  # what POST /v1/creators will take ("brand_voice": "friendly" it will not)
+            CreatorIn.model_validate(creator)
+        except ValidationError as exc:
+            problems.append(
+                f"{name}: creator file: {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}"
+            )
         text = src.data.decode("utf-8-sig")
         reader = {"csv": parse_csv, "json": parse_json, "shopify": parse_shopify,
                   "shopify_csv": parse_shopify_csv}[src.fmt]  # fmt: skip

@@ -753,3 +753,18 @@ def test_a_rule_asked_about_in_an_if_is_answered_and_a_vague_ask_offers_the_shop
     out = say(client, "spokeline", "vague1", "what do you recommend?")
     assert not out["products"] and "supplements" not in out["reply"], out["reply"]
     assert "helmet" in out["reply"].lower(), out["reply"]
+
+
+def test_the_shops_own_spelling_and_what_a_follow_up_is_for(client: TestClient) -> None:
+    # "tires" in a shop that writes "Tyre": the shop's spelling (prompts/data/spellings.json)
+    out = say(client, "spokeline", "spell1", "need new tires")
+    assert out["products"] and all("Tyre" in p["name"] for p in out["products"]), out["reply"]
+    # "for my gravel bike" after tyres: the tyres for it, not gravel bikes
+    out = say(client, "spokeline", "spell1", "for my gravel bike")
+    assert out["products"][0]["name"] == "Gravel Grit Tubeless Tyre", out["reply"]
+    assert all("Tyre" in p["name"] for p in out["products"]), out["reply"]
+    # "really bright": the most lumens the light comes in
+    out = say(client, "spokeline", "bright1", "need a really bright front light for dark roads")
+    assert out["products"][0]["name"] == "Brightline Front Light", out["reply"]
+    opts = variant_options(client, "spokeline", out["products"][0])
+    assert opts == {"output": "1200 lumens"}, opts
