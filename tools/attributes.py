@@ -46,8 +46,12 @@ class Verdict:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def contraindications() -> dict[str, Any]:
-    """What each diet, allergy and injury rules out (``prompts/data/contraindications.json``)."""
+    """What each diet, allergy and injury rules out (``prompts/data/contraindications.json``).
+
+    Read once: every product checked against a profile reads it (callers do not change it).
+    """
     return json.loads((DATA / "contraindications.json").read_text(encoding="utf-8"))
 
 

@@ -90,13 +90,15 @@ class Vocabulary:
     # Product names of two words or more, normalised: words that name a product outright
     # ("the crystal drop earrings") are that product, not a category and an option value.
     product_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # -> its category
+    # The first two words of longer names no other name starts with ("trail claw")
+    name_starts: dict[tuple[str, ...], str] = field(default_factory=dict)
     # The catalog's own words of five letters or more (names, categories, tags, options).
     spelling: list[str] = field(default_factory=list)
     _spelling_set: frozenset[str] = frozenset()
     # The catalog's own words of three letters or more, for its spelling ("tyre", not "tire").
     own_words: frozenset[str] = frozenset()
     _grounded: dict[str, list[Match]] = field(default_factory=dict)
-    _named: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _named: dict[tuple[str, bool], list[tuple[int, int, str]]] = field(default_factory=dict)
     and_phrases: frozenset[str] = frozenset()
     # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
     # the embedder and, built on first use, the vectors of the catalog's own values.
@@ -280,28 +282,33 @@ class Vocabulary:
         return [n for n in self.range_options.get(mg[1], [])
                 if any(within(measure, normalize(v)) for v in self.options.get(n, []))]  # fmt: skip
 
-    def named_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of ``text`` spelling a product's whole name (2+ words) and its category."""
+    def named_spans(self, text: str, starts: bool = False) -> list[tuple[int, int, str]]:
+        """Spans of ``text`` spelling a product's whole name (2+ words) and its category.
+
+        ``starts``: the unique first two words of a longer name count too.
+        """
         if not self.product_names:
             return []
-        hit = self._named.get(text)
+        hit = self._named.get((text, starts))
         if hit is not None:  # (read by the grounding and by the category check of one text)
             return list(hit)
         if len(self._named) >= 1024:
             self._named.clear()
-        self._named[text] = found = self._named_spans(text)
+        names = {**self.name_starts, **self.product_names} if starts else self.product_names
+        self._named[(text, starts)] = found = self._named_spans(text, names)
         return list(found)
 
-    def _named_spans(self, text: str) -> list[tuple[int, int, str]]:
+    @staticmethod
+    def _named_spans(text: str, names: dict[tuple[str, ...], str]) -> list[tuple[int, int, str]]:
         toks = tokens(text)
-        longest = max(len(n) for n in self.product_names)
+        longest = max(len(n) for n in names)
         out: list[tuple[int, int, str]] = []
         i = 0
         while i < len(toks):
             for n in range(min(longest, len(toks) - i), 1, -1):
                 key = tuple(t.norm for t in toks[i : i + n])
-                if key in self.product_names:
-                    out.append((toks[i].start, toks[i + n - 1].end, self.product_names[key]))
+                if key in names:
+                    out.append((toks[i].start, toks[i + n - 1].end, names[key]))
                     i += n - 1
                     break
             i += 1

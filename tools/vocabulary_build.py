@@ -25,7 +25,7 @@ from prompts.lexicon import (
     normalize_size,
 )
 from tools.units import canonical_number, magnitude, normalize, quantity, ranges, tokens, unit_table
-from tools.vocabulary import FACET, Kind, Term, Vocabulary
+from tools.vocabulary import FACET, Kind, Term, Vocabulary, english_words
 
 
 def _tag_parts(tag: str) -> tuple[str, str] | None:
@@ -169,6 +169,18 @@ def build(
         for p in products
         if len(key := tuple(normalize(str(p.get("name") or "")).split())) > 1
     }
+    # The first two words of a longer name name that product too when no other name starts
+    # with them ("the trail claw tyre" is the Trail Claw MTB Tyre: its "Trail" is no casing);
+    # read only where a name's words are kept from being option values
+    starts: dict[tuple[str, ...], list[str]] = {}
+    for key, category in voc.product_names.items():
+        if len(key) > 2:
+            starts.setdefault(key[:2], []).append(category)
+    voc.name_starts = {
+        head: cats[0]
+        for head, cats in starts.items()
+        if len(cats) == 1 and head not in voc.product_names
+    }
     for p in products:
         own = " ".join(str(x) for x in [p.get("name"), p.get("category"), p.get("brand"),
                                          *(p.get("tags") or [])] if x)  # fmt: skip
@@ -227,8 +239,9 @@ def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str
     """The shorter phrases of a multi-word value a customer may say alone.
 
     Runs of two words or more ("rose gold" of "9ct rose gold"), and single words of four
-    letters or more that no product name uses ("gold", not "bean" of "whole bean" in a coffee
-    shop). Numbers and counted words ("30 servings") are left to their own rules.
+    letters or more (or a short code: "xt" of "Shimano XT 1x12") that no product name uses
+    ("gold", not "bean" of "whole bean" in a coffee shop). Numbers and counted words ("30
+    servings") are left to their own rules.
     """
     out = []
     n = len(key)
@@ -238,7 +251,10 @@ def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str
             words = [w for w in sub if w.isalpha()]
             if len(words) != size or i > 0 and key[i - 1][:1].isdigit() and size == 1:
                 continue
-            if size == 1 and (len(sub[0]) <= 3 or sub[0] in name_words or sub[0] in _STOPWORDS):
+            if size == 1 and (
+                (len(sub[0]) <= 3 and not _code(sub[0]))
+                or sub[0] in name_words or sub[0] in _STOPWORDS
+            ):  # fmt: skip
                 continue
             if size > 1 and sum(w not in _STOPWORDS for w in sub) < 2:
                 continue
@@ -247,6 +263,11 @@ def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str
 
 
 _STOPWORDS = frozenset(lexicon()["stopwords"])
+
+
+def _code(word: str) -> bool:
+    """A short model code no English word or size spells ("xt" of "Shimano XT 1x12")."""
+    return len(word) >= 2 and word not in english_words() and word not in _size_synonyms()
 
 
 @lru_cache(maxsize=1)

@@ -152,7 +152,7 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     the options that carry them. A word that names both a product category and an option
     value ("sage" the herb, "Sage" the mug colour) is the product when nothing else is.
     """
-    named = [(a, b) for a, b, _ in vocab.named_spans(text)]
+    named = [(a, b) for a, b, _ in vocab.named_spans(text, starts=True)]
     matches = [
         m
         for m in vocab.ground(text)

@@ -46,8 +46,9 @@ from prompts.phrasing import (
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
-    """The parsed rules file."""
+    """The parsed rules file (read once; callers do not change it)."""
     return json.loads((DATA / "profile_conflicts.json").read_text(encoding="utf-8"))
 
 
