@@ -768,3 +768,13 @@ def test_the_shops_own_spelling_and_what_a_follow_up_is_for(client: TestClient) 
     assert out["products"][0]["name"] == "Brightline Front Light", out["reply"]
     opts = variant_options(client, "spokeline", out["products"][0])
     assert opts == {"output": "1200 lumens"}, opts
+
+
+def test_an_option_whose_values_are_colours_is_a_colour_option(client: TestClient) -> None:
+    # fernhouse's "Glaze" option (Sea Moss, Chalk, ...) is named by no colour word, but its
+    # values are colours: "green" is Sea Moss
+    out = say(client, "fernhouse", "glaze1", "glazed pot in green pls")
+    top = out["products"][0]
+    assert top["name"] == "Tide Glaze Ceramic Pot", out["reply"]
+    assert variant_options(client, "fernhouse", top)["glaze"] == "Sea Moss"
+

@@ -96,6 +96,32 @@ def search_text(p: dict[str, Any], option_vals: list[str]) -> str:
     )
 
 
+# An option whose values mostly name colours is a colour option, whatever the shop calls it
+# ("Glaze": Sea Moss, Sand Dune, Chalk; "Leather": Honey, Black)
+COLOUR_VALUE_SHARE = 0.6
+
+
+def colour_options(variants: list[dict[str, Any]]) -> set[str]:
+    """The option names of this catalog that hold colours (by name, or by their values)."""
+    values: dict[str, set[str]] = {}
+    for v in variants:
+        for k, val in (v["options"] or {}).items():
+            values.setdefault(k, set()).add(val)
+    out = set()
+    for k, vals in values.items():
+        if is_color_option(k):
+            out.add(k)
+        elif (
+            not is_size_option(k)
+            and len(vals) >= 2
+            and not any(c.isdigit() for x in vals for c in x)
+        ):
+            share = sum(color_family(x) is not None for x in vals) / len(vals)
+            if share >= COLOUR_VALUE_SHARE:
+                out.add(k)
+    return out
+
+
 def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
     """Read a creator's active catalog (SQL) and vectors (Chroma) into a ``CatalogIndex``."""
     t0 = time.perf_counter()
@@ -145,11 +171,12 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
     sizes: list[str | None] = []
     other: dict[str, list[str | None]] = {}  # option name -> normalised value per variant
     per_product_opts: list[list[str]] = [[] for _ in range(n)]
+    colourish = colour_options(variants)
     for j, v in enumerate(variants):
         c_raw = c_fam = sz = None
         for k, val in v["options"].items():
             per_product_opts[v_pidx[j]].append(val)
-            if is_color_option(k):
+            if k in colourish:
                 c_raw = val.lower()
                 c_fam = color_family(val)
             elif is_size_option(k):

@@ -34,7 +34,7 @@ from prompts.lexicon import (
     stem,
 )
 from prompts.loader import DATA
-from tools.units import Token, magnitude, normalize, quantity, tokens, within
+from tools.units import Token, magnitude, normalize, quantity, tokens, unit_table, within
 
 Kind = Literal["option", "facet", "tag", "category", "brand", "color", "size", "option_name"]
 
@@ -332,7 +332,12 @@ class Vocabulary:
         def fix(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
-            if len(low) >= 4 and low not in self.own_words and (mine := self._own_spelling(low)):
+            if (
+                len(low) >= 4
+                and low not in self.own_words
+                and low not in unit_table()[0]
+                and (mine := self._own_spelling(low))
+            ):  # fmt: skip  (a unit is read by the units grammar: "metre" is no "meter")
                 return mine  # "tires" in a shop that writes "tyres"
             if len(low) < 5 or not low.isascii() or low in self._spelling_set:
                 return word
