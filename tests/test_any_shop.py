@@ -777,4 +777,3 @@ def test_an_option_whose_values_are_colours_is_a_colour_option(client: TestClien
     top = out["products"][0]
     assert top["name"] == "Tide Glaze Ceramic Pot", out["reply"]
     assert variant_options(client, "fernhouse", top)["glaze"] == "Sea Moss"
-

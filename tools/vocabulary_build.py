@@ -190,15 +190,15 @@ def build(
             words |= set(re.findall(r"[a-z]{5,}", val.lower()))
     voc.spelling = sorted(words)
     voc._spelling_set = frozenset(words)
-    own: set[str] = set()
+    short: set[str] = set()  # (three letters or more: "tyre")
     for p in products:
-        own |= set(re.findall(r"[a-z]{3,}", " ".join(
+        short |= set(re.findall(r"[a-z]{3,}", " ".join(
             str(x) for x in [p.get("name"), p.get("category"), *(p.get("tags") or [])] if x
         ).lower()))  # fmt: skip
     for vals in [*voc.options.values(), *voc.facets.values()]:
         for val in vals:
-            own |= set(re.findall(r"[a-z]{3,}", val.lower()))
-    voc.own_words = frozenset(own)
+            short |= set(re.findall(r"[a-z]{3,}", val.lower()))
+    voc.own_words = frozenset(short)
     # Phrases of the shop's own with "and" in them: a split there would cut a name in two.
     joined = [*voc.categories, *voc.brands, *(p.get("name") or "" for p in products),
               *(v for vs in [*voc.options.values(), *voc.facets.values()] for v in vs)]  # fmt: skip

@@ -186,8 +186,10 @@ def check_product(
         said = (full_text or product_text(product, product.get("variants") or [])).lower()
         for pet in profile["pets"]:
             harm = pet_harm().get(pet)
+            if harm is None:
+                continue
             hits = [m for m in harm.finditer(said) if not _HARMLESS.search(said[: m.start()])]
-            if harm is not None and hits:
+            if hits:
                 add("safety", "high", pet, [f"text '{hits[0].group(0)}'"])
     budget = profile.get("budget")
     # the cheapest variant that fits what was asked ("the laptop with 16gb ram" costs what a
