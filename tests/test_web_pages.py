@@ -65,7 +65,7 @@ def test_a_held_reply_shows_its_context_and_an_edit_is_delivered(web) -> None:
     # The fan's own words, what dmpilot learned, and the conflict it found, next to the buttons.
     assert "do you have a lifting belt?" in card and "hi! I&#39;m vegan" in card, card
     assert "vegan" in card.split("<h3>What dmpilot knows</h3>")[1]
-    assert "high-severity conflict: dietary (vegan)" in card
+    assert "high-severity conflict: material (vegan)" in card  # a leather belt
     assert 'href="/app/conversations/vee?channel=dm"' in card
     # The list poll swaps nothing while the list is unchanged, and everything when it changed.
     seen = re.search(r"/app/approvals/list\?seen=(\w+)", page)
