@@ -95,7 +95,9 @@ def generate_response(state: AgentState, runtime: Runtime[Context]) -> dict[str,
         ctx.brand_voice,
         ctx.creator_name,
         ctx.max_chars.get(state["channel"], 1000),
-        kinds=ctx.search.vocabulary(state["creator_id"]).categories,
+        kinds=ctx.search.vocabulary(state["creator_id"]).categories
+        if any(q.get("needs_clarification") for q in state.get("questions", []))
+        else None,  # (the shop's kinds, read only for a request too vague to search)
     )
     draft = state.get("llm_draft", "")
     limit = ctx.max_chars.get(state["channel"], 1000)
