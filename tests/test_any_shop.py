@@ -777,3 +777,16 @@ def test_an_option_whose_values_are_colours_is_a_colour_option(client: TestClien
     top = out["products"][0]
     assert top["name"] == "Tide Glaze Ceramic Pot", out["reply"]
     assert variant_options(client, "fernhouse", top)["glaze"] == "Sea Moss"
+
+
+def test_a_size_number_falls_in_the_range_a_size_label_gives(client: TestClient) -> None:
+    # shoe sizes labelled by a range without a unit ("L (UK 9-11)"), from tests/data
+    data = (Path(__file__).parent / "data" / "range_sizes.json").read_bytes()
+    assert client.post("/v1/creators", json={"id": "ranges", "name": "Ranges"}).status_code == 201
+    r = client.post("/v1/creators/ranges/catalog/import", params={"format": "json"},
+                    files={"file": ("range_sizes.json", data)})  # fmt: skip
+    assert r.status_code == 200 and not r.json()["errors"], r.text
+    out = say(client, "ranges", "rs1", "the wool slippers in a size 10 pls")
+    assert variant_options(client, "ranges", out["products"][0])["size"] == "L (UK 9-11)"
+    out = say(client, "ranges", "rs2", "linen wrap dress size 10")  # an exact value still wins
+    assert variant_options(client, "ranges", out["products"][0])["size"] == "UK 10"

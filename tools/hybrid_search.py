@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from memory.catalog import Catalog
-from prompts.lexicon import color_family, normalize_size, tokenize
+from prompts.lexicon import color_family, is_size_option, normalize_size, tokenize
 from tools.catalog_index import (
     CatalogIndex,
     build_index,
@@ -84,6 +84,27 @@ def _inside(asked: str, value: tuple[str, ...]) -> bool:
         return False
     numbers = re.findall(r"\d+(?:\.\d+)?", joined)
     return len(numbers) > 1 and f"{q[0]:g}" in numbers
+
+
+# a range a size label writes without a unit ("L (UK 9-11)"), at most this wide
+SIZE_RANGE_SPAN = 12
+
+
+def _in_number_range(asked: tuple[str, ...], value: tuple[str, ...]) -> bool:
+    """A size number asked for in the range a size label gives ("uk 10" in "L (UK 9-11)").
+
+    The words before the number ("uk", not "size") must stand before the range too.
+    """
+    if not asked or not asked[-1].isdigit():
+        return False
+    n = int(asked[-1])
+    prefix = [t for t in asked[:-1] if t not in {"size", "sz", "a", "in"}]
+    for k in range(len(value) - 1):
+        a, b = value[k], value[k + 1]
+        if a.isdigit() and b.isdigit() and int(a) < int(b) <= int(a) + SIZE_RANGE_SPAN:
+            if all(p in value[:k] for p in prefix) and int(a) <= n <= int(b):
+                return True
+    return False
 
 
 class HybridSearch:
@@ -171,7 +192,15 @@ class HybridSearch:
             mask &= cmask
         if f.sizes:
             wanted = {normalize_size(s) for s in f.sizes}
-            mask &= np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
+            smask = np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
+            asked = [tuple(normalize(s).split()) for s in f.sizes]
+            for option, arr in idx.v_options.items():
+                if is_size_option(option):  # "size 10" in "L (UK 9-11)"
+                    codes = [i for i, ov in enumerate(idx.option_values[option])
+                             if any(_in_number_range(w, ov) for w in asked)]  # fmt: skip
+                    if codes:
+                        smask |= np.isin(arr, codes)
+            mask &= smask
         for name, values in f.options.items():
             mask &= self._option_mask(idx, name, values)
         return mask
@@ -207,7 +236,11 @@ class HybridSearch:
         for option in names:
             arr = idx.v_options.get(option)
             if arr is not None:
-                codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
+                sized = is_size_option(option)
+                codes = [
+                    i for i, ov in enumerate(idx.option_values[option])
+                    if fits(ov) or (sized and any(_in_number_range(w, ov) for w in wanted))
+                ]  # fmt: skip
                 out |= np.isin(arr, codes)
             has_option = arr >= 0 if arr is not None else np.zeros(len(idx.variants), dtype=bool)
             facet = np.array(
