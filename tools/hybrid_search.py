@@ -192,18 +192,32 @@ class HybridSearch:
             mask &= cmask
         if f.sizes:
             wanted = {normalize_size(s) for s in f.sizes}
-            smask = np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
-            asked = [tuple(normalize(s).split()) for s in f.sizes]
-            for option, arr in idx.v_options.items():
-                if is_size_option(option):  # "size 10" in "L (UK 9-11)"
-                    codes = [i for i, ov in enumerate(idx.option_values[option])
-                             if any(_in_number_range(w, ov) for w in asked)]  # fmt: skip
-                    if codes:
-                        smask |= np.isin(arr, codes)
-            mask &= smask
+            mask &= self._size_mask(idx, f.sizes, wanted)
         for name, values in f.options.items():
             mask &= self._option_mask(idx, name, values)
         return mask
+
+    @staticmethod
+    def _size_mask(idx: CatalogIndex, sizes: list[str], wanted: set[str]) -> np.ndarray:
+        """Variants of an asked size: its label, or a size label whose range holds its number.
+
+        "size 10" is "L (UK 9-11)". Cached on the index like the option masks (every search
+        with a size would scan the size options' values again).
+        """
+        key = ("size", tuple(sorted(wanted)), tuple(sizes))
+        cached = idx._tag_masks.get(key)
+        if cached is not None:
+            return cached
+        smask = np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
+        asked = [tuple(normalize(s).split()) for s in sizes]
+        for option, arr in idx.v_options.items():
+            if is_size_option(option):
+                codes = [i for i, ov in enumerate(idx.option_values[option])
+                         if any(_in_number_range(w, ov) for w in asked)]  # fmt: skip
+                if codes:
+                    smask |= np.isin(arr, codes)
+        remember_mask(idx, key, smask)
+        return smask
 
     @staticmethod
     def _option_mask(idx: CatalogIndex, name: str, values: list[str]) -> np.ndarray:
