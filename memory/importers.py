@@ -115,17 +115,22 @@ class _TextExtractor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag in {"p", "br", "li", "div", "h1", "h2", "h3", "h4", "tr"}:
-            self.parts.append(" ")
+            self.parts.append("\n")
 
 
 def strip_html(html: str | None) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed."""
+    """Visible text of an HTML fragment, whitespace collapsed.
+
+    A block (paragraph, list item, line break) ends a line, so "<li>batteries not
+    included</li><li>Fits most brands</li>" stays two statements a yes or no can rest on.
+    """
     if not html:
         return ""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+    text = re.sub(r"[^\S\n]+", " ", "".join(parser.parts))
+    return re.sub(r"\s*\n\s*", "\n", text).strip()
 
 
 # -- CSV: one row per variant, grouped by product_id ---------------------------------------

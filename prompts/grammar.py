@@ -124,7 +124,7 @@ SIZE_ASKED = re.compile(
     rf"\b{SIZE_CUE}(?:\s*(?=\d)|\s+)([0-9]{{1,2}}(?:\.5)?|{_alt(_LETTERS + _NAMED_SIZES)})\b"
     rf"|\b({_alt(_PLAIN + _PHRASES + _NAMED_SIZES)})\b"
     rf"|(?:^|\s)({_alt(_AMBIGUOUS)})(?=\s*(?:please|pls|\?|$|,|\.|!|one|size))"
-    r"|\b(?:in|to|got|have|need|want|wear|take)\s+an?\s+([1-5][0-9](?:\.5)?)"
+    r"|\b(?:in|to|got|have|need|want|wear|take)\s+an?\s+([1-5][0-9](?:\.5)?|[1-9](?:\.5)?)"
     r"(?=\s*(?:please|pls|\?|$|,|\.(?!\d)|!|\s(?:too|in|if)\b))",
     re.I,
 )

@@ -135,10 +135,17 @@ VERSUS = re.compile(rf"\s+{_alt(_C['versus'])}\s+", re.I)
 COMPARED = re.compile(rf"^.*?{_alt(_C['openers'])}\s+", re.I)  # what comes before the sides
 SIDE_FILLER = re.compile(rf"\b{_alt(_C['side_fillers'])}\b", re.I)
 EVALUATIVE = re.compile(rf"\b{_alt(_Q['evaluative']['words'])}\b", re.I)
+# "dishwasher safe" in a listing: a word the shop writes before an evaluative word makes the
+# pair a property it states (read from each shop's own text by tools/vocabulary_build.py)
+STATED_COMPOUND = re.compile(
+    rf"\b(?!(?:{_any(_Q['evaluative']['not_compound'])})\b)([a-z]{{3,}}(?<!ly))[\s-]+"
+    rf"({_any(_Q['evaluative']['words'])})\b",
+    re.I,
+)
 _YN = _Q["yes_no"]
 YES_NO = re.compile(
     rf"^\W*(?:{_alt(_YN['leads'])}\W+)*"
-    rf"(?:(?P<lead>{_alt(_YN['lead_determiners'])} [^,?]{{2,60}}?),\s*)?"
+    rf"(?:(?P<lead>{_alt(_YN['lead_determiners'])} [^,?]{{2,60}}?)(?:,|\s+[-–—]+)\s*)?"
     rf"(?P<aux>{_any(_YN['auxiliaries'])})\s+"
     rf"(?P<det>{_any(_YN['determiners'])})\s+"
     r"(?P<rest>[^?]+?)\W*(?:\?.*)?$",

@@ -54,6 +54,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "pawsome")
         _load(c, "fernhouse")
         _load(c, "spokeline")
+        _load(c, "loomwell")
+        _load(c, "wombat")
         yield c
 
 
@@ -790,3 +792,84 @@ def test_a_size_number_falls_in_the_range_a_size_label_gives(client: TestClient)
     assert variant_options(client, "ranges", out["products"][0])["size"] == "L (UK 9-11)"
     out = say(client, "ranges", "rs2", "linen wrap dress size 10")  # an exact value still wins
     assert variant_options(client, "ranges", out["products"][0])["size"] == "UK 10"
+
+
+def test_a_bare_size_number_is_the_size_the_shop_labels(client: TestClient) -> None:
+    # loomwell writes shoe sizes "UK 9"; "a 9" is that size, and "the brown ones" after the
+    # question is the colour of the same boots (Chestnut is a brown), not a new search
+    out = say(client, "loomwell", "sz1",
+              "the vegan chelsea boots, do they come in a 9? want the brown ones")  # fmt: skip
+    assert len(out["questions"]) == 1, out["questions"]
+    top = out["products"][0]
+    assert top["name"] == "Greave Plant Leather Chelsea Boots", out["reply"]
+    assert variant_options(client, "loomwell", top) == {"colourway": "Chestnut", "size": "UK 9"}
+    # "size 10 shoe" for socks labelled by shoe-size ranges
+    out = say(client, "loomwell", "sz2",
+              "need some of the merino walking socks for my husband, he's a size 10 shoe")  # fmt: skip
+    top = out["products"][0]
+    assert "Socks" in top["name"], out["reply"]
+    assert variant_options(client, "loomwell", top)["size"] == "L (UK 9-11)"
+
+
+def test_a_number_binds_to_the_option_named_with_it(client: TestClient) -> None:
+    # "16 inch collar" where collars read "16"; "32 leg" where legs read "L32" and some other
+    # product's waist is a plain "32"
+    out = say(client, "loomwell", "num1",
+              "Hello, I'd like the Ridley shirt in blue, slim fit, 16 inch collar please.")  # fmt: skip
+    top = out["products"][0]
+    assert variant_options(client, "loomwell", top) == {
+        "colourway": "Oxford Blue", "fit": "Slim", "collar": "16"}  # fmt: skip
+    out = say(client, "loomwell", "num2", "do the selvedge jeans come in a 40 waist? 32 leg")
+    top = out["products"][0]
+    assert top["name"] == "Stowe Selvedge Jeans", out["reply"]
+    assert variant_options(client, "loomwell", top)["leg"] == "L32"
+    assert re.search(r"no 40 waist", out["reply"]), out["reply"]  # said, not silently changed
+
+
+def test_a_comparative_names_the_shops_own_value(client: TestClient) -> None:
+    # "the wider fit" is the width "Wide" (not the widest of anything), and the clause of
+    # nothing but values joins the ask before it
+    out = say(client, "loomwell", "cmp1", "tanner derbies, size 9, i need the wider fit pls")
+    assert len(out["questions"]) == 1, out["questions"]
+    top = out["products"][0]
+    assert variant_options(client, "loomwell", top) == {"width": "Wide", "size": "UK 9"}
+
+
+def test_a_category_of_joined_kinds_holds_each(client: TestClient) -> None:
+    # "Women > Shirts & Blouses" is shirts too; "sage green" is the shop's Sage
+    out = say(client, "loomwell", "cat1",
+              "hiya do u have the womens linen shirt in the sage green, size 12")  # fmt: skip
+    top = out["products"][0]
+    assert top["name"] == "Wren Linen Shirt", out["reply"]
+    assert variant_options(client, "loomwell", top) == {"colourway": "Sage", "size": "UK 12"}
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "said"),
+    [
+        # one list item of the listing says it ("batteries not included")
+        ("does the battery train engine come with batteries or do i need to buy them "
+         "separately?", "No", "AA"),
+        # asked "without": "no batteries needed" is a yes; the Light-Up wheels name the variant,
+        # not the Night Light
+        ("quick q - do the light up wheels on the scooter work without batteries?", "Yes",
+         "no batteries needed"),
+        # "dishwasher safe" is a property the shop writes, not a judgement
+        ("Is the silicone suction plate dishwasher safe?", "Yes", "dishwasher safe"),
+        ("is the koala comforter ok from birth? baby's due in 3 weeks", "Yes", "from birth"),
+    ],
+)
+def test_yes_no_from_the_listings_own_lines(
+    client: TestClient, text: str, answer: str, said: str
+) -> None:
+    out = say(client, "wombat", f"yn{abs(hash(text)) % 10**6}", text)
+    first = out["reply"].split("\n")[1]
+    assert first.startswith(answer), out["reply"]
+    assert said.lower() in out["reply"].lower(), out["reply"]
+
+
+def test_how_much_after_a_policy_question_gets_the_amount(client: TestClient) -> None:
+    out = say(client, "wombat", "amt1",
+              "do u ship to new zealand? my sister lives in auckland. how much is it")  # fmt: skip
+    assert "27.50" in out["reply"], out["reply"]
+    assert not out["escalated"]

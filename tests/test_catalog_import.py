@@ -119,7 +119,10 @@ def test_shopify_admin_csv_export(services):
 
 
 def test_strip_html_handles_entities_and_blocks():
-    assert strip_html("<p>a&amp;b</p><p>c</p>") == "a&b c"
+    assert strip_html("<p>a&amp;b</p><p>c</p>") == "a&b\nc"
+    assert strip_html("<ul><li>2 x AA  batteries</li>\n <li>not included</li></ul>") == (
+        "2 x AA batteries\nnot included"
+    )
     assert strip_html(None) == ""
 
 

@@ -151,7 +151,7 @@ def product_text(product: dict[str, Any], variants: list[dict[str, Any]]) -> str
 def _sentence(text: str, term: str) -> str:
     """The sentence of ``text`` that names ``term`` (for the evidence)."""
     words = normalize(term).split() or [term]
-    sentences = re.split(r"(?<=[.!?;])\s+", text)
+    sentences = re.split(r"(?<=[.!?;])\s+|\n+", text)
     whole = re.compile(r"\b" + r"\W+".join(re.escape(w[:5]) + r"\w*" for w in words), re.I)
     first = re.compile(rf"\b{re.escape(words[0][:5])}", re.I)
     for pattern in (whole, first):  # the whole phrase first ("not caffeine free: ...")
@@ -209,6 +209,17 @@ def judge(
         m for m in (vocab.ground(attr) if vocab is not None and not free and not diet else [])
         if m.kind in {"option", "facet", "color"}
     ]  # fmt: skip
+    if grounded and asking == "is":
+        # "do the light up wheels work without batteries?": the value names the variant, the
+        # rest is what is asked, and the listing's sentences answer it
+        rest = attr
+        for m in sorted(grounded, key=lambda m: -m.start):
+            rest = rest[: m.start] + " " + rest[m.end :]
+        names = {w for m in grounded for n in m.names for w in normalize(n).split()}
+        asked = [w for w in _content(rest) if w not in names and w not in _AVAILABLE
+                 and w not in set(own_words(product))]  # fmt: skip
+        if len(asked) >= 2 and (said := by_sentences(product, rest, embed)).answer != "unknown":
+            return said
     if len(grounded) > 1 and (joint := _jointly(product, variants, grounded, attr)) is not None:
         return joint  # "XL with 27.5 wheels": one variant must have both
     for m in grounded:
@@ -296,6 +307,8 @@ _QUESTION_FILLER = frozenset(
     "on in at of to for with from by into onto out up off about all any some just really still "
     "ok okay fine safe good alright later ever also too very much".split()
 )
+# words of asking for a variant, not a property of it ("available with 256gb storage")
+_AVAILABLE = frozenset("available availability stock sold come comes".split())
 # a passage this close in meaning answers the question when no word of it is shared
 SENTENCE_SIMILARITY = 0.5
 
@@ -305,8 +318,12 @@ def _content(attr: str) -> list[str]:
 
 
 def _clauses(product: dict[str, Any]) -> list[str]:
-    """The listing's sentences and tags, each a clause a yes or no can rest on."""
-    body = " ".join(str(product.get(k) or "") for k in ("short_description", "description"))
+    """The listing's sentences and tags, each a clause a yes or no can rest on.
+
+    The description's sentences come first: on a tie they are the detailed statement
+    ("machine washable on a wool cycle at 30°C") that the summary line shortens.
+    """
+    body = "\n".join(str(product.get(k) or "") for k in ("description", "short_description"))
     sentences = [x.strip() for x in re.split(r"(?<=[.!?;])\s+|\n+", body) if x.strip()]
     return sentences + [str(t).strip() for t in product.get("tags") or [] if str(t).strip()]
 
@@ -327,6 +344,12 @@ def _word_in(word: str, clause: str) -> bool:
     return re.search(rf"\b{re.escape(root)}\w*", low) is not None
 
 
+def _said_as_asked(words: list[str], clause: str) -> int:
+    """How often the asked words occur in the clause in the very form asked."""
+    low = _normalized(clause)
+    return sum(len(re.findall(rf"\b{re.escape(w)}\b", low)) for w in words)
+
+
 def by_sentences(product: dict[str, Any], attr: str, embed: Any = None) -> Verdict:
     """Yes or no from the one clause of the listing that speaks to the question.
 
@@ -341,8 +364,13 @@ def by_sentences(product: dict[str, Any], attr: str, embed: Any = None) -> Verdi
         return Verdict("unknown", attr, "the listing does not say")
     if said := _opposite_said(attr, clauses):
         return Verdict("no", attr, said[:200])  # "for indoor use" asked about a patio
-    scored = [(sum(_word_in(w, c) for w in words), -n) for n, c in enumerate(clauses)]
-    best, neg = max(scored)
+    # most asked words said; then the most said in the asked form ("2 x AA batteries -
+    # batteries not included" over "a battery compartment"); then the first
+    scored = [
+        (sum(_word_in(w, c) for w in words), _said_as_asked(words, c), -n)
+        for n, c in enumerate(clauses)
+    ]
+    best, _, neg = max(scored)
     clause = clauses[-neg] if best else ""
     if not best and embed is not None:
         vectors = embed([attr, *clauses])
@@ -357,7 +385,15 @@ def by_sentences(product: dict[str, Any], attr: str, embed: Any = None) -> Verdi
         if re.search(_LIMITED.format(n=re.escape(m.group(1))), clause, re.I):
             return Verdict("no", attr, evidence)
     part = _part_saying(clause, words)
-    return Verdict("no" if _DENIES.search(part) else "yes", attr, evidence)
+    denies = bool(_DENIES.search(part))
+    if _ASKS_WITHOUT.search(attr):
+        # "does it work without batteries?": "no batteries needed" says yes, "runs on 2 AA
+        # batteries" no
+        return Verdict("yes" if denies else "no", attr, evidence)
+    return Verdict("no" if denies else "yes", attr, evidence)
+
+
+_ASKS_WITHOUT = re.compile(r"\b(?:without|with no)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -451,7 +487,7 @@ def _jointly(
     return Verdict("no", attr, f"{first.value} comes only with {said}", asked)
 
 
-_SUITS = re.compile(r"^\s*(?:for|to)\s+(.+?)\W*$", re.I)
+_SUITS = re.compile(r"^\s*(?:for|to|from)\s+(.+?)\W*$", re.I)
 # a sentence that warns against what it names
 _ADVISES_AGAINST = re.compile(
     r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|(?<!non-)(?<!non )"

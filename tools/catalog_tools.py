@@ -267,7 +267,10 @@ def check_attributes(
     verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has",
                     embed=ctx.search.catalog.embedder.encode)  # fmt: skip
     # the variant offered is the one nearest what was asked ("in blue, size M?": an M)
-    asked = [m for m in vocab.ground(attr) if m.kind in {"option", "facet", "color"}]
+    # (of the whole question when it names the product inside it: "do the light up wheels on
+    # the scooter work without batteries?" asks about the Light-Up one)
+    said = attr if attribute or not product else product
+    asked = [m for m in vocab.ground(said) if m.kind in {"option", "facet", "color"}]
     options: dict[str, list[str]] = {}
     for m in asked:
         if m.kind != "color":
@@ -304,13 +307,40 @@ def _named_subject(
             return found[0], attribute
         hits = search.search(creator, " ".join(words) or product, limit=1).hits
         return (hits[0].product_id if hits else None), attribute
+    # words of an option value name a variant ("do the light up wheels on the scooter work
+    # without batteries": "light" is no Night Light): of two runs as long, the one whose
+    # product has the option values the question names
+    joined, starts = "", []
+    for w in words:
+        starts.append(len(joined))
+        joined += w + " "
+    valued = {
+        n for m in search.vocabulary(creator).ground(joined)
+        if m.kind in {"option", "facet"}
+        for n, at in enumerate(starts) if m.start <= at < m.end
+    }  # fmt: skip
     for size in range(len(words) - 1, 0, -1):
         # the longest run of words that names a product, wherever it is ("wear the herringbone
         # chain in the shower", "covers come off the marlow sofa"); the rest is asked
-        for i in range(len(words) - size + 1):
-            if len(words[i]) > 2 and (found := search.find_named(creator, words[i : i + size])):
-                return found[0], " ".join(words[:i] + words[i + size :])
+        runs = [
+            (-_holds(search, creator, found[0], [words[n] for n in valued]), i, found[0])
+            for i in range(len(words) - size + 1)
+            if len(words[i]) > 2 and (found := search.find_named(creator, words[i : i + size]))
+        ]  # fmt: skip
+        if runs:
+            _, i, pid = min(runs)
+            return pid, " ".join(words[:i] + words[i + size :])
     return None, product
+
+
+def _holds(search: Any, creator: str, product_id: int, words: list[str]) -> int:
+    """How many of ``words`` are words of the product's option values."""
+    if not words:
+        return 0
+    _, variants = search.product_rows(creator, product_id)
+    own = {t for v in variants for x in (v.get("options") or {}).values()
+           for t in normalize(str(x)).split()}  # fmt: skip
+    return sum(w in own for w in words)
 
 
 @tool(response_format="content_and_artifact")

@@ -107,6 +107,22 @@ def _in_number_range(asked: tuple[str, ...], value: tuple[str, ...]) -> bool:
     return False
 
 
+def _category_heads(idx: CatalogIndex) -> list[set[tuple[str, ...]]]:
+    """The last word of each kind a category path names, per category (cached on the index).
+
+    "Women > Shirts & Blouses" is shirts and blouses: each joined kind ends on its own head.
+    """
+    heads = getattr(idx, "_category_heads", None)
+    if heads is None:
+        heads = [
+            {tuple(tokenize(kind, drop_stopwords=False))[-1:]
+             for kind in re.split(r"[>&/,+]|\band\b", c) if kind.strip()}
+            for c in idx.categories
+        ]  # fmt: skip
+        idx._category_heads = heads  # type: ignore[attr-defined]
+    return heads
+
+
 class HybridSearch:
     """Per-creator hybrid search over the catalog, with lazily rebuilt in-memory indexes."""
 
@@ -282,7 +298,7 @@ class HybridSearch:
             ]  # fmt: skip
             # "bike": the kinds that are bikes (Road Bikes, Kids' Bikes), not "Bike Lights"
             lasts = {tuple(tokenize(w, drop_stopwords=False))[-1:] for w in f.categories}
-            heads = [c for c in ok if any(seg[-1:] in lasts for seg in idx.cat_tokens[c])]
+            heads = [c for c in ok if _category_heads(idx)[c] & lasts]
             pmask &= np.isin(idx.cat_code, heads or ok)
         for tag in f.tags:
             key = " ".join(tokenize(tag, drop_stopwords=False))

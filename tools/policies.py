@@ -28,11 +28,16 @@ from prompts.loader import DATA
 # "Returns: unused items ..." -> topic "Returns"
 _HEADING = re.compile(r"^\s*([A-Z][\w &/'()-]{1,40}?):\s+(?=\S)")
 HEADING_WORDS = 5  # "Auto-ship (subscribe & save):" heads a topic; a sentence with a colon not
+# a line of its own with no sentence in it: a heading without a colon
+_BARE_HEADING = re.compile(r"^[A-Z][^\d.!?;$£€]*[^\W\d_)]\)?\s*:?$")
+BARE_HEADING_WORDS = 7
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£$€\"'(])|\n+")
 LEXICAL_WEIGHT = 0.35
 # A sentence naming the place asked about ("United States, Canada and Australia: €19" for "the
 # US") outranks one about "other countries" (MiniLM puts those 0.1-0.2 above it).
 PLACE_WEIGHT = 0.25
+# a passage with an amount in it, for a question that asks how much
+AMOUNT_WEIGHT = 0.1
 # Below this score a passage does not answer the question (chosen on the scenario dev batches:
 # policy questions score 0.47-0.99, product questions that reach this search 0.18-0.52).
 MIN_SCORE = 0.45
@@ -66,7 +71,17 @@ def passages(policies: str) -> list[Passage]:
         if (m := _HEADING.match(sentence)) and len(m.group(1).split()) <= HEADING_WORDS:
             topic = m.group(1).strip()
             sentence = sentence[m.end() :].strip()
+        elif _BARE_HEADING.match(sentence) and len(sentence.split()) <= BARE_HEADING_WORDS:
+            # "Gift wrapping" or "Shipping (Australia and New Zealand only)" on a line of its
+            # own: the topic of the lines under it, no answer by itself
+            topic = sentence.strip(" :")
+            continue
         if re.search(r"\w", sentence):
+            if out and out[-1].topic == topic and out[-1].text.endswith("?"):
+                # "Sending a present straight to someone? Tick 'This is a gift'": the question
+                # a policy asks itself leads into its answer
+                out[-1] = Passage(topic, f"{out[-1].text} {_BULLET.sub('', sentence)}")
+                continue
             out.append(Passage(topic, sentence))
     return out
 
@@ -104,6 +119,25 @@ def _place_bonus(question: str, passages: list[Passage]) -> np.ndarray:
         [PLACE_WEIGHT if any(n.search(p.text) for n in asked) else 0.0 for p in passages],
         dtype=np.float32,
     )
+
+
+def _amount_bonus(question: str, passages: list[Passage]) -> np.ndarray:
+    """AMOUNT_WEIGHT for each passage stating an amount, when the question asks one.
+
+    "do u ship to new zealand? how much is it": the line with the fee ("New Zealand: $27.50
+    flat rate"), not the one that says it ships there.
+    """
+    if not _ASKS_AMOUNT.search(question):
+        return np.zeros(len(passages), dtype=np.float32)
+    return np.array(
+        [AMOUNT_WEIGHT if _AMOUNT.search(p.text) else 0.0 for p in passages], dtype=np.float32
+    )
+
+
+_ASKS_AMOUNT = re.compile(r"\b(?:how much|costs?|price|fees?|charge)\b", re.I)
+_AMOUNT = re.compile(
+    r"[$£€¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:usd|aud|nzd|cad|eur|gbp|dollars?|pounds?|euros?)\b", re.I
+)
 
 
 # "What we don't sell: ...", "We don't stock watches, cufflinks or ...": the shop's own list of
@@ -269,7 +303,7 @@ class PolicyIndex:
         entry = self._entry(creator_id)
         if entry is None or not question.strip():
             return []
-        bonus = _place_bonus(question, entry.passages)
+        bonus = _place_bonus(question, entry.passages) + _amount_bonus(question, entry.passages)
         question = with_place_names(question)
         q = self.catalog.embedder.encode([question.strip()])[0]
         cosine = entry.vectors @ q

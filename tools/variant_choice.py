@@ -105,10 +105,20 @@ def size_gap(have: str, asked: str) -> float | None:
     a, b = normalize_size(have), normalize_size(asked)
     if a in LETTER_SIZES and b in LETTER_SIZES:
         return abs(LETTER_SIZES.index(a) - LETTER_SIZES.index(b)) / len(LETTER_SIZES)
-    x, y = re.match(r"\d+(?:\.\d+)?", a), re.match(r"\d+(?:\.\d+)?", b)
-    if x and y and x.group(0) == a and y.group(0) == b and max(float(a), float(b)) > 0:
-        return abs(float(a) - float(b)) / max(float(a), float(b))
+    x, y = _one_number(a), _one_number(b)
+    if x and y and (not y[1] or x[1] == y[1]) and max(x[0], y[0]) > 0:
+        # ("W38" is nearer a 40 waist than "W28": the shop's label around the same number)
+        return abs(x[0] - y[0]) / max(x[0], y[0])
     return None
+
+
+def _one_number(size: str) -> tuple[float, str] | None:
+    """The one number of a size label and its letters ("W38" -> (38, "w"), "12" -> (12, ""))."""
+    numbers = re.findall(r"\d+(?:\.\d+)?", size)
+    if len(numbers) != 1:
+        return None
+    letters = re.sub(r"[\d.\s]+", "", size).lower()
+    return (float(numbers[0]), letters) if len(letters) <= 3 else None
 
 
 def offered_values(idx: CatalogIndex, i: int, name: str) -> list[str]:

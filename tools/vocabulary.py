@@ -100,6 +100,8 @@ class Vocabulary:
     _grounded: dict[str, list[Match]] = field(default_factory=dict)
     _named: dict[tuple[str, bool], list[tuple[int, int, str]]] = field(default_factory=dict)
     and_phrases: frozenset[str] = frozenset()
+    # pairs the shop writes with an evaluative word ("dishwasher safe"): stated properties
+    stated: frozenset[str] = frozenset()
     # Meaning-level matching of a value the catalog does not spell ("decaf" -> decaffeinated):
     # the embedder and, built on first use, the vectors of the catalog's own values.
     embedder: Any = None
@@ -158,7 +160,14 @@ class Vocabulary:
         matches: list[Match] = []
         colours = {
             (i, j) for i, j, t in found
-            if t.kind == "color" and self._colour_context(toks, i, j, nouns)
+            if t.kind == "color" and (
+                self._colour_context(toks, i, j, nouns)
+                # ("a bright yellow" where a colour reads "Neon Yellow": the shop's own colour)
+                or any(
+                    x.kind == "option"
+                    for x in self.index.get(tuple(k.norm for k in toks[i:j]), [])
+                )
+            )
         }  # fmt: skip
         for i, j, term in sorted(found, key=lambda f: f[0]):
             if term.kind == "option_name":
@@ -171,6 +180,23 @@ class Vocabulary:
             mentioned = self._near(toks, named_at, i, j)
             if len(names) > 1 and mentioned & set(names):
                 names = tuple(n for n in names if n in mentioned)  # "16GB of RAM" -> ram
+            right_after = {name for a, _, name in named_at if a == j}
+            if (
+                term.kind == "option" and j == i + 1
+                and re.fullmatch(r"\d+(?:\.\d+)?", toks[i].norm)
+                and mentioned and not (right_after or mentioned) & set(names)
+            ):  # fmt: skip
+                # "a 40 waist, 32 leg" where some product's waist is a plain "32": the number
+                # is a value of the option named with it ("L32"), the one after it first
+                carriers = sorted(n for n in (right_after or mentioned) if n in self.options)
+                if carriers:
+                    number = toks[i].norm
+                    alone = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d.])")
+                    same = [v for n in carriers for v in self.options[n] if alone.search(v)]
+                    value = same[0] if same else text[toks[i].start : toks[i].end]
+                    matches.append(Match("option", value, tuple(carriers), toks[i].start,
+                                         toks[i].end, exact=bool(same)))  # fmt: skip
+                    continue
             q = quantity(toks[i].norm) if j == i + 1 else None
             if q and mentioned and not mentioned & set(names):
                 # "32gb ram" where only the tablets' storage has 32GB: the RAM it names, unmet
@@ -227,17 +253,21 @@ class Vocabulary:
                                      exact=False))  # fmt: skip
         # A bare number before the first word of an option's name ("27.5 wheels" for "Wheel
         # size", "4 seats" for "Seats"): a value of that option, the one with that number if any
+        # (with a unit its values do not write: "16 inch collar" where collars read "16")
         for k in range(len(toks) - 1):
-            if used[k] or not re.fullmatch(r"\d+(?:\.\d+)?", toks[k].norm):
+            if used[k] or not re.fullmatch(r"\d+(?:\.\d+)?(?:[a-z]+)?", toks[k].norm):
+                continue
+            if not toks[k].norm[-1].isdigit() and quantity(toks[k].norm) is None:
                 continue
             names = tuple(n for n in self.options if toks[k + 1].norm in (
                 stem(n.split()[0]), n.split()[0]) and len(n.split()[0]) > 2)  # fmt: skip
             if not names:
                 continue
             used[k] = True
-            number = float(toks[k].norm)  # (as written: 27.5 of '27.5"', not in mm)
+            # (as written: 27.5 of '27.5"', not in mm)
+            written = float(re.sub(r"[a-z]+$", "", toks[k].norm))
             same = [v for n in names for v in self.options[n]
-                    if (mg := quantity(v) or magnitude(v)) and mg[0] == number]  # fmt: skip
+                    if (mg := quantity(v) or magnitude(v)) and mg[0] == written]  # fmt: skip
             asked = same[0] if same else text[toks[k].start : toks[k].end]
             matches.append(Match("option", asked, names, toks[k].start, toks[k].end,
                                  exact=bool(same)))  # fmt: skip

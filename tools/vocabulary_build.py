@@ -24,6 +24,8 @@ from prompts.lexicon import (
     lexicon,
     normalize_size,
 )
+from prompts.phrasing import STATED_COMPOUND
+from tools.catalog_index import colour_options
 from tools.units import canonical_number, magnitude, normalize, quantity, ranges, tokens, unit_table
 from tools.vocabulary import FACET, Kind, Term, Vocabulary, english_words
 
@@ -39,9 +41,17 @@ def build(
     products: list[dict[str, Any]],
     variant_options: list[tuple[int, dict[str, Any]]],
 ) -> Vocabulary:
-    """The vocabulary of product rows (id, category, tags, brand) and variant options."""
+    """The vocabulary of product rows (id, category, tags, brand, description) and options."""
     t0 = time.perf_counter()
     voc = Vocabulary(creator_id, version)
+    # an option whose values are mostly colours is one, whatever the shop calls it
+    colourish = {
+        n.strip().lower() for n in colour_options([{"options": o} for _, o in variant_options])
+    }
+
+    def colour_opt(name: str) -> bool:
+        return name in colourish or is_color_option(name)
+
     per_option: dict[str, Counter[str]] = defaultdict(Counter)
     seen: set[tuple[int, str, str]] = set()
     for pid, opts in variant_options:
@@ -53,6 +63,7 @@ def build(
     facets: dict[str, Counter[str]] = defaultdict(Counter)
     plain: Counter[str] = Counter()
     categories: Counter[str] = Counter()
+    paths: Counter[str] = Counter()
     brands: Counter[str] = Counter()
     for p in products:
         for tag in p.get("tags") or []:
@@ -62,6 +73,7 @@ def build(
             elif str(tag).strip():
                 plain[str(tag).strip()] += 1
         if p.get("category"):
+            paths[str(p["category"]).strip()] += 1
             for seg in str(p["category"]).split(">"):
                 if seg.strip():
                     categories[seg.strip()] += 1
@@ -89,7 +101,7 @@ def build(
         for name, counts in per_option.items()
     }
     for name, counts in per_option.items():
-        color = is_color_option(name)
+        color = colour_opt(name)
         voc.add(tuple(normalize(name).split()), Term("option_name", name, (name,)))
         for value, n in counts.items():
             key = tuple(normalize(value).split())
@@ -137,6 +149,15 @@ def build(
                         if canon == normalize_size(label.group(1)))}:  # fmt: skip
                     voc.add(tuple(normalize(alias).split()),
                             Term("option", value, (name,), weak=True, products=n))  # fmt: skip
+    for name, counts in per_option.items():
+        for value in counts:
+            key = tuple(normalize(value).split())
+            if len(key) == 1 and key[0].isalpha() and len(key[0]) > 2 and not colour_opt(name):
+                for form in _comparatives(key[0]):
+                    # "the wider fit" where a width is "Wide", "a darker roast" of "Dark"
+                    # (not "Tanner" of a product's name)
+                    if (form,) not in voc.index and form not in name_words:
+                        voc.add((form,), Term("option", value, (name,), weak=True))
     for tok, owners in token_options.items():
         names = {n for n, _ in owners}
         values = {v for _, v in owners}
@@ -205,6 +226,13 @@ def build(
     voc.and_phrases = frozenset(
         phrase for x in joined if " and " in f" {(phrase := normalize(str(x)))} "
     )
+    voc.stated = frozenset(
+        normalize(m.group(0))
+        for p in products
+        for m in STATED_COMPOUND.finditer(
+            " ".join(str(x) for x in [p.get("description"), *(p.get("tags") or [])] if x)
+        )
+    )
     for key_name, counts in facets.items():
         color = is_color_option(key_name)
         voc.add(tuple(normalize(key_name).split()), Term("option_name", key_name, (key_name,)))
@@ -217,22 +245,44 @@ def build(
         voc.add(tuple(normalize(tag).split()), Term("tag", tag, (), products=n))
     for cat, n in categories.items():
         voc.add(tuple(normalize(cat).split()), Term("category", cat, (), products=n))
+    for path, n in paths.items():
+        # "men's shirts" is the path "Men > Shirts" (not "Women > Shirts & Blouses"): a parent
+        # and its leaf said together name the path
+        segs = [x.strip() for x in path.split(">") if x.strip()]
+        for parent in segs[:-1]:
+            key = tuple(normalize(f"{parent} {segs[-1]}").split())
+            if key not in voc.index:
+                voc.add(key, Term("category", path, (), products=n))
     for brand, n in brands.items():
         voc.add(tuple(normalize(brand).split()), Term("brand", brand, (), products=n))
     # Colour words, when the shop describes colours at all: "navy" meets "Blue" by family, and
     # a colour it does not sell is still asked for ("red" -> reported as unmet). Only where the
     # word reads as a colour (``_colour_context``): "rose" in a gift request is no colour.
-    for word, _fam in _color_words().items():
+    for word, fam in _color_words().items():
         if voc.color_families:  # the shop describes colours at all
             key = tuple(normalize(word).split())
             if not any(
                 t.kind in {"option", "facet"}
-                and (not t.weak or all(is_color_option(n) for n in t.names))
+                and (not t.weak or (all(colour_opt(n) for n in t.names) and word != fam))
                 for t in voc.index.get(key, [])
-            ):  # ("green" of a "Green Tea" scent is still a colour; of "Forest Green", that)
+            ):  # ("green" of a "Green Tea" scent is still a colour; "navy" of "Navy Stripe" is
+                # that; "brown" of "Dark Brown" is any brown: Chestnut too)
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc
+
+
+def _comparatives(word: str) -> list[str]:
+    """English comparative and superlative of an adjective ("wide" -> wider, widest)."""
+    if word.endswith("e"):
+        base = word[:-1]
+    elif word.endswith("y") and len(word) > 3:
+        base = word[:-1] + "i"
+    elif re.search(r"[^aeiou][aeiou][bdgmnpt]$", word) and len(word) <= 4:
+        base = word + word[-1]  # slim -> slimmer, big -> bigger, thin -> thinner
+    else:
+        base = word
+    return [base + "er", base + "est"]
 
 
 def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str, ...]]:
@@ -286,7 +336,7 @@ def build_vocabulary(catalog: Catalog, creator_id: str) -> Vocabulary:
     P, V = Product, Variant
     with catalog.sessions() as s:
         prows = s.execute(
-            select(P.id, P.name, P.category, P.tags, P.brand).where(
+            select(P.id, P.name, P.category, P.tags, P.brand, P.description).where(
                 P.creator_id == creator_id, P.is_active.is_(True)
             )
         ).all()

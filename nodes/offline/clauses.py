@@ -65,21 +65,32 @@ def _narrows(part: str, vocab: Vocabulary | None = None) -> bool:
     return bool(ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
 
 
+ONES = re.compile(r"\bones?\b", re.I)
+
+
 def _names_values(part: str, vocab: Vocabulary | None, max_words: int = 7) -> bool:
     """Whether a sentence of its own only gives the shop's values for the ask before it.
 
     "no pull harness for my husky. shes 62cm round the chest. red if u have it": a measure and
     a colour of the harness, no kind or question of their own (the shop's vocabulary only).
+    "tanner derbies, size 9, i need the wider fit pls", "do they come in a 9? want the brown
+    ones": a want of nothing but values is one too.
     """
+    core = part[m.end() :] if (m := WANTS.match(part)) else part
     if (
         vocab is None or len(re.findall(r"\w+", part)) > max_words
-        or QUESTION_FORM.match(part) or ASKS.match(part)
+        or (core is part and OWN_SITUATION.match(part))  # "our dining room is tiny"
+        or QUESTION_FORM.match(core) or ASKS.match(core)
     ):  # fmt: skip
         return False
-    ent = extract_entities(part, None, vocab)
+    ent = extract_entities(core, None, vocab)
     return bool(ent.colors or ent.sizes or ent.options) and not (
         ent.categories or ent.tags or ent.brands
-        or any(r.kind != "anaphora" for r in ent.references)  # ("if u have it": the same one)
+        # ("if u have it": the same one; "the brown ones": of the ones asked about)
+        or any(
+            r.kind != "anaphora" and not (r.kind == "description" and ONES.search(r.text))
+            for r in ent.references
+        )
     )  # fmt: skip
 
 
@@ -199,9 +210,9 @@ def split_questions(
         elif (
             # (the clause before is an ask, or ended one: "harness pls. 62cm. red if u have it")
             questions and (asks[i - 1] or questions[-1].endswith(parts[i - 1]))
-            and clause.opener < 0.5
-            and ((clause.connector in WEAK_JOINS and _narrows(part, vocab))
-                 or (not clause.connector and _names_values(part, vocab)))
+            and clause.connector in WEAK_JOINS
+            and ((clause.opener < 0.5 and _narrows(part, vocab))
+                 or ((clause.opener < 0.5 or WANTS.match(part)) and _names_values(part, vocab)))
         ):  # fmt: skip
             questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
             continue

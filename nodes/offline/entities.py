@@ -63,7 +63,7 @@ from prompts.phrasing import (
     PRICIEST,
     PURPOSE,
 )
-from tools.units import same_value
+from tools.units import normalize, same_value
 from tools.vocabulary import Match, Vocabulary
 
 
@@ -215,6 +215,11 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
             if m.value not in ent.tags:
                 ent.tags.append(m.value)
             continue  # a tag word ("foam", "whey") also names the product: it stays in the query
+        elif m.kind == "category" and ">" in m.value:
+            # "men's shirts": the path "Men > Shirts" (its words stay in the query)
+            if m.value not in ent.categories:
+                ent.categories.append(m.value)
+            continue
         else:
             continue
         ent.matched.append(text[m.start : m.end])
@@ -227,10 +232,15 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
             (name, value)
             for name, values in vocab.options.items()
             for value in values
-            if normalize_size(value) == size or same_value(value, f"size {size}")
+            if normalize_size(value) == size
+            or same_value(value, f"size {size}")
+            or (is_size_option(name) and _labelled(value, size))
         }
         if owners and all(is_size_option(name) for name, _ in owners):
-            ent.sizes.append(size)
+            # "a 9" is "UK 9" where the shop writes its sizes so; the number itself stays
+            # asked for the labels whose range holds it ("L (UK 9-11)")
+            ent.sizes += [s for s in (size, *sorted({normalize_size(v) for _, v in owners}))
+                          if s not in ent.sizes]  # fmt: skip
             continue
         for name, value in sorted(owners):
             ent.options.setdefault(name, []).append(value)
@@ -247,6 +257,12 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
             elif plain:
                 ent.options.setdefault("|".join(plain), []).append(size)
     return longer
+
+
+def _labelled(value: str, size: str) -> bool:
+    """Whether a size value is the number asked under a short system label ("UK 9" for 9)."""
+    toks = normalize(value).split()
+    return len(toks) == 2 and toks[1] == size.lower() and toks[0].isalpha() and len(toks[0]) <= 3
 
 
 def _for_a_child(ent: Entities, low: str, vocab: Vocabulary) -> None:
@@ -362,6 +378,12 @@ def extract_entities(
     if vocab is not None:
         longer = _ground(ent, text, vocab, sizes)
         _for_a_child(ent, low, vocab)
+        if (
+            ent.prefer
+            and (m := BIGGER.search(low))
+            and any(normalize(x) == normalize(m.group(1) or m.group(2) or "") for x in ent.matched)
+        ):  # "the wider fit" named the shop's "Wide": a value, not the widest
+            ent.prefer, ent.prefer_option = None, ""
     else:
         ent.sizes = sizes
         _lexicon_entities(ent, words, low)

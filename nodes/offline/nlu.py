@@ -55,6 +55,7 @@ from prompts.phrasing import (
     REFINE,
     REQUEST,
     SEARCH_ASK,
+    STATED_COMPOUND,
     SUITS,
     TWO_THINGS,
     VAGUE,
@@ -400,15 +401,26 @@ def analyze(
             # support with p >= 0.5 (as in ``clause_kinds``)
             label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
+        text_form = (attribute or {}).get("form") == "text"
+        asked_in = (
+            (attribute or {}).get("phrase", "") if text_form
+            else f"in {attribute['attribute']}"
+            if attribute and attribute.get("verb") in COME_IN else ""
+        )  # fmt: skip
         if (
             attribute
-            and attribute["form"] == "text"
-            and _asks_options(extract_entities(attribute["phrase"], None, vocab), vocab)
+            and asked_in
+            and _asks_options(
+                extract_entities(asked_in, None, vocab), vocab, asked_in if text_form else ""
+            )
         ):
-            attribute = None  # "do the highland boots go up to a 48?": the variants answer
+            # "do the highland boots go up to a 48?", "do they come in a 9?": the variants
+            # answer
+            attribute = None
         if attribute and (
             (attribute.get("form") != "suits"
-             and EVALUATIVE.search(attribute.get("attribute") or attribute.get("phrase") or ""))
+             and EVALUATIVE.search(_unstated(
+                 attribute.get("attribute") or attribute.get("phrase") or "", vocab)))
             or (attribute.get("pronoun") and not attribute.get("subject")
                 and not has_shown_products)
             or (label not in {"variant_question", "product_search"}
@@ -519,13 +531,19 @@ def _states_own_fact(part: str, facts: Any | None) -> bool:
     return bool(learned) or (facts is not None and states_facts([part], facts)[0])
 
 
-def _asks_options(ent: Entities, vocab: Vocabulary | None) -> bool:
+def _asks_options(ent: Entities, vocab: Vocabulary | None, phrase: str = "") -> bool:
     """Whether a question names option values beyond a product's name ("up to a 48").
 
-    "the teak bench" names a product by its material; "a 5-person version" asks for one.
+    "the teak bench" names a product by its material; "a 5-person version" asks for one;
+    "do the light up wheels work without batteries?" names the variant it asks about (the
+    value before its own option's name), the listing answers.
     """
     names = vocab.name_words if vocab is not None else set()
-    asked = [*ent.colors, *ent.sizes, *(v for vs in ent.options.values() for v in vs)]
+    low = normalize(phrase)
+    asked = [*ent.colors, *ent.sizes, *(
+        v for name, vs in ent.options.items() for v in vs
+        if f"{normalize(v)} {normalize(name)}" not in low
+    )]  # fmt: skip
     return any(not set(normalize(v).split()) <= names for v in asked)
 
 
@@ -539,7 +557,17 @@ def _narrows_by_property(part: str) -> bool:
     return bool(rest) and not COMPARATIVE.search(" ".join(rest))
 
 
+COME_IN = frozenset({"come in", "comes in"})
 _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_question", "other"})
+
+
+def _unstated(text: str, vocab: Vocabulary | None) -> str:
+    """The text without the pairs the shop states as properties ("dishwasher safe")."""
+    if vocab is None or not vocab.stated:
+        return text
+    return STATED_COMPOUND.sub(
+        lambda m: " " if normalize(m.group(0)) in vocab.stated else m.group(0), text
+    )
 
 
 def _names_product(attribute: dict[str, str], ent: Entities) -> bool:

@@ -364,7 +364,14 @@ def plan(
             described = [
                 r["text"] for r in ent.get("references", []) if r.get("kind") == "description"
             ]
-            if not targets and described:
+            # ("golden hour palette pls, the cooler toned one": the palette it names is the
+            # product, the description picks its variant)
+            said = {stem(w) for w in tokenize(described[0])} if described else set()
+            kinds_outside = [
+                t for t in [*ent.get("categories", []), *ent.get("tags", [])]
+                if described and not said & {stem(w) for w in tokenize(t)}
+            ]  # fmt: skip
+            if not targets and described and not kinds_outside:
                 # "is the honey one ok?", "and the face oil?": a product not on screen, named
                 # by its own words (within the last search's kind when there was one)
                 words = ONE.sub(" ", described[0]).strip()

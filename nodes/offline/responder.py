@@ -141,10 +141,13 @@ def render(
         policy = next(
             (a for a in every if a["tool"] == "search_store_policy" and a.get("passages")), None
         )
-        said = [_policy_text(policy)] if policy else []
-        if said and said[0] in policy_lines:
+        fresh = (
+            [p for p in policy["passages"][:2] if p["text"] not in policy_lines] if policy else []
+        )
+        if policy and not fresh:
             continue  # ("do you ship to canada? cost?": the same sentences answer both)
-        policy_lines.update(said)
+        said = [_policy_text({"passages": fresh})] if fresh else []
+        policy_lines.update(p["text"] for p in fresh)
         if intent == "support":
             if said and not q.get("needs_person"):
                 sections.append(Section(prio, said))  # the creator's own policy answers it
@@ -391,7 +394,10 @@ def _choices(kinds: list[str] | None) -> str:
 
 def _policy_text(art: dict[str, Any]) -> str:
     """The policy sentences that answer a question, in the creator's words."""
-    return " ".join(p["text"] for p in art["passages"][:2])
+    return " ".join(_BULLET.sub("", p["text"]) for p in art["passages"][:2])
+
+
+_BULLET = re.compile(r"^\s*[-•*·]\s*")
 
 
 def _conflict_line(c: dict[str, Any]) -> str:
