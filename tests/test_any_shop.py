@@ -848,12 +848,19 @@ def test_a_category_of_joined_kinds_holds_each(client: TestClient) -> None:
     ("text", "answer", "said"),
     [
         # one list item of the listing says it ("batteries not included")
-        ("does the battery train engine come with batteries or do i need to buy them "
-         "separately?", "No", "AA"),
+        (
+            "does the battery train engine come with batteries or do i need to buy them "
+            "separately?",
+            "No",
+            "AA",
+        ),
         # asked "without": "no batteries needed" is a yes; the Light-Up wheels name the variant,
         # not the Night Light
-        ("quick q - do the light up wheels on the scooter work without batteries?", "Yes",
-         "no batteries needed"),
+        (
+            "quick q - do the light up wheels on the scooter work without batteries?",
+            "Yes",
+            "no batteries needed",
+        ),
         # "dishwasher safe" is a property the shop writes, not a judgement
         ("Is the silicone suction plate dishwasher safe?", "Yes", "dishwasher safe"),
         ("is the koala comforter ok from birth? baby's due in 3 weeks", "Yes", "from birth"),
