@@ -218,8 +218,8 @@ def judge(
         names = {w for m in grounded for n in m.names for w in normalize(n).split()}
         asked = [w for w in _content(rest) if w not in names and w not in _AVAILABLE
                  and w not in set(own_words(product))]  # fmt: skip
-        if len(asked) >= 2 and (said := by_sentences(product, rest, embed)).answer != "unknown":
-            return said
+        if len(asked) >= 2 and (of_rest := by_sentences(product, rest, embed)).answer != "unknown":
+            return of_rest
     if len(grounded) > 1 and (joint := _jointly(product, variants, grounded, attr)) is not None:
         return joint  # "XL with 27.5 wheels": one variant must have both
     for m in grounded:
