@@ -70,6 +70,7 @@ class _QueryState:
     best_kw: float = 0.0
     full_exact: bool = False
     tokens: frozenset[str] = frozenset()
+    raw_words: frozenset[str] = frozenset()  # normalised, numbers kept ("book 2")
 
 
 def _inside(asked: str, value: tuple[str, ...]) -> bool:
@@ -105,6 +106,17 @@ def _in_number_range(asked: tuple[str, ...], value: tuple[str, ...]) -> bool:
             if all(p in value[:k] for p in prefix) and int(a) <= n <= int(b):
                 return True
     return False
+
+
+def _named_values(variant: dict[str, Any], words: frozenset[str]) -> int:
+    """How many words of the variant's option values the customer's words hold."""
+    if not words:
+        return 0
+    own = {w for val in (variant["options"] or {}).values() for w in normalize(str(val)).split()}
+    return len(own & words)
+
+
+_DENYING_TAG = re.compile(r"\b(?:free|no|non|not|without|none)\b")
 
 
 def _category_heads(idx: CatalogIndex) -> list[set[tuple[str, ...]]]:
@@ -304,7 +316,12 @@ class HybridSearch:
             key = " ".join(tokenize(tag, drop_stopwords=False))
             tmask = idx._tag_masks.get(key)
             if tmask is None:
-                tmask = np.array([key in ts for ts in idx.tag_sets], dtype=bool)
+                # a tag or a tag it is the end or start of ("wool" of "merino wool"; not of
+                # "wool free")
+                tmask = np.array([key in ts or any(
+                    (t.endswith(f" {key}") or t.startswith(f"{key} "))
+                    and not _DENYING_TAG.search(t) for t in ts) for ts in idx.tag_sets],
+                    dtype=bool)  # fmt: skip
                 remember_mask(idx, key, tmask)
             pmask &= tmask
         if f.brands:
@@ -438,6 +455,7 @@ class HybridSearch:
         qs.vec = self.catalog.embedder.encode([query.strip()])[0]
         tokens = tokenize(query)
         qs.tokens = frozenset(tokens)  # (the customer's own words: what names a product)
+        qs.raw_words = frozenset(normalize(query).split())
         tokens += synonyms(
             idx, tokens, self.catalog.embedder
         )  # ... and the shop's word for one it lacks
@@ -533,7 +551,8 @@ class HybridSearch:
             score = score[keep]
         score_of = dict(zip(cand_idx.tolist(), score.tolist(), strict=True))
         hits = [
-            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], has_query, prefer=f)
+            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], has_query, prefer=f,
+                      words=qs.raw_words)  # fmt: skip
             for i in order[:limit]
         ]
         return hits, strategy
@@ -605,11 +624,14 @@ class HybridSearch:
     def _hit(
         self, idx: CatalogIndex, i: int, vmask: np.ndarray, score: float, sim: float, kw: float,
         has_query: bool, max_variants: int = 6, prefer: SearchFilters | None = None,
+        words: frozenset[str] = frozenset(),
     ) -> ProductHit:  # fmt: skip
         p = idx.products[i]
         start, end = int(idx.v_start[i]), int(idx.v_end[i])
         vs = [idx.variants[j] for j in range(start, end) if vmask[j]]
-        vs.sort(key=lambda v: (not v["in_stock"], v["price"]))
+        # in stock first; then the variant whose values the customer's words name ("with the
+        # felt on the bottom": Felt-Lined; "book 2"), then the cheapest
+        vs.sort(key=lambda v: (not v["in_stock"], -_named_values(v, words), v["price"]))
         if prefer is not None and prefer.prefer:  # "the big tub": by size, in stock first
             vs = sorted(by_size(vs, prefer.prefer, prefer.prefer_option),
                         key=lambda v: not v["in_stock"])  # fmt: skip

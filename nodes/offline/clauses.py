@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from nodes.offline.entities import extract_entities
 from nodes.offline.splitter import Clause, split_clauses
+from prompts.lexicon import stem
 from prompts.phrasing import (
     A_SET,
     ABOUT_IT,
@@ -65,6 +66,7 @@ def _narrows(part: str, vocab: Vocabulary | None = None) -> bool:
     return bool(ELABORATION.match(part)) or (ent.has_filters() and not ent.references)
 
 
+WITH_PHRASE = re.compile(r"^\W*(?:with|without|in)\b", re.I)
 ONES = re.compile(r"\bones?\b", re.I)
 
 
@@ -79,12 +81,13 @@ def _names_values(part: str, vocab: Vocabulary | None, max_words: int = 7) -> bo
     core = part[m.end() :] if (m := WANTS.match(part)) else part
     if (
         vocab is None or len(re.findall(r"\w+", part)) > max_words
-        or (core is part and OWN_SITUATION.match(part))  # "our dining room is tiny"
         or QUESTION_FORM.match(core) or ASKS.match(core)
     ):  # fmt: skip
         return False
     ent = extract_entities(core, None, vocab)
-    return bool(ent.colors or ent.sizes or ent.options) and not (
+    if core is part and OWN_SITUATION.match(part) and not ent.excluded:
+        return False  # "our dining room is tiny" (but "i dont use leather" rules a value out)
+    return bool(ent.colors or ent.sizes or ent.options or ent.excluded) and not (
         ent.categories or ent.tags or ent.brands
         # ("if u have it": the same one; "the brown ones": of the ones asked about)
         or any(
@@ -212,7 +215,11 @@ def split_questions(
             questions and (asks[i - 1] or questions[-1].endswith(parts[i - 1]))
             and clause.connector in WEAK_JOINS
             and ((clause.opener < 0.5 and _narrows(part, vocab))
-                 or ((clause.opener < 0.5 or WANTS.match(part)) and _names_values(part, vocab)))
+                 # "the curvy board in the family size, with the felt on the bottom?"
+                 or (clause.connector == "," and WITH_PHRASE.match(part)
+                     and len(part.split()) <= 8)
+                 or ((clause.opener < 0.5 or WANTS.match(part) or OWN_SITUATION.match(part))
+                     and _names_values(part, vocab)))
         ):  # fmt: skip
             questions[-1] = f"{questions[-1]} {part}"  # "hoodies under 60. size M"
             continue
@@ -262,9 +269,14 @@ def split_questions(
             questions[n] = f"{parts[before]} {q}"
             statements.remove(parts[before])
     # ... and so is one after a request ("I need a gift for my sister, she loves gold. What
-    # would you recommend?"): one ask
+    # would you recommend?"): one ask; and one that only says the ask before it again ("which
+    # of these have pockets? i need pockets lol")
     for n in range(len(questions) - 1, 0, -1):
-        if not content_words(questions[n]) and WANTS.match(questions[n - 1]):
+        said = {stem(w) for w in content_words(questions[n]) if len(w) > 3}
+        asked_before = {stem(w) for w in content_words(questions[n - 1])}
+        if (not content_words(questions[n]) and WANTS.match(questions[n - 1])) or (
+            said and said <= asked_before and WANTS.match(questions[n])
+        ):
             questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
             del questions[n]
     return questions, statements

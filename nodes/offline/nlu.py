@@ -355,6 +355,12 @@ def analyze(
             # "the electric one, with the bigger battery", "which mattress topper should I go
             # for?": which one is wanted among a kind, not a weighing of two named things
             label = "product_search"
+        if (
+            label == "greeting"
+            and ent.categories
+            and (QUESTION_FORM.match(part) or REQUEST.search(part))
+        ):
+            label = "product_search"  # "can i see your dresses": no greeting asks for a kind
         if ent.categories and conf < 0.5 and (
             (label in {"general_question", "other", "greeting"} and not ADVICE.match(part))
             or (label == "comparison" and not COMPARATIVE.search(part)
