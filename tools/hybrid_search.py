@@ -552,8 +552,17 @@ class HybridSearch:
             score = score[keep]
         score_of = dict(zip(cand_idx.tolist(), score.tolist(), strict=True))
         hits = [
-            self._hit(idx, int(i), vmask, score_of[int(i)], sims[i], kw[i], has_query, prefer=f,
-                      words=qs.raw_words)  # fmt: skip
+            self._hit(
+                idx,
+                int(i),
+                vmask,
+                score_of[int(i)],
+                sims[i],
+                kw[i],
+                has_query,
+                prefer=f,
+                words=qs.raw_words,
+            )  # fmt: skip
             for i in order[:limit]
         ]
         return hits, strategy
