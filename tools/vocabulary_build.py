@@ -142,9 +142,9 @@ def build(
             if len(key) == 2 and key[0] == "size" and key[1][0].isdigit():
                 voc.add((key[1],), Term("option", value, (name,), weak=True, products=n))
             if (head := re.match(r"^\s*([^:]{2,30}?)\s*:\s*\S", value)) and 1 < len(
-                alias := tuple(normalize(head.group(1)).split())
+                lead := tuple(normalize(head.group(1)).split())
             ) <= 3:  # "Book 2: Trouble at the Billabong" is "book 2"
-                voc.add(alias, Term("option", value, (name,), weak=True, products=n))
+                voc.add(lead, Term("option", value, (name,), weak=True, products=n))
             label = re.match(r"^\s*([A-Za-z0-9]{1,4})\s*[(/-]", value)
             if len(key) > 1 and label and normalize_size(label.group(1)) in sizes:
                 # "M (54-58 cm)": the size label alone names it
