@@ -74,7 +74,10 @@ def test_shopify_mapping(services):
     _, items = services.catalog.list_products("shop-a")
     hoodie = next(p for p in items if p.name == "Cloud Knit Hoodie")
     assert hoodie.source_id == "7981234567890"
-    assert hoodie.description == "Our softest hoodie yet. 80% organic cotton 20% recycled polyester"
+    # (each paragraph or list item a line of its own: a yes or no rests on one of them)
+    assert (
+        hoodie.description == "Our softest hoodie yet.\n80% organic cotton\n20% recycled polyester"
+    )
     assert hoodie.category == "Apparel > Hoodies"
     assert hoodie.tags == ["cotton", "casual", "bestseller"]
     assert hoodie.url == "https://a.example/products/cloud-knit-hoodie"
@@ -86,7 +89,7 @@ def test_shopify_mapping(services):
     assert v["CKH-OT-L"].stock == 0 and v["CKH-OT-L"].available  # oversell allowed
     protein = next(p for p in items if p.name == "Chocolate Plant Protein")
     assert protein.variants[0].options == {}
-    assert protein.description == "Vegan & dairy-free. 24 g protein per scoop."
+    assert protein.description == "Vegan & dairy-free.\n24 g protein per scoop."
 
 
 def test_shopify_admin_csv_export(services):

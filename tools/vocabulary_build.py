@@ -277,7 +277,10 @@ def build(
 
 
 def _comparatives(word: str) -> list[str]:
-    """English comparative and superlative of an adjective ("wide" -> wider, widest)."""
+    """English comparative, superlative and adjective forms ("wide" -> wider, widest;
+    "gloss" -> glossy), none that is a word of its own ("matte" -> no "matter")."""
+    y_form = word[:-1] + "y" if word.endswith("e") else word + "y"
+    adjective = [y_form] if not word.endswith("y") and y_form in english_words() else []
     if word.endswith("e"):
         base = word[:-1]
     elif word.endswith("y") and len(word) > 3:
@@ -286,7 +289,8 @@ def _comparatives(word: str) -> list[str]:
         base = word + word[-1]  # slim -> slimmer, big -> bigger, thin -> thinner
     else:
         base = word
-    return [base + "er", base + "est"]
+    stop = set(lexicon()["not_comparatives"])
+    return [f for f in (base + "er", base + "est") if f not in stop] + adjective
 
 
 def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str, ...]]:

@@ -409,10 +409,15 @@ def analyze(
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
         text_form = (attribute or {}).get("form") == "text"
         asked_in = (
-            (attribute or {}).get("phrase", "") if text_form
+            (attribute or {}).get("phrase", "")
+            if text_form
             else f"in {attribute['attribute']}"
-            if attribute and attribute.get("verb") in COME_IN else ""
-        )  # fmt: skip
+            if attribute
+            and attribute.get("verb") in COME_IN
+            and not _grounds_values(attribute["attribute"], vocab)
+            else ""
+        )  # fmt: skip  ("do they come in a 9?": a size only the variants know as "UK 9";
+        # "does the sofa come in sage?" is answered yes or no by its own values)
         if (
             attribute
             and asked_in
@@ -564,6 +569,15 @@ def _narrows_by_property(part: str) -> bool:
 
 
 COME_IN = frozenset({"come in", "comes in"})
+
+
+def _grounds_values(text: str, vocab: Vocabulary | None) -> bool:
+    """Whether the shop's vocabulary names an option value or colour in ``text``."""
+    return vocab is not None and any(
+        m.kind in {"option", "facet", "color"} for m in vocab.ground(text)
+    )
+
+
 _ATTRIBUTE_LABELS = frozenset({"variant_question", "product_search", "general_question", "other"})
 
 
