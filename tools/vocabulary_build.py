@@ -277,8 +277,10 @@ def build(
 
 
 def _comparatives(word: str) -> list[str]:
-    """English comparative, superlative and adjective forms ("wide" -> wider, widest;
-    "gloss" -> glossy), none that is a word of its own ("matte" -> no "matter")."""
+    """Comparative, superlative and adjective forms of a value ("wide" -> wider, widest).
+
+    "gloss" -> glossy; none that is a word of its own ("matte" -> no "matter").
+    """
     y_form = word[:-1] + "y" if word.endswith("e") else word + "y"
     adjective = [y_form] if not word.endswith("y") and y_form in english_words() else []
     if word.endswith("e"):
