@@ -145,10 +145,17 @@ STATED_COMPOUND = re.compile(
 _YN = _Q["yes_no"]
 YES_NO = re.compile(
     rf"^\W*(?:{_alt(_YN['leads'])}\W+)*"
-    rf"(?:(?P<lead>{_alt(_YN['lead_determiners'])} [^,?]{{2,60}}?)(?:,|\s+[-–—]+)\s*)?"
+    rf"(?:(?P<lead>{_alt(_YN['lead_determiners'])} [^,?]{{2,60}}?)(?:,|\s+[-–—]+)\s*"
+    r"|(?P<named>[a-z][^,?]{2,40}?)\s+[-–—]+\s*)?"
     rf"(?P<aux>{_any(_YN['auxiliaries'])})\s+"
     rf"(?P<det>{_any(_YN['determiners'])})\s+"
     r"(?P<rest>[^?]+?)\W*(?:\?.*)?$",
+    re.I,
+)
+# "is there sugar in the cold brew cans?": what it has, and the product
+THERE_IN = re.compile(
+    r"^\W*(?:is|are)\s+there\s+(?:any\s+)?(?P<attr>[^?]{2,40}?)\s+in\s+"
+    rf"(?:{_alt(_YN['lead_determiners'])}\s+)(?P<subject>[^?]{{2,60}}?)\W*(?:\?.*)?$",
     re.I,
 )
 LEAD_DETERMINER = re.compile(rf"^{_alt(_YN['lead_determiners'])}\s+", re.I)

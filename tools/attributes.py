@@ -243,6 +243,10 @@ def judge(
         if found:  # the most specific form named ("peanut" rather than "nut")
             term = max(found, key=lambda t: (len(normalize(t)), t))
             return Verdict("no", attr, f"it contains {term}", [_sentence(text, term)])
+        if not diet and any(mentions(text, t) == "negated" for t in terms):
+            # "chicken free?" of "Contains fish and grain. No chicken.": the listing rules it out
+            denied = next(t for t in terms if mentions(text, t) == "negated")
+            return Verdict("yes", attr, (_sentence(text, denied) or f"no {denied}").rstrip("."))
         return Verdict("unknown", attr, "the listing does not say")
     # an allergen ("does it have nuts?"): any of its forms named is a yes; silence is no "no"
     allergen = _allergen_key(attr)

@@ -57,6 +57,7 @@ from prompts.phrasing import (
     SEARCH_ASK,
     STATED_COMPOUND,
     SUITS,
+    THERE_IN,
     TWO_THINGS,
     VAGUE,
     WANTS,
@@ -614,6 +615,9 @@ def attribute_question(text: str) -> dict[str, str] | None:
     tripod lamp, does it take an E27 bulb?" -> subject "oak tripod lamp"; "do any of your
     sofas come in leather?" -> collective (a search, not one product).
     """
+    if there := THERE_IN.match(text.strip()):
+        return {"form": "has", "subject": there["subject"].strip(), "verb": "contain",
+                "attribute": there["attr"].strip(), "phrase": ""}  # fmt: skip
     m = YES_NO.match(text.strip())
     if not m and (cond := CONDITION_FIRST.match(text.strip())):
         # "if my fingers get bigger can the titanium band be resized?": the question after it
@@ -624,7 +628,7 @@ def attribute_question(text: str) -> dict[str, str] | None:
             return {"form": "text", "subject": "", "attribute": "", "phrase": person["rest"]}
         return None
     det, rest = m.group("det").lower(), m.group("rest")
-    subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or "")
+    subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or m.group("named") or "")
     out: dict[str, str] = {"form": "has", "subject": "", "attribute": "", "phrase": ""}
     if det.startswith("any") or (
         det in COLLECTIVE_DETERMINERS and m.group("aux").lower() in COLLECTIVE_AUXILIARIES

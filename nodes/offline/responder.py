@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from prompts import templates as T
+from prompts.lexicon import stem, tokenize
 from prompts.phrasing import (
     SUITS_PURPOSE,
     THANKS,
@@ -167,7 +168,11 @@ def render(
             sections.append(Section(prio, said))
             continue
         top = policy["passages"][0] if policy else {}
-        if top and top["score"] >= PRODUCT_QUESTION_SCORE and top["similarity"] >= 0.6:
+        if (
+            top
+            and top["score"] >= PRODUCT_QUESTION_SCORE
+            and (top["similarity"] >= 0.6 or _names_topic(q["text"], top.get("topic", "")))
+        ):  # fmt: skip  ("can you gift wrap?" names the creator's own "Gift wrapping" heading)
             sections.append(Section(prio + 1, said))  # and the products below it
         if intent == "general_question" and not arts:
             escalated = True
@@ -390,6 +395,19 @@ def _choices(kinds: list[str] | None) -> str:
     if not names:
         return "something in particular"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _names_topic(question: str, topic: str) -> bool:
+    """Whether a question says every word of a policy heading ("gift wrap": "Gift wrapping")."""
+    heading = {stem(w) for w in tokenize(topic) if len(w) > 2}
+    asked = {stem(w) for w in tokenize(question) if len(w) > 2}
+    return bool(heading) and all(
+        any(
+            h == a or (min(len(h), len(a)) >= 4 and (h.startswith(a) or a.startswith(h)))
+            for a in asked
+        )
+        for h in heading
+    )  # fmt: skip  ("wrap" says "wrapping")
 
 
 def _policy_text(art: dict[str, Any]) -> str:
