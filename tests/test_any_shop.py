@@ -880,3 +880,54 @@ def test_how_much_after_a_policy_question_gets_the_amount(client: TestClient) ->
               "do u ship to new zealand? my sister lives in auckland. how much is it")  # fmt: skip
     assert "27.50" in out["reply"], out["reply"]
     assert not out["escalated"]
+
+
+def test_a_heading_on_its_own_line_is_the_topic_of_the_lines_under_it() -> None:
+    from tools.policies import passages
+
+    text = (
+        "Gift wrapping\n- Gift wrapping is $6.50 per item.\n"
+        "- Sending a present straight to someone? Tick 'This is a gift' at checkout.\n"
+        "Shipping (Australia and New Zealand only)\n- New Zealand: $27.50 flat rate."
+    )
+    got = [(p.topic, p.text) for p in passages(text)]
+    assert got == [
+        ("Gift wrapping", "- Gift wrapping is $6.50 per item."),
+        # a question the policy asks itself leads into its answer
+        ("Gift wrapping", "- Sending a present straight to someone? Tick 'This is a gift' at "
+                          "checkout."),
+        ("Shipping (Australia and New Zealand only)", "- New Zealand: $27.50 flat rate."),
+    ]  # fmt: skip
+
+
+def test_a_tag_word_narrows_to_the_tags_it_ends_and_greetings_ask_for_kinds(
+    client: TestClient,
+) -> None:
+    # "wool" is the merino sleeping bag's "merino wool" tag, not the organic cotton one
+    say(client, "wombat", "nar1", "what sleeping bags have you got")
+    out = say(client, "wombat", "nar1", "which of those is wool?")
+    assert [p["name"] for p in out["products"]] == ["Merino Sleeping Bag"], out["reply"]
+    # "can i see your dresses" is no greeting; the want that repeats the question joins it
+    first = say(client, "loomwell", "nar2", "can i see your dresses")
+    assert first["products"], first["reply"]
+    out = say(client, "loomwell", "nar2", "which of these have pockets? i need pockets lol")
+    assert len(out["questions"]) == 1, out["questions"]
+    assert out["products"] and all("Dress" in p["name"] for p in out["products"]), out["reply"]
+
+
+def test_a_ruled_out_material_and_a_with_phrase_join_the_ask(client: TestClient) -> None:
+    out = say(client, "loomwell", "rule1",
+              "need a bag for uni that fits my 15 inch laptop, i dont use leather or anything "
+              "animal")  # fmt: skip
+    assert len(out["questions"]) == 1, out["questions"]
+    assert out["products"] and not any("Leather" in p["name"] for p in out["products"])
+    out = say(client, "wombat", "rule2",
+              "Do you have the curvy wooden board in the larger family size, with the felt on "
+              "the bottom? We have floorboards.")  # fmt: skip
+    top = out["products"][0]
+    assert variant_options(client, "wombat", top) == {"size": "Family (90 cm)",
+                                                      "underside": "Felt-Lined"}  # fmt: skip
+    out = say(client, "wombat", "rule3",
+              "Hi, could I please order book 2 of the platypus detectives?")  # fmt: skip
+    top = out["products"][0]
+    assert variant_options(client, "wombat", top)["book"].startswith("Book 2:"), out["reply"]

@@ -628,7 +628,10 @@ def attribute_question(text: str) -> dict[str, str] | None:
             return {"form": "text", "subject": "", "attribute": "", "phrase": person["rest"]}
         return None
     det, rest = m.group("det").lower(), m.group("rest")
-    subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or m.group("named") or "")
+    # a bare name before a dash names the product only for a pronoun after it ("brightline
+    # light - can it ...", not "wool allergy - is the rug ok?")
+    named = m.group("named") if m.group("det").lower() in YES_NO_PRONOUNS else None
+    subject_lead = LEAD_DETERMINER.sub("", m.group("lead") or named or "")
     out: dict[str, str] = {"form": "has", "subject": "", "attribute": "", "phrase": ""}
     if det.startswith("any") or (
         det in COLLECTIVE_DETERMINERS and m.group("aux").lower() in COLLECTIVE_AUXILIARIES
