@@ -265,6 +265,26 @@ def _labelled(value: str, size: str) -> bool:
     return len(toks) == 2 and toks[1] == size.lower() and toks[0].isalpha() and len(toks[0]) <= 3
 
 
+def _for_an_adult(ent: Entities, low: str, vocab: Vocabulary) -> None:
+    """ "im a guy", "for my wife": a kind asked for becomes the shop's path for them.
+
+    Only where the shop has one ("Men > Knitwear" for a jumper); nothing else is filtered.
+    """
+    if not ent.categories:
+        return
+    for group in audiences()["adults"].values():
+        if not any(re.search(p, low, re.I) for p in group["said"]):
+            continue
+        paths = []
+        for cat in ent.categories:
+            found = next((t.value for w in group["words"]
+                          for t in vocab.index.get(tuple(normalize(f"{w} {cat}").split()), [])
+                          if t.kind == "category" and ">" in t.value), None)  # fmt: skip
+            paths.append(found or cat)
+        ent.categories = list(dict.fromkeys(paths))
+        return
+
+
 def _for_a_child(ent: Entities, low: str, vocab: Vocabulary) -> None:
     """A child's age ("my daughter turns 7") asks for what the shop labels as for kids.
 
@@ -421,6 +441,8 @@ def extract_entities(
         own = [set(tokenize(cat.replace(">", " "))) for _, _, cat in named]
         ent.categories = [c for c in ent.categories
                           if any(set(tokenize(c)) <= o for o in own)]  # fmt: skip
+    if vocab is not None:
+        _for_an_adult(ent, low, vocab)
     if m := FIRST_N.search(low):
         n = FIRST_N_COUNTS[next(g for g in m.groups() if g)]
         for i in range(n):
