@@ -266,7 +266,7 @@ def _labelled(value: str, size: str) -> bool:
 
 
 def _for_an_adult(ent: Entities, low: str, vocab: Vocabulary) -> None:
-    """ "im a guy", "for my wife": a kind asked for becomes the shop's path for them.
+    """Who an adult buys for ("im a guy", "for my wife") turns a kind into their path.
 
     Only where the shop has one ("Men > Knitwear" for a jumper); nothing else is filtered.
     """
