@@ -934,3 +934,16 @@ def test_a_ruled_out_material_and_a_with_phrase_join_the_ask(client: TestClient)
               "Hi, could I please order book 2 of the platypus detectives?")  # fmt: skip
     top = out["products"][0]
     assert variant_options(client, "wombat", top)["book"].startswith("Book 2:"), out["reply"]
+
+
+def test_who_an_adult_buys_for_picks_the_shops_path_for_them(client: TestClient) -> None:
+    # loomwell files jumpers under "Men > Knitwear" and "Women > Knitwear"
+    out = say(client, "loomwell", "aud1", "looking for a jumper for myself, im a guy")
+    assert out["products"], out["reply"]
+    men = {"Orkney Fisherman Jumper", "Tide Organic Cotton Jumper", "Kelso Lambswool Crew",
+           "Fell Merino Half-Zip"}  # fmt: skip
+    assert {p["name"] for p in out["products"]} <= men, out["reply"]
+    # a kind with no path for them stays as asked
+    out = say(client, "loomwell", "aud2", "any scarves for my wife?")
+    assert out["products"] and all("Scarf" in p["name"] or "Wrap" in p["name"]
+                                   for p in out["products"]), out["reply"]  # fmt: skip
