@@ -194,8 +194,8 @@ def _parse_csv_rows(reader: csv.DictReader[str]) -> tuple[list[ParsedProduct], l
                             source_id=_blank_none(row.get("variant_id")),
                             sku=_blank_none(row.get("sku")),
                             name=row.get("variant_name", ""),
-                            options={  # option_frame_size is the option "frame size"
-                                k[len("option_") :].replace("_", " ").strip(): v
+                            options={
+                                k[len("option_") :]: v
                                 for k, v in row.items()
                                 if k.startswith("option_") and v
                             },

@@ -37,12 +37,6 @@ def test_csv_unknown_column_is_a_file_error():
         parse_csv("name,price,colour_of_sky\nTee,10,blue\n")
 
 
-def test_csv_option_names_read_underscores_as_spaces():
-    products, errors, _ = parse_csv("name,price,option_frame_size,option_colour\nBike,900,M,Red\n")
-    assert not errors
-    assert products[0].product.variants[0].options == {"frame size": "M", "colour": "Red"}
-
-
 def test_json_import_reports_position_and_field(services):
     payload = {
         "products": [
