@@ -67,6 +67,8 @@ def _narrows(part: str, vocab: Vocabulary | None = None) -> bool:
 
 
 WITH_PHRASE = re.compile(r"^\W*(?:with|without|in)\b", re.I)
+# a subject in it makes it a clause of its own (", in pittsburgh i'd like to rent a car")
+PERSON = re.compile(r"\b(?:i|i'?d|i'?m|i'?ll|we|we'?d|you|he|she|they)\b", re.I)
 ONES = re.compile(r"\bones?\b", re.I)
 
 
@@ -217,7 +219,7 @@ def split_questions(
             and ((clause.opener < 0.5 and _narrows(part, vocab))
                  # "the curvy board in the family size, with the felt on the bottom?"
                  or (clause.connector == "," and WITH_PHRASE.match(part)
-                     and len(part.split()) <= 8)
+                     and len(part.split()) <= 8 and not PERSON.search(part))
                  or ((clause.opener < 0.5 or WANTS.match(part) or OWN_SITUATION.match(part))
                      and _names_values(part, vocab)))
         ):  # fmt: skip
