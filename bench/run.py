@@ -259,7 +259,7 @@ def main() -> int:
     if "skipped" not in c:
         print(f"  clustering {c['questions']:,} questions: {c['total_s']} s from raw text "
               f"(embedding {c['embed_s']} s; target <= 60), incremental p95 "
-              f"{c['incremental_ms_p95']} ms at {c['incremental_clusters_stored']:,} clusters")  # fmt: skip
+              f"{c['incremental_ms_p95']} ms at {c['arrival_clusters']:,} clusters")  # fmt: skip
     f = results["fanout"]
     print(f"  fan-out: {f['drafts']} drafts in {f['fanout_s']} s through the graph (target <= 10); "
           f"analysis {f['analyse_messages_per_s']} messages/s")  # fmt: skip
