@@ -641,7 +641,8 @@ class HybridSearch:
         vs = [idx.variants[j] for j in range(start, end) if vmask[j]]
         # in stock first; then the variant whose values the customer's words name ("with the
         # felt on the bottom": Felt-Lined; "book 2"), then the cheapest
-        vs.sort(key=lambda v: (not v["in_stock"], -_named_values(v, words), v["price"]))
+        if len(vs) > 1:  # (one variant has no order to find)
+            vs.sort(key=lambda v: (not v["in_stock"], -_named_values(v, words), v["price"]))
         if prefer is not None and prefer.prefer:  # "the big tub": by size, in stock first
             vs = sorted(by_size(vs, prefer.prefer, prefer.prefer_option),
                         key=lambda v: not v["in_stock"])  # fmt: skip

@@ -291,8 +291,12 @@ def _comparatives(word: str) -> list[str]:
         base = word + word[-1]  # slim -> slimmer, big -> bigger, thin -> thinner
     else:
         base = word
-    stop = set(lexicon()["not_comparatives"])
-    return [f for f in (base + "er", base + "est") if f not in stop] + adjective
+    return [f for f in (base + "er", base + "est") if f not in _not_comparatives()] + adjective
+
+
+@lru_cache(maxsize=1)
+def _not_comparatives() -> frozenset[str]:
+    return frozenset(lexicon()["not_comparatives"])
 
 
 def _inner_phrases(key: tuple[str, ...], name_words: set[str]) -> list[tuple[str, ...]]:

@@ -408,17 +408,19 @@ def analyze(
             # support with p >= 0.5 (as in ``clause_kinds``)
             label = "product_search"
         attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
-        text_form = (attribute or {}).get("form") == "text"
-        asked_in = (
-            (attribute or {}).get("phrase", "")
-            if text_form
-            else f"in {attribute['attribute']}"
-            if attribute
+        # the part of an attribute question that may only name variants: a "text" question's
+        # phrase; the values after "come in" when the vocabulary cannot ground them ("do they
+        # come in a 9?": a size only the variants know as "UK 9"; "does the sofa come in
+        # sage?" is answered yes or no by its own values)
+        text_form, asked_in = False, ""
+        if attribute is not None and attribute["form"] == "text":
+            text_form, asked_in = True, attribute["phrase"]
+        elif (
+            attribute is not None
             and attribute.get("verb") in COME_IN
             and not _grounds_values(attribute["attribute"], vocab)
-            else ""
-        )  # fmt: skip  ("do they come in a 9?": a size only the variants know as "UK 9";
-        # "does the sofa come in sage?" is answered yes or no by its own values)
+        ):
+            asked_in = f"in {attribute['attribute']}"
         if (
             attribute
             and asked_in
