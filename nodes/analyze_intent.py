@@ -74,15 +74,18 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
                     shared.append((leaf, head[0]))
                 for parent in category.split(">")[:-1]:
                     # "Necklaces > Pearl Necklaces": "necklace" is every necklace, not the leaf
-                    if stem(parent.strip().lower()) == stem(head[0]) and parent.strip() not in [
+                    # ("SUP Boards > Hard Boards": a board is any SUP board too)
+                    last = (parent.lower().split() or [""])[-1]
+                    if stem(last) == stem(head[0]) and parent.strip() not in [
                         lf for lf, _ in shared
                     ]:
                         shared.append((parent.strip(), head[0]))
                 for word in words[:-1]:  # "dining table" -> Dining Tables, "side table" too
                     if len(word) > 2 and word not in abstract:
                         cache.setdefault(stem(f"{word}-{head[0]}"), leaf)
-            if "-" in leaf or "shirt" in leaf.lower():
-                hyphened.append((stem(leaf.lower().split("-")[-1]), leaf))
+            end = leaf.lower().split("-")[-1]
+            if ("-" in leaf or "shirt" in leaf.lower()) and len(end) > 2 and tokenize(end):
+                hyphened.append((stem(end), leaf))  # ("Sit-In": no kind "in")
         for kind, found in by_head.items():
             # a head several leaves share ("tables": Dining Tables, Coffee & Side Tables) is
             # the word itself, which the search matches in every one of them
@@ -91,14 +94,21 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
             cache.setdefault(kind, leaf)
         heads: dict[str, list[str]] = {}
         modifiers: dict[str, list[str]] = {}
+        parents: dict[str, str] = {}
         for product in idx.products:
-            leaf = (product.get("category") or "").split(">")[-1].strip()
+            path = [c.strip() for c in (product.get("category") or "").split(">")]
+            leaf = path[-1]
             name = product.get("name") or ""
             if leaf and (noun := _head_noun(name)):
                 heads.setdefault(noun, []).append(leaf)
+                for parent in path[:-1]:  # "Kids Wetsuit" in "Wetsuits > Kids": all wetsuits
+                    if parent and stem(parent.lower().split()[-1]) == noun:
+                        parents.setdefault(noun, parent)
                 for word in tokenize(name, drop_stopwords=False):
                     if stem(word) != noun:
                         modifiers.setdefault(stem(word), []).append(leaf)
+        for noun, parent in parents.items():
+            cache.setdefault(noun, parent)
         for noun, leaves in heads.items():
             # A head of one category that names products more often than it describes
             # others: "Long Sleeve Running Tee" x2 makes "sleeve" (Elbow/Knee Sleeves) ambiguous,

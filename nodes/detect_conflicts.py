@@ -13,7 +13,12 @@ from memory.catalog import NotFoundError
 from nodes.agent import this_turn
 from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
-from nodes.offline.conflicts import check_product, limit_conflicts, said_measures
+from nodes.offline.conflicts import (
+    check_product,
+    limit_conflicts,
+    said_measures,
+    setup_conflicts,
+)
 from nodes.state import AgentState, Context
 from nodes.timing import timed
 from prompts.llm import CONFLICT_SYSTEM
@@ -42,6 +47,7 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     ][-EARLIER_TURNS:]
     measures = " ".join([state.get("text", ""), said_measures(earlier)]).strip()
     _measured = bool(re.search(r"\d", measures))
+    owns = " ".join([*earlier, state.get("text", "")])
     for art in results:
         f = art.get("filters") or {}
         # A variant asked for ("the pouches in poultry selection") is judged by its own options,
@@ -59,6 +65,10 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
                 checked += limit_conflicts(measures, p, texts[p["product_id"]])
             if recipient:
                 checked += [{**c, "whose": "recipient"} for c in check_product(p, recipient, text)]
+            if owns:  # "we only have an induction stove": what the listing says it won't suit
+                if p["product_id"] not in texts:
+                    texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
+                checked += setup_conflicts(owns, p, texts[p["product_id"]])
             for c in checked:
                 key = (c["product_id"], c["type"], c["fact"])
                 if key not in seen:

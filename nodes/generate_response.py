@@ -45,7 +45,9 @@ def grounded(draft: str, state: AgentState, ctx: Context) -> bool:
 def _brief(p: dict[str, Any]) -> dict[str, Any]:
     """What the API returns per recommended product: the variant the reply is about."""
     variants = p.get("variants") or []
-    v = next((x for x in variants if x.get("in_stock")), variants[0] if variants else None)
+    # the search orders variants best first (in stock first, or what meets the most asked):
+    # the first is the one the reply names ("7.1:1 / Left hand, sold out right now")
+    v = variants[0] if variants else None
     return {
         "product_id": p["product_id"],
         "variant_id": v["variant_id"] if v else None,

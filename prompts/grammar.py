@@ -61,6 +61,19 @@ NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS)} | _TENS
 
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_SPOKEN_THOUSANDS = re.compile(
+    rf"\b(a|one|\d+(?:\.\d+)?)\s?{_alt(_G['amount']['thousands'])}\b", re.I
+)
+
+
+def spoken_thousands(text: str) -> str:
+    """``text`` with "a grand", "2 grand" and "1.5k" written as amounts ("1000", "2000")."""
+
+    def amount(m: re.Match[str]) -> str:
+        n = 1.0 if m.group(1).lower() in {"a", "one"} else float(m.group(1))
+        return f"{n * 1000:g}"
+
+    return _SPOKEN_THOUSANDS.sub(amount, text)
 
 
 def price_value(amount: str) -> float:
@@ -73,9 +86,15 @@ def price_value(amount: str) -> float:
 # The NLU's price filters: each amount is a group.
 PRICE_BETWEEN = re.compile(rf"\b{_alt(_WORDS['range'])}\s+{MONEY}\s*(?:and|to|-)\s*{MONEY}", re.I)
 PRICE_RANGE = re.compile(rf"{MONEY}\s*(?:-|–|to)\s*{MONEY}\b", re.I)
-PRICE_CAP = re.compile(rf"{_alt(_WORDS['cap'])}\s*{MONEY}", re.I)
-PRICE_FLOOR = re.compile(rf"{_alt(_WORDS['floor'])}\s*{MONEY}", re.I)
-PRICE_AROUND = re.compile(rf"{_alt(_WORDS['around'])}\s*{MONEY}", re.I)
+# An amount followed by a unit of units.json counts that unit ("about 20 kilos", "under 3 ft"),
+# not money; "in" is left out (it is "under 50 in black" far more often than inches).
+_UNIT_WORDS = sorted(
+    {w for ws in data("units")["units"].values() for w in ws if w != "in"}, key=len, reverse=True
+)
+NOT_MONEY = rf"(?!\d|[.,]\d|\s?(?:{_alt(re.escape(w) for w in _UNIT_WORDS)})(?![a-z]))"
+PRICE_CAP = re.compile(rf"{_alt(_WORDS['cap'])}\s*{MONEY}{NOT_MONEY}", re.I)
+PRICE_FLOOR = re.compile(rf"{_alt(_WORDS['floor'])}\s*{MONEY}{NOT_MONEY}", re.I)
+PRICE_AROUND = re.compile(rf"{_alt(_WORDS['around'])}\s*{MONEY}{NOT_MONEY}", re.I)
 # "from 5kg": a weight, not a price floor
 FROM_WEIGHT = re.compile(r"from\s+\$?\d+\s*(?:lb|kg)")
 # "how much?", "what's the cost on it": a question that only asks the price

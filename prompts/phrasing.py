@@ -158,6 +158,13 @@ THERE_IN = re.compile(
     rf"(?:{_alt(_YN['lead_determiners'])}\s+)(?P<subject>[^?]{{2,60}}?)\W*(?:\?.*)?$",
     re.I,
 )
+# ... of a product named before it, or shown: "the guatemala coffee says toasted almond on
+# it... is there actual nuts in it?"
+THERE_IN_IT = re.compile(
+    r"^(?:(?P<lead>[^?]{3,80}?)\W+)?(?:is|are)\s+there\s+(?:any\s+)?(?P<attr>[^?]{2,40}?)\s+in\s+"
+    r"(?P<pronoun>it|them|this|that|these|those)\W*$",
+    re.I,
+)
 LEAD_DETERMINER = re.compile(rf"^{_alt(_YN['lead_determiners'])}\s+", re.I)
 YES_NO_TEXT = frozenset(_YN["text"])
 # "can i wear the herringbone chain in the shower?": a person, then what they would do with it

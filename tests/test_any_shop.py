@@ -56,6 +56,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "spokeline")
         _load(c, "loomwell")
         _load(c, "wombat")
+        _load(c, "emberbean")
+        _load(c, "tidewater")
         yield c
 
 
@@ -947,3 +949,81 @@ def test_who_an_adult_buys_for_picks_the_shops_path_for_them(client: TestClient)
     out = say(client, "loomwell", "aud2", "any scarves for my wife?")
     assert out["products"] and all("Scarf" in p["name"] or "Wrap" in p["name"]
                                    for p in out["products"]), out["reply"]  # fmt: skip
+
+
+def test_a_persons_weight_picks_the_size_it_fits_and_is_no_price(client: TestClient) -> None:
+    # "about 20 kilos" is neither a price of about $20 nor a product weighing 20kg: a child's
+    # life jacket labelled by the weights it fits ("Child (15-25kg)"), on the list on screen
+    say(client, "tidewater", "kg1", "need a life jacket")
+    out = say(client, "tidewater", "kg1", "oh its for my son, he weighs about 20 kilos")
+    top = out["products"][0]
+    assert top["name"] == "Tidewater Little Paddler Child Life Jacket"
+    assert variant_options(client, "tidewater", top)["size"] == "Child (15-25kg)"
+    assert "price" not in out["reply"].lower() and "son weighs" not in out["reply"]
+
+
+def test_a_grand_is_a_thousand_and_hyphened_leaves_are_no_kind_words(client: TestClient) -> None:
+    say(client, "tidewater", "gr1", "what kayaks have you got?")
+    out = say(client, "tidewater", "gr1", "hmm under a grand pls")
+    assert out["products"] and all(p["price"] <= 1000 for p in out["products"])
+    # "in" of the leaf "Sit-In" is no kind: "any in pilchard" narrows the soft baits
+    say(client, "tidewater", "gr2", "looking for some softbaits for snapper")
+    out = say(client, "tidewater", "gr2", "got any in a pilchard colour?")
+    assert [p["name"] for p in out["products"]] == ["Tidewater Grub Softbaits"]
+
+
+def test_a_kind_named_in_products_is_its_parent_category(client: TestClient) -> None:
+    # "Kids Wetsuit" sits in "Wetsuits > Kids": wetsuits are the whole parent, and a
+    # neoprene allergy is no conflict with the suit that says it is neoprene-free
+    out = say(client, "tidewater", "ws1", "what wetsuits do you have")
+    assert len(out["products"]) >= 3
+    out = say(
+        client, "tidewater", "ws1", "i come out in a rash from neoprene, anything without it?"
+    )
+    assert [p["name"] for p in out["products"]] == ["Riptide Yulex 3/2 Steamer"]
+    out = say(client, "tidewater", "ws2",
+              "I have a neoprene allergy - would the Riptide Yulex 3/2 Steamer work for me?")  # fmt: skip
+    assert not [c for c in out["conflicts"] if c["product_name"] == "Riptide Yulex 3/2 Steamer"]
+
+
+def test_what_comes_in_the_box_is_answered_from_the_listing(client: TestClient) -> None:
+    out = say(client, "tidewater", "box1", "does the moana wave hardboard come with a paddle")
+    assert out["reply"].split("\n")[1].startswith("No") and "not included" in out["reply"]
+    out = say(client, "emberbean", "box2", "does the hario scale have a timer on it")
+    assert out["reply"].split("\n")[1].startswith("Yes") and "timer" in out["reply"]
+
+
+def test_the_customers_own_setup_and_budget_are_checked(client: TestClient) -> None:
+    # "Not induction compatible" against "we only have an induction stove"; a budget stays
+    # the sender's when the product is for someone else
+    out = say(client, "emberbean", "cf1", "we only have an induction stove in our condo, want "
+              "to get the bialetti moka pot for my husband for xmas")  # fmt: skip
+    assert any(c["product_name"] == "Bialetti Moka Express" and c["type"] == "fit"
+               for c in out["conflicts"])  # fmt: skip
+    out = say(client, "emberbean", "cf2", "budget is $150 tops, i want the fellow electric "
+              "gooseneck kettle for my boyfriends bday")  # fmt: skip
+    assert any(c["type"] == "budget" for c in out["conflicts"])
+    out = say(client, "emberbean", "cf3", "does the bialetti moka pot work on induction?")
+    assert not [c for c in out["conflicts"] if c["type"] == "fit"]
+
+
+def test_the_policys_bracketed_list_is_not_sold_and_one_wants_the_thing_asked(
+    client: TestClient,
+) -> None:
+    # "coffee pods and capsules (K-Cups, Nespresso)": Nespresso is a brand, not a misspelt
+    # espresso; "want one for my kayak" wants the fish finder the policy does not sell
+    out = say(client, "emberbean", "ns1", "do u have k cups or nespresso pods of ur coffee")
+    assert not out["products"] and "don't sell" in out["reply"]
+    out = say(client, "tidewater", "ns2", "Do you stock fish finders? Want one for my kayak.")
+    assert not out["products"] and len(out["questions"]) == 1
+
+
+def test_a_second_clause_pointing_back_adds_its_values_to_the_first(client: TestClient) -> None:
+    out = say(client, "tidewater", "pb1", "keen on the southcross overhead jig reel in the 7.1 "
+              "high speed but im a leftie, do u have that in left hand wind?")  # fmt: skip
+    top = out["products"][0]
+    chosen = variant_options(client, "tidewater", top)
+    assert chosen["gear_ratio"] == "7.1:1 High Speed" and chosen["retrieve"] == "Left hand"
+    # a colour family word the shop also writes elsewhere is this kettle's white shade
+    out = say(client, "emberbean", "pb2", "do u have the fellow kettle in white?")
+    assert variant_options(client, "emberbean", out["products"][0])["colour"] == "Matte White"

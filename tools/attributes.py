@@ -75,6 +75,8 @@ _NEGATORS = re.compile(
 _ABSENT_AFTER = re.compile(r"\s?(?:free\b|:\s*(?:no|none|false|n/a)\b)")
 # "a good pick for latex-sensitive plant lovers", "nut allergy sufferers": about people
 _PEOPLE_AFTER = re.compile(r"\s?(?:sensitive|allerg\w*|sufferers?|intoleran\w*)\b")
+# "as warm and stretchy as neoprene", "softer than wool": a yardstick, not what it is made of
+_COMPARED_BEFORE = re.compile(r"\b(?:as|than|unlike|compared (?:to|with)|versus|vs)\W*$")
 
 
 def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negated"] | None:
@@ -98,7 +100,7 @@ def mentions(text: str, term: str, loose: bool = False) -> Literal["yes", "negat
     state: Literal["yes", "negated"] | None = None
     for m in re.finditer(pattern, low):
         after = low[m.end() : m.end() + 12]
-        if _PEOPLE_AFTER.match(after):
+        if _PEOPLE_AFTER.match(after) or _COMPARED_BEFORE.search(low[: m.start()]):
             continue
         # what comes before it in its own sentence ("no white cast. water resistant" is yes)
         before = re.split(r"[.;!?]", low[max(0, m.start() - 60) : m.start()])[-1]
@@ -270,6 +272,8 @@ def judge(
     if asking == "is" and (len(content) >= 2 or _VERB_FIRST.match(attr)):
         # "stay outside all year round", "be resized later": the sentence that says it
         return by_sentences(product, attr, embed)
+    if asking == "has" and (boxed := _inclusion(product, content)) is not None:
+        return boxed  # "does it come with a paddle?": "Paddle ... not included."
     states = [_mentions_kind(text, w) for w in words]
     if all(s == "yes" for s in states) or mentions(text, attr) == "yes":
         if content and any(_word_in(w, c) for w in content for c in _clauses(product)):
@@ -398,6 +402,29 @@ def by_sentences(product: dict[str, Any], attr: str, embed: Any = None) -> Verdi
 
 
 _ASKS_WITHOUT = re.compile(r"\b(?:without|with no)\b", re.I)
+# what the listing says comes in the box, or does not ("Includes a 3-fin setup", "Paddle,
+# leash and board bag are not included", "jig head (not included)", "sold separately")
+_INCLUDES = re.compile(r"\b(?:includ\w*|comes? with|supplied|in the box|sold separately)\b", re.I)
+_EXCLUDES = re.compile(
+    r"(?:\bnot|n't|\bnever) (?:be )?(?:included|supplied)\b|\bsold separately\b|"
+    r"\bexcludes?\b|\bexcluding\b",
+    re.I,
+)
+
+
+def _inclusion(product: dict[str, Any], content: list[str]) -> Verdict | None:
+    """Whether the listing says the asked thing comes with the product, when it says so."""
+    if not content:
+        return None
+    for clause in _clauses(product):
+        if not _INCLUDES.search(clause) or not all(_word_in(w, clause) for w in content):
+            continue
+        # (a list shares its verb: "Paddle, leash and board bag are not included")
+        part = next(p for p in re.split(r"\bbut\b|;|\.\s", clause)
+                    if all(_word_in(w, p) for w in content))  # fmt: skip
+        answer: Literal["yes", "no"] = "no" if _EXCLUDES.search(part) else "yes"
+        return Verdict(answer, " ".join(content), clause[:200])
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -208,7 +208,16 @@ class HybridSearch:
             fams = {color_family(c) or c.lower() for c in loose}
             fam_codes = [i for i, fam in enumerate(idx.color_fams) if fam in fams]
             raw_codes = [i for i, r in enumerate(idx.color_raws) if r in raws]
-            cmask = np.isin(idx.v_color_fam, fam_codes) | np.isin(idx.v_color_raw, raw_codes)
+            raw_hit = np.isin(idx.v_color_raw, raw_codes)
+            cmask = np.isin(idx.v_color_fam, fam_codes) | raw_hit
+            # ... and a family word the shop also writes ("White") is any white shade of a
+            # product without that exact value ("Matte White" of a kettle)
+            if named := [c.lower() for c in f.colors if color_family(c) == c.lower() != ""]:
+                if named := [c for c in named if c in set(idx.color_raws)]:
+                    has_raw = np.zeros(idx.size, dtype=bool)
+                    has_raw[idx.v_pidx[raw_hit]] = True
+                    codes = [i for i, fam in enumerate(idx.color_fams) if fam in named]
+                    cmask |= np.isin(idx.v_color_fam, codes) & ~has_raw[idx.v_pidx]
             # Variants without a colour option take the product's colour (name, colour facets).
             every = {color_family(c) or c.lower() for c in f.colors}
             key = ("colors", frozenset(every))
@@ -239,10 +248,13 @@ class HybridSearch:
             return cached
         smask = np.isin(idx.v_size, [i for i, s in enumerate(idx.size_labels) if s in wanted])
         asked = [tuple(normalize(s).split()) for s in sizes]
+        # a measure of the person ("20 kilos") in the range a label fits ("Child (15-25kg)")
+        measures = [s for s in sizes if quantity(s.lower()) is not None]
         for option, arr in idx.v_options.items():
             if is_size_option(option):
                 codes = [i for i, ov in enumerate(idx.option_values[option])
-                         if any(_in_number_range(w, ov) for w in asked)]  # fmt: skip
+                         if any(_in_number_range(w, ov) for w in asked)
+                         or any(within(m.lower(), " ".join(ov)) for m in measures)]  # fmt: skip
                 if codes:
                     smask |= np.isin(arr, codes)
         remember_mask(idx, key, smask)
@@ -380,6 +392,15 @@ class HybridSearch:
             hits, strategy, relaxed = self._relax(idx, qs, f, limit, sort)
         elif relax and (f.min_price is not None or f.max_price is not None):
             hits, relaxed = self._on_topic_price(idx, qs, f, limit, sort, hits)
+        if not hits and relax and f.options and (f.brands or f.categories):
+            # "the bialetti moka pot" where "Moka Pot" is a grind that no Bialetti has: the
+            # option's words name the product after all
+            said = " ".join(v for vs in f.options.values() for v in vs)
+            qs = self._prepare(idx, f"{query} {said}")
+            loose = f.model_copy(update={"options": {}})
+            hits, strategy = self._search_once(idx, qs, loose, limit, sort)
+            if not hits:
+                hits, strategy, relaxed = self._relax(idx, qs, loose, limit, sort)
         if relaxed:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").

@@ -167,6 +167,9 @@ def _is_heading(text: str) -> bool:
 def _items(text: str) -> list[str]:
     """The goods a "we don't sell" list names ("Artificial or faux plants" is both kinds)."""
     text = _BULLET.sub("", text)
+    # "capsules (K-Cups, Nespresso)": a list in brackets is items too; "green (unroasted)
+    # beans" is one item
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: f", {m[1]}," if "," in m[1] else "", text)
     text = _NOT_SOLD.sub(",", re.sub(r"\b(?:such as|including|like)\b", ",", text, flags=re.I))
     out: list[str] = []
     for chunk in text.split(","):
@@ -197,7 +200,9 @@ def not_sold(policies: str) -> list[str]:
             continue
         if listing and (_is_heading(text) or p.topic != topic):
             listing = False  # the next heading ends the list
-        if listing or (p.topic and _NOT_SOLD.search(p.topic)):
+        if (listing or (p.topic and _NOT_SOLD.search(p.topic))) and not cue:
+            if re.match(r"^\W*(?:we|i|our)\b", text, re.I):
+                continue  # "We don't service reels or repair kayaks": no list of goods
             found += _items(text)
         elif cue:
             found += _items(text[cue.start() :])

@@ -138,6 +138,10 @@ class Vocabulary:
         toks = tokens(text)
         # a price is no option value ("my budget is $20" is not the 20 cm pan)
         used = [t.start > 0 and text[t.start - 1] in "$£€" for t in toks]
+        # a measure of the person ("he weighs about 20 kilos") is no product's "20kg"
+        personal = {k for k, t in enumerate(toks) if quantity(t.norm) and _of_person(toks, k)}
+        for k in personal:
+            used[k] = True
         found: list[tuple[int, int, Term]] = []
         for n in range(min(5, len(toks)), 0, -1):  # longest first; a full value before a part
             for weak_pass in (False, True):
@@ -274,13 +278,16 @@ class Vocabulary:
         # A number with a unit that no value has: bind it to the options carrying that unit
         # (bare dimensions, "200x300", to the options whose values are dimensions).
         for k, tok in enumerate(toks):
-            if used[k]:
+            if used[k] and k not in personal:
                 continue
-            if k and toks[k - 1].norm in _PERSON_BEFORE:
-                # "what frame size for 180cm", "im 5'9": the rider, not the frame; a size
-                # labelled by the heights it fits ("M (5'7-5'11)") is chosen by it
+            if k in personal or (k and toks[k - 1].norm in _PERSON_BEFORE):
+                # "what frame size for 180cm", "im 5'9", "he weighs about 20 kilos": the rider,
+                # not the frame; a size labelled by the heights or weights it fits ("M
+                # (5'7-5'11)", "Child (15-25kg)") is chosen by it, a size option first
                 mg = magnitude(tok.norm) if quantity(tok.norm) else None
-                names = tuple(self.range_options.get(mg[1], [])) if mg else ()
+                names = tuple(self._holding(tok.norm) or self.range_options.get(mg[1], [])
+                              if mg else ())  # fmt: skip
+                names = tuple(n for n in names if n in self.size_options) or names
                 if names:
                     value = text[tok.start : tok.end].strip()
                     matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
@@ -353,7 +360,7 @@ class Vocabulary:
 
         A word of five letters or more that is neither a word of this catalog nor a known
         English word is replaced by the catalog word within one edit (two from eight letters
-        on), when no other catalog word is as close.
+        on) that starts with the same letter, when no other catalog word is as close.
         """
         if not self.spelling:
             return text
@@ -380,7 +387,8 @@ class Vocabulary:
                 return word
             best = min(d for _, d, _ in found)
             near = [w for w, d, _ in found if d == best]
-            return near[0] if len(near) == 1 else word
+            # a typo keeps its first letter: "nespresso" is a brand, not "espresso"
+            return near[0] if len(near) == 1 and near[0][0] == low[0] else word
 
         return re.sub(r"[^\W\d_]+", fix, text)
 
@@ -523,6 +531,21 @@ _EMBED_LOCK = threading.Lock()
 # a measure after one of these is the person's ("for 180cm", "im 5'9", "she's 150cm tall")
 _PERSON_BEFORE = frozenset({"for", "i'm", "im", "am", "tall", "height", "he", "she", "hes",
                             "shes", "rider"})  # fmt: skip
+# ... and these, with hedges between ("she weighs about 20 kilos", "hes like 110cm")
+_PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {"weighs", "weigh", "weighing"}
+_HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximately", "nearly",
+                     "almost", "abt", "only", "just", "is", "was", "maybe", "probably", "prob",
+                     "~"})  # fmt: skip
+
+
+def _of_person(toks: list[Token], k: int) -> bool:
+    """Whether the measure at ``k`` describes the customer or who they buy for."""
+    for b in range(k - 1, max(-1, k - 4), -1):
+        if toks[b].norm in _PERSON_CUES:
+            return True
+        if toks[b].norm not in _HEDGES:
+            return False
+    return False
 
 
 # words that judge or rank rather than name a value

@@ -109,7 +109,13 @@ def build(
             for pos, tok in enumerate(key):
                 counted = pos > 0 and key[pos - 1][:1].isdigit()  # "30 servings", "2 pack"
                 if any(ch.isdigit() for ch in tok) or (
-                    len(key) > 1 and len(tok) > 3 and tok not in name_words and not counted
+                    len(key) > 1
+                    and len(tok) > 3
+                    and tok not in name_words
+                    and not counted
+                    # ("fish" of the colour "Flying Fish" is a word; "pink" of "Ballet Pink" a
+                    # colour)
+                    and (not color or color_family(tok) is not None)
                 ):
                     # "240gb" of "240GB SSD", "rechargeable" of "USB-C rechargeable" (not
                     # "bean" of "whole bean": the beans are what the shop sells)

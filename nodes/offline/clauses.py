@@ -276,8 +276,13 @@ def split_questions(
     for n in range(len(questions) - 1, 0, -1):
         said = {stem(w) for w in content_words(questions[n]) if len(w) > 3}
         asked_before = {stem(w) for w in content_words(questions[n - 1])}
-        if (not content_words(questions[n]) and WANTS.match(questions[n - 1])) or (
-            said and said <= asked_before and WANTS.match(questions[n])
+        wants = WANTS.match(questions[n])
+        if wants and ONE_OF_THEM.match(questions[n][wants.end() :]):
+            # "do you stock fish finders? want one for my kayak": the thing asked before, and
+            # what it is for (context, not a second search)
+            statements.append(questions.pop(n))
+        elif (not content_words(questions[n]) and WANTS.match(questions[n - 1])) or (
+            said and said <= asked_before and wants
         ):
             questions[n - 1] = f"{questions[n - 1]} {questions[n]}"
             del questions[n]
@@ -291,7 +296,9 @@ OWN_SITUATION = re.compile(
     re.I,
 )
 # a pronoun for things the context before the question named
-THEM = re.compile(r"\bthem\b", re.I)
+THEM = re.compile(r"\bthem\b|\b(?:in|on|with|about|of) it\W*$", re.I)
+# what a want names when it wants the thing asked for before ("want one for my kayak")
+ONE_OF_THEM = re.compile(r"^\W*(?:one|ones|it|them|those|these|that one)\b", re.I)
 
 
 def _wanted_after(i: int, clauses: list[Clause], sentence_of: list[int]) -> bool:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from nodes.offline.profile import pet_harm, rules
-from prompts.lexicon import is_color_option, normalize_size
+from prompts.lexicon import is_color_option, normalize_size, stem
 from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
 from tools.attributes import contraindications, mentions, product_text
 from tools.units import magnitude, normalize, quantity, ranges, tokens
@@ -72,8 +72,10 @@ def _from_product_data(
     words = [set(normalize(v).split()) for v in values]
 
     def valued(terms: list[str]) -> list[str]:
+        # (a tag "neoprene-free" names the term to rule it out)
         return [f"value {t}" for t in terms
-                if any(set(normalize(t).split()) <= w for w in words)]  # fmt: skip
+                if any(set(normalize(t).split()) <= w and mentions(v, t) != "negated"
+                       for v, w in zip(values, words, strict=True))]  # fmt: skip
 
     def said(term: str) -> bool:
         # a cheap substring test first: most terms are nowhere in the text
@@ -409,3 +411,47 @@ def _outside_guide(amount: float, unit: str, text: str) -> str:
         if len(spans) >= 2 and not any(lo - 1e-6 <= amount <= hi + 1e-6 for lo, hi in spans):
             return sentence.strip()[:160]
     return ""
+
+
+# a listing's own word that it does not work with something ("Not induction compatible", "not
+# suitable for use on glass hobs", "won't work with 12V systems")
+_NOT_FIT = re.compile(
+    r"\bnot (?:\w+[ -]){0,2}?(?:compatible|suitable|designed|intended)\b(?: (?:for|with|on|in)\b)?"
+    r"|\bincompatible with\b|\b(?:won't|will not|doesn't|does not|can't|cannot) (?:work|be used)"
+    r" (?:on|with|in)\b",
+    re.I,
+)
+# a clause in which the customer says what they have or use ("we only have an induction stove")
+_OWN_SETUP = re.compile(
+    r"^\W*(?:i|we|my|our|i've|ive|we've|weve)\b.*\b(?:have|got|own|use|using)\b", re.I
+)
+_FIT_FILLER = frozenset(
+    "not compatible suitable designed intended incompatible with for on in use used the a an and or"
+    " this it its work will cannot can't won't doesn't does anyone people allergy allergies"
+    " allergic sensitive sensitivity".split()
+)  # (an allergy is the allergy rules' to judge, with the materials' own words)
+
+
+def setup_conflicts(said: str, product: dict[str, Any], text: str | None) -> list[dict[str, Any]]:
+    """What the customer says they have against what the listing says it does not work with.
+
+    "we only have an induction stove" and "Not induction compatible (aluminium)": a fit
+    conflict. Only the customer's own statements count ("does it work on induction?" asks).
+    """
+    own = [c for c in re.split(r"[,.;!?]|\bbut\b", said.lower()) if _OWN_SETUP.match(c)]
+    if not own or not text:
+        return []
+    have = {stem(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
+    names = {stem(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
+    for clause in re.split(r"(?<=[.!?;])\s+|\n+", text):
+        for m in _NOT_FIT.finditer(clause):
+            near = clause[max(0, m.start() - 30) : m.end() + 40].lower()
+            words = {stem(w) for w in re.findall(r"[a-z]{4,}", near)} - names
+            hit = sorted(w for w in words & have if w not in _FIT_FILLER)
+            if hit:
+                return [{
+                    "type": "fit", "severity": "medium", "fact": hit[0],
+                    "product_id": product.get("product_id"), "product_name": product.get("name"),
+                    "evidence": [f"text '{clause.strip()[:160]}'"],
+                }]  # fmt: skip
+    return []

@@ -27,6 +27,7 @@ from prompts.grammar import (
     PRICE_RANGE,
     SIZE_ASKED,
     price_value,
+    spoken_thousands,
 )
 from prompts.lexicon import (
     color_family,
@@ -358,17 +359,18 @@ def extract_entities(
     if product_types:
         text = _without_purpose(text, product_types, vocab)
     low = text.lower()
-    if m := PRICE_BETWEEN.search(low) or PRICE_RANGE.search(low):
+    money = spoken_thousands(low)  # ("under a grand")
+    if m := PRICE_BETWEEN.search(money) or PRICE_RANGE.search(money):
         a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b
     else:
-        if m := PRICE_CAP.search(low):
+        if m := PRICE_CAP.search(money):
             ent.max_price = price_value(m.group(1))
-        if (m := PRICE_FLOOR.search(low)) and not FROM_WEIGHT.search(low):
+        if (m := PRICE_FLOOR.search(money)) and not FROM_WEIGHT.search(money):
             ent.min_price = price_value(m.group(1))
-        if ent.max_price is None and (m := BUDGET_IN_QUESTION.search(low)):
+        if ent.max_price is None and (m := BUDGET_IN_QUESTION.search(money)):
             ent.max_price = price_value(m.group(1) or m.group(2))
-        if ent.min_price is None and ent.max_price is None and (m := PRICE_AROUND.search(low)):
+        if ent.min_price is None and ent.max_price is None and (m := PRICE_AROUND.search(money)):
             center = price_value(m.group(1))
             ent.min_price, ent.max_price = round(center * 0.8, 2), round(center * 1.2, 2)
     if CHEAPEST.search(low):

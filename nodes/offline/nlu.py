@@ -58,6 +58,7 @@ from prompts.phrasing import (
     STATED_COMPOUND,
     SUITS,
     THERE_IN,
+    THERE_IN_IT,
     TWO_THINGS,
     VAGUE,
     WANTS,
@@ -608,6 +609,10 @@ CONDITION_FIRST = re.compile(
 )
 
 
+# a trailing "on it", "with them": the product again, no part of the attribute
+_ON_IT = re.compile(r"\s+(?:on|in|with|to|for|inside|included)\s+(?:it|them|this|that)\W*$", re.I)
+
+
 def attribute_question(text: str) -> dict[str, str] | None:
     """Subject and attribute of a yes/no attribute question, else None.
 
@@ -620,6 +625,10 @@ def attribute_question(text: str) -> dict[str, str] | None:
     if there := THERE_IN.match(text.strip()):
         return {"form": "has", "subject": there["subject"].strip(), "verb": "contain",
                 "attribute": there["attr"].strip(), "phrase": ""}  # fmt: skip
+    if there := THERE_IN_IT.match(text.strip()):
+        return {"form": "has", "subject": LEAD_DETERMINER.sub("", there["lead"] or "").strip(),
+                "verb": "contain", "attribute": there["attr"].strip(), "phrase": "",
+                **({} if there["lead"] else {"pronoun": there["pronoun"].lower()})}  # fmt: skip
     m = YES_NO.match(text.strip())
     if not m and (cond := CONDITION_FIRST.match(text.strip())):
         # "if my fingers get bigger can the titanium band be resized?": the question after it
@@ -641,7 +650,8 @@ def attribute_question(text: str) -> dict[str, str] | None:
         out["collective"] = "1"
     if v := ATTR_VERB.search(rest):
         out["subject"] = rest[: v.start()].strip()
-        out["attribute"] = v.group("attr").strip()
+        # ("does the scale have a timer on it": a timer)
+        out["attribute"] = _ON_IT.sub("", v.group("attr")).strip()
         out["verb"] = v.group("verb").lower()
     elif m.group("aux").lower() in YES_NO_DOES and 2 <= len(rest.split()) <= 4:
         # "does the leather sofa recline?": the last word is what it does

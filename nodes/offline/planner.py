@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 
-from prompts.grammar import PRICE_PHRASE, SIZE_PHRASE
+from prompts.grammar import PRICE_PHRASE, SIZE_PHRASE, spoken_thousands
 from prompts.lexicon import color_family, lexicon, stem, tokenize
 from prompts.phrasing import (
     AMONG_SHOWN,
@@ -124,8 +124,8 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
         not {stem(w) for w in tokenize(c, drop_stopwords=False)} & last_words
         for c in ent.get("categories", [])
     )
-    if refs or (new_category and not ONLY.match(q["text"])):
-        return False  # ("just chairs pls" narrows a list of furniture)
+    if refs or (new_category and not ONLY.match(q["text"]) and not collective):
+        return False  # ("just chairs pls", "which of those are earrings" narrow a list)
     ordered = ent.get("sort", "relevance") != "relevance" and AMONG_SHOWN.search(
         q["text"]
     )  # "whats the cheapest one that'll still keep me warm?"
@@ -139,6 +139,11 @@ def _is_refinement(q: dict[str, Any], last: dict[str, Any] | None) -> bool:
 SEARCH_ARGS = frozenset(
     "min_price max_price colors sizes categories tags options brands require product_ids".split()
 )
+
+
+# a follow-up that picks a single product of the list by price
+_ONE_OF_THEM = re.compile(r"\b(?:whichever|which one|(?:cheaper|cheapest|priciest) one)\b", re.I)
+_SUBJECT_PRONOUNS = frozenset({"i", "im", "he", "she", "hes", "shes", "we", "they"})
 
 
 def last_words_of(last: dict[str, Any]) -> set[str]:
@@ -156,7 +161,7 @@ def _has_any(ent: dict[str, Any]) -> bool:
 
 def clean_query(text: str, ent: dict[str, Any]) -> str:
     """The product words of a request: prices, sizes, colours, fillers and emoji removed."""
-    q = PRICE_PHRASE.sub(" ", text)
+    q = PRICE_PHRASE.sub(" ", spoken_thousands(text))
     q = SIZE_PHRASE.sub(" ", q)
     for colour in ent.get("colors", []):
         q = re.sub(rf"\b(?:in\s+)?{re.escape(colour)}\b", " ", q, flags=re.I)
@@ -193,9 +198,14 @@ def plan_search(
         if last.get("sort", "relevance") != "relevance":
             args["sort"] = last["sort"]
         matched = {stem(w) for m in ent.get("matched", []) for w in tokenize(m)}
+        said = re.findall(r"[a-z]+", q["text"].lower())
+        people = set(lexicon()["people"])
+        # "its for my son, he weighs 20 kilos": who it is for and what they do are no product
+        # words (the word after a subject pronoun is its verb)
         extra = [
-            w for w in re.findall(r"[a-z]+", q["text"].lower())
-            if w not in MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
+            w for n, w in enumerate(said)
+            if w not in people and not (n and said[n - 1] in _SUBJECT_PRONOUNS)
+            and w not in MODIFIER_DROP and w not in tokenize(" ".join(ent.get("colors", [])))
             and len(w) > 2 and tokenize(w) and stem(w) not in matched
             and stem(w) not in last_words_of(last) and w not in NARROW_STOP
         ]  # fmt: skip
@@ -269,6 +279,25 @@ def _attribute_only(q: dict[str, Any]) -> bool:
     return has_attr and len(q["text"].split()) <= 6 and not ent.get("categories")
 
 
+def _same_ask(
+    q: dict[str, Any], qi: int, calls: list[dict[str, Any]], shown: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The search of the question before in this message that ``q`` only adds values to."""
+    ent = q["entities"]
+    if not qi or shown or q["intent"] not in {"variant_question", "product_search"}:
+        return None
+    pointing = [r for r in ent.get("references", []) if r.get("kind") == "anaphora"]
+    if (
+        not pointing
+        or ent.get("categories")
+        or ent.get("brands")
+        or not (ent.get("options") or ent.get("colors") or ent.get("sizes"))
+    ):
+        return None
+    before = [c for c in calls if c["id"].startswith(f"call_{qi - 1}_")]
+    return before[-1] if before and before[-1]["name"] == "search_products" else None
+
+
 def plan(
     questions: list[dict[str, Any]],
     shown: list[dict[str, Any]],
@@ -289,6 +318,14 @@ def plan(
     for qi, q in enumerate(questions):
         intent, ent = q["intent"], q["entities"]
         refs = resolve(ent.get("references", []), shown)
+        if before := _same_ask(q, qi, calls, shown):
+            # "the jig reel in the 7.1 high speed but im a leftie, do u have that in left hand
+            # wind?": the ask before, with this one's values too
+            new = _filters(ent)
+            if "options" in new and before["args"].get("options"):
+                new["options"] = {**before["args"]["options"], **new["options"]}
+            before["args"] = {**before["args"], **new}
+            continue
         if q.get("continues") and qi:
             # "do you ship to canada? cost?": the policy answer to both; after a product
             # question the products listed carry their prices
@@ -358,6 +395,8 @@ def plan(
             args["sort"] = ent.get("sort") if ent.get("sort", "relevance") != "relevance" else (
                 "price_asc")  # fmt: skip
             args.pop("max_price", None) if "max_price" not in _filters(ent) else None
+            if _ONE_OF_THEM.search(q["text"]) and not re.search(r"\bones\b", q["text"], re.I):
+                args["limit"] = 1  # "ok whichever one is cheaper": that one
             calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
             targets = refs

@@ -371,9 +371,14 @@ def pet_harm() -> dict[str, re.Pattern[str]]:
 
 
 def _budget_applies(clause: str, match: re.Match[str]) -> bool:
-    """A budget in a DM is the sender's unless it is someone else's ("budget is under 50")."""
+    """A budget in a DM is the sender's unless it is someone else's ("budget is under 50").
+
+    Someone named after it is who it buys for ("budget is $150 tops, i want the kettle for my
+    boyfriend"): the budget is still the sender's.
+    """
     neg, third = _guards()
-    return not third.search(clause) and not neg.search(clause[: match.start()])
+    before = clause[: match.start()]
+    return not third.search(before) and not neg.search(before)
 
 
 def clauses(text: str) -> list[str]:
