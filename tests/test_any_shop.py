@@ -1027,3 +1027,28 @@ def test_a_second_clause_pointing_back_adds_its_values_to_the_first(client: Test
     # a colour family word the shop also writes elsewhere is this kettle's white shade
     out = say(client, "emberbean", "pb2", "do u have the fellow kettle in white?")
     assert variant_options(client, "emberbean", out["products"][0])["colour"] == "Matte White"
+
+
+def test_a_listings_size_guide_picks_the_variant_for_a_persons_measure(client: TestClient) -> None:
+    # "S/M chest 80-100cm; L/XL chest 100-120cm" in the description, plain "S/M" and "L/XL"
+    # as values; the measure said in a sentence of its own still picks the size
+    out = say(client, "tidewater", "sg1", "Hi there, I measured my chest at about 112cm. Which "
+              "size of the Coastal life jacket would I need? I'd like it in navy.")  # fmt: skip
+    chosen = variant_options(client, "tidewater", out["products"][0])
+    assert chosen == {"size": "L/XL", "colour": "Navy"}
+    # "230cm for most sit-on-tops and paddlers 175-185cm": a length, not a size
+    out = say(client, "tidewater", "sg2", "looking at the moana carbon paddle. im 180cm and "
+              "paddle a normal sit on top, which length should i get? ill take that one")  # fmt: skip
+    assert variant_options(client, "tidewater", out["products"][0])["length"] == "230cm"
+
+
+def test_an_age_or_first_time_the_listing_rules_out_is_a_conflict(client: TestClient) -> None:
+    # "Not suitable for children under 16" with no unit is years; "never been in a kayak
+    # before" is a beginner, and the sea kayak says "Not for beginners"
+    out = say(client, "tidewater", "age1", "want to get the southcross manual inflatable pfd "
+              "for my 11 year old, she hates wearing the bulky ones")  # fmt: skip
+    assert any(c["product_name"] == "Southcross Manual Inflatable PFD" for c in out["conflicts"])
+    out = say(client, "tidewater", "age2", "never been in a kayak before in my life but i want "
+              "to start with the haast voyager so i can do overnight trips later on")  # fmt: skip
+    assert any(c["product_name"] == "Haast Voyager Sit-In Kayak" and c["type"] == "level"
+               for c in out["conflicts"])  # fmt: skip

@@ -52,7 +52,7 @@ from tools.naming import has_phrase, named_product, names_all, proper_name, word
 from tools.policies import PolicyIndex
 from tools.relaxations import relaxations
 from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
-from tools.units import normalize, quantity, ranges, within
+from tools.units import guide, in_guide, normalize, quantity, ranges, within
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
 from tools.vocabulary import Vocabulary
 from tools.vocabulary_build import Vocabularies
@@ -90,6 +90,39 @@ def _inside(asked: str, value: tuple[str, ...]) -> bool:
 
 # a range a size label writes without a unit ("L (UK 9-11)"), at most this wide
 SIZE_RANGE_SPAN = 12
+
+
+_A_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
+
+
+def _guided_variants(
+    idx: CatalogIndex, options: set[str] | None, measures: list[str]
+) -> np.ndarray:
+    """Variants whose value a listing's size guide gives a range holding a measure.
+
+    "L/XL chest 100-120cm" for a 112cm chest; ``options``: the option names to read (any
+    when None).
+    """
+    out = np.zeros(len(idx.variants), dtype=bool)
+    guides: dict[int, dict[str, list[Any]]] | None = getattr(idx, "_guides", None)
+    if guides is None:  # each listing's guide, read once per index
+        guides = {}
+        for i, p in enumerate(idx.products):
+            text = str(p.get("description") or "")
+            if _A_RANGE.search(text):
+                values = {str(x) for v in idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])]
+                          for x in (v["options"] or {}).values()}  # fmt: skip
+                if values and (found := guide(text, values)):
+                    guides[i] = found
+        idx._guides = guides  # type: ignore[attr-defined]
+    for i, found in guides.items():
+        for j in range(int(idx.v_start[i]), int(idx.v_end[i])):
+            for name, value in (idx.variants[j]["options"] or {}).items():
+                if (options is None or name.lower() in options) and any(
+                    in_guide(m.lower(), found.get(str(value), [])) for m in measures
+                ):
+                    out[j] = True
+    return out
 
 
 def _in_number_range(asked: tuple[str, ...], value: tuple[str, ...]) -> bool:
@@ -257,6 +290,8 @@ class HybridSearch:
                          or any(within(m.lower(), " ".join(ov)) for m in measures)]  # fmt: skip
                 if codes:
                     smask |= np.isin(arr, codes)
+        if measures:
+            smask |= _guided_variants(idx, None, measures)
         remember_mask(idx, key, smask)
         return smask
 
@@ -303,6 +338,8 @@ class HybridSearch:
             )
             out |= ~has_option & facet[idx.v_pidx]
             holds |= has_option | np.array([option in fs for fs in idx.facets])[idx.v_pidx]
+        if measures:  # "im 180cm": the paddle length its guide gives 175-185cm paddlers
+            out |= _guided_variants(idx, set(names), measures)
         if len(names) > 1 and not any(quantity(v) for v in values):
             # a word that is a value of several options ("dark": a roast, a matcha grade) says
             # nothing about products that have none of them (a dark chocolate bar); a value with

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -189,10 +190,49 @@ def within(asked: str, value: str) -> bool:
     Ranges that meet ("32-40cm", "40-50cm") both hold their shared end; lengths compare
     across systems ("175cm" in "M (5'7-5'11)").
     """
+    return in_guide(asked, ranges(value))
+
+
+def guide(text: str, values: Iterable[str]) -> dict[str, list[tuple[float, float, str]]]:
+    """The ranges a listing's size guide gives each of its option values.
+
+    "Size by chest measurement: S/M chest 80-100cm; L/XL chest 100-120cm" gives S/M and L/XL
+    their chest ranges; "230cm for most sit-on-tops and paddlers 175-185cm" gives the 230cm
+    paddle its paddlers' heights. A guide is a sentence that names two values or more and
+    has a range; each part of it (between ";" and ",") that names one value and one range
+    pairs them.
+    """
+    named = sorted({v for v in values if v and v.strip()}, key=len, reverse=True)
+    out: dict[str, list[tuple[float, float, str]]] = {}
+    if not named or not text:
+        return out
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        if (
+            not ranges(normalize(sentence))
+            or sum(
+                re.search(rf"(?<![\w/]){re.escape(v)}(?![\w/])", sentence, re.I) is not None
+                for v in named
+            )
+            < 2
+        ):
+            continue
+        for part in re.split(r"[;,]", sentence):
+            spans = ranges(normalize(part))
+            said = [
+                v for v in named
+                if re.search(rf"(?<![\w/]){re.escape(v)}(?![\w/])", part, re.I)
+            ]  # fmt: skip
+            if len(spans) == 1 and len(said) == 1:
+                out.setdefault(said[0], []).append(spans[0])
+    return out
+
+
+def in_guide(asked: str, spans: list[tuple[float, float, str]]) -> bool:
+    """Whether an asked quantity falls in one of a guide's ranges (see ``within``)."""
     q = magnitude(asked) if quantity(asked) else None
     if q is None:
         return False
-    for lo, hi, u in ranges(value):
+    for lo, hi, u in spans:
         a, b = magnitude(f"{lo:g}{u}"), magnitude(f"{hi:g}{u}")
         if a and b and a[1] == q[1] and a[0] - 1e-6 <= q[0] <= b[0] + 1e-6:
             return True

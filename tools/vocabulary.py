@@ -82,6 +82,8 @@ class Vocabulary:
     unit_options: dict[str, list[str]] = field(default_factory=dict)
     # Options whose values are ranges ("S (160-170cm)", "M (5'7-5'11)"), by base unit ("mm")
     range_options: dict[str, list[str]] = field(default_factory=dict)
+    # ... and options whose values a listing's size guide gives ranges ("S/M chest 80-100cm")
+    guided_options: dict[str, list[str]] = field(default_factory=dict)
     index: dict[tuple[str, ...], list[Term]] = field(default_factory=dict)
     build_seconds: float = 0.0
     # Words of product names (a word that names products is no option value to paraphrase).
@@ -287,7 +289,9 @@ class Vocabulary:
                 mg = magnitude(tok.norm) if quantity(tok.norm) else None
                 names = tuple(self._holding(tok.norm) or self.range_options.get(mg[1], [])
                               if mg else ())  # fmt: skip
+                guided = tuple(self.guided_options.get(mg[1], [])) if mg else ()
                 names = tuple(n for n in names if n in self.size_options) or names
+                names = tuple(dict.fromkeys([*names, *guided]))  # ("230cm" for 175-185cm)
                 if names:
                     value = text[tok.start : tok.end].strip()
                     matches.append(Match("option", value, names, tok.start, tok.end, exact=False))
@@ -310,6 +314,11 @@ class Vocabulary:
                 matches.append(Match("option", value, names, tok.start, end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def personal(self, text: str) -> bool:
+        """Whether ``text`` gives a measure of the customer ("i measured my chest at 112cm")."""
+        toks = tokens(text)
+        return any(quantity(t.norm) and _of_person(toks, k) for k, t in enumerate(toks))
 
     def _holding(self, measure: str) -> list[str]:
         """Options with a value whose range holds ``measure`` ("56cm" in "M (54-58 cm)")."""
@@ -532,10 +541,14 @@ _EMBED_LOCK = threading.Lock()
 _PERSON_BEFORE = frozenset({"for", "i'm", "im", "am", "tall", "height", "he", "she", "hes",
                             "shes", "rider"})  # fmt: skip
 # ... and these, with hedges between ("she weighs about 20 kilos", "hes like 110cm")
-_PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {"weighs", "weigh", "weighing"}
+# ("i measured my chest at about 112cm", "her waist is 70cm")
+_PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {
+    "weighs", "weigh", "weighing", "weight", "measured", "measure", "measures", "chest", "bust",
+    "waist", "hips", "hip", "neck",
+}  # fmt: skip
 _HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximately", "nearly",
                      "almost", "abt", "only", "just", "is", "was", "maybe", "probably", "prob",
-                     "~"})  # fmt: skip
+                     "at", "~"})  # fmt: skip
 
 
 def _of_person(toks: list[Token], k: int) -> bool:

@@ -26,13 +26,26 @@ from prompts.lexicon import (
 )
 from prompts.phrasing import STATED_COMPOUND
 from tools.catalog_index import colour_options
-from tools.units import canonical_number, magnitude, normalize, quantity, ranges, tokens, unit_table
+from tools.units import (
+    canonical_number,
+    guide,
+    magnitude,
+    normalize,
+    quantity,
+    ranges,
+    tokens,
+    unit_table,
+)
 from tools.vocabulary import FACET, Kind, Term, Vocabulary, english_words
 
 
 def _tag_parts(tag: str) -> tuple[str, str] | None:
     m = FACET.match(tag)
     return (m.group(1).strip().lower(), m.group(2).strip()) if m else None
+
+
+# a description that may hold a size guide: a range of numbers
+_A_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
 
 
 def build(
@@ -192,6 +205,20 @@ def build(
                 if base := magnitude(f"1{unit}"):
                     by_base[base[1]].add(name)
     voc.range_options = {b: sorted(ns) for b, ns in by_base.items()}
+    # options whose values a listing's size guide gives ranges ("S/M chest 80-100cm")
+    values_of: dict[Any, dict[str, str]] = defaultdict(dict)
+    for pid, opts in variant_options:
+        for name, value in (opts or {}).items():
+            values_of[pid][str(value).strip()] = str(name).strip().lower()
+    guided: dict[str, set[str]] = defaultdict(set)
+    for p in products:
+        text = str(p.get("description") or "")
+        if values_of.get(p.get("id")) and _A_RANGE.search(text):
+            for value, spans in guide(text, values_of[p["id"]]).items():
+                for _lo, _hi, unit in spans:
+                    if base := magnitude(f"1{unit}"):
+                        guided[base[1]].add(values_of[p["id"]][value])
+    voc.guided_options = {b: sorted(ns) for b, ns in guided.items()}
     voc.size_options = {name for name, like in size_like.items() if like}
     words: set[str] = set()
     voc.name_words = name_words

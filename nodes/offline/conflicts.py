@@ -279,6 +279,16 @@ _CUE = re.compile(
     r"older than)\s*$"
 )
 _NEGATED = re.compile(r"\b(?:not|never|avoid|unsuitable)\b|n't\b")
+# ... after it: "40kg and over", "ages 8 and up", "12 kg or less"
+_CUE_AFTER = re.compile(
+    r"^\s*(?:(?P<min>(?:and|or) (?:over|up|above|older|more))|(?P<max>(?:and|or) (?:under|below|"
+    r"younger|less)))\b"
+)
+# a bare number of people's years: "children under 16", "ages 8+", "not for kids under 3"
+_AGE_BEFORE = re.compile(
+    r"\b(?:children|child|kids?|ages?|aged|toddlers?|babies|anyone|people|users?)\b"
+    r"[^.;]{0,14}?(?:under|over|below|above|from|younger than|older than)?\s*$"
+)
 _LIMIT_OPTION = re.compile(r"\b(?:max|maximum|limit|capacity|up to)\b", re.I)
 
 
@@ -301,12 +311,17 @@ def stated_limits(text: str) -> list[tuple[str, float, str, str]]:
     for sentence in re.split(r"(?<=[.!?;])\s+|\n", text):
         low = sentence.lower()
         for t in tokens(sentence):
-            mg = magnitude(t.norm) if quantity(t.norm) else None
+            norm = t.norm
+            if norm.isdigit() and _AGE_BEFORE.search(low[max(0, t.start - 40) : t.start]):
+                norm = f"{norm}year"  # "not suitable for children under 16"
+            mg = magnitude(norm) if quantity(norm) else None
             if not mg or not mg[1]:
                 continue
             cue = _CUE.search(low[max(0, t.start - 40) : t.start])
+            after = _CUE_AFTER.match(low[t.end : t.end + 16])
             kind = "min" if low[t.end : t.end + 1] == "+" else (
-                None if cue is None else ("max" if cue.group("max") else "min"))  # fmt: skip
+                ("max" if after.group("max") else "min") if after
+                else None if cue is None else ("max" if cue.group("max") else "min"))  # fmt: skip
             if kind is None:
                 continue
             if _NEGATED.search(low[: t.start]):

@@ -70,7 +70,7 @@ from prompts.phrasing import (
     YES_NO_PRONOUNS,
     YES_NO_TEXT,
 )
-from tools.units import normalize
+from tools.units import normalize, quantity
 from tools.vocabulary import Vocabulary
 
 Intent = Literal[
@@ -286,6 +286,17 @@ def analyze(
             # "it" of the context after the question points at what the question named
             e.references = [r for r in e.references if r.kind != "anaphora"
                             or re.search(rf"\b{re.escape(r.text)}\b", head, re.I)]  # fmt: skip
+    # "I measured my chest at about 112cm. Which size of the life jacket?": a measure of the
+    # customer said in the context picks the size of what the questions ask about
+    for said in statements if vocab is not None else []:
+        if not vocab.personal(said):  # type: ignore[union-attr]
+            continue
+        measured = extract_entities(said, product_types, vocab)
+        for e in entities:
+            for name, values in measured.options.items():
+                if all(quantity(v.lower()) for v in values) and name not in e.options:
+                    e.options[name] = list(values)
+            e.sizes += [x for x in measured.sizes if quantity(x.lower()) and x not in e.sizes]
     # "got any kettlebells? looking for a 16kg one": a part that only adds filters narrows the
     # ask before it (its words are all filters, fillers or "one").
     k = 1
