@@ -65,6 +65,8 @@ ATTRIBUTE_UNKNOWN = (
 # a question in its own words ("could it live out on our patio"): not said back as an adjective
 ATTRIBUTE_UNKNOWN_ASKED = "The {name} listing doesn't say; I'll check that with {creator}."
 ANSWER_YES = "Yes!"
+POLICY_YES = "Yes — "  # a yes/no policy question whose passage names the thing asked
+POLICY_NO = "No — "  # ... or rules it out
 UNMET_NOTE = " — no {asked} {option}, closest is {closest}"
 SOLD_OUT_NOTE = " — sold out right now"
 VARIANTS_CLOSEST = "{name} doesn't come in {asked}; the closest is {closest} ({available})."

@@ -1052,3 +1052,16 @@ def test_an_age_or_first_time_the_listing_rules_out_is_a_conflict(client: TestCl
               "to start with the haast voyager so i can do overnight trips later on")  # fmt: skip
     assert any(c["product_name"] == "Haast Voyager Sit-In Kayak" and c["type"] == "level"
                for c in out["conflicts"])  # fmt: skip
+
+
+def test_a_change_of_mind_is_a_policy_question_answered_yes_or_no(client: TestClient) -> None:
+    # a statement that goes on over commas before the question it explains is read with it:
+    # the returns policy answers it, no hand-off; a yes/no policy question leads with yes/no
+    out = say(client, "emberbean", "rt1", "bought a grinder from u 3 weeks ago, never opened the "
+              "box, changed my mind. how long do i have to send it back?")  # fmt: skip
+    assert not out["escalated"] and "45 days" in out["reply"]
+    out = say(client, "glow", "rt2", "can i pay with apple pay? dont have a credit card")
+    assert out["reply"].split("\n")[1].startswith("Yes")
+    out = say(client, "glow", "rt3", "before i order: if i open a lipstick and hate the shade on "
+              "me can i send it back?")  # fmt: skip
+    assert not out["escalated"]

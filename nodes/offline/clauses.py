@@ -191,6 +191,11 @@ def split_questions(
     asking = {sentence_of[i] for i, a in enumerate(asks) if a}
     for i, (clause, label, ask) in enumerate(zip(clauses, labels, asks, strict=True)):
         part = clause.text
+        if problem and not ask and clause.connector == "," and sentence_of[i] == sentence_of[i - 1]:
+            # "bought a grinder 3 weeks ago, never opened the box, changed my mind": the same
+            # statement goes on
+            problem.append(part)
+            continue
         if problem and (ask or clause.connector):
             if (
                 ask
@@ -251,6 +256,7 @@ def split_questions(
         elif any(asks[i + 1 :]) and (
             not (i + 1 < len(clauses) and clauses[i + 1].left == part)
             or SELF_OPENER.match(part)  # "I'm 5'2 and petite, do the trousers come in short?"
+            or label == "problem"  # "bought a grinder 3 weeks ago, never opened the box, ..."
         ):
             if label == "problem" or problem:
                 problem.append(part)

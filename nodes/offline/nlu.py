@@ -548,7 +548,11 @@ FOR_WHAT = re.compile(
     r"(?:for|to fit|fits?|that fits?)\s+(?:my|our|his|her|their)\b",
     re.I,
 )
-IF_ASKED = re.compile(r"^\W*(?:what if|if|in case|say|suppose)\b", re.I)
+IF_ASKED = re.compile(
+    r"^\W*(?:(?:before i (?:order|buy|pay|checkout)|just (?:checking|wondering)|"
+    r"quick q(?:uestion)?)\W+)?(?:what if|if|in case|say|suppose)\b",
+    re.I,
+)  # ("before i order: if i open a lipstick and hate the shade can i send it back?")
 
 
 def _states_own_fact(part: str, facts: Any | None) -> bool:

@@ -20,6 +20,7 @@ from prompts.phrasing import (
     TO_RECIPIENT,
     TO_RECIPIENT_VERBS,
 )
+from tools.attributes import mentions
 from tools.policies import PRODUCT_QUESTION_SCORE
 
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
@@ -131,7 +132,7 @@ def render(
             continue  # "and whats the price": the products above carry their prices
         if qi in policy_said:  # "do you do samples": the creator's own words
             art = next(a for a in every if a["tool"] == "search_store_policy")
-            sections.append(Section(prio, [_policy_text(art)]))
+            sections.append(Section(prio, [_policy_text(art, q["text"])]))
             continue
         if intent in {"greeting", "other"}:
             continue
@@ -147,7 +148,7 @@ def render(
         )
         if policy and not fresh:
             continue  # ("do you ship to canada? cost?": the same sentences answer both)
-        said = [_policy_text({"passages": fresh})] if fresh else []
+        said = [_policy_text({"passages": fresh}, q["text"])] if fresh else []
         policy_lines.update(p["text"] for p in fresh)
         if intent == "support":
             if said and not q.get("needs_person"):
@@ -410,10 +411,27 @@ def _names_topic(question: str, topic: str) -> bool:
     )  # fmt: skip  ("wrap" says "wrapping")
 
 
-def _policy_text(art: dict[str, Any]) -> str:
-    """The policy sentences that answer a question, in the creator's words."""
-    return " ".join(_BULLET.sub("", p["text"]) for p in art["passages"][:2])
+def _policy_text(art: dict[str, Any], question: str = "") -> str:
+    """The policy sentences that answer a question, in the creator's words.
 
+    A yes/no question about one thing ("can i pay with apple pay?", "do you ship to
+    ireland?") gets "Yes —" or "No —" before them when they name it, or rule it out.
+    """
+    text = " ".join(_BULLET.sub("", p["text"]) for p in art["passages"][:2])
+    m = _ASKED_THING.match(question.strip())
+    thing = re.sub(r"^(?:to|with|by|in|on|into|for)\s+", "", m["thing"]) if m else ""
+    said = mentions(text, thing) if tokenize(thing) else None
+    lead = T.POLICY_YES if said == "yes" else T.POLICY_NO if said == "negated" else ""
+    return f"{lead}{text}"
+
+
+# "can i pay with apple pay?", "do you ship to ireland", "do you take klarna?": the one thing asked
+_ASKED_THING = re.compile(
+    r"^\W*(?:can|could|do|does|will|would|is|are)\s+(?:i|we|you|u|it|they|there)\s+"
+    r"(?:\w+\s+){0,2}?(?:with|to|by|via|using|in|on|into|for|take|accept|have|do|ship|deliver)\s+"
+    r"(?P<thing>[^?.,!]{2,30}?)\s*(?:\?|$)",
+    re.I,
+)
 
 _BULLET = re.compile(r"^\s*[-•*·]\s*")
 
