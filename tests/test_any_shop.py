@@ -1065,3 +1065,11 @@ def test_a_change_of_mind_is_a_policy_question_answered_yes_or_no(client: TestCl
     out = say(client, "glow", "rt3", "before i order: if i open a lipstick and hate the shade on "
               "me can i send it back?")  # fmt: skip
     assert not out["escalated"]
+
+
+def test_a_brand_word_is_no_option_value(client: TestClient) -> None:
+    # "Chemex" is the brewer's maker and also a grinder's grind setting: the brewer in 8 cups
+    out = say(client, "emberbean", "br1", "i want the 8-cup chemex please")
+    top = out["products"][0]
+    assert top["name"] == "Chemex Classic Pour-Over Brewer"
+    assert variant_options(client, "emberbean", top)["capacity"] == "8 Cup"

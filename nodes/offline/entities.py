@@ -164,6 +164,13 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     longer = [(m.start, m.end) for m in matches if " " in text[m.start : m.end].strip()
               or "-" in text[m.start : m.end]]  # fmt: skip
     spans_with_category = {(m.start, m.end) for m in matches if m.kind == "category"}
+    # a brand is not also an option value ("the 8-cup chemex": Chemex the maker, not a grinder's
+    # "Chemex" grind setting)
+    brand_spans = {(m.start, m.end) for m in matches if m.kind == "brand"}
+    matches = [
+        m for m in matches
+        if not (m.kind in {"option", "facet"} and (m.start, m.end) in brand_spans)
+    ]  # fmt: skip
     # One span that is a value of several options ("medium": a band's weight, a size M) is one
     # filter on any of them: the product at hand decides which applies.
     by_span: dict[tuple[int, int], list[Match]] = {}
