@@ -92,9 +92,6 @@ def _inside(asked: str, value: tuple[str, ...]) -> bool:
 SIZE_RANGE_SPAN = 12
 
 
-_A_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
-
-
 def _guided_variants(
     idx: CatalogIndex, options: set[str] | None, measures: list[str]
 ) -> np.ndarray:
@@ -108,12 +105,10 @@ def _guided_variants(
     if guides is None:  # each listing's guide, read once per index
         guides = {}
         for i, p in enumerate(idx.products):
-            text = str(p.get("description") or "")
-            if _A_RANGE.search(text):
-                values = {str(x) for v in idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])]
-                          for x in (v["options"] or {}).values()}  # fmt: skip
-                if values and (found := guide(text, values)):
-                    guides[i] = found
+            values = {str(x) for v in idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])]
+                      for x in (v["options"] or {}).values()}  # fmt: skip
+            if found := guide(str(p.get("description") or ""), values):
+                guides[i] = found
         idx._guides = guides  # type: ignore[attr-defined]
     for i, found in guides.items():
         for j in range(int(idx.v_start[i]), int(idx.v_end[i])):
@@ -245,12 +240,11 @@ class HybridSearch:
             cmask = np.isin(idx.v_color_fam, fam_codes) | raw_hit
             # ... and a family word the shop also writes ("White") is any white shade of a
             # product without that exact value ("Matte White" of a kettle)
-            if named := [c.lower() for c in f.colors if color_family(c) == c.lower() != ""]:
-                if named := [c for c in named if c in set(idx.color_raws)]:
-                    has_raw = np.zeros(idx.size, dtype=bool)
-                    has_raw[idx.v_pidx[raw_hit]] = True
-                    codes = [i for i, fam in enumerate(idx.color_fams) if fam in named]
-                    cmask |= np.isin(idx.v_color_fam, codes) & ~has_raw[idx.v_pidx]
+            if named := [c for c in raws if color_family(c) == c and c in set(idx.color_raws)]:
+                has_raw = np.zeros(idx.size, dtype=bool)
+                has_raw[idx.v_pidx[raw_hit]] = True
+                codes = [i for i, fam in enumerate(idx.color_fams) if fam in named]
+                cmask |= np.isin(idx.v_color_fam, codes) & ~has_raw[idx.v_pidx]
             # Variants without a colour option take the product's colour (name, colour facets).
             every = {color_family(c) or c.lower() for c in f.colors}
             key = ("colors", frozenset(every))

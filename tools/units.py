@@ -193,6 +193,9 @@ def within(asked: str, value: str) -> bool:
     return in_guide(asked, ranges(value))
 
 
+_A_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
+
+
 def guide(text: str, values: Iterable[str]) -> dict[str, list[tuple[float, float, str]]]:
     """The ranges a listing's size guide gives each of its option values.
 
@@ -204,7 +207,7 @@ def guide(text: str, values: Iterable[str]) -> dict[str, list[tuple[float, float
     """
     named = sorted({v for v in values if v and v.strip()}, key=len, reverse=True)
     out: dict[str, list[tuple[float, float, str]]] = {}
-    if not named or not text:
+    if not named or not _A_RANGE.search(text):  # (a cheap test first: most listings have none)
         return out
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         if (

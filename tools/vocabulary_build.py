@@ -44,10 +44,6 @@ def _tag_parts(tag: str) -> tuple[str, str] | None:
     return (m.group(1).strip().lower(), m.group(2).strip()) if m else None
 
 
-# a description that may hold a size guide: a range of numbers
-_A_RANGE = re.compile(r"\d\s*(?:-|–|to)\s*\d")
-
-
 def build(
     creator_id: str,
     version: int,
@@ -212,9 +208,8 @@ def build(
             values_of[pid][str(value).strip()] = str(name).strip().lower()
     guided: dict[str, set[str]] = defaultdict(set)
     for p in products:
-        text = str(p.get("description") or "")
-        if values_of.get(p.get("id")) and _A_RANGE.search(text):
-            for value, spans in guide(text, values_of[p["id"]]).items():
+        if values_of.get(p.get("id")):
+            for value, spans in guide(str(p.get("description") or ""), values_of[p["id"]]).items():
                 for _lo, _hi, unit in spans:
                     if base := magnitude(f"1{unit}"):
                         guided[base[1]].add(values_of[p["id"]][value])

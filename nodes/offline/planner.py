@@ -142,7 +142,7 @@ SEARCH_ARGS = frozenset(
 
 
 # a follow-up that picks a single product of the list by price
-_ONE_OF_THEM = re.compile(r"\b(?:whichever|which one|(?:cheaper|cheapest|priciest) one)\b", re.I)
+_PICKS_ONE = re.compile(r"\b(?:whichever|which one|(?:cheaper|cheapest|priciest) one)\b", re.I)
 _SUBJECT_PRONOUNS = frozenset({"i", "im", "he", "she", "hes", "shes", "we", "they"})
 
 
@@ -395,7 +395,7 @@ def plan(
             args["sort"] = ent.get("sort") if ent.get("sort", "relevance") != "relevance" else (
                 "price_asc")  # fmt: skip
             args.pop("max_price", None) if "max_price" not in _filters(ent) else None
-            if _ONE_OF_THEM.search(q["text"]) and not re.search(r"\bones\b", q["text"], re.I):
+            if _PICKS_ONE.search(q["text"]) and not re.search(r"\bones\b", q["text"], re.I):
                 args["limit"] = 1  # "ok whichever one is cheaper": that one
             calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
