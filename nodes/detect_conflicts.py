@@ -16,6 +16,7 @@ from nodes.llm_calls import call_llm
 from nodes.offline.conflicts import (
     check_product,
     limit_conflicts,
+    own_setup,
     said_measures,
     setup_conflicts,
 )
@@ -47,7 +48,7 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     ][-EARLIER_TURNS:]
     measures = " ".join([state.get("text", ""), said_measures(earlier)]).strip()
     _measured = bool(re.search(r"\d", measures))
-    owns = " ".join([*earlier, state.get("text", "")])
+    owns = own_setup(" ".join([*earlier, state.get("text", "")]))  # (usually none)
     for art in results:
         f = art.get("filters") or {}
         # A variant asked for ("the pouches in poultry selection") is judged by its own options,

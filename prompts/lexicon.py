@@ -18,6 +18,12 @@ def lexicon() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def people_words() -> frozenset[str]:
+    """Who a customer buys for or speaks of, and their pronouns (``lexicon.json`` ``people``)."""
+    return frozenset(lexicon()["people"])
+
+
+@lru_cache(maxsize=1)
 def _color_index() -> dict[str, str]:
     return {syn: fam for fam, syns in lexicon()["color_families"].items() for syn in syns}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from prompts.lexicon import lexicon, tokenize
+from prompts.lexicon import people_words, tokenize
 from tools.catalog_index import CatalogIndex
 from tools.units import normalize, quantity
 
@@ -149,7 +149,7 @@ def missing_kind(
     words = [w for n, w in enumerate(words)
              if w not in _SUBJECTS and not (n and words[n - 1] in _SUBJECTS)]  # fmt: skip
     # (a unit is no kind: "the 32 inch one")
-    people = set(lexicon()["people"])  # ("life jacket for my son": a jacket, not a son)
+    people = people_words()  # ("life jacket for my son": a jacket, not a son)
     keep = [w for w in words if w not in GENERIC_HEADS and w not in NOT_KINDS and w not in people
             and tokenize(w) and len(w) > 2 and quantity(f"1 {w}") is None]  # fmt: skip
     if not keep or vec is None or idx.size == 0:

@@ -447,13 +447,22 @@ _FIT_FILLER = frozenset(
 )  # (an allergy is the allergy rules' to judge, with the materials' own words)
 
 
-def setup_conflicts(said: str, product: dict[str, Any], text: str | None) -> list[dict[str, Any]]:
-    """What the customer says they have against what the listing says it does not work with.
+def own_setup(said: str) -> list[str]:
+    """The customer's statements of what they have or use ("we only have an induction stove").
+
+    Only statements count: "does it work on induction?" asks.
+    """
+    return [c for c in re.split(r"[,.;!?]|\bbut\b", said.lower()) if _OWN_SETUP.match(c)]
+
+
+def setup_conflicts(
+    own: list[str], product: dict[str, Any], text: str | None
+) -> list[dict[str, Any]]:
+    """What the customer says they have (``own_setup``) against what the listing won't suit.
 
     "we only have an induction stove" and "Not induction compatible (aluminium)": a fit
-    conflict. Only the customer's own statements count ("does it work on induction?" asks).
+    conflict.
     """
-    own = [c for c in re.split(r"[,.;!?]|\bbut\b", said.lower()) if _OWN_SETUP.match(c)]
     if not own or not text:
         return []
     have = {stem(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}

@@ -288,8 +288,8 @@ def analyze(
                             or re.search(rf"\b{re.escape(r.text)}\b", head, re.I)]  # fmt: skip
     # "I measured my chest at about 112cm. Which size of the life jacket?": a measure of the
     # customer said in the context picks the size of what the questions ask about
-    for said in statements if vocab is not None else []:
-        if not vocab.personal(said):  # type: ignore[union-attr]
+    for said in statements:
+        if vocab is None or not vocab.personal(said):
             continue
         measured = extract_entities(said, product_types, vocab)
         for e in entities:

@@ -15,7 +15,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, ToolMessage
 
 from prompts.grammar import PRICE_PHRASE, SIZE_PHRASE, spoken_thousands
-from prompts.lexicon import color_family, lexicon, stem, tokenize
+from prompts.lexicon import color_family, lexicon, people_words, stem, tokenize
 from prompts.phrasing import (
     AMONG_SHOWN,
     CHEAPER,
@@ -199,7 +199,7 @@ def plan_search(
             args["sort"] = last["sort"]
         matched = {stem(w) for m in ent.get("matched", []) for w in tokenize(m)}
         said = re.findall(r"[a-z]+", q["text"].lower())
-        people = set(lexicon()["people"])
+        people = people_words()
         # "its for my son, he weighs 20 kilos": who it is for and what they do are no product
         # words (the word after a subject pronoun is its verb)
         extra = [
