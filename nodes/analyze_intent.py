@@ -80,9 +80,17 @@ def product_types(ctx: Context, creator_id: str) -> dict[str, str]:
                         lf for lf, _ in shared
                     ]:
                         shared.append((parent.strip(), head[0]))
-                for word in words[:-1]:  # "dining table" -> Dining Tables, "side table" too
+                # "dining table" -> Dining Tables, "side table" too; the parts of a hyphened
+                # word are none ("Acoustic-Electric Guitars" is no "electric guitars"), and a
+                # leaf that is just the two words wins over a longer one
+                plain = [w for w in leaf.lower().split()[:-1] if "-" not in w]
+                for word in tokenize(" ".join(plain), drop_stopwords=False):
                     if len(word) > 2 and word not in abstract:
-                        cache.setdefault(stem(f"{word}-{head[0]}"), leaf)
+                        key = stem(f"{word}-{head[0]}")
+                        if words == [word, head[0]]:
+                            cache[key] = leaf
+                        else:
+                            cache.setdefault(key, leaf)
             end = leaf.lower().split("-")[-1]
             if ("-" in leaf or "shirt" in leaf.lower()) and len(end) > 2 and tokenize(end):
                 hyphened.append((stem(end), leaf))  # ("Sit-In": no kind "in")

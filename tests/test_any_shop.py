@@ -1073,3 +1073,51 @@ def test_a_brand_word_is_no_option_value(client: TestClient) -> None:
     top = out["products"][0]
     assert top["name"] == "Chemex Classic Pour-Over Brewer"
     assert variant_options(client, "emberbean", top)["capacity"] == "8 Cup"
+
+
+def test_a_need_told_over_several_sentences_finds_what_it_describes(client: TestClient) -> None:
+    # the asks cut from the message ("what should bub sleep in?", "are there any games where
+    # everyone is on the same team?") are searched with the whole message too
+    out = say(client, "wombat", "need-1", "we're expecting our first in feb (so peak summer in "
+              "brisbane 🥵) and the midwife said no loose blankets in the cot. what should bub "
+              "sleep in?")  # fmt: skip
+    assert out["products"][0]["name"] == "Organic Cotton Sleeping Bag", out["reply"]
+    out = say(client, "wombat", "need-2", "my daughter is 4 and gets soooo upset when she "
+              "loses, it ends in tears every time. are there any games where everyone is on the "
+              "same team?")  # fmt: skip
+    assert out["products"][0]["name"] == "Bush Rescue Co-op Game", out["reply"]
+    out = say(client, "emberbean", "need-3", "had a coffee at a cafe in montreal that literally "
+              "tasted like a blueberry muffin?? barista said it was ethiopian. do u have anything "
+              "like that, i brew w a v60")  # fmt: skip
+    assert out["products"][0]["name"] == "Ethiopia Guji Hambela Natural", out["reply"]
+    # an ask that is the whole message is searched as it was
+    out = say(client, "lumen", "need-5", "my daughter is 5 and just got her ears done, want "
+              "something safe for her that wont fall out")  # fmt: skip
+    assert out["products"][0]["name"] == "Kids' Butterfly Screw-Back Studs", out["reply"]
+    # named values nothing has still find nothing ("puppies for sale" in a pet-supplies shop)
+    out = say(client, "pawsome", "need-6", "do you have any puppies for sale?? 🥺")
+    assert out["products"] == [], out["reply"]
+
+
+def test_a_hyphened_leaf_is_no_kind_of_its_parts(client: TestClient) -> None:
+    # "electric guitars" is the shop's "Electric Guitars", not "Acoustic-Electric Guitars"
+    products = [
+        {"id": pid, "name": name, "category": f"Guitars > {cat}", "base_price": price,
+         "variants": [{"sku": pid, "options": {}, "price": price, "stock": 3}]}
+        for pid, name, cat, price in [
+            ("ae1", "Cedar DE-30 Dreadnought", "Acoustic-Electric Guitars", 699),
+            ("e1", "Sonora SSS", "Electric Guitars", 499),
+            ("e2", "Ironbark HB-2", "Electric Guitars", 899),
+            ("a1", "Cedar D-20", "Acoustic Guitars", 399),
+        ]
+    ]  # fmt: skip
+    assert client.post("/v1/creators", json={"id": "hyphen", "name": "Hyphen"}).status_code == 201
+    r = client.post(
+        "/v1/creators/hyphen/catalog/import", params={"format": "json"},
+        files={"file": ("c.json", json.dumps({"products": products}).encode())},
+    )  # fmt: skip
+    assert r.status_code == 200 and not r.json()["errors"], r.text
+    out = say(client, "hyphen", "h-1", "what electric guitars have u got")
+    assert {p["name"] for p in out["products"]} == {"Sonora SSS", "Ironbark HB-2"}, out["reply"]
+    out = say(client, "hyphen", "h-2", "what acoustic guitars do you have")
+    assert {p["name"] for p in out["products"]} == {"Cedar D-20"}, out["reply"]

@@ -13,13 +13,29 @@ import json
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime
+from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
+from prompts.lexicon import tokenize
 from tools.attributes import judge
 from tools.search_schemas import ProductHit, SearchFilters, VariantHit
 from tools.units import normalize
 
 MAX_VARIANTS = 4
+
+
+def whole_message(state: dict[str, Any], query: str) -> str:
+    """This turn's message when ``query`` is one ask cut from it; else "".
+
+    A query built from an earlier turn (a refinement: "any under $100?") gets none: most of
+    its words are not in this message.
+    """
+    messages = state.get("messages") or []
+    text = next((str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
+    said, asked = set(tokenize(text)), tokenize(query)
+    if not asked or sum(w in said for w in asked) < 0.8 * len(asked):
+        return ""
+    return text
 
 
 def compact_variant(v: VariantHit) -> dict[str, Any]:
@@ -121,9 +137,11 @@ def search_products(
         prefer=prefer,
         prefer_option=prefer_option[:60],
     )
+    context = "" if product_ids or require else whole_message(runtime.state, query)
     res = ctx.search.search(
-        runtime.state["creator_id"], query, filters, limit=max(1, min(limit, 10)), sort=sort
-    )
+        runtime.state["creator_id"], query, filters, limit=max(1, min(limit, 10)), sort=sort,
+        context=context,
+    )  # fmt: skip
     products = [compact_product(h) for h in res.hits]
     relaxed = [r.model_dump() for r in res.relaxed]
     artifact = {

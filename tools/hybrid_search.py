@@ -26,6 +26,13 @@ How one query runs (``HybridSearch.search``):
    customer's soft budget and decays linearly to 0 at twice the budget.
 6. No hit with filters: constraints are relaxed one at a time (colour, size and options, price
    widened by 50 %, price dropped, category, tags, stock) and the relaxation is reported.
+7. When the query is one ask of a longer message (``context``), the whole message is searched
+   too, with the price limits only, and the two rankings are fused by reciprocal rank
+   (``w/(3 + rank)``, top 5; w is 1 for the ask; for the message it is 1.5, or 0.5 when the
+   ask's first hit has a word of the ask in its name and another in its name or category).
+   An ask holding 80 % of the message's words, or one whose named values nothing has, is left
+   as it is. A need told over several sentences finds what it describes even when the ask's
+   own words, or the filters read from them, point elsewhere.
 """
 
 from __future__ import annotations
@@ -56,6 +63,11 @@ from tools.units import guide, in_guide, normalize, quantity, ranges, within
 from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
 from tools.vocabulary import Vocabulary
 from tools.vocabulary_build import Vocabularies
+
+WHOLE_DEPTH = 5  # hits of each ranking fused with the whole message's (step 7)
+WHOLE_K = 3  # reciprocal-rank constant of that fusion: the top few decide
+WHOLE_HELD = 0.8  # an ask holding this share of the message's words is searched alone
+WHOLE_WEIGHT = {False: 1.5, True: 0.5}  # the message's weight; True: the ask names its product
 
 
 @dataclass
@@ -388,8 +400,14 @@ class HybridSearch:
         limit: int = 5,
         sort: Sort = "relevance",
         relax: bool = True,
+        context: str = "",
     ) -> SearchResult:
-        """Run a hybrid search; see the module docstring for the exact rule."""
+        """Run a hybrid search; see the module docstring for the exact rule.
+
+        ``context`` is the customer's whole message when the query is one ask cut from it: its
+        own ranking is fused in (step 7), so that a need told over several sentences finds
+        what it describes.
+        """
         t0 = time.perf_counter()
         f = filters or SearchFilters()
         idx = self.index(creator_id)
@@ -436,6 +454,8 @@ class HybridSearch:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
             hits = [self._with_closest(idx, h, f) for h in hits]
+        if context.strip() and relax and sort == "relevance" and not (f.product_ids or f.require):
+            hits = self._with_message(idx, qs, context, f, hits, limit)
         named = named_product(idx, qs.tokens, f) if relax else None
         if hits and relax and not (f.categories or f.product_ids):
             if missing := missing_kind(idx, query, qs.vec, self.catalog.embedder, self._lock):
@@ -475,6 +495,51 @@ class HybridSearch:
             strategy=strategy,
             took_ms=round((time.perf_counter() - t0) * 1000, 3),
         )
+
+    def _with_message(
+        self, idx: CatalogIndex, qs: _QueryState, context: str, f: SearchFilters,
+        hits: list[ProductHit], limit: int,
+    ) -> list[ProductHit]:  # fmt: skip
+        """The ask's hits fused with the whole message's own ranking (reciprocal rank).
+
+        A need told in several sentences ("my son is 13 and starting piano lessons... can't
+        fit a big cabinet piano. Budget is $700") is cut into asks whose words alone, and the
+        filters read from them, miss what the message describes. The whole text is searched
+        with the price limits only; a product both rankings hold leads, and a product only the
+        message finds still gets its variant chosen by what was asked. The ask's own ranking
+        counts most when it holds the message already, or names what it wants ("a foam
+        roller? my legs are sore": the rollers, not joggers); an ask whose named values
+        nothing has ("puppies for sale") stays without products.
+        """
+        said = set(tokenize(context))
+        if len(said & qs.tokens) >= WHOLE_HELD * len(said) and hits:
+            return hits  # (the ask is the message: its filters are what it says)
+        asked = f.colors or f.sizes or f.options or f.categories or f.tags or f.brands
+        if not hits and asked:
+            return hits
+        whole = f.model_copy(update={
+            "colors": [], "sizes": [], "options": {}, "categories": [], "tags": [],
+            "brands": [], "prefer": None, "prefer_option": "",
+        })  # fmt: skip
+        found, _ = self._search_once(
+            idx, self._prepare(idx, context), whole, WHOLE_DEPTH, "relevance"
+        )
+        if not found:
+            return hits
+        named = bool(hits) and word_overlap(idx, qs.tokens, idx.pos[hits[0].product_id]) >= 3
+        weight = WHOLE_WEIGHT[named]
+        score: dict[int, float] = {}
+        by_id: dict[int, ProductHit] = {}
+        for w, ranking in ((1.0, hits), (weight, found)):
+            for rank, h in enumerate(ranking[:WHOLE_DEPTH]):
+                score[h.product_id] = score.get(h.product_id, 0.0) + w / (WHOLE_K + rank)
+                by_id.setdefault(h.product_id, h)
+        mine = {h.product_id for h in hits}
+        order = sorted(score, key=lambda pid: -score[pid])  # (stable: the ask's own first)
+        return [
+            by_id[pid] if pid in mine else self._with_closest(idx, by_id[pid], f)
+            for pid in order[:limit]
+        ]
 
     def _on_topic_price(
         self, idx: CatalogIndex, qs: _QueryState, f: SearchFilters, limit: int, sort: Sort,
