@@ -1098,26 +1098,3 @@ def test_a_need_told_over_several_sentences_finds_what_it_describes(client: Test
     out = say(client, "pawsome", "need-6", "do you have any puppies for sale?? 🥺")
     assert out["products"] == [], out["reply"]
 
-
-def test_a_hyphened_leaf_is_no_kind_of_its_parts(client: TestClient) -> None:
-    # "electric guitars" is the shop's "Electric Guitars", not "Acoustic-Electric Guitars"
-    products = [
-        {"id": pid, "name": name, "category": f"Guitars > {cat}", "base_price": price,
-         "variants": [{"sku": pid, "options": {}, "price": price, "stock": 3}]}
-        for pid, name, cat, price in [
-            ("ae1", "Cedar DE-30 Dreadnought", "Acoustic-Electric Guitars", 699),
-            ("e1", "Sonora SSS", "Electric Guitars", 499),
-            ("e2", "Ironbark HB-2", "Electric Guitars", 899),
-            ("a1", "Cedar D-20", "Acoustic Guitars", 399),
-        ]
-    ]  # fmt: skip
-    assert client.post("/v1/creators", json={"id": "hyphen", "name": "Hyphen"}).status_code == 201
-    r = client.post(
-        "/v1/creators/hyphen/catalog/import", params={"format": "json"},
-        files={"file": ("c.json", json.dumps({"products": products}).encode())},
-    )  # fmt: skip
-    assert r.status_code == 200 and not r.json()["errors"], r.text
-    out = say(client, "hyphen", "h-1", "what electric guitars have u got")
-    assert {p["name"] for p in out["products"]} == {"Sonora SSS", "Ironbark HB-2"}, out["reply"]
-    out = say(client, "hyphen", "h-2", "what acoustic guitars do you have")
-    assert {p["name"] for p in out["products"]} == {"Cedar D-20"}, out["reply"]

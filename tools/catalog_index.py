@@ -287,12 +287,7 @@ def category_matches(wanted: str, segments: list[tuple[str, ...]]) -> bool:
     toks = tuple(tokenize(wanted, drop_stopwords=False))
     if not toks:
         return True
-    # (a part of a hyphened word is no word of the path: "Acoustic-Electric Guitars" are no
-    # "Electric Guitars")
-    flat: set[str] = set()
-    for seg in segments:
-        parts = {p for t in seg if "-" in t for p in t.split("-")}
-        flat.update(t for t in seg if "-" in t or t not in parts)
+    flat = {t for seg in segments for t in seg}
     return any(seg == toks for seg in segments) or all(t in flat for t in toks)
 
 

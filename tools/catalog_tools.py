@@ -27,9 +27,11 @@ MAX_VARIANTS = 4
 def whole_message(state: dict[str, Any], query: str) -> str:
     """This turn's message when ``query`` is one ask cut from it; else "".
 
-    A query built from an earlier turn (a refinement: "any under $100?") gets none: most of
-    its words are not in this message.
+    A follow-up to products on screen, or a query built from an earlier turn (a refinement:
+    "any under $100?"), gets none.
     """
+    if state.get("shown_products"):
+        return ""  # (a follow-up to a list on screen is read against that list)
     messages = state.get("messages") or []
     text = next((str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
     said, asked = set(tokenize(text)), tokenize(query)
