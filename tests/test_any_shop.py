@@ -1097,4 +1097,3 @@ def test_a_need_told_over_several_sentences_finds_what_it_describes(client: Test
     # named values nothing has still find nothing ("puppies for sale" in a pet-supplies shop)
     out = say(client, "pawsome", "need-6", "do you have any puppies for sale?? 🥺")
     assert out["products"] == [], out["reply"]
-
