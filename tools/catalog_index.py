@@ -287,7 +287,14 @@ def category_matches(wanted: str, segments: list[tuple[str, ...]]) -> bool:
     toks = tuple(tokenize(wanted, drop_stopwords=False))
     if not toks:
         return True
-    flat = {t for seg in segments for t in seg}
+    # (a part of a hyphened word is a word of the path only with its other parts: "pre workout"
+    # is "Pre-Workout", "electric guitars" are no "Acoustic-Electric Guitars")
+    flat: set[str] = set()
+    for seg in segments:
+        parts = {p for t in seg if "-" in t for p in t.split("-")}
+        whole = {p for t in seg if "-" in t and all(x in toks for x in t.split("-"))
+                 for p in t.split("-")}  # fmt: skip
+        flat.update(t for t in seg if "-" in t or t not in parts or t in whole)
     return any(seg == toks for seg in segments) or all(t in flat for t in toks)
 
 

@@ -35,7 +35,7 @@ def whole_message(state: dict[str, Any], query: str) -> str:
     messages = state.get("messages") or []
     text = next((str(m.content) for m in reversed(messages) if isinstance(m, HumanMessage)), "")
     said, asked = set(tokenize(text)), tokenize(query)
-    if not asked or sum(w in said for w in asked) < 0.8 * len(asked):
+    if asked and sum(w in said for w in asked) < 0.8 * len(asked):
         return ""
     return text
 
@@ -140,6 +140,9 @@ def search_products(
         prefer_option=prefer_option[:60],
     )
     context = "" if product_ids or require else whole_message(runtime.state, query)
+    if context and not tokenize(query):
+        # "what do I need to buy for that?": the rest of the message says what
+        query, context = context, ""
     res = ctx.search.search(
         runtime.state["creator_id"], query, filters, limit=max(1, min(limit, 10)), sort=sort,
         context=context,

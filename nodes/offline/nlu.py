@@ -511,7 +511,14 @@ def analyze(
                 intent=label,  # type: ignore[arg-type]
                 confidence=round(conf, 3),
                 entities=ent,
-                needs_clarification=label == "product_search" and vague and not has_shown_products,
+                needs_clarification=(
+                    label == "product_search"
+                    and vague
+                    and not has_shown_products
+                    # ("Just finished my first lace shawl ... What do I need to buy for that?":
+                    # the rest of the message says what; the search reads it)
+                    and not content_words(clean_query(text.replace(part, " "), {}))
+                ),
                 attribute=attribute,
                 needs_person=person,
                 continues=continues,
