@@ -58,6 +58,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         _load(c, "wombat")
         _load(c, "emberbean")
         _load(c, "tidewater")
+        _load(c, "skeinhouse")
+        _load(c, "fretwork")
         yield c
 
 
@@ -1097,3 +1099,36 @@ def test_a_need_told_over_several_sentences_finds_what_it_describes(client: Test
     # named values nothing has still find nothing ("puppies for sale" in a pet-supplies shop)
     out = say(client, "pawsome", "need-6", "do you have any puppies for sale?? 🥺")
     assert out["products"] == [], out["reply"]
+
+
+def test_a_vague_ask_is_searched_with_what_the_message_says(client: TestClient) -> None:
+    # "What do I need to buy for that?" names nothing; the sentences before it do
+    out = say(client, "skeinhouse", "vague-1", "Just finished my first lace shawl and honestly "
+              "it looks like a crumpled rag. A friend says I need to 'block' it to open up the "
+              "pattern? What do I need to buy for that?")  # fmt: skip
+    assert "Blocking" in out["products"][0]["name"], out["reply"]
+    # with nothing else said, it is still asked what is meant
+    out = say(client, "skeinhouse", "vague-2", "what do you recommend?")
+    assert out["products"] == [], out["reply"]
+
+
+def test_a_colour_word_no_colour_has_is_the_option_that_holds_it(client: TestClient) -> None:
+    # no colour of the shop is white; the piano's finish "Satin White" is (sold out: said so)
+    out = say(client, "fretwork", "finish-1", "Do you have the HomeGrand piano in white? It "
+              "would match our living room.")  # fmt: skip
+    first = out["products"][0]
+    assert first["name"] == "Keystone HomeGrand 88 Console Digital Piano", out["reply"]
+    assert variant_options(client, "fretwork", first)["finish"] == "Satin White"
+    assert "Satin White" in out["reply"], out["reply"]
+
+
+def test_what_a_product_declares_it_is_free_of_is_no_allergy_conflict(client: TestClient) -> None:
+    # "Nickel-Free Electric Strings" whose description compares them with nickel-plated ones
+    out = say(client, "fretwork", "free-1", "nickel allergy here, are the nickel-free electric "
+              "strings actually safe for me?")  # fmt: skip
+    assert not [c for c in out["conflicts"] if c["type"] == "allergy"], out["conflicts"]
+    # the stainless set says it contains nickel; "10-46" is its gauge, not a price range
+    out = say(client, "fretwork", "free-2", "allergic to nickel so i figured id grab ur "
+              "stainless steel strings since stainless isnt nickel right? 10-46 pls")  # fmt: skip
+    found = {(c["product_name"], c["type"]) for c in out["conflicts"]}
+    assert ("Fretwork Stainless Steel Electric Strings", "allergy") in found, out["conflicts"]

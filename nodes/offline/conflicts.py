@@ -52,6 +52,20 @@ def _mentions(text: str, term: str) -> bool:
     return False
 
 
+def _declared(product: dict[str, Any]) -> str:
+    """The product's name and tags: where a shop declares what it is free of."""
+    return " ".join([str(product.get("name") or ""), *map(str, product.get("tags") or [])]).lower()
+
+
+def _free_of(declared: str, term: str) -> bool:
+    """The name or a tag says the product is free of ``term`` ("Nickel-Free Electric Strings").
+
+    Such a product is ruled out for no allergy to it, whatever its description compares it
+    with ("more output than nickel-plated strings").
+    """
+    return bool(re.search(rf"\b{re.escape(term)}[- ]free\b", declared))
+
+
 def _from_product_data(
     product: dict[str, Any], profile: dict[str, Any], text: str | None
 ) -> list[tuple[str, str, str, list[str]]]:
@@ -90,9 +104,11 @@ def _from_product_data(
         ev += valued(spec.get("values", []))
         if ev:
             out.append(("dietary", "high", diet, ev))
+    declared = _declared(product)
     for allergy in profile.get("allergies", []):
         key = names.get(allergy, allergy)
         terms = table["allergies"].get(key) or table["allergies"].get(f"{key}s") or [allergy]
+        terms = [t for t in terms if not _free_of(declared, t)]
         ev = [f"text '{t}'" for t in terms if said(t)]
         ev += valued(table["allergy_values"].get(key, []))
         if ev:
@@ -142,8 +158,10 @@ def check_product(
     aliases = r["allergens"]["aliases"]
     allergens = [a.lower() for a in attrs.get("allergens", []) if isinstance(a, str)]
     tolerated = set(profile.get("tolerates", []))
+    declared = _declared(product)
     for allergy in profile.get("allergies", []):
         terms = aliases.get(allergy, [allergy.rstrip("s"), allergy])
+        terms = [t for t in terms if not _free_of(declared, t)]
         if any(a in tolerated for a in allergens) and not any(
             term in a for a in allergens for term in terms
         ):

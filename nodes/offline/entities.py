@@ -180,7 +180,8 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
     negated_to = -1  # end of the last value asked to be absent
     for m in matches:
         free = FREE_AFTER.match(text[m.end :])
-        listed = negated_to >= 0 and NEGATED_LIST.fullmatch(text[negated_to : m.start])
+        gap = text[negated_to : m.start]  # ("isnt nickel right?": no list goes on by a space)
+        listed = negated_to >= 0 and gap.strip() and NEGATED_LIST.fullmatch(gap)
         if free or listed or NOT_BEFORE.search(text[: m.start]):
             # "nut free", "no leather", "without caffeine", "without leather or wool": asked
             # to be absent, not a filter
@@ -367,7 +368,16 @@ def extract_entities(
         text = _without_purpose(text, product_types, vocab)
     low = text.lower()
     money = spoken_thousands(low)  # ("under a grand")
-    if m := PRICE_BETWEEN.search(money) or PRICE_RANGE.search(money):
+    m = PRICE_BETWEEN.search(money) or PRICE_RANGE.search(money)
+    if (
+        m and vocab is not None and not re.search(r"[$£€]", m.group(0))
+        and any(
+            g.kind in {"option", "facet"} and g.end - g.start >= len(m.group(0).strip())
+            for g in vocab.ground(m.group(0).strip())
+        )
+    ):  # fmt: skip
+        m = None  # "10-46 pls": the strings' gauge the shop sells, not a price range
+    if m:
         a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b
     else:
