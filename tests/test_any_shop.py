@@ -1107,6 +1107,11 @@ def test_a_vague_ask_is_searched_with_what_the_message_says(client: TestClient) 
               "it looks like a crumpled rag. A friend says I need to 'block' it to open up the "
               "pattern? What do I need to buy for that?")  # fmt: skip
     assert "Blocking" in out["products"][0]["name"], out["reply"]
+    # "a gadget for this" names no kind the shop lacks: the message says what it is for
+    out = say(client, "skeinhouse", "vague-3", "ugh every time i buy hand dyed yarn it comes "
+              "in a big twisted loop and i end up with a tangled mess trying to wind it by hand "
+              "over the back of a chair 😩 is there a gadget for this??")  # fmt: skip
+    assert out["products"][0]["name"] == "Yarn Swift & Ball Winder", out["reply"]
     # with nothing else said, it is still asked what is meant
     out = say(client, "skeinhouse", "vague-2", "what do you recommend?")
     assert out["products"] == [], out["reply"]

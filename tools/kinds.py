@@ -21,7 +21,8 @@ from tools.units import normalize, quantity
 GENERIC_HEADS = frozenset(
     "something smth anything stuff thing things gift gifts present idea ideas option options one"
     " ones product products item items recommendation recommendations suggestion need want"
-    " help kind type sort range guy guys sell hi hey hiya".split()
+    " help kind type sort range guy guys sell hi hey hiya gadget gadgets gizmo gizmos thingy"
+    " thingies thingamajig doohickey".split()
 )
 
 
