@@ -1137,3 +1137,10 @@ def test_what_a_product_declares_it_is_free_of_is_no_allergy_conflict(client: Te
               "stainless steel strings since stainless isnt nickel right? 10-46 pls")  # fmt: skip
     found = {(c["product_name"], c["type"]) for c in out["conflicts"]}
     assert ("Fretwork Stainless Steel Electric Strings", "allergy") in found, out["conflicts"]
+
+
+def test_not_made_of_a_material_narrows_to_what_has_none_of_it(client: TestClient) -> None:
+    # the cotton strap has leather ends: "not made of leather" leaves the cork one
+    say(client, "fretwork", "notmade-1", "i need a guitar strap")
+    out = say(client, "fretwork", "notmade-1", "anything not made of leather? i'm vegan 🌱")
+    assert [p["name"] for p in out["products"]] == ["Fretwork Vegan Cork Strap"], out["reply"]
