@@ -293,16 +293,16 @@ def build(
     for word, fam in _color_words().items():
         if voc.color_families:  # the shop describes colours at all
             key = tuple(normalize(word).split())
-            terms = voc.index.get(key, [])
             if not any(
                 t.kind in {"option", "facet"}
                 and (not t.weak or (all(colour_opt(n) for n in t.names) and word != fam)
                      or fam not in voc.color_families)
-                for t in terms
+                for t in voc.index.get(key, [])
             ):  # fmt: skip
-                # ("green" of a "Green Tea" scent is still a colour; "navy" of "Navy Stripe" is
-                # that; "brown" of "Dark Brown" is any brown: Chestnut too; "white" where only
-                # a piano's finish is "Satin White" and no colour is white is that finish)
+                # ("green" of a "Green Tea" scent is still a colour where some colour is green;
+                # "navy" of "Navy Stripe" is that; "brown" of "Dark Brown" is any brown:
+                # Chestnut too; "white" where no colour is white and a piano's finish is
+                # "Satin White" is that finish)
                 voc.add(key, Term("color", word, ()))
     voc.build_seconds = time.perf_counter() - t0
     return voc
