@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+TEST_WORKERS ?= 2
 
 .PHONY: install browser run demo test bench soak lint eval eval-gate eval-baseline clean
 
@@ -23,14 +24,15 @@ run: install
 demo: install
 	$(BIN)/dmpilot demo
 
-## test: install and run the whole test suite (offline; LangSmith tracking off)
+## test: install and run the whole test suite (offline; LangSmith tracking off) on TEST_WORKERS
+## processes (each module's tests stay in one worker, so module fixtures are built once)
 ## browser: Debian's chromium and chromedriver for the web app's browser tests (once; needs apt)
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { apt-get update -q && apt-get install -y -q chromium chromium-driver; }
 
 test: install browser
-	LANGSMITH_TEST_TRACKING=false ANONYMIZED_TELEMETRY=False $(BIN)/python -m pytest
+	LANGSMITH_TEST_TRACKING=false ANONYMIZED_TELEMETRY=False $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## bench: embeddings, search at 10k and 100k (BENCH_SKIP_100K=1 skips 100k), agent turns, clustering, fan-out, Instagram webhooks -> bench/results/
 bench: install

@@ -440,7 +440,10 @@ def open_services(settings: Settings, llm: LLMBackend | None = None) -> Services
     sessions = make_sessionmaker(engine)
     vectors = VectorStore(settings.chroma_dir)
     embedder = get_embedder(
-        settings.embedding_threads, settings.embedding_batch_size, settings.embedding_cache_size
+        settings.embedding_threads,
+        settings.embedding_batch_size,
+        settings.embedding_cache_size,
+        settings.cache_dir,
     )
     catalog = Catalog(sessions, vectors, embedder, settings.catalog_version_ttl_s)
     search = SearchEngine(

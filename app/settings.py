@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(2, ge=1, le=64)
     embedding_batch_size: int = Field(32, ge=1, le=512)
     embedding_cache_size: int = Field(4096, ge=0)
+    cache_dir: Path | None = Field(
+        None,
+        description="Vectors of the classifiers' fixed example texts, kept across starts; "
+        "default $XDG_CACHE_HOME/dmpilot (~/.cache/dmpilot).",
+    )
     blas_threads: int = Field(
         1,
         ge=1,

@@ -16,6 +16,7 @@ from tools.clustering import (
     leiden_labels,
     membership_confidence,
     merge_suggestions,
+    rand_agreement,
     stable_ids,
     summarise,
 )
@@ -52,6 +53,22 @@ def test_summaries_titles_cohesion_and_merge_suggestions(embedded):
     assert all(0 < s.cohesion <= 1 for s in summary.values())
     duplicated = np.vstack([centroids(x, labels), centroids(x, labels)[:1]])
     assert merge_suggestions(duplicated, 0.99)[0][:2] == (0, 3)
+
+
+def test_rand_agreement_is_scikit_learns_adjusted_rand_index():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(7)
+    cases = [(np.arange(9), np.arange(9)), (np.zeros(9, int), np.zeros(9, int)),
+             (np.arange(9), np.zeros(9, int)), (np.array([3, 3, 5]), np.array([1, 1, 1]))]  # fmt: skip
+    for _ in range(300):
+        n = int(rng.integers(2, 120))
+        a = rng.integers(0, int(rng.integers(1, 15)), n)
+        b = a.copy() if rng.random() < 0.3 else rng.integers(0, int(rng.integers(1, 15)), n)
+        b[rng.integers(0, n)] = 40  # never quite the same labels
+        cases.append((a * 7 - 3, b))  # any label values
+    for a, b in cases:
+        assert rand_agreement(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
 
 
 def test_stable_ids_follow_the_largest_overlap():

@@ -319,7 +319,10 @@ def test_workers_leave_when_their_master_is_killed(tmp_path: Path) -> None:
         while any(_alive(w) for w in workers) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(_alive(w) for w in workers), "workers kept serving without their master"
-        server.start()  # the port is free again
+        with socket.socket() as s:  # no one listens on the port: a new server could take it
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            s.bind(("127.0.0.1", server.port))
+            s.listen()
     finally:
         server.stop()
         for w in workers | (_children(server.proc.pid) if server.proc else set()):

@@ -17,6 +17,23 @@ def test_vectors_are_normalised_384d(emb):
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
 
 
+def test_fixed_example_sets_are_embedded_once_and_kept_on_disk(tmp_path):
+    store = MiniLMEmbeddings(cache_size=0, store_dir=tmp_path / "store")
+    texts = ["is the mat vegan?", "where is my order"]
+    first = store.encode_stored(texts)
+    np.testing.assert_array_equal(first, store.encode(texts))
+    (kept,) = (tmp_path / "store").glob("vectors-*.npy")
+    np.save(kept, np.ones((2, DIM), dtype=np.float32))  # what is on disk is what is served
+    assert store.encode_stored(texts).sum() == 2 * DIM
+    assert store.encode_stored([*texts, "x"]).shape == (3, DIM)  # other texts: another file
+    kept.write_bytes(b"not an array")  # a broken file is embedded again and replaced
+    np.testing.assert_array_equal(store.encode_stored(texts), first)
+    (tmp_path / "ro").write_text("")  # a store that cannot be written still answers
+    np.testing.assert_array_equal(
+        MiniLMEmbeddings(store_dir=tmp_path / "ro" / "x").encode_stored(texts), first
+    )
+
+
 def test_paraphrases_score_high_and_unrelated_low(emb):
     a, b, c = emb.encode(
         [

@@ -32,14 +32,16 @@ class TextClassifier:
         self.words.fit(texts)
         self.chars.fit(texts)
         self.model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-        self.model.fit(self._features(texts), labels)
+        # the example texts are fixed: their vectors are kept on disk across process starts
+        stored = getattr(self.embedder, "encode_stored", self.embedder.encode)
+        self.model.fit(self._features(texts, stored(texts)), labels)
         self.labels: list[str] = list(self.model.classes_)
         # the same clause is classified more than once in a turn (its parts, its clause kinds)
         self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _features(self, texts: list[str]) -> csr_matrix:
-        dense = csr_matrix(self.embedder.encode(texts))
+    def _features(self, texts: list[str], vectors: np.ndarray | None = None) -> csr_matrix:
+        dense = csr_matrix(self.embedder.encode(texts) if vectors is None else vectors)
         return hstack([dense, self.words.transform(texts), self.chars.transform(texts)]).tocsr()
 
     def proba(self, texts: list[str]) -> np.ndarray:
