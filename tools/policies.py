@@ -153,7 +153,8 @@ _ITEM_END = re.compile(
     r"[;:(—–]|\.(?:\s|$)).*$",
     re.I,
 )
-_ITEM_LEAD = re.compile(r"^(?:(?:and|or|any|the|a|an|our|other|also|either|we|you)\s+)+", re.I)
+# ("No second-hand or used games", "no trade-ins": a list written as "No X" names X)
+_ITEM_LEAD = re.compile(r"^(?:(?:and|or|any|the|a|an|our|other|also|either|we|you|no)\s+)+", re.I)
 _BULLET = re.compile(r"^\s*[-•*·]\s*")
 ITEM_WORDS_MAX = 5  # a longer "item" is prose, not a name of goods
 

@@ -108,6 +108,7 @@ class Vocabulary:
     # the embedder and, built on first use, the vectors of the catalog's own values.
     embedder: Any = None
     _values: tuple[list[list[Term]], Any] | None = None
+    _name_ranges: frozenset[tuple[str, str]] | None = None
 
     def add(self, key: tuple[str, ...], term: Term) -> None:
         """Index ``term`` under ``key`` (one entry per kind and value)."""
@@ -327,6 +328,20 @@ class Vocabulary:
             return []
         return [n for n in self.range_options.get(mg[1], [])
                 if any(within(measure, normalize(v)) for v in self.options.get(n, []))]  # fmt: skip
+
+    def names_range(self, low: str, high: str) -> bool:
+        """Whether a product's name holds ``low``-``high`` ("70-200" of "EF 70-200mm f/2.8L").
+
+        A model's range ("the canon 70-200", "the tamron 28-75") is no price range.
+        """
+        if self._name_ranges is None:
+            self._name_ranges = frozenset(
+                (a, re.sub(r"[a-z]+$", "", b))
+                for key in self.product_names
+                for a, b in zip(key, key[1:], strict=False)
+                if a.isdigit() and b[:1].isdigit()
+            )
+        return (low, high) in self._name_ranges
 
     def named_spans(self, text: str, starts: bool = False) -> list[tuple[int, int, str]]:
         """Spans of ``text`` spelling a product's whole name (2+ words) and its category.

@@ -377,6 +377,11 @@ def extract_entities(
         )
     ):  # fmt: skip
         m = None  # "10-46 pls": the strings' gauge the shop sells, not a price range
+    if (
+        m and vocab is not None and not re.search(r"[$£€]", m.group(0))
+        and vocab.names_range(m.group(1).strip(), m.group(2).strip())
+    ):  # fmt: skip
+        m = None  # "the used canon 70-200": a lens the shop names so, not a price range
     if m:
         a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b

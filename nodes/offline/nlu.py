@@ -278,6 +278,7 @@ def analyze(
     parts = list(dict.fromkeys(parts))[:MAX_PARTS]
     parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
     parts = list(dict.fromkeys(parts))[:MAX_PARTS]
+    parts = _named_before(text, parts, statements, vocab)
     entities = [extract_entities(part, product_types, vocab) for part in parts]
     for part, e in zip(parts, entities, strict=True):
         head = part.split("?", 1)[0]
@@ -536,6 +537,47 @@ def analyze(
             for q, was in zip(questions, labels, strict=True)
         ]
     return questions, statements
+
+
+# the words before a product's name that belong to it ("the walnut wooden dice set")
+_NAME_LEAD = re.compile(r"\b(?:the|a|an|this|that|those|these)\s+((?:[\w&'-]+\s+){0,2})$", re.I)
+POINTING_WORDS = 3  # "is that doable?", "would that be a good pick for her?"
+
+
+def _named_before(
+    text: str, parts: list[str], statements: list[str], vocab: Vocabulary | None
+) -> list[str]:
+    """Parts that only point back, with the product a statement before them named.
+
+    "want to get deep vault for my brothers bday but i've only got 40€. is that doable?": the
+    question asks about Deep Vault, which only the statement names; searched as it stands it
+    finds nothing (and nothing is checked against what the customer said).
+    """
+    if vocab is None or not statements:
+        return parts
+    out = list(parts)
+    for k, part in enumerate(parts):
+        if not ("?" in part or QUESTION_FORM.match(part)) or PRICE_QUESTION.match(part):
+            continue
+        if vocab.named_spans(part, starts=True) or vocab.ground(part):
+            continue  # it names what it asks about
+        words = content_words(clean_query(part, {}))
+        if len(words) > POINTING_WORDS or any(w in vocab.own_words for w in words):
+            continue
+        at = text.find(part)
+        best: tuple[int, str] | None = None
+        for said in statements:
+            pos = text.find(said)
+            if pos < 0 or (at >= 0 and pos > at):
+                continue
+            for start, end, _ in vocab.named_spans(said, starts=True):
+                lead = _NAME_LEAD.search(said[:start])
+                name = f"{lead.group(1) if lead else ''}{said[start:end]}"
+                if best is None or pos + start > best[0]:
+                    best = (pos + start, name)
+        if best is not None:
+            out[k] = f"{best[1]}, {part}"
+    return out
 
 
 def _only_pets(part: str) -> bool:

@@ -77,6 +77,13 @@ def _past_guard() -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(negations) + r")", re.I)
 
 
+# "my partner and i are both vegan", "me and my wife are", "we're both": the speaker too
+WITH_ME = re.compile(
+    r"\b(?:and (?:i|me|myself)|(?:i|me) and (?:my|our)|both of us)\b|\bwe(?:'re| are)? both\b",
+    re.I,
+)
+
+
 def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     """First person, not negated around the match, not about someone else.
 
@@ -87,7 +94,7 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     neg, third = _guards()
     before = clause[: match.start()]
     if (
-        third.search(clause)
+        (third.search(clause) and not WITH_ME.search(before))
         or neg.search(before)
         or _after_guard().search(clause[match.end() :][:30])
     ):

@@ -399,16 +399,24 @@ def _choices(kinds: list[str] | None) -> str:
 
 
 def _names_topic(question: str, topic: str) -> bool:
-    """Whether a question says every word of a policy heading ("gift wrap": "Gift wrapping")."""
-    heading = {stem(w) for w in tokenize(topic) if len(w) > 2}
+    """Whether a question says every word of a policy heading ("gift wrap": "Gift wrapping").
+
+    A heading's words in brackets are another name for it: "trade ins" names "Trade-ins (part
+    exchange)", and so does "part exchange".
+    """
     asked = {stem(w) for w in tokenize(question) if len(w) > 2}
-    return bool(heading) and all(
-        any(
-            h == a or (min(len(h), len(a)) >= 4 and (h.startswith(a) or a.startswith(h)))
-            for a in asked
-        )
-        for h in heading
-    )  # fmt: skip  ("wrap" says "wrapping")
+    inner = re.findall(r"\(([^()]*)\)", topic)
+    for name in [re.sub(r"\([^()]*\)", " ", topic), *inner]:
+        heading = {stem(w) for w in tokenize(name) if len(w) > 2}
+        if heading and all(
+            any(
+                h == a or (min(len(h), len(a)) >= 4 and (h.startswith(a) or a.startswith(h)))
+                for a in asked
+            )
+            for h in heading
+        ):  # ("wrap" says "wrapping")
+            return True
+    return False
 
 
 def _policy_text(art: dict[str, Any], question: str = "") -> str:
