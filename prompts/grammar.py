@@ -119,6 +119,11 @@ PRICE_PHRASE = re.compile(
 # more phrasings ("my budget is around 50", "30 bucks max").
 BUDGET_IN_QUESTION = re.compile(_fill(_BUDGET["in_question"]), re.I)
 BUDGET_STATEMENT = re.compile("|".join(_fill(s) for s in _BUDGET["statements"]), re.I)
+# a clause that speaks of money at all: a currency, or a word of money ("30 tops", "can spend 40")
+MONEY_CUE = re.compile(
+    rf"{CUR_BEFORE}\s?\d|\d\s?{CUR_AFTER}|\b{_alt(_BUDGET['cues'])}\b|\b{_alt(_G['currency']['words_after'])}\b",
+    re.I,
+)
 # The amount of a clause the fact classifier called a budget ("30 tops", "under thirty bucks"):
 # group 1 a number (not "20 kg"), group 2 a spoken amount.
 BUDGET_AMOUNT = re.compile(

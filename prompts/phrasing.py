@@ -286,3 +286,10 @@ LEADING = re.compile(rf"^\W*(?:{_alt(_ST['leading']['words'])}\s+)*$", re.I)
 FACT_JOIN = re.compile(rf"\s+{_alt(_ST['joins']['words'])}\s+", re.I)
 FOR_THEM = re.compile(_either(_ST["recipient"]["for_them"]), re.I)
 FOR_ME = re.compile(_either(_ST["recipient"]["for_me"]), re.I)
+_SV = _PH["service_ask"]
+SERVICE_ASK = re.compile(
+    rf"^\W*(?:(?:hi+|hey+|hello|ok|so)\W+)?(?:(?:can|could|would|will|do|does)\s+{_alt(_SV['you'])}"
+    rf"\s+(?!{_alt(_SV['goods_verbs'])}\b)(?:guys\s+)?[a-z]+"
+    rf"|(?:can|could|may)\s+i\s+{_alt(_SV['my_verbs'])}\b)",
+    re.I,
+)

@@ -329,6 +329,7 @@ class HybridSearch:
         out = np.zeros(len(idx.variants), dtype=bool)
         holds = np.zeros(len(idx.variants), dtype=bool)  # the product has one of the options
         names = [n.strip().lower() for n in name.split("|")]
+        optioned = np.zeros(len(idx.variants), dtype=bool)  # a variant with one of the options
         for option in names:
             arr = idx.v_options.get(option)
             if arr is not None:
@@ -338,12 +339,15 @@ class HybridSearch:
                     if fits(ov) or (sized and any(_in_number_range(w, ov) for w in wanted))
                 ]  # fmt: skip
                 out |= np.isin(arr, codes)
-            has_option = arr >= 0 if arr is not None else np.zeros(len(idx.variants), dtype=bool)
+                optioned |= arr >= 0
+        for option in names:
+            # a product's facet speaks for the variants that have none of the options: "film:
+            # 35mm, 120" on a film whose variants say "format: 120" is no "120" for the 35mm one
             facet = np.array(
                 [any(fits(v) for v in fs.get(option, ())) for fs in idx.facets], dtype=bool
             )
-            out |= ~has_option & facet[idx.v_pidx]
-            holds |= has_option | np.array([option in fs for fs in idx.facets])[idx.v_pidx]
+            out |= ~optioned & facet[idx.v_pidx]
+            holds |= optioned | np.array([option in fs for fs in idx.facets])[idx.v_pidx]
         if measures:  # "im 180cm": the paddle length its guide gives 175-185cm paddlers
             out |= _guided_variants(idx, set(names), measures)
         if len(names) > 1 and not any(quantity(v) for v in values):

@@ -210,9 +210,37 @@ def not_sold(policies: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _contains(seq: list[str], part: list[str]) -> bool:
+def _plain(words: list[str]) -> list[str]:
+    """Words without the hyphened forms the tokenizer adds beside their parts.
+
+    ("second-hand games" and "second hand games" are the same words in the same order.)
+    """
+    return [w for w in words if "-" not in w]
+
+
+def _contains(seq: list[str], part: list[str], gap: int = 2) -> bool:
+    """Whether ``part`` comes in ``seq`` in order, with at most ``gap`` other words between.
+
+    ("second hand / pre-loved games" holds "second-hand games".)
+    """
     k = len(part)
-    return any(seq[i : i + k] == part for i in range(len(seq) - k + 1))
+    if not k:
+        return False
+    for i in range(len(seq)):
+        if seq[i] != part[0]:
+            continue
+        at, skipped = i, 0
+        for word in part[1:]:
+            nxt = next((j for j in range(at + 1, min(len(seq), at + 2 + gap)) if seq[j] == word),
+                       None)  # fmt: skip
+            if nxt is None:
+                break
+            skipped += nxt - at - 1
+            at = nxt
+        else:
+            if skipped <= gap:
+                return True
+    return False
 
 
 @dataclass
@@ -267,7 +295,7 @@ class PolicyIndex:
         if not found:
             return None
         vectors = self.catalog.embedder.encode([p.indexed for p in found])
-        unsold = [(item, tokenize(item)) for item in not_sold(text)]
+        unsold = [(item, _plain(tokenize(item))) for item in not_sold(text)]
         entry = _Entry(
             digest, found, vectors, [_stems(p.indexed, pairs=True) for p in found], unsold
         )
@@ -290,6 +318,7 @@ class PolicyIndex:
         the shop's texts say "used"). An item a product's name holds is sold after all.
         """
         entry = self._entry(creator_id)
+        asked = _plain(asked)
         if entry is None or not asked:
             return None
         for item, words in entry.not_sold:

@@ -14,6 +14,7 @@ from typing import Any
 from prompts import templates as T
 from prompts.lexicon import stem, tokenize
 from prompts.phrasing import (
+    SERVICE_ASK,
     SUITS_PURPOSE,
     THANKS,
     TO_CUSTOMER,
@@ -23,6 +24,11 @@ from prompts.phrasing import (
 from tools.attributes import mentions
 from tools.policies import PRODUCT_QUESTION_SCORE
 
+# a policy sentence that says the shop does not do something ("No repairs or sensor cleaning")
+_REFUSES = re.compile(
+    r"^\W*no\b|\b(?:don'?t|do not|does not|doesn'?t|cannot|can'?t|won'?t|will not|unable to)\b",
+    re.I,
+)
 SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 
 
@@ -169,6 +175,11 @@ def render(
             sections.append(Section(prio, said))
             continue
         top = policy["passages"][0] if policy else {}
+        if said and top and SERVICE_ASK.match(q["text"]) and _REFUSES.search(top["text"]):
+            # "could u guys paint my miniatures?": "No painting commissions: we do not paint
+            # or assemble miniatures for customers." The shop's no, not its paints.
+            sections.append(Section(prio, said))
+            continue
         if (
             top
             and top["score"] >= PRODUCT_QUESTION_SCORE
@@ -430,6 +441,8 @@ def _policy_text(art: dict[str, Any], question: str = "") -> str:
     thing = re.sub(r"^(?:to|with|by|in|on|into|for)\s+", "", m["thing"]) if m else ""
     said = mentions(text, thing) if tokenize(thing) else None
     lead = T.POLICY_YES if said == "yes" else T.POLICY_NO if said == "negated" else ""
+    if re.match(r"(?:yes|no)\b", text, re.I):
+        lead = ""  # "No repairs or sensor cleaning ...": the creator's words say it already
     return f"{lead}{text}"
 
 
