@@ -224,7 +224,10 @@ def analyze_intent(state: AgentState, runtime: Runtime[Context]) -> dict[str, An
     recipient = recipient_facts(text, ctx.facts, for_them=for_them)
     if for_them:
         for key, values in (state.get("recipient") or {}).items():
-            recipient[key] = sorted({*recipient.get(key, []), *values})
+            if isinstance(values, list):
+                recipient[key] = sorted({*recipient.get(key, []), *values})
+            else:  # their level: this message's word wins
+                recipient.setdefault(key, values)
     return {
         **update,
         "questions": [q.model_dump() for q in questions],

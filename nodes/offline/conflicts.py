@@ -8,6 +8,7 @@ in ``prompts/data/`` (``profile_conflicts.json``, ``contraindications.json``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from nodes.offline.profile import pet_harm, rules
@@ -319,6 +320,35 @@ def _measures(text: str) -> list[tuple[float, str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _age_said() -> re.Pattern[str]:
+    """Someone's age said without a unit: "my son is 2 and a half", "she's 7", "he turns 3"."""
+    someone = rules()["third_party"][0]  # "my (?:sister|brother|son|daughter|...)"
+    return re.compile(
+        rf"\b(?:{someone}|\b(?:he|she)(?:'s|\s+is)|\b(?:hes|shes))\s+(?:is\s+|will be\s+|"
+        r"(?:just\s+)?turn(?:s|ed|ing)\s+)?(?P<n>\d{1,2})(?![\d'\"%]|[.,]\d)"
+        r"(?P<half>\s+and\s+a\s+half)?(?P<next>\s*[^\W\d_]*)",
+        re.I,
+    )
+
+
+def with_ages(text: str) -> str:
+    """``text`` with an age said without a unit given one ("my son is 2.5 years").
+
+    A product's "Not suitable for children under 3 years" then meets it as a measure. A number
+    with a unit of its own ("my son is 6ft", "she is 40kg") is left as it is.
+    """
+
+    def years(m: re.Match[str]) -> str:
+        after = m["next"].strip().lower()
+        if not m["half"] and after and quantity(f"{m['n']}{after}"):
+            return m.group(0)
+        n = float(m["n"]) + (0.5 if m["half"] else 0)
+        return f"{m.group(0)[: m.start('n') - m.start()]}{n:g} years{m['next']}"
+
+    return _age_said().sub(years, text)
+
+
 def stated_limits(text: str) -> list[tuple[str, float, str, str]]:
     """("max"|"min", magnitude, base unit, the sentence) the product text states.
 
@@ -373,7 +403,7 @@ def limit_conflicts(
     From the product's own words and from options named as limits ("Max dog weight"): when
     every variant's limit is below the fan's measure, none of them fits.
     """
-    asked = _measures(message)
+    asked = _measures(with_ages(message))
     if not asked:
         return []
     found: list[dict[str, Any]] = []
@@ -413,8 +443,12 @@ def limit_conflicts(
             if unit != lunit:
                 continue
             if (kind == "max" and amount > limit) or (kind == "min" and amount < limit):
+                # a child younger than a product's minimum age is a safety matter (small
+                # parts, cords), not a size that does not fit
+                young = kind == "min" and unit == "day"
                 found.append({
-                    "type": "fit", "severity": "medium", "fact": written,
+                    "type": "safety" if young else "fit",
+                    "severity": "high" if young else "medium", "fact": written,
                     "product_id": product.get("product_id"), "product_name": product.get("name"),
                     "evidence": [f"'{said}'"],
                 })  # fmt: skip

@@ -235,7 +235,7 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
 def recipient_facts(
     text: str, facts: FactModel | None = None, for_them: bool = False
 ) -> dict[str, Any]:
-    """Diets and allergies of the person a product is for, from this message only.
+    """Diets, allergies and the level of the person a product is for, from this message only.
 
     "son's allergic to feathers - feather inner or hollowfibre?", "my wife is vegan, which
     wallet?": the fact is not the customer's (it is never stored in their profile), but the
@@ -263,6 +263,8 @@ def recipient_facts(
             for value in learned.get(key, []):
                 if value not in found.setdefault(key, []):
                     found[key].append(value)
+        if learned.get("level"):  # "she's never done any photography before": her first camera
+            found["level"] = learned["level"]
     return found
 
 
