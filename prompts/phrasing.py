@@ -293,3 +293,4 @@ SERVICE_ASK = re.compile(
     rf"|(?:can|could|may)\s+i\s+{_alt(_SV['my_verbs'])}\b)",
     re.I,
 )
+ASKS_FOR_THING = re.compile(_either(_PH["asks_for_thing"]["patterns"]), re.I)

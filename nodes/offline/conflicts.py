@@ -443,9 +443,10 @@ def limit_conflicts(
             if unit != lunit:
                 continue
             if (kind == "max" and amount > limit) or (kind == "min" and amount < limit):
-                # a child younger than a product's minimum age is a safety matter (small
-                # parts, cords), not a size that does not fit
-                young = kind == "min" and unit == "day"
+                # a child younger than the age a product warns off ("not suitable for children
+                # under 3 years") is a safety matter (small parts, cords), not a poor fit;
+                # "outward facing from about 5 months" is a way of using it, still a fit
+                young = kind == "min" and unit == "day" and bool(_NEGATED.search(said.lower()))
                 found.append({
                     "type": "safety" if young else "fit",
                     "severity": "high" if young else "medium", "fact": written,

@@ -36,6 +36,7 @@ from prompts.loader import DATA
 from prompts.phrasing import (
     A_SET,
     ADVICE,
+    ASKS_FOR_THING,
     ASKS_INSIDE,
     ATTR_VERB,
     COLLECTIVE,
@@ -279,6 +280,8 @@ def analyze(
     parts = [piece for part in parts for piece in split_coordinated(part, product_types, phrases)]
     parts = list(dict.fromkeys(parts))[:MAX_PARTS]
     parts = _named_before(text, parts, statements, vocab)
+    if has_shown_products:
+        parts = _without_reason(parts, statements, product_types, vocab)
     entities = [extract_entities(part, product_types, vocab) for part in parts]
     for part, e in zip(parts, entities, strict=True):
         head = part.split("?", 1)[0]
@@ -413,6 +416,10 @@ def analyze(
             # "which of those are indoor plants?", "which of those have pockets?": narrow the
             # list. "which of those is warmer" stays a comparison.
             label = "product_search"
+        if label == "support" and conf < 0.5 and ASKS_FOR_THING.search(part):
+            # "my lens always has smudges ... whats the best thing to clean it with": a
+            # problem told to ask for something to buy, not one a person must fix
+            label = "product_search"
         if (
             label == "support" and conf < 0.5 and has_shown_products
             and (ent.colors or ent.sizes or ent.options)
@@ -420,7 +427,9 @@ def analyze(
             # "my head measures 56cm, black pls" after a list: the shop's values; a problem is
             # support with p >= 0.5 (as in ``clause_kinds``)
             label = "product_search"
-        attribute = attribute_question(part) if label in _ATTRIBUTE_LABELS else None
+        attribute = (
+            attribute_question(_with_article(part, vocab)) if label in _ATTRIBUTE_LABELS else None
+        )
         # the part of an attribute question that may only name variants: a "text" question's
         # phrase; the values after "come in" when the vocabulary cannot ground them ("do they
         # come in a 9?": a size only the variants know as "UK 9"; "does the sofa come in
@@ -578,6 +587,49 @@ def _named_before(
         if best is not None:
             out[k] = f"{best[1]}, {part}"
     return out
+
+
+def _without_reason(
+    parts: list[str],
+    statements: list[str],
+    product_types: dict[str, str] | None,
+    vocab: Vocabulary | None,
+) -> list[str]:
+    """Narrowing questions that name their own values, without the reason said after them.
+
+    "which of them are v90? shooting 4k at high bitrate", "any wooden ones? cardboard ones
+    always bend at my place": the question narrows the list on screen; read as one ask, the
+    reason's words (4K, cardboard) were filters too, nothing had them all, and relaxing dropped
+    the asked value with them. The reason stays a statement of the message.
+    """
+    out = []
+    for part in parts:
+        head, sep, tail = part.partition("?")
+        if sep and content_words(tail) and COLLECTIVE.search(head):
+            ent = extract_entities(head, product_types, vocab)
+            if ent.options or ent.colors or ent.sizes or ent.tags or ent.matched:
+                out.append(f"{head}?")
+                statements.append(tail.strip())
+                continue
+        out.append(part)
+    return out
+
+
+_YES_NO_LEAD = re.compile(r"^\W*(?:can|could|does|do|is|are|will|would|has|have)\s+", re.I)
+
+
+def _with_article(part: str, vocab: Vocabulary | None) -> str:
+    """A yes/no question about a product named without "the", given one.
+
+    "can polder & dyke be played alone?", "is emberwood co-op?": games, brands and models are
+    named bare; the question reads as "can the polder & dyke be played alone?".
+    """
+    m = _YES_NO_LEAD.match(part)
+    if m is None or vocab is None:
+        return part
+    if any(start == m.end() for start, _, _ in vocab.named_spans(part, starts=True)):
+        return f"{part[: m.end()]}the {part[m.end() :]}"
+    return part
 
 
 def _only_pets(part: str) -> bool:
