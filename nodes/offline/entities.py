@@ -377,11 +377,15 @@ def extract_entities(
         )
     ):  # fmt: skip
         m = None  # "10-46 pls": the strings' gauge the shop sells, not a price range
+    named_range = None
     if (
         m and vocab is not None and not re.search(r"[$£€]", m.group(0))
         and vocab.names_range(m.group(1).strip(), m.group(2).strip())
     ):  # fmt: skip
-        m = None  # "the used canon 70-200": a lens the shop names so, not a price range
+        # "the used canon 70-200": a lens the shop names so, not a price range, and its
+        # numbers are no option values either ("200" is also a film's ISO)
+        named_range = m.span() if money == low else None
+        m = None
     if m:
         a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b
@@ -420,7 +424,11 @@ def extract_entities(
             sizes.append(normalize_size(raw))
     longer: list[tuple[int, int]] = []
     if vocab is not None:
-        longer = _ground(ent, text, vocab, sizes)
+        grounded = text
+        if named_range is not None:
+            a, b = named_range
+            grounded = f"{text[:a]}{' ' * (b - a)}{text[b:]}"
+        longer = _ground(ent, grounded, vocab, sizes)
         _for_a_child(ent, low, vocab)
         if (
             ent.prefer
