@@ -294,3 +294,4 @@ SERVICE_ASK = re.compile(
     re.I,
 )
 ASKS_FOR_THING = re.compile(_either(_PH["asks_for_thing"]["patterns"]), re.I)
+RECOMMEND_ASK = re.compile(_either(_PH["recommend_ask"]["patterns"]), re.I)

@@ -418,8 +418,9 @@ class HybridSearch:
         qs = self._prepare(idx, query)
         # (a colour is no kind: "hair dye in pastel pink" in a make-up shop is still unsold)
         asked = f.brands or f.options or f.sizes or f.product_ids
-        if relax and not asked and query.strip():
-            # "do you have bmx bikes": the creator's policy says they sell none
+        if relax and not (f.brands or f.product_ids) and query.strip():
+            # "do you have bmx bikes": the creator's policy says they sell none ("any slide film
+            # in 35mm?": whatever values come with it)
             listed = self.policies.not_sold(
                 creator_id, tokenize(" ".join(kind_chunk(query))), all_words(idx), idx.name_tokens
             )

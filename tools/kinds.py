@@ -61,6 +61,9 @@ SYNONYM_SIMILARITY = 0.83
 SYNONYM_MARGIN = 0.05
 
 
+KIND_WORDS_MAX = 8  # a kind is named in a few words ("a washing machine 9kg")
+
+
 def unsold_kind(
     idx: CatalogIndex, query: str, vec: np.ndarray | None, best_sim: float, embedder: Any,
     lock: threading.Lock,
@@ -73,8 +76,8 @@ def unsold_kind(
     near Sofas, 0.85; "a washing machine 9kg" is near nothing in a home-decor shop, 0.28).
     """
     words = [w for w in tokenize(query) if w not in GENERIC_HEADS and not w.isdigit()]
-    if not words or idx.size == 0:
-        return None
+    if not words or idx.size == 0 or len(words) > KIND_WORDS_MAX:
+        return None  # (a need told at length names no kind: "everything goes in his mouth...")
     known = getattr(idx, "_kind_words", None)
     if known is None:
         known = set()

@@ -53,6 +53,7 @@ from prompts.phrasing import (
     NEEDS,
     QUESTION_FORM,
     RANKS,
+    RECOMMEND_ASK,
     REFINE,
     REQUEST,
     SEARCH_ASK,
@@ -415,6 +416,12 @@ def analyze(
         ):  # fmt: skip
             # "which of those are indoor plants?", "which of those have pockets?": narrow the
             # list. "which of those is warmer" stays a comparison.
+            label = "product_search"
+        if (
+            label in {"general_question", "other"} or (label == "support" and conf < 0.6)
+        ) and RECOMMEND_ASK.search(part) and content_words(clean_query(text, {})):
+            # "my son turns 2 ... his very first board game. Everything goes straight into his
+            # mouth. What would you suggest?": the shop is asked to pick from what it sells
             label = "product_search"
         if label == "support" and conf < 0.5 and ASKS_FOR_THING.search(part):
             # "my lens always has smudges ... whats the best thing to clean it with": a
