@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from prompts.grammar import (
     BUDGET_IN_QUESTION,
+    CAPACITY,
     FROM_WEIGHT,
     NUMERIC_SIZE,
     PRICE_AROUND,
@@ -390,7 +391,10 @@ def extract_entities(
         a, b = sorted((price_value(m.group(1)), price_value(m.group(2))))
         ent.min_price, ent.max_price = a, b
     else:
-        if m := PRICE_CAP.search(money):
+        held = [c.span() for c in CAPACITY.finditer(money)]  # "it only goes up to 4"
+        caps = (c for c in PRICE_CAP.finditer(money)
+                if not any(a < c.end() and c.start() < b for a, b in held))  # fmt: skip
+        if m := next(caps, None):
             ent.max_price = price_value(m.group(1))
         if (m := PRICE_FLOOR.search(money)) and not FROM_WEIGHT.search(money):
             ent.min_price = price_value(m.group(1))

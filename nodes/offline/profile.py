@@ -19,6 +19,7 @@ from nodes.state import FactModel
 from prompts.grammar import (
     BUDGET_AMOUNT,
     BUDGET_STATEMENT,
+    CAPACITY,
     MONEY_CUE,
     NUMBER_WORDS,
     SIZE_MISFIT,
@@ -220,7 +221,7 @@ def _apply(clause: str, labels: list[str], p: dict[str, Any], patterns: bool = T
             for allergen in _allergens(clause):
                 _add(p, "allergies", allergen)
         elif kind == "budget" and not (patterns and BUDGET_STATEMENT.search(clause)):
-            if not MONEY_CUE.search(clause):
+            if not MONEY_CUE.search(clause) or CAPACITY.search(clause):
                 continue  # "can i get portra 400 in 120": a film's name, no money
             if (amount := _amount(clause)) is not None:
                 p["budget"] = amount  # the rules already read the clauses they match
