@@ -96,9 +96,7 @@ PRICE_CAP = re.compile(rf"{_alt(_WORDS['cap'])}\s*{MONEY}{NOT_MONEY}", re.I)
 PRICE_FLOOR = re.compile(rf"{_alt(_WORDS['floor'])}\s*{MONEY}{NOT_MONEY}", re.I)
 PRICE_AROUND = re.compile(rf"{_alt(_WORDS['around'])}\s*{MONEY}{NOT_MONEY}", re.I)
 # "it only goes up to 4", "seats up to 6": a capacity, not a price cap
-CAPACITY = re.compile(
-    rf"\b{_alt(_G['budget']['capacity_verbs'])}\s+(?:\w+\s+)?up to\s*\d", re.I
-)
+CAPACITY = re.compile(rf"\b{_alt(_G['budget']['capacity_verbs'])}\s+(?:\w+\s+)?up to\s*\d", re.I)
 # "from 5kg": a weight, not a price floor
 FROM_WEIGHT = re.compile(r"from\s+\$?\d+\s*(?:lb|kg)")
 # "how much?", "what's the cost on it": a question that only asks the price

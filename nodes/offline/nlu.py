@@ -418,8 +418,10 @@ def analyze(
             # list. "which of those is warmer" stays a comparison.
             label = "product_search"
         if (
-            label in {"general_question", "other"} or (label == "support" and conf < 0.6)
-        ) and RECOMMEND_ASK.search(part) and content_words(clean_query(text, {})):
+            (label in {"general_question", "other"} or (label == "support" and conf < 0.6))
+            and RECOMMEND_ASK.search(part)
+            and content_words(clean_query(text, {}))
+        ):
             # "my son turns 2 ... his very first board game. Everything goes straight into his
             # mouth. What would you suggest?": the shop is asked to pick from what it sells
             label = "product_search"
