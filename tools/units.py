@@ -118,8 +118,12 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
-    """The comparable form of a value: "16 GB" -> "16gb", "Size 42" -> "size 42"."""
+    """The comparable form of a value: "16 GB" -> "16gb", "Size 42" -> "size 42".
+
+    Cached: every turn normalises the same option values and tags of the products it checks.
+    """
     return " ".join(t.norm for t in tokens(text))
 
 
@@ -128,6 +132,7 @@ def same_value(a: str, b: str) -> bool:
     return normalize(a).replace(" ", "") == normalize(b).replace(" ", "")
 
 
+@lru_cache(maxsize=65536)
 def quantity(value: str) -> tuple[float, str] | None:
     """(number, unit) of a value with a unit ("2TB" -> (2.0, "tb")), else None."""
     for t in tokens(value):
