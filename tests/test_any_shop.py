@@ -43,24 +43,21 @@ def _load(client: TestClient, name: str) -> str:
     return str(meta["id"])
 
 
+def open_shops(tmp_path_factory: pytest.TempPathFactory, *names: str) -> Iterator[TestClient]:
+    """One app on a fresh data dir with these scenario catalogs (and their policies) loaded."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("shops"), recluster_interval_s=0)
+    with admin_client(settings) as c:
+        for name in names:
+            _load(c, name)
+        yield c
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("anyshop"), recluster_interval_s=0)
-    with admin_client(settings) as c:
-        _load(c, "homegoods")
-        _load(c, "outdoor")
-        _load(c, "glow")
-        _load(c, "lumen")
-        _load(c, "pawsome")
-        _load(c, "fernhouse")
-        _load(c, "spokeline")
-        _load(c, "loomwell")
-        _load(c, "wombat")
-        _load(c, "emberbean")
-        _load(c, "tidewater")
-        _load(c, "skeinhouse")
-        _load(c, "fretwork")
-        yield c
+    yield from open_shops(
+        tmp_path_factory, "homegoods", "outdoor", "glow", "lumen", "pawsome", "fernhouse",
+        "spokeline", "loomwell", "wombat", "emberbean", "tidewater", "skeinhouse", "fretwork",
+    )  # fmt: skip
 
 
 def say(client: TestClient, shop: str, customer: str, text: str) -> dict[str, Any]:

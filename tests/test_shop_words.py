@@ -14,19 +14,12 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.local_client import admin_client
-from app.settings import Settings
-from tests.test_any_shop import _load, say, variant_options
+from tests.test_any_shop import open_shops, say, variant_options
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("shopwords"), recluster_interval_s=0)
-    with admin_client(settings) as c:
-        _load(c, "brightlens")
-        _load(c, "meeple")
-        _load(c, "wombat")
-        yield c
+    yield from open_shops(tmp_path_factory, "brightlens", "meeple", "wombat")
 
 
 def _conflicts(out: dict) -> set[tuple[str, str]]:
