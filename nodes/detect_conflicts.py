@@ -48,7 +48,8 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     ][-EARLIER_TURNS:]
     measures = " ".join([state.get("text", ""), said_measures(earlier)]).strip()
     _measured = bool(re.search(r"\d", measures))
-    owns = own_setup(" ".join([*earlier, state.get("text", "")]))  # (usually none)
+    owns = own_setup(" ".join([*earlier, state.get("text", "")]))
+    kinds = runtime.context.search.vocabulary(state["creator_id"]).categories if owns else []
     for art in results:
         f = art.get("filters") or {}
         # A variant asked for ("the pouches in poultry selection") is judged by its own options,
@@ -69,7 +70,7 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
             if owns:  # "we only have an induction stove": what the listing says it won't suit
                 if p["product_id"] not in texts:
                     texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
-                checked += setup_conflicts(owns, p, texts[p["product_id"]])
+                checked += setup_conflicts(owns, p, texts[p["product_id"]], kinds)
             for c in checked:
                 key = (c["product_id"], c["type"], c["fact"])
                 if key not in seen:

@@ -150,6 +150,10 @@ class IntentModel(TextModel, Protocol):
         """Whether each text is a need for a product said with a reason, not a problem."""
         ...
 
+    def shopping_first(self, texts: list[str]) -> list[bool]:
+        """Whether each text reads more as shopping than as a problem or a policy question."""
+        ...
+
 
 class FactModel(TextModel, Protocol):
     """The profile-fact classifier (``nodes.offline.profile.FactClassifier``)."""

@@ -86,6 +86,7 @@ FRAGMENT_NP = re.compile(
 )
 _W = _PH["wants"]
 WANTS = re.compile(rf"^\W*(?:{_alt(_W['greetings'])}\W+)?{_alt(_W['phrasings'])}\b", re.I)
+WANTS_INSIDE = re.compile(rf"\b{_alt(_W['inside'])}\b", re.I)
 POINTING = re.compile(rf"\b{_alt(_PH['pointing']['words'])}\b", re.I)
 ENDS_ASKED = re.compile(_either(_PH["ends_asked"]["phrasings"]), re.I)
 HEADLESS = re.compile(_either(_PH["headless"]["phrasings"]), re.I)
@@ -154,7 +155,7 @@ YES_NO = re.compile(
 )
 # "is there sugar in the cold brew cans?": what it has, and the product
 THERE_IN = re.compile(
-    r"^\W*(?:is|are)\s+there\s+(?:any\s+)?(?P<attr>[^?]{2,40}?)\s+in\s+"
+    r"^\W*(?:is|are)\s+there\s+(?:any\s+)?(?P<attr>[^?]{2,40}?)\s+(?:in|on)\s+"
     rf"(?:{_alt(_YN['lead_determiners'])}\s+)(?P<subject>[^?]{{2,60}}?)\W*(?:\?.*)?$",
     re.I,
 )

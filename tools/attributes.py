@@ -286,7 +286,28 @@ def judge(
     if any(s == "negated" for s in states):
         bad = words[states.index("negated")]
         return Verdict("no", attr, _sentence(text, bad) or f"not {attr}")
+    if other := _other_kind(product, content):
+        return Verdict("no", attr, f"it is {other}")  # "single bevel?": "it is double bevel"
     return Verdict("no", attr, "not listed")
+
+
+def _other_kind(product: dict[str, Any], content: list[str]) -> str:
+    """The product's own tag of the kind asked, when it is another one ("double bevel").
+
+    "does the santoku have a single bevel?" of a knife tagged "double bevel" (or described by
+    ``bevel: double``): the answer says what it is, not only that the asked one is unlisted.
+    """
+    if len(content) < 2:
+        return ""
+    head = stem(content[-1])
+    meta = product.get("meta") or product.get("attributes") or {}
+    said = [*(product.get("tags") or []),
+            *(f"{k}: {v}" for k, v in meta.items() if isinstance(v, str))]  # fmt: skip
+    for tag in said:
+        words = [stem(w) for w in normalize(tag).split()]
+        if head in words and len(words) >= 2 and set(words) != {stem(w) for w in content}:
+            return str(tag)
+    return ""
 
 
 # -- the listing's own sentences -------------------------------------------------------------
@@ -518,7 +539,7 @@ def _jointly(
     return Verdict("no", attr, f"{first.value} comes only with {said}", asked)
 
 
-_SUITS = re.compile(r"^\s*(?:for|to|from)\s+(.+?)\W*$", re.I)
+_SUITS = re.compile(r"^\s*(?:for|to|from|with|on|in)\s+(.+?)\W*$", re.I)
 # a sentence that warns against what it names
 _ADVISES_AGAINST = re.compile(
     r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|(?<!non-)(?<!non )"

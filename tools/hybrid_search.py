@@ -160,6 +160,15 @@ def _named_values(variant: dict[str, Any], words: frozenset[str]) -> int:
 _DENYING_TAG = re.compile(r"\b(?:free|no|non|not|without|none)\b")
 
 
+def _category_words(idx: CatalogIndex) -> list[frozenset[str]]:
+    """Each level of each category as a set of words ("Cookware > Frying Pans": two)."""
+    known = getattr(idx, "_category_words", None)
+    if known is None:
+        known = [frozenset(tokenize(level)) for c in idx.categories for level in c.split(">")]
+        idx._category_words = known  # type: ignore[attr-defined]
+    return known
+
+
 def _category_heads(idx: CatalogIndex) -> list[set[tuple[str, ...]]]:
     """The last word of each kind a category path names, per category (cached on the index).
 
@@ -422,8 +431,9 @@ class HybridSearch:
             # "do you have bmx bikes": the creator's policy says they sell none ("any slide film
             # in 35mm?": whatever values come with it)
             listed = self.policies.not_sold(
-                creator_id, tokenize(" ".join(kind_chunk(query))), all_words(idx), idx.name_tokens
-            )
+                creator_id, tokenize(" ".join(kind_chunk(query))), all_words(idx),
+                [*idx.name_tokens, *_category_words(idx)],
+            )  # (a kind the shop files products under is sold: "cookware")
             if listed is not None:  # (an item a product's name holds is never listed)
                 return SearchResult(
                     query=query, hits=[], relaxed=[], filters=f, strategy=f"not_sold:{listed}",
@@ -476,6 +486,7 @@ class HybridSearch:
                 named = None
         if (
             named is not None
+            and not f.product_ids  # (narrowing a list: its filters decide)
             and all(h.product_id != idx.product_ids[named] for h in hits[:1])
             and proper_name(idx, named, qs.tokens, f)  # (cheap: before any mask)
         ):

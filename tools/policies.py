@@ -156,6 +156,12 @@ _ITEM_END = re.compile(
 # ("No second-hand or used games", "no trade-ins": a list written as "No X" names X)
 _ITEM_LEAD = re.compile(r"^(?:(?:and|or|any|the|a|an|our|other|also|either|we|you|no)\s+)+", re.I)
 _BULLET = re.compile(r"^\s*[-•*·]\s*")
+# "We do not sell knives to anyone under 18": whom it is not sold to, the goods are sold
+_TO_WHOM = re.compile(
+    r"\bto (?:anyone|anybody|people|persons?|customers?|children|kids|minors|under[- ]?\d+s?|"
+    r"those|someone|buyers?)\b",
+    re.I,
+)
 ITEM_WORDS_MAX = 5  # a longer "item" is prose, not a name of goods
 
 
@@ -205,7 +211,7 @@ def not_sold(policies: str) -> list[str]:
             if re.match(r"^\W*(?:we|i|our)\b", text, re.I):
                 continue  # "We don't service reels or repair kayaks": no list of goods
             found += _items(text)
-        elif cue:
+        elif cue and not _TO_WHOM.search(text[cue.end() :]):
             found += _items(text[cue.start() :])
     return list(dict.fromkeys(found))
 

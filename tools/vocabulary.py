@@ -139,10 +139,21 @@ class Vocabulary:
         self._grounded[text] = found
         return list(found)
 
+    def _money_value(self, norm: str) -> bool:
+        """Whether an option's value is this amount of money ("$50": a gift card's amount)."""
+        return any(
+            t.kind == "option" and re.search(r"[$£€]", t.value) for t in self.index.get((norm,), [])
+        )
+
     def _ground(self, text: str) -> list[Match]:
         toks = tokens(text)
-        # a price is no option value ("my budget is $20" is not the 20 cm pan)
-        used = [t.start > 0 and text[t.start - 1] in "$£€" for t in toks]
+        # a price is no option value ("my budget is $20" is not the 20 cm pan), unless the
+        # shop's value is that amount of money ("a $50 gift card", never "under $50")
+        used = [
+            t.start > 0 and text[t.start - 1] in "$£€"
+            and not (self._money_value(t.norm) and not _PRICE_CUE.search(text[: t.start - 1]))
+            for t in toks
+        ]  # fmt: skip
         # a measure of the person ("he weighs about 20 kilos") is no product's "20kg"
         personal = {k for k, t in enumerate(toks) if quantity(t.norm) and _of_person(toks, k)}
         for k in personal:
@@ -246,6 +257,21 @@ class Vocabulary:
         # A word the catalog does not have, right before an option's name ("light roast" where
         # only medium and dark are roasted): a value of that option, asked for and unmet.
         for a, b, name in named_at:
+            # "extra fine nib" where nibs read EF, F, M, B: the value the words' initials spell
+            for n in (3, 2, 1):
+                k0 = a - n
+                if k0 < 0 or any(used[k0:a]) or name not in self.options:
+                    continue
+                words = [t.norm for t in toks[k0:a]]
+                if not all(w.isalpha() and len(w) > 2 and w not in _STOP for w in words):
+                    continue
+                initials = "".join(w[0] for w in words).upper()
+                spelt = [v for v in self.options[name] if v.isalpha() and v == initials]
+                if spelt:
+                    used[k0:a] = [True] * n
+                    matches.append(Match("option", spelt[0], (name,), toks[k0].start,
+                                         toks[a - 1].end))  # fmt: skip
+                    break
             k = a - 1
             word = toks[k].norm if k >= 0 else ""
             if k >= 0 and not used[k] and word.isalpha() and word not in _STOP:
@@ -269,7 +295,10 @@ class Vocabulary:
             if not toks[k].norm[-1].isdigit() and quantity(toks[k].norm) is None:
                 continue
             names = tuple(n for n in self.options if toks[k + 1].norm in (
-                stem(n.split()[0]), n.split()[0]) and len(n.split()[0]) > 2)  # fmt: skip
+                stem(n.split()[0]), n.split()[0]) and len(n.split()[0]) > 2
+                and any(ch.isdigit() for v in self.options[n] for ch in v))  # fmt: skip
+            # (a count of things is no value of an option without numbers: "4 or 5 pens" is
+            # no "pen finish")
             if not names:
                 continue
             used[k] = True
@@ -570,6 +599,15 @@ _PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {
 _HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximately", "nearly",
                      "almost", "abt", "only", "just", "is", "was", "maybe", "probably", "prob",
                      "at", "~"})  # fmt: skip
+
+
+# words that make an amount of money a price limit rather than a thing bought ("under $50")
+_PRICE_CUE = re.compile(
+    r"\b(?:under|below|less than|up to|upto|max(?:imum)?|budget(?: is| of)?|around|about|over|"
+    r"above|between|from|within|spend(?:ing)?|cheaper than|more than|no more than|only got|got|"
+    r"have|of)\s*(?:about|around|like|roughly|~)?\s*$|[-–]\s*$",
+    re.I,
+)
 
 
 def _of_person(toks: list[Token], k: int) -> bool:

@@ -40,6 +40,7 @@ from prompts.phrasing import (
     SELF_OPENER,
     TWO_PROBLEMS,
     WANTS,
+    WANTS_INSIDE,
     WEAK_JOINS,
 )
 from tools.units import normalize
@@ -180,7 +181,9 @@ def split_questions(
         clauses = _two_problems(clauses, kinds)
     parts = [c.text for c in clauses]
     labels = kinds(parts) if kinds else [""] * len(parts)
-    asks = [bool(REQUEST.search(p) or ASKS_INSIDE.search(p)) for p in parts]
+    asks = [
+        bool(REQUEST.search(p) or ASKS_INSIDE.search(p) or WANTS_INSIDE.search(p)) for p in parts
+    ]
     questions: list[str] = []
     statements: list[str] = []
     problem: list[str] = []  # a problem stated before the ask it explains
@@ -209,7 +212,13 @@ def split_questions(
             else:  # "My order hasn't arrived. Also, can you check the blue mug?": two asks
                 questions.append(" ".join(problem))
             problem = []
-        # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
+        if label == "fact" and (w := WANTS_INSIDE.search(part)) and w.start() > 0:
+            # "I'm vegan and I'd like the A5 cover": the fact is context, the request asks
+            said = re.sub(r"(?:\W|\band\b|\bso\b|\bbut\b)+$", "", part[: w.start()]).strip()
+            if said:
+                statements.append(said)
+                part = part[w.start() :]
+                label = ""
         # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
         fact = label == "fact" and (
             FIRST_PERSON.search(part) or _states_budget(part) or _own_fact(part)

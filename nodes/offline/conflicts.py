@@ -293,11 +293,11 @@ def check_text(text: str, profile: dict[str, Any]) -> list[dict[str, Any]]:
 # -- limits the product states, against a measure the fan gave ("my dane is 70kg") ----------
 _CUE = re.compile(
     r"(?P<max>up to|max(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|no more than|under|below|less than|"
-    r"younger than)\s*$"
+    r"younger than)\s*(?:about|around|roughly|approx(?:imately|\.)?|~)?\s*$"
     r"|(?P<min>from|over|at least|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|above|more than|"
-    r"older than)\s*$"
+    r"older than)\s*(?:about|around|roughly|approx(?:imately|\.)?|~)?\s*$"
 )
-_NEGATED = re.compile(r"\b(?:not|never|avoid|unsuitable)\b|n't\b")
+_NEGATED = re.compile(r"\b(?:not|never|avoid|unsuitable|hazard|danger)\b|n't\b")
 # ... after it: "40kg and over", "ages 8 and up", "12 kg or less"
 _CUE_AFTER = re.compile(
     r"^\s*(?:(?P<min>(?:and|or) (?:over|up|above|older|more))|(?P<max>(?:and|or) (?:under|below|"
@@ -325,8 +325,9 @@ def _age_said() -> re.Pattern[str]:
     """Someone's age said without a unit: "my son is 2 and a half", "she's 7", "he turns 3"."""
     someone = rules()["third_party"][0]  # "my (?:sister|brother|son|daughter|...)"
     return re.compile(
-        rf"\b(?:{someone}|\b(?:he|she)(?:'s|\s+is)|\b(?:hes|shes))\s+(?:is\s+|will be\s+|"
-        r"(?:just\s+)?turn(?:s|ed|ing)\s+)?(?P<n>\d{1,2})(?![\d'\"%]|[.,]\d)"
+        rf"\b(?:{someone}|\b(?:he|she)(?:'s|\s+is)|\b(?:hes|shes)|\b(?:he|she)(?=\s+(?:just\s+)?"
+        r"turn))\s+(?:is\s+|will be\s+|(?:just\s+)?turn(?:s|ed|ing)\s+)?(?P<n>\d{1,2})"
+        r"(?![\d'\"%]|[.,]\d)"
         r"(?P<half>\s+and\s+a\s+half)?(?P<next>\s*[^\W\d_]*)",
         re.I,
     )
@@ -418,6 +419,12 @@ def limit_conflicts(
                     tops.append(mg)
             if tops and len({u for _, u in tops}) == 1:
                 bounds.append(("max", max(x for x, _ in tops), tops[0][1], name))
+    # "Standard 85 cm, for heights up to 175 cm. Long 95 cm, for heights from 175 cm": where
+    # limits name the variants they are for, those of the variants shown count
+    mine = {str(x).lower() for v in product.get("variants") or []
+            for x in (v.get("options") or {}).values() if len(str(x)) > 2}  # fmt: skip
+    tied = {b[2] for b in bounds if any(x in b[3].lower() for x in mine)}
+    bounds = [b for b in bounds if b[2] not in tied or any(x in b[3].lower() for x in mine)]
     # The most permissive statement per unit counts ("max dog weight 12kg" and "50kg": 50kg);
     # a maximum below a minimum means alternatives ("small under 10kg ... large over 25kg"),
     # where the product comes in sizes; else two things ("max child weight 48 lb ... a rack
@@ -425,13 +432,16 @@ def limit_conflicts(
     widest: dict[tuple[str, str], tuple[str, float, str, str]] = {}
     for b in bounds:
         key = (b[0], b[2])
-        if key not in widest or (b[1] > widest[key][1]) == (b[0] == "max"):
+        # (an age a product is not for is no alternative: "8 years and up" and "a choking
+        # hazard under 3" mean 8)
+        strict = b[0] == "min" and b[2] == "day"
+        if key not in widest or (b[1] > widest[key][1]) == (b[0] == "max" or strict):
             widest[key] = b
     sized = {k for v in product.get("variants") or [] for k in (v.get("options") or {})
              if not is_color_option(k)}  # fmt: skip
     for unit in {u for _, u in widest}:
         top, low = widest.get(("max", unit)), widest.get(("min", unit))
-        if sized and top and low and top[1] < low[1]:
+        if sized and top and low and top[1] <= low[1]:
             del widest[("max", unit)], widest[("min", unit)]
     # a measure that is one of the product's own values is asked for, not a fact ("12kg bag")
     offered = {magnitude(str(x)) for v in product.get("variants") or []
@@ -446,7 +456,10 @@ def limit_conflicts(
                 # a child younger than the age a product warns off ("not suitable for children
                 # under 3 years") is a safety matter (small parts, cords), not a poor fit;
                 # "outward facing from about 5 months" is a way of using it, still a fit
-                young = kind == "min" and unit == "day" and bool(_NEGATED.search(said.lower()))
+                warned = [b[3] for b in bounds if b[0] == "min" and b[2] == "day"
+                          and amount < b[1] and _NEGATED.search(b[3].lower())]  # fmt: skip
+                young = kind == "min" and unit == "day" and bool(warned)
+                said = warned[0] if young else said
                 found.append({
                     "type": "safety" if young else "fit",
                     "severity": "high" if young else "medium", "fact": written,
@@ -481,53 +494,110 @@ def _outside_guide(amount: float, unit: str, text: str) -> str:
     return ""
 
 
-# a listing's own word that it does not work with something ("Not induction compatible", "not
-# suitable for use on glass hobs", "won't work with 12V systems")
+# a listing's own word that it does not work with something or warns someone off ("Not
+# induction compatible", "not suitable for use on glass hobs", "won't work with 12V systems",
+# "Not for piston fillers, eyedropper pens or vintage pens", "Heavy: not the pan for anyone who
+# finds lifting difficult", "never use in a fountain pen")
 _NOT_FIT = re.compile(
-    r"\bnot (?:\w+[ -]){0,2}?(?:compatible|suitable|designed|intended)\b(?: (?:for|with|on|in)\b)?"
+    r"\bnot (?:\w+[ -]){0,2}?(?:compatible|suitable|designed|intended|recommended|safe)\b"
+    r"(?: (?:for|with|on|in)\b)?"
     r"|\bincompatible with\b|\b(?:won't|will not|doesn't|does not|can't|cannot) (?:work|be used)"
-    r" (?:on|with|in)\b",
+    r" (?:on|with|in)\b|\bnot (?:(?:the|a|an) \w+ )?for\b|\bunsuitable for\b"
+    r"|\b(?:never|do not|don't) use (?:it )?(?:on|with|in|for)\b|\bavoid (?:if|with|on|in)\b",
     re.I,
 )
 # a clause in which the customer says what they have or use ("we only have an induction stove")
 _OWN_SETUP = re.compile(
-    r"^\W*(?:i|we|my|our|i've|ive|we've|weve)\b.*\b(?:have|got|own|use|using)\b", re.I
+    r"^\W*(?:(?:just|finally|recently|already|so)\s+)?(?:(?:i|we|my|our|i've|ive|we've|weve)\b"
+    r".*\b(?:have|got|own|use|using|bought)\b|(?:got|bought|use|using)\b)",
+    re.I,
+)
+# a clause that says what the customer cannot do or suffers from ("can barely lift a kettle")
+_CONDITION = re.compile(
+    r"\b(?:can'?t|cannot|can barely|barely|hardly|hard (?:for me )?to|struggl\w*|difficult|"
+    r"surgery|operation|injur\w*|arthritis|pain\w*|weak|disabilit\w*|condition|pregnan\w*)\b",
+    re.I,
+)
+_BODILY = re.compile(
+    r"\b(?:surgery|operation|injur\w*|arthritis|pain\w*|weak|disabilit\w*|pregnan\w*|wrists?|"
+    r"knees?|hips?|back|shoulders?|ankles?|hands?|joints?)\b",
+    re.I,
+)
+# a clause that asks rather than states ("does it work on induction", unpunctuated)
+_ASKS = re.compile(
+    r"^\W*(?:do|does|did|is|are|was|can|could|will|would|should|what|whats|what's|which|how|"
+    r"where|when|who|why|any|anything|got|have you|has)\b",
+    re.I,
 )
 _FIT_FILLER = frozenset(
     "not compatible suitable designed intended incompatible with for on in use used the a an and or"
     " this it its work will cannot can't won't doesn't does anyone people allergy allergies"
-    " allergic sensitive sensitivity".split()
+    " allergic sensitive sensitivity recommended safe never avoid should also only just very"
+    " someone person those children child kids adults user users find finds difficult easy"
+    " really honestly still thing things stuff".split()
 )  # (an allergy is the allergy rules' to judge, with the materials' own words)
 
 
-def own_setup(said: str) -> list[str]:
-    """The customer's statements of what they have or use ("we only have an induction stove").
+@lru_cache(maxsize=1)
+def _filler_roots() -> frozenset[str]:
+    return frozenset(_root(w) for w in _FIT_FILLER)
 
-    Only statements count: "does it work on induction?" asks.
+
+def _root(word: str) -> str:
+    """A word folded for meeting its other forms ("lifting"/"lift", "fillers"/"filler")."""
+    w = stem(word.lower())
+    for end in ("ing", "ed"):
+        if len(w) > len(end) + 3 and w.endswith(end):
+            return w[: -len(end)]
+    return w
+
+
+def own_setup(said: str) -> list[str]:
+    """The customer's statements: what they have, use or cannot do.
+
+    "we only have an induction stove", "just got a piston filler", "had wrist surgery and can
+    barely lift a kettle". Only statements count: "does it work on induction?" asks (a clause
+    of a question that says what the customer has still counts: "i have an induction hob,
+    will it work?").
     """
-    return [c for c in re.split(r"[,.;!?]|\bbut\b", said.lower()) if _OWN_SETUP.match(c)]
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", said.lower()):
+        asks = sentence.rstrip().endswith("?")
+        for c in re.split(r"[,.;!?()]|\bbut\b|\btho(?:ugh)?\b", sentence):
+            if _OWN_SETUP.match(c) or (
+                not asks and not _ASKS.match(c) and _CONDITION.search(c)
+            ):  # ("mostly paved trails" says where, not what the customer cannot do)
+                out.append(c.strip())
+    return [c for c in out if c]
 
 
 def setup_conflicts(
-    own: list[str], product: dict[str, Any], text: str | None
+    own: list[str], product: dict[str, Any], text: str | None, kinds: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """What the customer says they have (``own_setup``) against what the listing won't suit.
+    """What the customer says of themself (``own_setup``) against what the listing won't suit.
 
     "we only have an induction stove" and "Not induction compatible (aluminium)": a fit
-    conflict.
+    conflict. The words that meet are those of the warning's own object, not the product's
+    name nor a kind the shop sells (``kinds``: "vintage pens" meets "a vintage pen", not "i
+    have lots of pens").
     """
     if not own or not text:
         return []
-    have = {stem(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
-    names = {stem(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
+    have = {_root(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
+    hurt = {_root(w) for c in own if _BODILY.search(c) for w in re.findall(r"[a-z]{4,}", c)}
+    names = {_root(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
+    names |= {_root(w) for k in kinds or [] for w in re.findall(r"[a-z]+", k.lower())}
     for clause in re.split(r"(?<=[.!?;])\s+|\n+", text):
         for m in _NOT_FIT.finditer(clause):
-            near = clause[max(0, m.start() - 30) : m.end() + 40].lower()
-            words = {stem(w) for w in re.findall(r"[a-z]{4,}", near)} - names
-            hit = sorted(w for w in words & have if w not in _FIT_FILLER)
+            tail = re.split(r"[.;:]", clause[m.end() : m.end() + 80])[0]
+            near = (clause[max(0, m.start() - 30) : m.end()] + " " + tail).lower()
+            words = {_root(w) for w in re.findall(r"[a-z]{4,}", near)} - names
+            hit = sorted(words & have - _filler_roots())
             if hit:
+                # (what a body cannot do is an injury: "had wrist surgery, can barely lift")
                 return [{
-                    "type": "fit", "severity": "medium", "fact": hit[0],
+                    "type": "injury" if set(hit) & hurt else "fit", "severity": "medium",
+                    "fact": hit[0],
                     "product_id": product.get("product_id"), "product_name": product.get("name"),
                     "evidence": [f"text '{clause.strip()[:160]}'"],
                 }]  # fmt: skip

@@ -64,6 +64,7 @@ from prompts.phrasing import (
     TWO_THINGS,
     VAGUE,
     WANTS,
+    WANTS_INSIDE,
     WEIGHS,
     YES_NO,
     YES_NO_BE,
@@ -168,6 +169,20 @@ class IntentClassifier(TextClassifier):
             )
         shopping = self._shopping.labels.index("shopping")
         return [bool(row[shopping] >= 0.5) for row in self._shopping.proba(texts)]
+
+    def shopping_first(self, texts: list[str]) -> list[bool]:
+        """Whether each text reads more as shopping than as a problem or a policy question.
+
+        "i left ink in my pen for a year ... what do i need to get it clean?" tells a problem
+        to ask for something to buy; the problem/policy/shopping rows tell it from an order
+        problem without a rule per phrasing.
+        """
+        if not texts:
+            return []
+        self.wants_product(texts[:1])  # (builds the three-way model once)
+        assert self._shopping is not None
+        shopping = self._shopping.labels.index("shopping")
+        return [bool(np.argmax(row) == shopping) for row in self._shopping.proba(texts)]
 
 
 def _support_rows() -> list[dict[str, str]]:
@@ -425,7 +440,15 @@ def analyze(
             # "my son turns 2 ... his very first board game. Everything goes straight into his
             # mouth. What would you suggest?": the shop is asked to pick from what it sells
             label = "product_search"
-        if label == "support" and conf < 0.5 and ASKS_FOR_THING.search(part):
+        if (
+            label == "support" and conf < 0.5
+            and (
+                ASKS_FOR_THING.search(part)
+                # (a question; "upgrading my desk setup" before the ask is its context)
+                or (("?" in part or ASKS_INSIDE.search(part))
+                    and classifier.shopping_first([part])[0])
+            )
+        ):  # fmt: skip
             # "my lens always has smudges ... whats the best thing to clean it with": a
             # problem told to ask for something to buy, not one a person must fix
             label = "product_search"
@@ -518,7 +541,8 @@ def analyze(
             len(parts) == 1 and not has_shown_products and not ent.categories
             and "?" not in part and not QUESTION_FORM.match(part)
             and not REQUEST.search(part) and not ASKS_INSIDE.search(part)
-            and not person and not re.search(r"\bbut\b", part, re.I)  # "..., but i love X"
+            and not WANTS_INSIDE.search(part) and not person
+            and not re.search(r"\bbut\b", part, re.I)  # "..., but i love X"
             and not (vocab is not None and vocab.named_spans(part))
             and _states_own_fact(part, facts)
         )  # fmt: skip

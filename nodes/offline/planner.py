@@ -224,6 +224,10 @@ def plan_search(
             args["max_price"] = round(min(p["price_min"] for p in shown) - 0.01, 2)
             args["sort"] = "price_asc"  # cheaper than what was shown, cheapest first
         new = _filters(ent)
+        if shown and ("max_price" in new or "min_price" in new) and COLLECTIVE.search(q["text"]):
+            # "which of those are under $30": among the list on screen, none let back in by a
+            # name its query happens to hold ("whats a good first fountain pen")
+            args["product_ids"] = [p["product_id"] for p in shown]
         if "options" in new and args.get("options"):
             new["options"] = {**args["options"], **new["options"]}
         if "require" in new and args.get("require"):
