@@ -85,9 +85,21 @@ _IE_NOUNS = frozenset(
 )
 
 
+# English plurals in "-ves" of nouns in "-f"/"-fe" ("knives", "shelves", "loaves"): the
+# rule below would make "knive", which never meets "knife".
+_VES_PLURALS = {
+    "knives": "knife", "shelves": "shelf", "leaves": "leaf", "loaves": "loaf",
+    "halves": "half", "scarves": "scarf", "wolves": "wolf", "calves": "calf",
+    "hooves": "hoof", "wives": "wife", "lives": "life", "elves": "elf", "selves": "self",
+    "thieves": "thief", "sheaves": "sheaf",
+}  # fmt: skip
+
+
 def stem(word: str) -> str:
     """Crude plural folding so "leggings"/"legging" and "dresses"/"dress" meet."""
     w = word.lower()
+    if w in _VES_PLURALS:
+        return _VES_PLURALS[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-1] if w[:-1] in _IE_NOUNS else w[:-3] + "y"
     if len(w) > 4 and re.search(r"(ss|x|ch|sh)es$", w):

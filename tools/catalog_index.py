@@ -172,11 +172,18 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
     other: dict[str, list[str | None]] = {}  # option name -> normalised value per variant
     per_product_opts: list[list[str]] = [[] for _ in range(n)]
     colourish = colour_options(variants)
+    # ... and per product: a pen's "Finish" of Harbor Blue, Moss Green and Ember Red holds
+    # colours even where the shop's other finishes ("Tidepool", "Amberglass") do not
+    by_product: dict[int, list[dict[str, Any]]] = {}
+    for j, v in enumerate(variants):
+        by_product.setdefault(int(v_pidx[j]), []).append(v)
+    own = {i: colour_options(vs) for i, vs in by_product.items()}
     for j, v in enumerate(variants):
         c_raw = c_fam = sz = None
+        mine = colourish | own[int(v_pidx[j])]
         for k, val in v["options"].items():
             per_product_opts[v_pidx[j]].append(val)
-            if k in colourish:
+            if k in mine:
                 c_raw = val.lower()
                 c_fam = color_family(val)
             elif is_size_option(k):

@@ -586,7 +586,9 @@ def setup_conflicts(
     have = {_root(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
     hurt = {_root(w) for c in own if _BODILY.search(c) for w in re.findall(r"[a-z]{4,}", c)}
     names = {_root(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
-    names |= {_root(w) for k in kinds or [] for w in re.findall(r"[a-z]+", k.lower())}
+    # (the head noun of each category level: "Piston Fillers" sells fillers, "piston" is no kind)
+    names |= {_root(ws[-1]) for k in kinds or [] for level in k.lower().split(">")
+              if (ws := re.findall(r"[a-z]+", level))}  # fmt: skip
     for clause in re.split(r"(?<=[.!?;])\s+|\n+", text):
         for m in _NOT_FIT.finditer(clause):
             tail = re.split(r"[.;:]", clause[m.end() : m.end() + 80])[0]

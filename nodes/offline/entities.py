@@ -159,8 +159,12 @@ def _ground(ent: Entities, text: str, vocab: Vocabulary, sizes: list[str]) -> li
         m
         for m in vocab.ground(text)
         if m.kind not in {"option", "facet", "color", "category"}
-        or not any(a <= m.start and m.end <= b and (m.start, m.end) != (a, b) for a, b in named)
-    ]  # ("the crystal drop earrings" is that product: no "Crystal" top of a labret stud)
+        or not any(
+            a <= m.start and m.end <= b and ((m.start, m.end) != (a, b) or m.kind == "facet")
+            for a, b in named
+        )
+    ]  # ("the crystal drop earrings" is that product: no "Crystal" top of a labret stud; "the
+    # kestrel scout" is the pen, not the nib unit tagged "compatible: Kestrel Scout")
     # spans of several words ("protein bar" the tag): a category word inside one is a modifier
     longer = [(m.start, m.end) for m in matches if " " in text[m.start : m.end].strip()
               or "-" in text[m.start : m.end]]  # fmt: skip

@@ -49,6 +49,7 @@ from prompts.phrasing import (
     EVALUATIVE,
     FRAGMENT,
     FRAGMENT_NP,
+    GREETING_ONLY,
     LEAD_DETERMINER,
     NEEDS,
     QUESTION_FORM,
@@ -408,6 +409,12 @@ def analyze(
             and len(part.split()) <= 5 and FRAGMENT.match(part)
         ):  # fmt: skip
             label = "product_search"  # "but I'm vegan", "for running": narrows the list
+        if (
+            has_shown_products and label in {"greeting", "other", "general_question", "support"}
+            and len(part.split()) <= 4 and (ent.colors or ent.sizes or ent.options)
+            and not GREETING_ONLY.match(part)
+        ):  # fmt: skip
+            label = "product_search"  # "fine nib" after a list: the shop's value, no "i'm fine"
         if (
             label in {"support", "general_question"} and (ent.categories or ent.tags)
             and WANTS.match(part) and classifier.wants_product([part])[0]
