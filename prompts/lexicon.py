@@ -43,8 +43,11 @@ def color_family(value: str) -> str | None:
 
     The last word that names a colour wins ("dusty rose" -> pink, "navy blue" -> blue).
     """
-    words = _WORD.findall(value.lower())
     index = _color_index()
+    # "Oxblood & Gold", "Navy and Rhodium": the body colour, then its trim
+    main = re.split(r"\s*(?:&|\+|/|\band\b|\bwith\b)\s*", value.lower())[0]
+    words = _WORD.findall(main) if any(w in index for w in _WORD.findall(main)) else (
+        _WORD.findall(value.lower()))  # fmt: skip
     fams = [index[w] for w in words if w in index]
     if not fams:
         joined = " ".join(words)

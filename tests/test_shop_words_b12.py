@@ -117,3 +117,19 @@ def test_a_price_narrowing_keeps_to_the_list_on_screen(client: TestClient) -> No
 def test_a_no_says_what_kind_it_is_instead(client: TestClient) -> None:
     out = say(client, "honehearth", "b1", "does the kaito santoku have a single bevel? im a leftie")
     assert out["reply"].split("\n")[1].startswith("No") and "double" in out["reply"]
+
+
+def test_a_shaded_colour_meets_the_body_colour_of_a_two_tone_finish(client: TestClient) -> None:
+    # "dark red" is red; "Oxblood & Gold" is an oxblood pen with gold trim, not a gold one
+    out = say(client, "nibquill", "d1", "Is the Regent available in the dark red with a medium nib?")
+    top = out["products"][0]
+    assert top["name"] == "Harlow Regent 14k Fountain Pen"
+    assert variant_options(client, "nibquill", top) == {"nib": "M", "finish": "Oxblood & Gold"}
+
+
+def test_the_cheaper_one_is_one_of_the_list_on_screen(client: TestClient) -> None:
+    shown = say(client, "nibquill", "o1", "show me ur gold nib pens")["products"]
+    out = say(client, "nibquill", "o1", "the cheaper one pls")
+    assert len(out["products"]) == 1
+    assert out["products"][0]["product_id"] in {p["product_id"] for p in shown}
+    assert out["products"][0]["price"] == min(p["price"] for p in shown)

@@ -150,10 +150,11 @@ class Vocabulary:
         # a price is no option value ("my budget is $20" is not the 20 cm pan), unless the
         # shop's value is that amount of money ("a $50 gift card", never "under $50")
         used = [
-            t.start > 0 and text[t.start - 1] in "$£€"
+            (t.start > 0 and text[t.start - 1] in "$£€")
             and not (self._money_value(t.norm) and not _PRICE_CUE.search(text[: t.start - 1]))
+            or (self._money_value(t.norm) and bool(_PRICE_CUE.search(text[: t.start])))
             for t in toks
-        ]  # fmt: skip
+        ]  # fmt: skip ("spend more than 100" is no £100 voucher either)
         # a measure of the person ("he weighs about 20 kilos") is no product's "20kg"
         personal = {k for k, t in enumerate(toks) if quantity(t.norm) and _of_person(toks, k)}
         for k in personal:
@@ -537,6 +538,8 @@ class Vocabulary:
 
         "in navy", "navy leggings", "the navy one(s)", "navy colour", or a bare "navy?".
         """
+        if i > 0 and toks[i - 1].norm in _SHADES:
+            i -= 1  # "in the dark red": the shade word belongs to the colour
         before = toks[i - 1].norm if i > 0 else ""
         after = toks[j].norm if j < len(toks) else ""
         return (
@@ -601,6 +604,10 @@ _HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximat
                      "at", "~"})  # fmt: skip
 
 
+# words that shade a colour ("dark red", "pale pink")
+_SHADES = frozenset(
+    "dark light deep pale bright pastel soft dusty muted vivid rich hot baby neon".split()
+)
 # words that make an amount of money a price limit rather than a thing bought ("under $50")
 _PRICE_CUE = re.compile(
     r"\b(?:under|below|less than|up to|upto|max(?:imum)?|budget(?: is| of)?|around|about|over|"

@@ -115,6 +115,15 @@ _SAME_SUBJECT = re.compile(
 )
 
 
+# a time clause that only finishes the ask before it ("... when it arrives", "once it's open")
+_WHEN_CLAUSE = re.compile(
+    r"^\W*(?:when|once|until|till|while|before|after)\s+(?:it|they|its|it's|theyre|they're|"
+    r"the|my|your|this|that|these|those|i|we)\b(?![^?]*\b(?:can|could|do|does|will|would|should|"
+    r"is|are)\s+(?:i|we|you|u|it|they)\b)",
+    re.I,
+)
+
+
 def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
     """Cuts the boundary model proposes that leave half an ask on either side.
 
@@ -125,6 +134,8 @@ def _keep_whole(left: str, connector: str, right: str, opener: float) -> bool:
     """
     if len(left.split()) < 2 or (HEADLESS.search(left) and not ENDS_ASKED.search(left)):
         return True
+    if _WHEN_CLAUSE.match(f"{connector} {right}".strip()) and len(right.split()) <= 6:
+        return True  # "is the walnut board already oiled when it arrives": one question
     if connector == "," and BARE_NP.match(left) and ABOUT_IT.match(right):
         return True  # "the oak tripod lamp, does it take an E27 bulb?": one question about it
     if connector == "," and CHOICE.match(right) and not ASK_START.match(right):

@@ -233,6 +233,10 @@ def plan_search(
         if "require" in new and args.get("require"):
             new["require"] = [*args["require"], *new["require"]]
         args.update(new)
+        if shown and _PICKS_ONE.search(q["text"]) and not re.search(r"\bones\b", q["text"], re.I):
+            # "the cheaper one pls, no more than 100": one of the list on screen
+            args["product_ids"] = [p["product_id"] for p in shown]
+            args["limit"] = 1
         return args
     return {"query": clean_query(q["text"], ent), **_filters(ent)}
 
@@ -401,6 +405,8 @@ def plan(
             args.pop("max_price", None) if "max_price" not in _filters(ent) else None
             if _PICKS_ONE.search(q["text"]) and not re.search(r"\bones\b", q["text"], re.I):
                 args["limit"] = 1  # "ok whichever one is cheaper": that one
+                if shown:  # ... of the list on screen, not of the query's weaker matches
+                    args["product_ids"] = [p["product_id"] for p in shown]
             calls.append(_call("search_products", args, qi))
         elif intent in {"variant_question", "price_inquiry"}:
             targets = refs
