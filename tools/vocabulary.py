@@ -182,7 +182,9 @@ class Vocabulary:
         colours = {
             (i, j) for i, j, t in found
             if t.kind == "color" and (
-                self._colour_context(toks, i, j, nouns)
+                # ("get a stone" in a shop of whetstones: a word of its products' names)
+                (self._colour_context(toks, i, j, nouns)
+                 and not all(k.norm in self.name_words for k in toks[i:j]))
                 # ("a bright yellow" where a colour reads "Neon Yellow": the shop's own colour)
                 or any(
                     x.kind == "option"
