@@ -354,6 +354,8 @@ def _clauses(product: dict[str, Any]) -> list[str]:
     """
     body = "\n".join(str(product.get(k) or "") for k in ("description", "short_description"))
     sentences = [x.strip() for x in re.split(r"(?<=[.!?;])\s+|\n+", body) if x.strip()]
+    # ("Inserts are not included; see Wayfarer Notebook Inserts": a pointer states nothing)
+    sentences = [x for x in sentences if not re.match(r"^\W*(?:see|cf\.?)\s", x, re.I)]
     return sentences + [str(t).strip() for t in product.get("tags") or [] if str(t).strip()]
 
 
@@ -563,7 +565,9 @@ def _suitability(text: str, attribute: str, what: str) -> Verdict:
         return Verdict("unknown", attribute, "the listing does not say")
     states = [_mentions_kind(text, w) for w in words]
     if all(s == "yes" for s in states):
-        said = _sentence(text, words[-1])
+        # the sentence that names it all ("Not fountain pen friendly"), before one that names
+        # its last word ("Great with pencils, ballpoints and gel pens")
+        said = _sentence(text, " ".join(words)) or _sentence(text, words[-1])
         if _ADVISES_AGAINST.search(said):  # "not suitable for ... rabbits", "toxic to cats"
             return Verdict("no", attribute, said)
         return Verdict("yes", attribute, said or attribute)

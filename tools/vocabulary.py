@@ -497,6 +497,18 @@ class Vocabulary:
         asked = self.embedder.encode([text[toks[k].start : toks[k].end] for k in spots])
         out = []
         for k, vec in zip(spots, asked, strict=True):
+            formed = [
+                g
+                for g in groups
+                if any(
+                    _same_root(toks[k].norm, w)
+                    for w in normalize(g[0].value).replace("-", " ").split()
+                )
+            ]
+            if 0 < len(formed) <= 3:  # "lefty" of "Left-handed", "smoky" of "Smoked Quartz"
+                out += [Match(t.kind, t.value, t.names, toks[k].start, toks[k].end)
+                        for g in formed for t in g]  # fmt: skip
+                continue
             sims = vectors @ vec
             best = int(sims.argmax())
             if float(sims[best]) >= PARAPHRASE_SIMILARITY:
@@ -604,6 +616,19 @@ _PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {
 _HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximately", "nearly",
                      "almost", "abt", "only", "just", "is", "was", "maybe", "probably", "prob",
                      "at", "~"})  # fmt: skip
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Whether two words are forms of one: a shared start of 4+ letters, endings of up to 3.
+
+    "lefty" and "left", "smoky" and "smoked"; never the same word (that is an exact match).
+    """
+    if a == b or not (a.isalpha() and b.isalpha()):
+        return False
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and len(a) - n <= 3 and len(b) - n <= 3
 
 
 # words that shade a colour ("dark red", "pale pink")
