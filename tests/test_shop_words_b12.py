@@ -133,3 +133,25 @@ def test_the_cheaper_one_is_one_of_the_list_on_screen(client: TestClient) -> Non
     assert len(out["products"]) == 1
     assert out["products"][0]["product_id"] in {p["product_id"] for p in shown}
     assert out["products"][0]["price"] == min(p["price"] for p in shown)
+
+
+def test_a_yes_no_about_a_variant_reads_that_variants_sentences(client: TestClient) -> None:
+    # "Flat base works on ... induction hobs. Round base ... will not work on induction"
+    out = say(client, "honehearth", "v1", "does the round bottom wok work on induction")
+    assert out["reply"].split("\n")[1].startswith("No — Carbon Steel Wok"), out["reply"]
+    # "Great with pencils, ballpoints and gel pens" is no yes to fountain pens
+    out = say(client, "nibquill", "v2", "is the campus spiral notebook ok with fountain pens?")
+    assert out["reply"].split("\n")[1].startswith("No"), out["reply"]
+
+
+def test_another_form_of_a_values_word_names_it(client: TestClient) -> None:
+    out = say(client, "honehearth", "f1", "is there a lefty version of the deba knife")
+    assert out["products"][0]["name"] == "Mizuto Deba"
+    assert "Left-handed" in out["reply"], out["reply"]
+
+
+def test_a_time_clause_finishes_its_question(client: TestClient) -> None:
+    out = say(client, "honehearth", "t1", "do u deliver to the scottish highlands and also is the"
+              " walnut board already oiled when it arrives")  # fmt: skip
+    assert [q["text"] for q in out["questions"]][1].endswith("when it arrives")
+    assert len(out["questions"]) == 2

@@ -541,7 +541,7 @@ def _jointly(
     return Verdict("no", attr, f"{first.value} comes only with {said}", asked)
 
 
-_SUITS = re.compile(r"^\s*(?:for|to|from|with|on|in)\s+(.+?)\W*$", re.I)
+_SUITS = re.compile(r"^\s*(?:for|to|from|with|on)\s+(.+?)\W*$", re.I)
 # a sentence that warns against what it names
 _ADVISES_AGAINST = re.compile(
     r"\b(?:not|never|no|don't|do not|doesn't|isn't|aren't|avoid|unsuitable|(?<!non-)(?<!non )"

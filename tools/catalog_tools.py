@@ -10,6 +10,7 @@ the reply generator renders from, so the reply can only name what a tool returne
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 from langchain.tools import ToolRuntime
@@ -287,6 +288,8 @@ def check_attributes(
         }  # fmt: skip
         return "no such product", artifact
     row, variants = ctx.search.product_rows(creator, product_id)
+    if product and attribute:
+        row = _about_variant(row, variants, vocab.ground(product))
     verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has",
                     embed=ctx.search.catalog.embedder.encode)  # fmt: skip
     # the variant offered is the one nearest what was asked ("in blue, size M?": an M)
@@ -306,6 +309,35 @@ def check_attributes(
     artifact = {"tool": "check_attributes", "asked": attr, "verdict": verdict.as_dict(),
                 "products": [compact_product(hit, matching)]}  # fmt: skip
     return f"{hit.name}: {verdict.answer} ({verdict.evidence})", artifact
+
+
+def _about_variant(
+    row: dict[str, Any], variants: list[dict[str, Any]], named: Any
+) -> dict[str, Any]:
+    """The listing as it reads of the variant the question names.
+
+    "does the round bottom wok work on induction": "Flat base works on ... induction" is about
+    the other variant; the sentences that name another value of the same option, and not the
+    one asked, are left out.
+    """
+    values: dict[str, set[str]] = {}
+    for v in variants:
+        for k, x in (v.get("options") or {}).items():
+            values.setdefault(k.lower(), set()).add(str(x))
+    asked = {(k, x) for m in named if m.kind == "option"
+             for k, xs in values.items() if m.value in xs and k in m.option.split("|")
+             for x in [m.value]}  # fmt: skip
+    if not asked:
+        return row
+    mine = {x.lower() for _, x in asked}
+    other = {x.lower() for k, _ in asked for x in values[k]} - mine
+    sentences = re.split(r"(?<=[.!?;])\s+", str(row.get("description") or ""))
+
+    def names(sentence: str, xs: set[str]) -> bool:
+        return any(re.search(rf"\b{re.escape(x)}\b", sentence, re.I) for x in xs)
+
+    kept = [x for x in sentences if names(x, mine) or not names(x, other)]
+    return {**row, "description": " ".join(kept)}
 
 
 _SUBJECT_STOP = frozenset("the a an your ur this that these those my any one".split())
@@ -328,7 +360,24 @@ def _named_subject(
         found = search.find_named(creator, words)
         if found:
             return found[0], attribute
-        hits = search.search(creator, " ".join(words) or product, limit=1).hits
+        # ... with the option values the words name ("the round bottom wok": the wok whose
+        # base is Round, not the spatula "for round-bottom woks")
+        valued: dict[str, list[str]] = {}
+        for m in search.vocabulary(creator).ground(" ".join(words)):
+            if m.kind == "option" and m.exact:
+                valued.setdefault(m.option, []).append(m.value)
+        hits = (
+            search.search(
+                creator,
+                " ".join(words) or product,
+                limit=1,
+                filters=SearchFilters(options=valued),
+                relax=False,
+            ).hits
+            if valued
+            else []
+        )
+        hits = hits or search.search(creator, " ".join(words) or product, limit=1).hits
         return (hits[0].product_id if hits else None), attribute
     # words of an option value name a variant ("do the light up wheels on the scooter work
     # without batteries": "light" is no Night Light): of two runs as long, the one whose

@@ -392,7 +392,7 @@ def _verdict_line(p: dict[str, Any], art: dict[str, Any], creator: str) -> str:
             )
         if evidence and not evidence.startswith("it ") and not evidence.endswith("right now"):
             evidence = f"“{evidence}”"
-        return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence)
+        return T.ATTRIBUTE_NO.format(name=p["name"], evidence=evidence.rstrip("."))
     if SUITS_PURPOSE.match(attribute):  # "ok for a beginner", "ok to leave outside"
         yours = _rephrase(attribute, TO_CUSTOMER)  # "for my knees" -> "for your knees"
         return T.ATTRIBUTE_UNKNOWN_SUITS.format(name=p["name"], attribute=yours, creator=creator)
