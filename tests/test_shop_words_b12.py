@@ -45,8 +45,13 @@ def test_a_request_said_in_the_same_breath_as_a_fact_is_still_asked(client: Test
 
 
 def test_a_question_that_reads_as_shopping_is_searched_not_escalated(client: TestClient) -> None:
-    out = say(client, "nibquill", "s1", "i left ink in my pen for like a year and now its totally"
-              " dried up inside, rinsing with water does nothing. what do i need to get it clean?")
+    out = say(
+        client,
+        "nibquill",
+        "s1",
+        "i left ink in my pen for like a year and now its totally"
+        " dried up inside, rinsing with water does nothing. what do i need to get it clean?",
+    )
     assert not out["escalated"] and out["products"], out["reply"]
     # a real order problem still goes to a person
     out = say(client, "nibquill", "s2", "my order arrived with the pen cracked and I want a refund")
@@ -59,8 +64,13 @@ def test_a_listing_warning_meets_what_the_customer_has_or_cannot_do(client: Test
               "fill it with the aurora teal shimmer ink ✨ good combo?")  # fmt: skip
     assert "Ardent Shimmer Ink" in _conflicts(out), out["conflicts"]
     # "Heavy: not the pan for anyone who finds lifting difficult" against a weak wrist
-    out = say(client, "honehearth", "c2", "had wrist surgery in the summer and honestly can barely"
-              " lift a full kettle still. been thinking about getting the 30cm cast iron skillet")
+    out = say(
+        client,
+        "honehearth",
+        "c2",
+        "had wrist surgery in the summer and honestly can barely"
+        " lift a full kettle still. been thinking about getting the 30cm cast iron skillet",
+    )
     assert _conflicts(out).get("Pre-Seasoned Cast Iron Skillet") == "injury"
     # where the customer rides or cooks is no limit of theirs: no conflict from "mostly"
     out = say(client, "honehearth", "c3", "thinking about the 30cm cast iron skillet, i mostly "
@@ -121,7 +131,9 @@ def test_a_no_says_what_kind_it_is_instead(client: TestClient) -> None:
 
 def test_a_shaded_colour_meets_the_body_colour_of_a_two_tone_finish(client: TestClient) -> None:
     # "dark red" is red; "Oxblood & Gold" is an oxblood pen with gold trim, not a gold one
-    out = say(client, "nibquill", "d1", "Is the Regent available in the dark red with a medium nib?")
+    out = say(
+        client, "nibquill", "d1", "Is the Regent available in the dark red with a medium nib?"
+    )
     top = out["products"][0]
     assert top["name"] == "Harlow Regent 14k Fountain Pen"
     assert variant_options(client, "nibquill", top) == {"nib": "M", "finish": "Oxblood & Gold"}

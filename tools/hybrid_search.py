@@ -431,7 +431,9 @@ class HybridSearch:
             # "do you have bmx bikes": the creator's policy says they sell none ("any slide film
             # in 35mm?": whatever values come with it)
             listed = self.policies.not_sold(
-                creator_id, tokenize(" ".join(kind_chunk(query))), all_words(idx),
+                creator_id,
+                tokenize(" ".join(kind_chunk(query))),
+                all_words(idx),
                 [*idx.name_tokens, *_category_words(idx)],
             )  # (a kind the shop files products under is sold: "cookware")
             if listed is not None:  # (an item a product's name holds is never listed)
