@@ -177,10 +177,10 @@ def build_index(catalog: Catalog, creator_id: str) -> CatalogIndex:
     by_product: dict[int, list[dict[str, Any]]] = {}
     for j, v in enumerate(variants):
         by_product.setdefault(int(v_pidx[j]), []).append(v)
-    own = {i: colour_options(vs) for i, vs in by_product.items()}
+    own_colours = {i: colour_options(vs) for i, vs in by_product.items()}
     for j, v in enumerate(variants):
         c_raw = c_fam = sz = None
-        mine = colourish | own[int(v_pidx[j])]
+        mine = colourish | own_colours[int(v_pidx[j])]
         for k, val in v["options"].items():
             per_product_opts[v_pidx[j]].append(val)
             if k in mine:

@@ -362,19 +362,19 @@ def _named_subject(
             return found[0], attribute
         # ... with the option values the words name ("the round bottom wok": the wok whose
         # base is Round, not the spatula "for round-bottom woks")
-        valued: dict[str, list[str]] = {}
+        named_values: dict[str, list[str]] = {}
         for m in search.vocabulary(creator).ground(" ".join(words)):
             if m.kind == "option" and m.exact:
-                valued.setdefault(m.option, []).append(m.value)
+                named_values.setdefault(m.option, []).append(m.value)
         hits = (
             search.search(
                 creator,
                 " ".join(words) or product,
                 limit=1,
-                filters=SearchFilters(options=valued),
+                filters=SearchFilters(options=named_values),
                 relax=False,
             ).hits
-            if valued
+            if named_values
             else []
         )
         hits = hits or search.search(creator, " ".join(words) or product, limit=1).hits

@@ -225,9 +225,9 @@ def split_questions(
             problem = []
         if label == "fact" and (w := WANTS_INSIDE.search(part)) and w.start() > 0:
             # "I'm vegan and I'd like the A5 cover": the fact is context, the request asks
-            said = re.sub(r"(?:\W|\band\b|\bso\b|\bbut\b)+$", "", part[: w.start()]).strip()
-            if said:
-                statements.append(said)
+            fact_said = re.sub(r"(?:\W|\band\b|\bso\b|\bbut\b)+$", "", part[: w.start()]).strip()
+            if fact_said:
+                statements.append(fact_said)
                 part = part[w.start() :]
                 label = ""
         # a stated fact ("I'm vegan", "max budget is 1500") is context, not an ask
