@@ -167,3 +167,10 @@ def test_a_time_clause_finishes_its_question(client: TestClient) -> None:
               " walnut board already oiled when it arrives")  # fmt: skip
     assert [q["text"] for q in out["questions"]][1].endswith("when it arrives")
     assert len(out["questions"]) == 2
+
+
+def test_a_question_about_a_rule_is_answered_from_the_policy(client: TestClient) -> None:
+    # both support models must read a problem before a person is called
+    out = say(client, "honehearth", "r1", "will the delivery guy want to see ID when my knife "
+              "comes? I'm 19 but look about 14 lol")  # fmt: skip
+    assert not out["escalated"] and "photo ID" in out["reply"], out["reply"]

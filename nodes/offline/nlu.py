@@ -153,7 +153,17 @@ class IntentClassifier(TextClassifier):
                 self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
             )
         problem = self._support.labels.index("problem")
-        return [bool(row[problem] >= 0.5) for row in self._support.proba(texts)]
+        # ... and the three-way model (with the shopping rows) agrees that a problem is what
+        # it reads most: "will the delivery guy want to see ID when my knife comes?" asks a rule
+        self.wants_product(texts[:1])
+        assert self._shopping is not None
+        first = self._shopping.labels.index("problem")
+        return [
+            bool(row[problem] >= 0.5 and np.argmax(three) == first)
+            for row, three in zip(
+                self._support.proba(texts), self._shopping.proba(texts), strict=True
+            )
+        ]
 
     def wants_product(self, texts: list[str]) -> list[bool]:
         """Whether each text is a need for a product said with a reason, not a problem.
