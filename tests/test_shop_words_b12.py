@@ -174,3 +174,8 @@ def test_a_question_about_a_rule_is_answered_from_the_policy(client: TestClient)
     out = say(client, "honehearth", "r1", "will the delivery guy want to see ID when my knife "
               "comes? I'm 19 but look about 14 lol")  # fmt: skip
     assert not out["escalated"] and "photo ID" in out["reply"], out["reply"]
+
+
+def test_what_the_customer_owns_is_the_setting_not_the_kind_asked(client: TestClient) -> None:
+    out = say(client, "honehearth", "m1", "need smth to keep my knives on the wall, tiny kitchen")
+    assert out["products"][0]["name"] == "Magnetic Knife Strip", _names(out)

@@ -517,4 +517,34 @@ def extract_entities(
             ent.references.append(Reference(kind="description", text=phrase, color=color))
     if not ent.references and ANAPHORA.search(low):
         ent.references.append(Reference(kind="anaphora", text=ANAPHORA.search(low).group(0)))  # type: ignore[union-attr]
+    if ent.categories and (owned := _owned_words(low)):
+        # "smth to keep my knives on the wall", "want to match my cushions": what the customer
+        # owns is the setting, not the kind asked for (unless it is also named as wanted)
+        free = {stem(w) for w in re.findall(r"[a-z]+", OWNED.sub(" ", low))}
+        ent.categories = [
+            c for c in ent.categories
+            if not (set(tokenize(c)) & owned) or set(tokenize(c)) & free
+        ]  # fmt: skip
     return ent
+
+
+# "my knives", "our old cast iron pan": a possessive phrase (up to two words before its noun)
+OWNED = re.compile(r"\b(?:my|our)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]+", re.I)
+# ... that the customer wants replaced: it broke, or it fails them ("my cleanser just smears it")
+_REPLACED = re.compile(
+    r"^\s*(?:is\s+|was\s+)?(?:broke|broken|died|dead|gone|lost|stolen|just|doesn'?t|does not|"
+    r"won'?t|isn'?t|keeps|always|never|is awful|is rubbish|sucks)\b"
+)
+
+
+def _owned_words(low: str) -> set[str]:
+    """Stems of the nouns of possessive phrases the customer keeps (not ones to replace)."""
+    out = set()
+    for m in OWNED.finditer(low):
+        before = low[max(0, m.start() - 20) : m.start()]
+        if re.search(r"\b(?:replace|replacing|upgrade|upgrading|new)\s*$", before):
+            continue  # "replace my kettle": a kettle is asked for
+        if _REPLACED.match(low[m.end() :]):
+            continue  # "my cleanser just smears it": a better cleanser is asked for
+        out.add(stem(m.group(0).split()[-1]))
+    return out
