@@ -179,3 +179,12 @@ def test_a_question_about_a_rule_is_answered_from_the_policy(client: TestClient)
 def test_what_the_customer_owns_is_the_setting_not_the_kind_asked(client: TestClient) -> None:
     out = say(client, "honehearth", "m1", "need smth to keep my knives on the wall, tiny kitchen")
     assert out["products"][0]["name"] == "Magnetic Knife Strip", _names(out)
+
+
+def test_a_request_naming_the_shops_values_is_a_search(client: TestClient) -> None:
+    out = say(client, "nibquill", "q1", "need refills for my six ring planner, the personal size,"
+              " with the week-on-two-pages layout")  # fmt: skip
+    assert not out["escalated"], out["reply"]
+    top = out["products"][0]
+    assert top["name"] == "Six-Ring Planner Refills"
+    assert variant_options(client, "nibquill", top) == {"size": "Personal", "layout": "Weekly"}

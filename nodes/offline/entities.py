@@ -528,12 +528,17 @@ def extract_entities(
     return ent
 
 
-# "my knives", "our old cast iron pan": a possessive phrase (up to two words before its noun)
-OWNED = re.compile(r"\b(?:my|our)\s+(?:[a-z'-]+\s+){0,2}?[a-z'-]+", re.I)
+# "my knives", "our old cast iron pan": a possessive phrase (up to four words; its noun is the
+# last word before a verb or a preposition)
+OWNED = re.compile(r"\b(?:my|our)\s+((?:[a-z'-]+\s*){1,4})", re.I)
+_PHRASE_END = frozenset(
+    "is are was were just on in to for and or with that which doesnt doesn't dont don't keeps"
+    " always never has have had at from of but so still".split()
+)
 # ... that the customer wants replaced: it broke, or it fails them ("my cleanser just smears it")
 _REPLACED = re.compile(
-    r"^\s*(?:is\s+|was\s+)?(?:broke|broken|died|dead|gone|lost|stolen|just|doesn'?t|does not|"
-    r"won'?t|isn'?t|keeps|always|never|is awful|is rubbish|sucks)\b"
+    r"^\s*(?:is\s+|was\s+|are\s+)?(?:broke|broken|died|dead|gone|lost|stolen|just|doesn'?t|"
+    r"does not|won'?t|isn'?t|keeps|always|never|awful|rubbish|terrible|useless|bad|sucks)\b"
 )
 
 
@@ -541,10 +546,16 @@ def _owned_words(low: str) -> set[str]:
     """Stems of the nouns of possessive phrases the customer keeps (not ones to replace)."""
     out = set()
     for m in OWNED.finditer(low):
+        words = m.group(1).split()
+        n = next((i for i, w in enumerate(words) if w in _PHRASE_END), len(words))
+        if n == 0:
+            continue
         before = low[max(0, m.start() - 20) : m.start()]
         if re.search(r"\b(?:replace|replacing|upgrade|upgrading|new)\s*$", before):
             continue  # "replace my kettle": a kettle is asked for
-        if _REPLACED.match(low[m.end() :]):
-            continue  # "my cleanser just smears it": a better cleanser is asked for
-        out.add(stem(m.group(0).split()[-1]))
+        noun = words[n - 1]
+        rest = low[m.start(1) + m.group(1).find(noun) + len(noun) :] if noun in m.group(1) else ""
+        if _REPLACED.match(rest):
+            continue  # "my cleanser just smears it", "my journal is awful": a better one
+        out.add(stem(noun))
     return out

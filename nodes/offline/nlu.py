@@ -470,6 +470,13 @@ def analyze(
             # problem told to ask for something to buy, not one a person must fix
             label = "product_search"
         if (
+            label == "support" and conf < 0.5 and WANTS.match(part)
+            and (ent.colors or ent.sizes or ent.options)
+        ):  # fmt: skip
+            # "need refills for my six ring planner, the personal size": a request that names
+            # the shop's own values is a search, not a problem
+            label = "product_search"
+        if (
             label == "support" and conf < 0.5 and has_shown_products
             and (ent.colors or ent.sizes or ent.options)
         ):  # fmt: skip
