@@ -520,10 +520,10 @@ def extract_entities(
     if ent.categories and (owned := _owned_words(low)):
         # "smth to keep my knives on the wall", "want to match my cushions": what the customer
         # owns is the setting, not the kind asked for (unless it is also named as wanted)
-        free = {stem(w) for w in re.findall(r"[a-z]+", OWNED.sub(" ", low))}
+        elsewhere = {stem(w) for w in re.findall(r"[a-z]+", OWNED.sub(" ", low))}
         ent.categories = [
             c for c in ent.categories
-            if not (set(tokenize(c)) & owned) or set(tokenize(c)) & free
+            if not (set(tokenize(c)) & owned) or set(tokenize(c)) & elsewhere
         ]  # fmt: skip
     return ent
 
