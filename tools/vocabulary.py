@@ -108,6 +108,7 @@ class Vocabulary:
     # the embedder and, built on first use, the vectors of the catalog's own values.
     embedder: Any = None
     _values: tuple[list[list[Term]], Any] | None = None
+    _roots: dict[str, list[int]] = field(default_factory=dict)  # a value word's first 4 letters
     _name_ranges: frozenset[tuple[str, str]] | None = None
     _all_names: dict[tuple[str, ...], str] | None = None
     _longest: int = 0
@@ -497,13 +498,11 @@ class Vocabulary:
         asked = self.embedder.encode([text[toks[k].start : toks[k].end] for k in spots])
         out = []
         for k, vec in zip(spots, asked, strict=True):
+            word = toks[k].norm
             formed = [
-                g
-                for g in groups
-                if any(
-                    _same_root(toks[k].norm, w)
-                    for w in normalize(g[0].value).replace("-", " ").split()
-                )
+                groups[i]
+                for i in dict.fromkeys(self._roots.get(word[:4], []))
+                if any(_same_root(word, w) for w in _value_words(groups[i][0].value))
             ]
             if 0 < len(formed) <= 3:  # "lefty" of "Left-handed", "smoky" of "Smoked Quartz"
                 out += [Match(t.kind, t.value, t.names, toks[k].start, toks[k].end)
@@ -534,6 +533,11 @@ class Vocabulary:
             by_value.setdefault(normalize(t.value), []).append(t)
         groups = list(by_value.values())
         vectors = self.embedder.encode([g[0].value for g in groups]) if groups else None
+        self._roots = {}
+        for i, g in enumerate(groups):
+            for w in _value_words(g[0].value):
+                if len(w) >= 4:
+                    self._roots.setdefault(w[:4], []).append(i)
         return groups, vectors
 
     @staticmethod
@@ -616,6 +620,11 @@ _PERSON_CUES = (_PERSON_BEFORE - {"for"}) | {
 _HEDGES = frozenset({"about", "around", "roughly", "like", "approx", "approximately", "nearly",
                      "almost", "abt", "only", "just", "is", "was", "maybe", "probably", "prob",
                      "at", "~"})  # fmt: skip
+
+
+def _value_words(value: str) -> list[str]:
+    """A value's words, hyphens split ("Left-handed": left, handed)."""
+    return normalize(value).replace("-", " ").split()
 
 
 def _same_root(a: str, b: str) -> bool:

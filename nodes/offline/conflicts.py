@@ -512,17 +512,20 @@ _OWN_SETUP = re.compile(
     r".*\b(?:have|got|own|use|using|bought)\b|(?:got|bought|use|using)\b)",
     re.I,
 )
-# a clause that says what the customer cannot do or suffers from ("can barely lift a kettle")
-_CONDITION = re.compile(
-    r"\b(?:can'?t|cannot|can barely|barely|hardly|hard (?:for me )?to|struggl\w*|difficult|"
-    r"surgery|operation|injur\w*|arthritis|pain\w*|weak|disabilit\w*|condition|pregnan\w*)\b",
-    re.I,
-)
-_BODILY = re.compile(
-    r"\b(?:surgery|operation|injur\w*|arthritis|pain\w*|weak|disabilit\w*|pregnan\w*|wrists?|"
-    r"knees?|hips?|back|shoulders?|ankles?|hands?|joints?)\b",
-    re.I,
-)
+
+
+@lru_cache(maxsize=1)
+def _conditions() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What the customer cannot do or suffers from, and which of it is bodily.
+
+    ``profile_conflicts.json`` "conditions": "can barely lift a kettle" meets a warning; "had
+    wrist surgery" makes the conflict an injury.
+    """
+    c = rules()["conditions"]
+    cannot = re.compile(r"\b(?:" + "|".join(c["cannot"]) + r")\b", re.I)
+    return cannot, re.compile(r"\b(?:" + "|".join(c["bodily"]) + r")\b", re.I)
+
+
 # a clause that asks rather than states ("does it work on induction", unpunctuated)
 _ASKS = re.compile(
     r"^\W*(?:do|does|did|is|are|was|can|could|will|would|should|what|whats|what's|which|how|"
@@ -565,7 +568,7 @@ def own_setup(said: str) -> list[str]:
         asks = sentence.rstrip().endswith("?")
         for c in re.split(r"[,.;!?()]|\bbut\b|\btho(?:ugh)?\b", sentence):
             if _OWN_SETUP.match(c) or (
-                not asks and not _ASKS.match(c) and _CONDITION.search(c)
+                not asks and not _ASKS.match(c) and _conditions()[0].search(c)
             ):  # ("mostly paved trails" says where, not what the customer cannot do)
                 out.append(c.strip())
     return [c for c in out if c]
@@ -584,7 +587,8 @@ def setup_conflicts(
     if not own or not text:
         return []
     have = {_root(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
-    hurt = {_root(w) for c in own if _BODILY.search(c) for w in re.findall(r"[a-z]{4,}", c)}
+    bodily = _conditions()[1]
+    hurt = {_root(w) for c in own if bodily.search(c) for w in re.findall(r"[a-z]{4,}", c)}
     names = {_root(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
     # (the head noun of each category level: "Piston Fillers" sells fillers, "piston" is no kind)
     names |= {_root(ws[-1]) for k in kinds or [] for level in k.lower().split(">")
