@@ -155,15 +155,21 @@ class IntentClassifier(TextClassifier):
         problem = self._support.labels.index("problem")
         # ... and the three-way model (with the shopping rows) agrees that a problem is what
         # it reads most: "will the delivery guy want to see ID when my knife comes?" asks a rule
-        self.wants_product(texts[:1])
-        assert self._shopping is not None
-        first = self._shopping.labels.index("problem")
+        three_way = self._three_way()
+        first = three_way.labels.index("problem")
         return [
             bool(row[problem] >= 0.5 and np.argmax(three) == first)
-            for row, three in zip(
-                self._support.proba(texts), self._shopping.proba(texts), strict=True
-            )
+            for row, three in zip(self._support.proba(texts), three_way.proba(texts), strict=True)
         ]
+
+    def _three_way(self) -> TextClassifier:
+        """The problem/policy/shopping model, trained on first use."""
+        if self._shopping is None:
+            rows = _support_rows()
+            self._shopping = TextClassifier(
+                self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
+            )
+        return self._shopping
 
     def wants_product(self, texts: list[str]) -> list[bool]:
         """Whether each text is a need for a product said with a reason, not a problem.
@@ -173,13 +179,9 @@ class IntentClassifier(TextClassifier):
         """
         if not texts:
             return []
-        if self._shopping is None:
-            rows = _support_rows()
-            self._shopping = TextClassifier(
-                self.embedder, [r["text"] for r in rows], [r["label"] for r in rows]
-            )
-        shopping = self._shopping.labels.index("shopping")
-        return [bool(row[shopping] >= 0.5) for row in self._shopping.proba(texts)]
+        three_way = self._three_way()
+        shopping = three_way.labels.index("shopping")
+        return [bool(row[shopping] >= 0.5) for row in three_way.proba(texts)]
 
     def shopping_first(self, texts: list[str]) -> list[bool]:
         """Whether each text reads more as shopping than as a problem or a policy question.
@@ -190,10 +192,9 @@ class IntentClassifier(TextClassifier):
         """
         if not texts:
             return []
-        self.wants_product(texts[:1])  # (builds the three-way model once)
-        assert self._shopping is not None
-        shopping = self._shopping.labels.index("shopping")
-        return [bool(np.argmax(row) == shopping) for row in self._shopping.proba(texts)]
+        three_way = self._three_way()
+        shopping = three_way.labels.index("shopping")
+        return [bool(np.argmax(row) == shopping) for row in three_way.proba(texts)]
 
 
 def _support_rows() -> list[dict[str, str]]:
