@@ -261,6 +261,11 @@ MODIFIER_DROP = frozenset(_SE["refine_words"]["modifier_drop"])
 NARROW_STOP = frozenset(_SE["refine_words"]["narrow_stop"])
 PRICE_WORDS = frozenset(_SE["refine_words"]["price_words"])
 QUERY_FILLER = re.compile(rf"\b{_alt(_SE['query_filler']['phrases'])}\b", re.I)
+_KP = _SE["kind_phrase"]
+# the ask before the kind a query names ("do you guys sell", "got any", "need a")
+KIND_LEAD = re.compile(rf"^\W*(?:{_alt(_KP['leads'])}\b\W*)+", re.I)
+KIND_ENDS = frozenset(_KP["ends"])
+OCCASIONS = frozenset(_KP["occasions"])
 
 # -- facts customers state (statements.json: profile.py) ----------------------------------------
 _ST = data("statements")

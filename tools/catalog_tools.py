@@ -173,6 +173,7 @@ def get_product_variants(
     options: dict[str, list[str]] | None = None,
     prefer: Literal["largest", "smallest"] | None = None,
     prefer_option: str = "",
+    described: str = "",
     *,
     runtime: ToolRuntime[Any, Any],
 ) -> tuple[str, dict[str, Any]]:
@@ -185,11 +186,13 @@ def get_product_variants(
         options: other options by the shop's own names, e.g. {"ram": ["16GB"]}.
         prefer: "largest" or "smallest" variant first ("the big tub").
         prefer_option: the option "bigger" is about, e.g. "battery".
+        described: the customer's own words for the variant they want, e.g. "the one
+            already on the wood": the variant they describe comes first.
     """
     ctx = runtime.context
     hit, matching = ctx.search.get_variants(
         runtime.state["creator_id"], product_id, colors or [], sizes or [], options or {},
-        prefer=prefer, prefer_option=prefer_option[:60],
+        prefer=prefer, prefer_option=prefer_option[:60], described=described[:300],
     )  # fmt: skip
     product = compact_product(hit, matching)
     product["variants"] = [compact_variant(v) for v in matching[:12]]
@@ -290,6 +293,7 @@ def check_attributes(
     row, variants = ctx.search.product_rows(creator, product_id)
     if product and attribute:
         row = _about_variant(row, variants, vocab.ground(product))
+    attr = _as_facts(attr, runtime.state)
     verdict = judge(row, variants, attr, vocab, "is" if not attribute else "has",
                     embed=ctx.search.catalog.embedder.encode)  # fmt: skip
     # the variant offered is the one nearest what was asked ("in blue, size M?": an M)
@@ -309,6 +313,32 @@ def check_attributes(
     artifact = {"tool": "check_attributes", "asked": attr, "verdict": verdict.as_dict(),
                 "products": [compact_product(hit, matching)]}  # fmt: skip
     return f"{hit.name}: {verdict.answer} ({verdict.evidence})", artifact
+
+
+# "is it safe for me?", "ok for her?": the person, whose facts were told
+_FOR_PERSON = re.compile(
+    r"^\W*(?:(?:safe|ok|okay|alright|fine|good|suitable)\s+)?for\s+"
+    r"(?:me|us|her|him|them|my\s+\w+)\W*$",
+    re.I,
+)
+
+
+def _as_facts(attr: str, state: Any) -> str:
+    """A question whether a product suits the person, as the fact that was told of them.
+
+    "I have a nickel allergy, is it safe for me?" asks whether it is nickel free; "my sister
+    is vegan, ok for her?" whether it is vegan. A person of whom nothing was told: as asked.
+    """
+    if not _FOR_PERSON.match(attr or ""):
+        return attr
+    facts = state.get("recipient") or state.get("profile") or {}
+    allergies = [str(a) for a in facts.get("allergies") or []]
+    diets = [str(d) for d in facts.get("diet") or []]
+    if allergies:
+        return f"{allergies[0]} free"
+    if diets:
+        return diets[0]
+    return attr
 
 
 def _about_variant(

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from memory.catalog import Catalog
-from prompts.lexicon import color_family, is_size_option, normalize_size, tokenize
+from prompts.lexicon import color_family, is_size_option, normalize_size, stopwords, tokenize
 from tools.catalog_index import (
     CatalogIndex,
     build_index,
@@ -55,12 +55,27 @@ from tools.catalog_index import (
     size_spelling,
 )
 from tools.kinds import all_words, kind_chunk, missing_kind, synonyms, unsold_kind
-from tools.naming import has_phrase, named_product, names_all, proper_name, word_overlap
+from tools.naming import (
+    NARROW_MAX,
+    has_phrase,
+    named_product,
+    names_all,
+    narrowed,
+    proper_name,
+    word_overlap,
+)
 from tools.policies import PolicyIndex
 from tools.relaxations import relaxations
 from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
 from tools.units import guide, in_guide, normalize, quantity, ranges, within
-from tools.variant_choice import by_size, distance, offered_values, option_value, variant_hit
+from tools.variant_choice import (
+    by_size,
+    distance,
+    offered_values,
+    option_value,
+    value_glosses,
+    variant_hit,
+)
 from tools.vocabulary import Vocabulary
 from tools.vocabulary_build import Vocabularies
 
@@ -149,12 +164,32 @@ def _in_number_range(asked: tuple[str, ...], value: tuple[str, ...]) -> bool:
     return False
 
 
-def _named_values(variant: dict[str, Any], words: frozenset[str]) -> int:
-    """How many words of the variant's option values the customer's words hold."""
+def _named_values(
+    variant: dict[str, Any], words: frozenset[str], glosses: dict[str, frozenset[str]]
+) -> int:
+    """How many words of the variant's values the customer's words hold.
+
+    Also the words of what the product's text says a value is ("Ultra Clear is low-iron glass").
+    """
     if not words:
         return 0
-    own = {w for val in (variant["options"] or {}).values() for w in normalize(str(val)).split()}
-    return len(own & words)
+    values = [str(val) for val in (variant["options"] or {}).values()]
+    own = {w for val in values for w in normalize(val).split()} - stopwords()
+    # (a word of the value itself counts more: "rock" names "Tied to lava rock", not "Potted
+    # - in a 5 cm pot with rock wool")
+    return 2 * len(own & words) + sum(len(glosses.get(val, frozenset()) & words) for val in values)
+
+
+def _glosses(idx: CatalogIndex, i: int) -> dict[str, frozenset[str]]:
+    """value_glosses of product ``i``, read once per index."""
+    cache = getattr(idx, "_glosses", None)
+    if cache is None:
+        cache = idx._glosses = {}  # type: ignore[attr-defined]
+    if i not in cache:
+        cache[i] = value_glosses(
+            idx.products[i], idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])]
+        )
+    return cache[i]
 
 
 _DENYING_TAG = re.compile(r"\b(?:free|no|non|not|without|none)\b")
@@ -470,7 +505,7 @@ class HybridSearch:
         if relaxed:
             # What was asked still decides which variant each product offers, and says what
             # none of its variants has ("no 5TB; the closest is 4TB").
-            hits = [self._with_closest(idx, h, f) for h in hits]
+            hits = [self._with_closest(idx, h, f, qs.raw_words) for h in hits]
         if context.strip() and relax and sort == "relevance" and not (f.product_ids or f.require):
             hits = self._with_message(idx, qs, context, f, hits, limit)
         named = named_product(idx, qs.tokens, f) if relax else None
@@ -503,8 +538,10 @@ class HybridSearch:
             if self._product_mask(idx, loose, vmask)[named]:
                 others = [h for h in hits if h.product_id != int(idx.product_ids[named])]
                 floor = loose.model_copy(update={"min_price": f.min_price})  # (as before)
-                hit = self._hit(idx, named, self._variant_mask(idx, floor), 0.0, -1.0, 0.0, False)
-                hits = [self._with_closest(idx, hit, f), *others][:limit]  # (unmet: why)
+                hit = self._hit(idx, named, self._variant_mask(idx, floor), 0.0, -1.0, 0.0, False,
+                                words=qs.raw_words)  # fmt: skip
+                hit = self._with_closest(idx, hit, f, qs.raw_words)  # (unmet: why)
+                hits = [hit, *others][:limit]
         return SearchResult(
             query=query,
             hits=hits,
@@ -658,12 +695,16 @@ class HybridSearch:
             # ones"), those are the ones meant (a lens "for digital cameras" is not).
             vocab = self.vocabulary(idx.creator_id)
             strict = [i for i in cand_idx if all(names_all(idx, int(i), p) for p in f.require)]
-            cand_idx = np.asarray(
-                strict or [
-                    i for i in cand_idx if all(has_phrase(idx, int(i), p, vocab) for p in f.require)
-                ],
-                dtype=np.int64,
-            )  # fmt: skip
+            kept = strict or [
+                i for i in cand_idx if all(has_phrase(idx, int(i), p, vocab) for p in f.require)
+            ]
+            if not kept and 1 < cand_idx.size <= NARROW_MAX:
+                # none says it in the asked words: what the others deny, or what is near in
+                # meaning ("the ones i can control from my phone": "app control")
+                kept = [int(i) for i in cand_idx]
+                for p in f.require:
+                    kept = narrowed(idx, kept, p, vocab, self.catalog.embedder.encode)
+            cand_idx = np.asarray(kept, dtype=np.int64)
         if sort != "relevance" and has_query and cand_idx.size:
             # the cheapest of what was asked for ("floor lamps"), not of its weak matches (a
             # desk lamp, cold brew for "coffee grinders"): the products whose name and category
@@ -777,7 +818,8 @@ class HybridSearch:
         # in stock first; then the variant whose values the customer's words name ("with the
         # felt on the bottom": Felt-Lined; "book 2"), then the cheapest
         if len(vs) > 1:  # (one variant has no order to find)
-            vs.sort(key=lambda v: (not v["in_stock"], -_named_values(v, words), v["price"]))
+            said = _glosses(idx, i) if words else {}
+            vs.sort(key=lambda v: (not v["in_stock"], -_named_values(v, words, said), v["price"]))
         if prefer is not None and prefer.prefer:  # "the big tub": by size, in stock first
             vs = sorted(by_size(vs, prefer.prefer, prefer.prefer_option),
                         key=lambda v: not v["in_stock"])  # fmt: skip
@@ -858,26 +900,34 @@ class HybridSearch:
             out.append((name, values, self._option_mask(idx, name, values)))
         return out
 
-    def _with_closest(self, idx: CatalogIndex, hit: ProductHit, f: SearchFilters) -> ProductHit:
-        """Variants ranked by how many asked constraints they meet; unmet ones named."""
+    def _with_closest(
+        self, idx: CatalogIndex, hit: ProductHit, f: SearchFilters,
+        words: frozenset[str] = frozenset(),
+    ) -> ProductHit:  # fmt: skip
+        """Variants ranked by how many asked constraints they meet; unmet ones named.
+
+        Among equals, in stock first, then what the customer's ``words`` name, then price.
+        """
         i = idx.pos[hit.product_id]
         start, end = int(idx.v_start[i]), int(idx.v_end[i])
         masks = self._constraint_masks(idx, f)
         if not masks:
             return hit
+        said = _glosses(idx, i) if words else {}
         rows = []
         for j in range(start, end):
             v = idx.variants[j]
             met = sum(bool(m[j]) for _, _, m in masks)
             dist = sum(distance(v["options"], name, vals) for name, vals, m in masks if not m[j])
-            rows.append((-met, dist, not v["in_stock"], v["price"], j))
+            named = _named_values(v, words, said)
+            rows.append((-met, dist, not v["in_stock"], -named, v["price"], j))
         rows.sort()
         if f.prefer:  # "the big one" among equally fitting variants
             fit = [r for r in rows if r[:2] == rows[0][:2]]
-            order = by_size([idx.variants[r[4]] for r in fit], f.prefer, f.prefer_option)
+            order = by_size([idx.variants[r[-1]] for r in fit], f.prefer, f.prefer_option)
             rank = {id(v): n for n, v in enumerate(order)}
-            rows = sorted(fit, key=lambda r: rank[id(idx.variants[r[4]])]) + rows[len(fit) :]
-        best = rows[0][4]
+            rows = sorted(fit, key=lambda r: rank[id(idx.variants[r[-1]])]) + rows[len(fit) :]
+        best = rows[0][-1]
         unmet = []
         for name, values, m in masks:
             if m[best]:
@@ -890,5 +940,5 @@ class HybridSearch:
                 values = [size_spelling(idx).get(v, v) for v in values]
             unmet.append({"option": name.split("|")[0], "asked": values,
                           "closest": offered, "available": available})  # fmt: skip
-        variants = [variant_hit(idx.variants[r[4]]) for r in rows[:6]]
+        variants = [variant_hit(idx.variants[r[-1]]) for r in rows[:6]]
         return hit.model_copy(update={"matching_variants": variants, "unmet": unmet})

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from prompts.lexicon import people_words, tokenize
+from prompts.phrasing import KIND_ENDS, KIND_LEAD, OCCASIONS
 from tools.catalog_index import CatalogIndex
 from tools.units import normalize, quantity
 
@@ -75,9 +76,12 @@ def unsold_kind(
     query must also be far in meaning from every product name and category ("couches" is
     near Sofas, 0.85; "a washing machine 9kg" is near nothing in a home-decor shop, 0.28).
     """
-    words = [w for w in tokenize(query) if w not in GENERIC_HEADS and not w.isdigit()]
-    if not words or idx.size == 0 or len(words) > KIND_WORDS_MAX:
+    said = [w for w in tokenize(query) if w not in GENERIC_HEADS and not w.isdigit()]
+    if not said or idx.size == 0 or len(said) > KIND_WORDS_MAX:
         return None  # (a need told at length names no kind: "everything goes in his mouth...")
+    words = [w for w in tokenize(" ".join(named_kind(query))) if w not in GENERIC_HEADS]
+    if not words:
+        return None  # (a need or a situation, no kind named: "what would work?")
     known = getattr(idx, "_kind_words", None)
     if known is None:
         known = set()
@@ -90,7 +94,7 @@ def unsold_kind(
             for k, val in (v["options"] or {}).items():
                 known |= set(tokenize(f"{k} {val}"))
         idx._kind_words = known  # type: ignore[attr-defined]
-    if any(w in known or any(p in known for p in w.split("-")) for w in words):
+    if any(w in known or any(p in known for p in w.split("-")) for w in said):
         return None
     # meaning: the query against product names and category names, embedded once per
     # index under its lock (above KIND_NAMES_MAX products, categories only: names would
@@ -102,6 +106,27 @@ def unsold_kind(
     if idx.size > KIND_NAMES_MAX:
         best = max(best, best_sim + KIND_TEXT_MARGIN)
     return None if best >= KIND_SIMILARITY else query.strip()
+
+
+# (not "like": "something like a breville" names its kind by an example)
+_NP_END = re.compile(r"\b(?:for|to|with|that|which|under|in|at|from|on|of|so)\b")
+
+
+def named_kind(query: str) -> list[str]:
+    """The words of the kind a query names, if it names one ("do u guys sell nail polish").
+
+    The noun phrase after the ask, up to a preposition, pronoun or auxiliary: what follows
+    is a situation or a need ("id rather get something that eats it", "what would work",
+    "need a bday present for him"), which names no kind the shop could lack.
+    """
+    chunk = _NP_END.split(KIND_LEAD.sub("", query.lower()), maxsplit=1)[0]
+    words: list[str] = []
+    for w in re.findall(r"[a-z0-9][a-z0-9'-]*", chunk):
+        if w in KIND_ENDS:
+            break
+        if w not in OCCASIONS:
+            words.append(w)
+    return words
 
 
 def kind_vectors(idx: CatalogIndex, embedder: Any, lock: threading.Lock) -> np.ndarray | None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import numpy as np
 
 from prompts.lexicon import tokenize
-from tools.attributes import forms_of, judge
+from tools.attributes import forms_of, judge, mentions, own_words, product_text
 from tools.catalog_index import NEGATIVE_TAG, CatalogIndex
 from tools.search_schemas import SearchFilters
 from tools.units import normalize
@@ -54,6 +55,45 @@ def has_phrase(idx: CatalogIndex, i: int, phrase: str, vocab: Vocabulary) -> boo
     if verdict.answer == "yes":
         return True
     return verdict.answer == "unknown" and bool(re.search(r"\bfree\b", phrase, re.I))
+
+
+# a list on screen, not the catalog: the product texts are read (meaning only for NARROW_NEAR)
+NARROW_MAX = 40
+NARROW_NEAR = 12
+
+
+def narrowed(
+    idx: CatalogIndex, cand: list[int], phrase: str, vocab: Vocabulary, embed: Any
+) -> list[int]:
+    """The products of a short list that have what ``phrase`` asks, when none says so itself.
+
+    "which of those can i set the temperature on": one heater says "No dial, nothing to
+    set", so the one with an "adjustable dial" has what it lacks (the words of a denial that
+    the others do not all share). First what a passage says with some of the asked words
+    ("control from my phone": "app control"), last one near in meaning; else what no
+    product denies stays.
+    """
+    rows = {i: (idx.products[i], idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])])
+            for i in cand}  # fmt: skip
+    verdicts = {i: judge(p, vs, phrase, vocab) for i, (p, vs) in rows.items()}
+    if said := [i for i in cand if verdicts[i].answer == "yes"]:
+        return said  # (some of the asked words: "app control" for "control from my phone")
+    denied = [i for i in cand if verdicts[i].answer == "no"]
+    open_ = [i for i in cand if verdicts[i].answer == "unknown"]
+    if denied and open_:
+        texts = {i: product_text(*rows[i]) for i in cand}
+        asked = set(tokenize(phrase))
+        lacks = {w for i in denied for w in tokenize(verdicts[i].evidence) if len(w) > 2}
+        lacks -= asked | {w for i in denied for w in own_words(rows[i][0])}
+        lacks = {w for w in lacks if not all(w in texts[i] for i in cand)}
+        have = [i for i in open_ if any(mentions(texts[i], w) == "yes" for w in lacks)]
+        if have:
+            return have
+    if embed is not None and len(cand) <= NARROW_NEAR:
+        near = [i for i in open_ if judge(*rows[i], phrase, vocab, embed=embed).answer == "yes"]
+        if near:
+            return near
+    return open_ if denied else []
 
 
 def word_overlap(idx: CatalogIndex, tokens: frozenset[str], i: int) -> int:

@@ -16,6 +16,7 @@ from tools.attributes import name_coverage, own_words
 from tools.catalog_index import CatalogIndex
 from tools.hybrid_search import HybridSearch
 from tools.search_schemas import ProductHit, SearchFilters, VariantHit
+from tools.units import normalize
 
 
 class SearchEngine(HybridSearch):
@@ -38,8 +39,14 @@ class SearchEngine(HybridSearch):
         in_stock_only: bool = False,
         prefer: Literal["largest", "smallest"] | None = None,
         prefer_option: str = "",
+        described: str = "",
     ) -> tuple[ProductHit, list[VariantHit]]:
-        """A product and its variants matching the given options (all variants if none)."""
+        """A product and its variants matching the given options (all variants if none).
+
+        ``described`` is the customer's own words for the variant ("the one already on the
+        wood"): among those that match, the variant whose values or whose explanation in the
+        product's text they name comes first.
+        """
         idx = self.index(creator_id)
         i = self._position(idx, product_id)
         f = SearchFilters(
@@ -47,10 +54,13 @@ class SearchEngine(HybridSearch):
             in_stock_only=in_stock_only, prefer=prefer, prefer_option=prefer_option,
         )  # fmt: skip
         vmask = self._variant_mask(idx, f)
-        hit = self._hit(idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100, prefer=f)
+        words = frozenset(normalize(described).split())
+        hit = self._hit(
+            idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100, prefer=f, words=words
+        )
         if not hit.matching_variants and (f.colors or f.sizes or f.options):
             # Nothing fits every asked option: the closest variants, and what they lack.
-            hit = self._with_closest(idx, hit, f)
+            hit = self._with_closest(idx, hit, f, words)
         return hit, hit.matching_variants
 
     def product_rows(

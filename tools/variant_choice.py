@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from prompts.lexicon import is_color_option, is_size_option, normalize_size, tokenize
+from prompts.lexicon import is_color_option, is_size_option, normalize_size, stopwords, tokenize
 from tools.catalog_index import CatalogIndex
 from tools.search_schemas import VariantHit
-from tools.units import magnitude, quantity
+from tools.units import magnitude, normalize, quantity
 
 
 def variant_hit(v: dict[str, Any]) -> VariantHit:
@@ -130,3 +130,45 @@ def offered_values(idx: CatalogIndex, i: int, name: str) -> list[str]:
         fs = idx.facets[i]
         return [" ".join(v) for option in name.lower().split("|") for v in fs.get(option, ())]
     return list(dict.fromkeys(v for v in values if v))[:8]
+
+
+# what a product's text says a value is: "Ultra Clear is low-iron glass", "Tied to spider wood
+# - a plant already tied onto a piece of spider wood", "Sakura Red (solid red)"
+_GLOSS = r"\s*(?:(?:is|are|means|=|:|-|\u2013|\u2014)\s+([^.;()\n]{2,80})|\(([^)]{2,80})\))"
+GLOSS_WORDS = 12
+
+
+def value_glosses(
+    product: dict[str, Any], variants: list[dict[str, Any]]
+) -> dict[str, frozenset[str]]:
+    """Per option value, the words the product's own text explains it with.
+
+    Only words that tell the values of one option apart (not "glass" of both "low-iron glass"
+    and "regular float glass") and are not the product's name or the value itself: the
+    customer who asks for "the low-iron glass" or "the one already on the wood" means that
+    value, though no word of its name was said.
+    """
+    text = re.sub(r"<[^>]+>", " ", f"{product.get('short_description') or ''}. "
+                                    f"{product.get('description') or ''}")  # fmt: skip
+    per_option: dict[str, dict[str, set[str]]] = {}
+    for v in variants:
+        for k, val in (v["options"] or {}).items():
+            per_option.setdefault(k, {}).setdefault(str(val), set())
+    stops = stopwords()
+    named = set(normalize(str(product.get("name") or "")).split())
+    out: dict[str, frozenset[str]] = {}
+    for values in per_option.values():
+        if len(values) < 2:
+            continue
+        for val, words in values.items():
+            if len(val) < 2:
+                continue
+            for m in re.finditer(rf"(?<!\w){re.escape(val)}(?!\w){_GLOSS}", text, re.I):
+                gloss = normalize(m.group(1) or m.group(2)).split()[:GLOSS_WORDS]
+                words |= {w for w in gloss if w.isalpha() and len(w) > 1 and w not in stops}
+        common = set.intersection(*values.values())
+        for val, words in values.items():
+            own = set(normalize(val).split())
+            if kept := words - common - named - own:
+                out[val] = frozenset(kept)
+    return out

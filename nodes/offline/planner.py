@@ -446,6 +446,7 @@ def plan(
                     for key in ("colors", "sizes", "options", "prefer", "prefer_option"):
                         if ent.get(key):
                             vargs[key] = ent[key]
+                    vargs["described"] = q["text"]  # ("the one already on the wood")
                     calls.append(_call("get_product_variants", vargs, qi))
             else:
                 calls.append(_call("search_products", plan_search(q, None, shown), qi))
