@@ -95,8 +95,12 @@ def _applies(clause: str, match: re.Match[str], need_identity: bool) -> bool:
     """
     neg, third = _guards()
     before = clause[: match.start()]
+    # someone else in the clause makes it theirs, unless the speaker states it first and
+    # they come after it ("i've been vegan for 6 yrs and my mum wants to buy me ...")
+    after = clause[match.end() :]
+    theirs = third.search(before) or (third.search(after) and not SPEAKER.search(before))
     if (
-        (third.search(clause) and not WITH_ME.search(before))
+        (theirs and not WITH_ME.search(before))
         or neg.search(before)
         or _after_guard().search(clause[match.end() :][:30])
     ):
