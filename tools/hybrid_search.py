@@ -54,7 +54,15 @@ from tools.catalog_index import (
     remember_mask,
     size_spelling,
 )
-from tools.kinds import all_words, kind_chunk, missing_kind, synonyms, unsold_kind
+from tools.kinds import (
+    GENERIC_HEADS,
+    all_words,
+    kind_chunk,
+    missing_kind,
+    named_kind,
+    synonyms,
+    unsold_kind,
+)
 from tools.naming import (
     NARROW_MAX,
     has_phrase,
@@ -98,6 +106,7 @@ class _QueryState:
     best_kw: float = 0.0
     full_exact: bool = False
     tokens: frozenset[str] = frozenset()
+    names_kind: bool = True  # it names a kind of product ("a red sofa", not "a bday present")
     raw_words: frozenset[str] = frozenset()  # normalised, numbers kept ("book 2")
 
 
@@ -394,6 +403,17 @@ class HybridSearch:
             holds |= optioned | np.array([option in fs for fs in idx.facets])[idx.v_pidx]
         if measures:  # "im 180cm": the paddle length its guide gives 175-185cm paddlers
             out |= _guided_variants(idx, set(names), measures)
+        if not measures and all(w.isalpha() for v in wanted for w in v):
+            # a product without the option, whose other option holds the value: "the huggies
+            # in gold" are the "Gold Vermeil" finish, though "Gold" was grounded as a tone
+            lacks = np.ones(idx.size, dtype=bool)
+            lacks[idx.v_pidx[holds]] = False
+            for option, arr in idx.v_options.items():
+                if option in names:
+                    continue
+                codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
+                if codes:
+                    out |= lacks[idx.v_pidx] & np.isin(arr, codes)
         if len(names) > 1 and not any(quantity(v) for v in values):
             # a word that is a value of several options ("dark": a roast, a matcha grade) says
             # nothing about products that have none of them (a dark chocolate bar); a value with
@@ -460,6 +480,13 @@ class HybridSearch:
         f = filters or SearchFilters()
         idx = self.index(creator_id)
         qs = self._prepare(idx, query)
+        if not qs.names_kind and (f.options or f.colors or f.sizes):
+            # a value asked for that is itself the kind named ("any puppies for sale?": a life
+            # stage of dog food, not a puppy) keeps the query's gate
+            values = [*f.colors, *f.sizes, *(x for vs in f.options.values() for x in vs)]
+            value_words = {w for v in values for w in tokenize(v)}
+            kind_words = set(tokenize(" ".join(named_kind(context or query))))
+            qs.names_kind = bool(value_words & kind_words)
         # (a colour is no kind: "hair dye in pastel pink" in a make-up shop is still unsold)
         asked = f.brands or f.options or f.sizes or f.product_ids
         if relax and not (f.brands or f.product_ids) and query.strip():
@@ -629,6 +656,7 @@ class HybridSearch:
         tokens = tokenize(query)
         qs.tokens = frozenset(tokens)  # (the customer's own words: what names a product)
         qs.raw_words = frozenset(normalize(query).split())
+        qs.names_kind = any(w not in GENERIC_HEADS for w in tokenize(" ".join(named_kind(query))))
         tokens += synonyms(
             idx, tokens, self.catalog.embedder
         )  # ... and the shop's word for one it lacks
@@ -685,6 +713,9 @@ class HybridSearch:
             sim_floor = max(floor, qs.best_sim - self.sim_margin)
             kw_floor = max(1e-9, self.kw_relative * qs.best_kw)
             cand = pmask & ((kw >= kw_floor) | (sims >= sim_floor))
+            if not cand.any() and (f.options or f.colors or f.sizes) and not qs.names_kind:
+                # "a bday present for my sister, she's born in july": the value is the ask
+                cand = pmask
         else:
             cand = pmask
         cand_idx = np.flatnonzero(cand)
@@ -694,10 +725,11 @@ class HybridSearch:
             # some products carry the words in their name, tags or options ("only the digital
             # ones"), those are the ones meant (a lens "for digital cameras" is not).
             vocab = self.vocabulary(idx.creator_id)
-            strict = [i for i in cand_idx if all(names_all(idx, int(i), p) for p in f.require)]
+            strict = [int(i) for i in cand_idx if all(names_all(idx, int(i), p) for p in f.require)]
             kept = strict or [
-                i for i in cand_idx if all(has_phrase(idx, int(i), p, vocab) for p in f.require)
-            ]
+                int(i) for i in cand_idx
+                if all(has_phrase(idx, int(i), p, vocab) for p in f.require)
+            ]  # fmt: skip
             if not kept and 1 < cand_idx.size <= NARROW_MAX:
                 # none says it in the asked words: what the others deny, or what is near in
                 # meaning ("the ones i can control from my phone": "app control")

@@ -173,6 +173,8 @@ def missing_kind(
     meaning from every product name and category (single words sit lower than phrases:
     "couch"/"sofa" 0.86, "chairs"/"lantern" 0.27).
     """
+    if not any(w not in GENERIC_HEADS for w in tokenize(" ".join(named_kind(query)))):
+        return None  # a situation names no kind: "my niece was born in october"
     words = kind_chunk(query)
     # a word right after a subject pronoun is its verb, no kind ("she wants a ...")
     words = [w for n, w in enumerate(words)

@@ -484,8 +484,17 @@ def analyze(
             # "my head measures 56cm, black pls" after a list: the shop's values; a problem is
             # support with p >= 0.5 (as in ``clause_kinds``)
             label = "product_search"
+        # "can the lumora verde be controlled with an app?": read as support, but a question
+        # about a product the shop names, with no problem in it, asks a fact of that product
+        of_product = (
+            label == "support" and conf < 0.5 and vocab is not None
+            and bool(vocab.named_spans(part, starts=True)) and QUESTION_FORM.match(part)
+            and not classifier.needs_person([part])[0]
+        )  # fmt: skip
         attribute = (
-            attribute_question(_with_article(part, vocab)) if label in _ATTRIBUTE_LABELS else None
+            attribute_question(_with_article(part, vocab))
+            if label in _ATTRIBUTE_LABELS or of_product
+            else None
         )
         # the part of an attribute question that may only name variants: a "text" question's
         # phrase; the values after "come in" when the vocabulary cannot ground them ("do they
