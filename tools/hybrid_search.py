@@ -360,7 +360,8 @@ class HybridSearch:
 
         Values compare normalised ("16 gb" = "16GB"), and an asked value matches a longer one
         that contains all its words ("240GB" matches "240GB SSD"). ``name`` may list options
-        joined by "|" (any of them).
+        joined by "|" (any of them). A product with none of them matches by any other option
+        whose value holds the asked words ("gold": the "Gold Vermeil" finish).
         """
         wanted = [tuple(normalize(v).split()) for v in values if normalize(v)]
         key = ("option", name.lower(), tuple(wanted))

@@ -65,13 +65,13 @@ NARROW_NEAR = 12
 def narrowed(
     idx: CatalogIndex, cand: list[int], phrase: str, vocab: Vocabulary, embed: Any
 ) -> list[int]:
-    """The products of a short list that have what ``phrase`` asks, when none says so itself.
+    """The products of a short list that have what ``phrase`` asks, though none has all its words.
 
-    "which of those can i set the temperature on": one heater says "No dial, nothing to
-    set", so the one with an "adjustable dial" has what it lacks (the words of a denial that
-    the others do not all share). First what a passage says with some of the asked words
-    ("control from my phone": "app control"), last one near in meaning; else what no
-    product denies stays.
+    In order: a passage that says it with some of the asked words ("control from my phone":
+    "app control"); what another product is said to lack ("which can i set the temperature
+    on": one heater says "No dial, nothing to set", so the one with an "adjustable dial" has
+    it; words of a denial that not every product shares); a passage near in meaning (MiniLM,
+    a short list only); else what no product denies stays.
     """
     rows = {i: (idx.products[i], idx.variants[int(idx.v_start[i]) : int(idx.v_end[i])])
             for i in cand}  # fmt: skip
