@@ -189,6 +189,17 @@ def _named_values(
     return 2 * len(own & words) + sum(len(glosses.get(val, frozenset()) & words) for val in values)
 
 
+def _option_words(idx: CatalogIndex) -> dict[str, frozenset[str]]:
+    """Every word of each option's values, read once per index."""
+    words = getattr(idx, "_option_words", None)
+    if words is None:
+        words = {
+            o: frozenset(w for ov in vals for w in ov) for o, vals in idx.option_values.items()
+        }
+        idx._option_words = words  # type: ignore[attr-defined]
+    return words
+
+
 def _glosses(idx: CatalogIndex, i: int) -> dict[str, frozenset[str]]:
     """value_glosses of product ``i``, read once per index."""
     cache = getattr(idx, "_glosses", None)
@@ -409,9 +420,10 @@ class HybridSearch:
             # in gold" are the "Gold Vermeil" finish, though "Gold" was grounded as a tone
             lacks = np.ones(idx.size, dtype=bool)
             lacks[idx.v_pidx[holds]] = False
+            words = _option_words(idx)
             for option, arr in idx.v_options.items():
-                if option in names:
-                    continue
+                if option in names or not any(set(w) <= words[option] for w in wanted):
+                    continue  # (most options hold none of the words: no scan of their values)
                 codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
                 if codes:
                     out |= lacks[idx.v_pidx] & np.isin(arr, codes)
