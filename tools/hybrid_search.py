@@ -190,11 +190,12 @@ def _named_values(
 
 
 def _option_words(idx: CatalogIndex) -> dict[str, frozenset[str]]:
-    """Every word of each option's values, read once per index."""
+    """Every word of each option's values (and each value run together), once per index."""
     words = getattr(idx, "_option_words", None)
     if words is None:
-        words = {
-            o: frozenset(w for ov in vals for w in ov) for o, vals in idx.option_values.items()
+        words = {  # (and each value run together: "16gb" is asked as "16 gb")
+            o: frozenset([*(w for ov in vals for w in ov), *("".join(ov) for ov in vals)])
+            for o, vals in idx.option_values.items()
         }
         idx._option_words = words  # type: ignore[attr-defined]
     return words
@@ -422,7 +423,9 @@ class HybridSearch:
             lacks[idx.v_pidx[holds]] = False
             words = _option_words(idx)
             for option, arr in idx.v_options.items():
-                if option in names or not any(set(w) <= words[option] for w in wanted):
+                if option in names or not any(
+                    set(w) <= words[option] or "".join(w) in words[option] for w in wanted
+                ):
                     continue  # (most options hold none of the words: no scan of their values)
                 codes = [i for i, ov in enumerate(idx.option_values[option]) if fits(ov)]
                 if codes:
