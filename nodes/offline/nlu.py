@@ -486,10 +486,11 @@ def analyze(
             label = "product_search"
         # "can the lumora verde be controlled with an app?": read as support, but a question
         # about a product the shop names, with no problem in it, asks a fact of that product
+        problem: bool | None = None  # (needs_person, asked once per part)
         of_product = (
             label == "support" and conf < 0.5 and vocab is not None
             and bool(vocab.named_spans(part, starts=True)) and QUESTION_FORM.match(part)
-            and not classifier.needs_person([part])[0]
+            and not (problem := classifier.needs_person([part])[0])
         )  # fmt: skip
         attribute = (
             attribute_question(_with_article(part, vocab))
@@ -555,8 +556,9 @@ def analyze(
         )
         # "if the helmet doesnt fit can i send it back?": a rule asked about, no problem yet
         person = (
-            label == "support" and not IF_ASKED.match(part) and classifier.needs_person([part])[0]
-        )
+            label == "support" and not IF_ASKED.match(part)
+            and (problem if problem is not None else classifier.needs_person([part])[0])
+        )  # fmt: skip
         narrows = (
             has_shown_products and not recheck and not person and not ent.categories
             and label != "comparison" and label != "price_inquiry" and label != "greeting"
