@@ -15,10 +15,12 @@ from nodes.llm_backend import LLMConflictReport
 from nodes.llm_calls import call_llm
 from nodes.offline.conflicts import (
     check_product,
+    common_roots,
     limit_conflicts,
     own_setup,
     said_measures,
     setup_conflicts,
+    told,
 )
 from nodes.state import AgentState, Context
 from nodes.timing import timed
@@ -49,7 +51,10 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
     measures = " ".join([state.get("text", ""), said_measures(earlier)]).strip()
     _measured = bool(re.search(r"\d", measures))
     owns = own_setup(" ".join([*earlier, state.get("text", "")]))
-    kinds = runtime.context.search.vocabulary(state["creator_id"]).categories if owns else []
+    statements = told(" ".join([*earlier, state.get("text", "")]))
+    search = runtime.context.search
+    kinds = search.vocabulary(state["creator_id"]).categories if owns or statements else []
+    common = _common(search.index(state["creator_id"])) if statements else frozenset()
     for art in results:
         f = art.get("filters") or {}
         # A variant asked for ("the pouches in poultry selection") is judged by its own options,
@@ -67,10 +72,13 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
                 checked += limit_conflicts(measures, p, texts[p["product_id"]])
             if recipient:
                 checked += [{**c, "whose": "recipient"} for c in check_product(p, recipient, text)]
-            if owns:  # "we only have an induction stove": what the listing says it won't suit
+            if owns or statements:  # "we only have an induction stove", "mare is in foal":
+                # what the listing says it won't suit
                 if p["product_id"] not in texts:
                     texts[p["product_id"]] = _full_text(runtime.context, state["creator_id"], p)
-                checked += setup_conflicts(owns, p, texts[p["product_id"]], kinds)
+                checked += setup_conflicts(
+                    owns, p, texts[p["product_id"]], kinds, statements, common
+                )
             for c in checked:
                 key = (c["product_id"], c["type"], c["fact"])
                 if key not in seen:
@@ -101,6 +109,15 @@ def detect_conflicts(state: AgentState, runtime: Runtime[Context]) -> dict[str, 
                          "evidence": [found.evidence], "source": "llm"}
                     )  # fmt: skip
     return {**update, "tool_results": results, "conflicts": conflicts}
+
+
+def _common(idx: Any) -> frozenset[str]:
+    """The catalog's common words (``common_roots``), read once per index."""
+    got = getattr(idx, "_common_roots", None)
+    if got is None:
+        got = common_roots(idx.text_tokens)
+        idx._common_roots = got
+    return got
 
 
 def _full_text(

@@ -75,12 +75,14 @@ from tools.naming import (
 from tools.policies import PolicyIndex
 from tools.relaxations import relaxations
 from tools.search_schemas import ProductHit, Relaxation, SearchFilters, SearchResult, Sort
-from tools.units import guide, in_guide, normalize, quantity, ranges, within
+from tools.units import guide, in_guide, magnitude, normalize, quantity, ranges, within
 from tools.variant_choice import (
+    DENIED,
     by_size,
     distance,
     offered_values,
     option_value,
+    said_words,
     value_glosses,
     variant_hit,
 )
@@ -91,6 +93,9 @@ WHOLE_DEPTH = 5  # hits of each ranking fused with the whole message's (step 7)
 WHOLE_K = 3  # reciprocal-rank constant of that fusion: the top few decide
 WHOLE_HELD = 0.8  # an ask holding this share of the message's words is searched alone
 WHOLE_WEIGHT = {False: 1.5, True: 0.5}  # the message's weight; True: the ask names its product
+
+
+KIND_NAMED_MAX = 4  # words: a kind named is a short noun phrase, not a told situation
 
 
 @dataclass
@@ -184,9 +189,14 @@ def _named_values(
         return 0
     values = [str(val) for val in (variant["options"] or {}).values()]
     own = {w for val in values for w in normalize(val).split()} - stopwords()
+    denied = {w[1:] for w in words if w.startswith(DENIED)}  # ("without the nose net": -nose)
     # (a word of the value itself counts more: "rock" names "Tied to lava rock", not "Potted
     # - in a 5 cm pot with rock wool")
-    return 2 * len(own & words) + sum(len(glosses.get(val, frozenset()) & words) for val in values)
+    return (
+        2 * len(own & words)
+        - 2 * len(own & denied)
+        + sum(len(glosses.get(val, frozenset()) & words) for val in values)
+    )
 
 
 def _option_words(idx: CatalogIndex) -> dict[str, frozenset[str]]:
@@ -214,6 +224,29 @@ def _glosses(idx: CatalogIndex, i: int) -> dict[str, frozenset[str]]:
 
 
 _DENYING_TAG = re.compile(r"\b(?:free|no|non|not|without|none)\b")
+
+
+def _same_measure(asked: str, value: tuple[str, ...]) -> bool:
+    """The same length or weight in another unit ("7ft" is the rug size 7'0", i.e. 84in)."""
+    if len(value) != 1 or not (b := magnitude(value[0])) or not (a := magnitude(asked)):
+        return False
+    return a[1] == b[1] and abs(a[0] - b[0]) <= 0.01 * max(a[0], b[0])
+
+
+def _measured(f: SearchFilters) -> list[str]:
+    """The asked options given as a measure with a unit ("rug size": "6'6"")."""
+    return [n for n, vs in f.options.items() if any(quantity(v) for v in vs)]
+
+
+def _holds(idx: CatalogIndex, i: int, name: str) -> bool:
+    """Whether product ``i`` has option ``name`` (or one of "a|b"), on a variant or a facet."""
+    for option in (n.strip().lower() for n in name.split("|")):
+        arr = idx.v_options.get(option)
+        if arr is not None and (arr[idx.v_start[i] : idx.v_end[i]] >= 0).any():
+            return True
+        if option in idx.facets[i]:
+            return True
+    return False
 
 
 def _category_words(idx: CatalogIndex) -> list[frozenset[str]]:
@@ -390,7 +423,10 @@ class HybridSearch:
             return any(
                 "".join(w) == joined or (len(w) < len(value) and set(w) <= set(value))
                 for w in wanted
-            ) or any(within(m, " ".join(value)) or _inside(m, value) for m in measures)
+            ) or any(
+                within(m, " ".join(value)) or _inside(m, value) or _same_measure(m, value)
+                for m in measures
+            )
 
         out = np.zeros(len(idx.variants), dtype=bool)
         holds = np.zeros(len(idx.variants), dtype=bool)  # the product has one of the options
@@ -530,6 +566,8 @@ class HybridSearch:
                 query=query, hits=[], relaxed=[], filters=f, strategy=f"unsold:{unsold}",
                 took_ms=round((time.perf_counter() - t0) * 1000, 3),
             )  # fmt: skip
+        if f.categories and relax and sort == "relevance" and not (f.product_ids or f.require):
+            f = self._category_checked(idx, qs, f, query)
         hits, strategy = self._search_once(idx, qs, f, limit, sort)
         relaxed: list[Relaxation] = []
         if not hits and relax:
@@ -569,6 +607,7 @@ class HybridSearch:
             and not f.product_ids  # (narrowing a list: its filters decide)
             and all(h.product_id != idx.product_ids[named] for h in hits[:1])
             and proper_name(idx, named, qs.tokens, f)  # (cheap: before any mask)
+            and all(_holds(idx, named, n) for n in _measured(f))  # ("winter ... he takes a 6'6")
         ):
             # "the oak dining table in 120cm": the product the customer names comes first even
             # when none of its variants fits, with the closest one and what it lacks (a price
@@ -593,6 +632,40 @@ class HybridSearch:
             strategy=strategy,
             took_ms=round((time.perf_counter() - t0) * 1000, 3),
         )
+
+    def _category_checked(
+        self, idx: CatalogIndex, qs: _QueryState, f: SearchFilters, query: str
+    ) -> SearchFilters:
+        """Drop a category read from the words when both rankings agree on a product outside it.
+
+        A kind word in a message is not always the ask: "moths ate my jumpers, anything to keep
+        them away?" or "picked up a keg, now i need the gauge thingy". When the vector and the
+        keyword ranking, each over every product the other filters allow, put the same product
+        first and it is filed elsewhere, the two independent readings of the whole query
+        outvote the one word.
+        """
+        if qs.vec is None or qs.kw is None or qs.best_kw <= 0:
+            return f
+        kind = named_kind(query)
+        said = set(tokenize(" ".join(kind)))
+        if len(kind) <= KIND_NAMED_MAX and any(said & set(tokenize(c)) for c in f.categories):
+            return f  # (the kind named as the ask: "cushions for a grey sofa, any in linen?")
+        loose = f.model_copy(update={"categories": []})
+        allowed = self._product_mask(idx, loose, self._variant_mask(idx, loose))
+        if not allowed.any():
+            return f
+        missing = np.flatnonzero(allowed & np.isnan(qs.exact))
+        if missing.size:
+            qs.exact[missing] = idx.vectors[missing] @ qs.vec
+        sims = np.where(allowed & idx.has_vector, qs.exact, -np.inf)
+        kw = np.where(allowed, qs.kw, -np.inf)
+        top = int(np.argmax(sims))
+        if top != int(np.argmax(kw)) or kw[top] <= 0:
+            return f
+        inside = self._product_mask(idx, f, self._variant_mask(idx, f))
+        if inside[top] or not inside.any():
+            return f  # (nothing inside: the relaxation steps decide)
+        return loose
 
     def _with_message(
         self, idx: CatalogIndex, qs: _QueryState, context: str, f: SearchFilters,
@@ -671,7 +744,7 @@ class HybridSearch:
         qs.vec = self.catalog.embedder.encode([query.strip()])[0]
         tokens = tokenize(query)
         qs.tokens = frozenset(tokens)  # (the customer's own words: what names a product)
-        qs.raw_words = frozenset(normalize(query).split())
+        qs.raw_words = said_words(query)
         qs.names_kind = any(w not in GENERIC_HEADS for w in tokenize(" ".join(named_kind(query))))
         tokens += synonyms(
             idx, tokens, self.catalog.embedder

@@ -16,7 +16,7 @@ from tools.attributes import name_coverage, own_words
 from tools.catalog_index import CatalogIndex
 from tools.hybrid_search import HybridSearch
 from tools.search_schemas import ProductHit, SearchFilters, VariantHit
-from tools.units import normalize
+from tools.variant_choice import said_words
 
 
 class SearchEngine(HybridSearch):
@@ -54,7 +54,7 @@ class SearchEngine(HybridSearch):
             in_stock_only=in_stock_only, prefer=prefer, prefer_option=prefer_option,
         )  # fmt: skip
         vmask = self._variant_mask(idx, f)
-        words = frozenset(normalize(described).split())
+        words = said_words(described)
         hit = self._hit(
             idx, i, vmask, 0.0, -1.0, 0.0, False, max_variants=100, prefer=f, words=words
         )

@@ -6,9 +6,26 @@ import re
 from typing import Any
 
 from prompts.lexicon import is_color_option, is_size_option, normalize_size, stopwords, tokenize
+from tools.attributes import mentions
 from tools.catalog_index import CatalogIndex
 from tools.search_schemas import VariantHit
 from tools.units import magnitude, normalize, quantity
+
+DENIED = "-"  # marks a word the customer rules out, in a set of said words
+_DENIAL_CUE = re.compile(r"\b(?:no|not|non|without|never|free|nothing|none)\b|n't\b", re.I)
+
+
+def said_words(text: str) -> frozenset[str]:
+    """The customer's words for choosing a variant; a word said in a denial is marked.
+
+    "the one with ears but without the nose net thing": "ears" names a value, "-nose" rules
+    out the values that hold it (Ears & Nose).
+    """
+    words = set(normalize(text).split())
+    if not _DENIAL_CUE.search(text):
+        return frozenset(words)
+    denied = {w for w in words if w.isalpha() and len(w) > 2 and mentions(text, w) == "negated"}
+    return frozenset((words - denied) | {DENIED + w for w in denied})
 
 
 def variant_hit(v: dict[str, Any]) -> VariantHit:

@@ -335,8 +335,10 @@ class Vocabulary:
             q = quantity(tok.norm)
             if q is None and re.fullmatch(r"\d+(?:\.\d+)?x\d+(?:\.\d+)?", tok.norm):
                 q = (0.0, "x")
-            if q and q[1] in self.unit_options:
-                names = tuple(self.unit_options[q[1]])
+            names = tuple(self.unit_options.get(q[1], ())) if q else ()
+            if q and not names:
+                names = self._kin_options(tok.norm)  # ("7ft" where rugs read 7'0")
+            if names:
                 mentioned = self._near(toks, named_at, k, k + 1)
                 if len(names) > 1 and mentioned & set(names):
                     names = tuple(n for n in names if n in mentioned)
@@ -350,6 +352,16 @@ class Vocabulary:
                 matches.append(Match("option", value, names, tok.start, end, exact=False))
         matches += self._paraphrases(toks, used, text)
         return sorted(matches, key=lambda m: m.start)
+
+    def _kin_options(self, norm: str) -> tuple[str, ...]:
+        """Options carrying another unit of the same kind ("7ft" for sizes in inches)."""
+        mg = magnitude(norm)
+        if not mg:
+            return ()
+        return tuple(dict.fromkeys(
+            n for u, ns in self.unit_options.items()
+            if (one := magnitude(f"1{u}")) and one[1] == mg[1] for n in ns
+        ))  # fmt: skip
 
     def personal(self, text: str) -> bool:
         """Whether ``text`` gives a measure of the customer ("i measured my chest at 112cm")."""

@@ -12,9 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from nodes.offline.profile import pet_harm, rules
-from prompts.lexicon import is_color_option, normalize_size, stem
+from prompts.lexicon import is_color_option, normalize_size, stem, stopwords
 from prompts.phrasing import TEXT_FREE_AFTER, TEXT_NOT_BEFORE
-from tools.attributes import contraindications, mentions, product_text
+from tools.attributes import contraindications, material_classes, mentions, product_text
 from tools.units import magnitude, normalize, quantity, ranges, tokens
 
 # "non-toxic to cats and dogs", "not toxic to pets": no harm said
@@ -503,9 +503,24 @@ _NOT_FIT = re.compile(
     r"(?: (?:for|with|on|in)\b)?"
     r"|\bincompatible with\b|\b(?:won't|will not|doesn't|does not|can't|cannot) (?:work|be used)"
     r" (?:on|with|in)\b|\bnot (?:(?:the|a|an) \w+ )?for\b|\bunsuitable for\b"
-    r"|\b(?:never|do not|don't) use (?:it )?(?:on|with|in|for)\b|\bavoid (?:if|with|on|in)\b",
+    r"|\b(?:never|do not|don't) use (?:it )?(?:on|with|in|for)\b|\bavoid (?:if|with|on|in)\b"
+    # "these do not fit pin lock kegs", "we do not recommend it for people with coeliac disease"
+    r"|\b(?:do|does|will|would)(?: not|n't) (?:fit|suit)\b"
+    r"|\b(?:do|does|would)(?: not|n't) recommend (?:it |this |them )?for\b",
     re.I,
 )
+# "if you have asthma or a sulphite sensitivity, do not handle it": the warning's object
+# comes first, in the condition
+_IF_YOU = re.compile(r"\bif (?:you|your \w+)(?:'re| are| have| has| suffer| get| had)\b", re.I)
+_IF_NOT = re.compile(r"\b(?:do not|don't|never|avoid|not|unsuitable)\b", re.I)
+# a statement about the customer, or whom or what they buy for ("my pony had laminitis last
+# spring", "we're aiming for our first FEI event", "mare is in foal")
+_TOLD = re.compile(
+    r"^\W*(?:(?:i|we|he|she|they|i'm|im|we're|he's|hes|she's|shes|they're|i've|ive|we've)\b"
+    r"|(?:my|our|his|her|their)\s+\w+|\w+(?:\s+\w+)?\s+(?:is|was|has|had|are|were)\b)",
+    re.I,
+)
+COMMON_SHARE = 0.25  # a word in more of the catalog's listings than this meets no warning
 # a clause in which the customer says what they have or use ("we only have an induction stove")
 _OWN_SETUP = re.compile(
     r"^\W*(?:(?:just|finally|recently|already|so)\s+)?(?:(?:i|we|my|our|i've|ive|we've|weve)\b"
@@ -555,6 +570,33 @@ def _root(word: str) -> str:
     return w
 
 
+def told(said: str) -> list[str]:
+    """The statements of the customer's message about themself or whom they buy for.
+
+    Wider than ``own_setup`` (any statement with a subject: "my pony had laminitis last
+    spring", "mare is in foal"); their words meet a warning only when the catalog rarely
+    uses them (``common_roots``).
+    """
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", said.lower()):
+        if sentence.rstrip().endswith("?"):
+            continue
+        for c in re.split(r"[,.;!?()]|\bbut\b|\bso\b|\btho(?:ugh)?\b", sentence):
+            if _TOLD.match(c) and not _ASKS.match(c):
+                out.append(c.strip())
+    return [c for c in out if c]
+
+
+def common_roots(texts: list[frozenset[str]]) -> frozenset[str]:
+    """Words in more than ``COMMON_SHARE`` of a catalog's listings ("horse" in a saddlery)."""
+    counts: dict[str, int] = {}
+    for words in texts:
+        for r in {_root(w) for w in words if w.isalpha()}:
+            counts[r] = counts.get(r, 0) + 1
+    cut = COMMON_SHARE * max(1, len(texts))
+    return frozenset(r for r, n in counts.items() if n > cut)
+
+
 def own_setup(said: str) -> list[str]:
     """The customer's statements: what they have, use or cannot do.
 
@@ -574,9 +616,40 @@ def own_setup(said: str) -> list[str]:
     return [c for c in out if c]
 
 
+# a warning about health rather than fit ("SO2 can trigger asthma attacks", "do not use on
+# pregnant mares", "toxic to cats")
+_HEALTH = re.compile(
+    r"\b(?:toxic|harm\w*|hazard\w*|danger\w*|irritat\w*|asthma\w*|pregnan\w*|allerg\w*|"
+    r"sensitiv\w*|health|poison\w*|chok\w*|breath\w*|lactating|nursing|unsafe|disease\w*)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def _material_roots() -> frozenset[str]:
+    """The general material words (``material_classes.json``), folded."""
+    words = {w for k, vs in material_classes().items() for w in [k, *vs]}
+    return frozenset(_root(w) for w in words)
+
+
+def _warning_type(hit: set[str], hurt: set[str], warning: str) -> str:
+    """What a warning that meets the customer's words is about.
+
+    A body's limit is an injury; a material the customer's thing is made of ("not safe for
+    stainless steel") is material; a warning about health ("do not use on pregnant mares") is
+    safety; anything else ("these do not fit pin lock kegs") is fit.
+    """
+    if hit & hurt:
+        return "injury"
+    if hit & _material_roots():
+        return "material"
+    return "safety" if _HEALTH.search(warning) else "fit"
+
+
 def setup_conflicts(
-    own: list[str], product: dict[str, Any], text: str | None, kinds: list[str] | None = None
-) -> list[dict[str, Any]]:
+    own: list[str], product: dict[str, Any], text: str | None, kinds: list[str] | None = None,
+    statements: list[str] | None = None, common: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:  # fmt: skip
     """What the customer says of themself (``own_setup``) against what the listing won't suit.
 
     "we only have an induction stove" and "Not induction compatible (aluminium)": a fit
@@ -584,9 +657,15 @@ def setup_conflicts(
     name nor a kind the shop sells (``kinds``: "vintage pens" meets "a vintage pen", not "i
     have lots of pens").
     """
-    if not own or not text:
+    if not (own or statements) or not text:
         return []
-    have = {_root(w) for c in own for w in re.findall(r"[a-z]{4,}", c)}
+    said = {_root(w): w for c in own for w in re.findall(r"[a-z]{4,}", c)}
+    # (a statement's rarer words too, three letters and up: "fei", "foal", "pin")
+    said |= {
+        r: w for c in [*own, *(statements or [])] for w in re.findall(r"[a-z0-9]{3,}", c)
+        if w not in stopwords() and (r := _root(w)) not in common and r not in said
+    }  # fmt: skip
+    have = set(said)
     bodily = _conditions()[1]
     hurt = {_root(w) for c in own if bodily.search(c) for w in re.findall(r"[a-z]{4,}", c)}
     names = {_root(w) for w in re.findall(r"[a-z]+", str(product.get("name", "")).lower())}
@@ -594,16 +673,21 @@ def setup_conflicts(
     names |= {_root(ws[-1]) for k in kinds or [] for level in k.lower().split(">")
               if (ws := re.findall(r"[a-z]+", level))}  # fmt: skip
     for clause in re.split(r"(?<=[.!?;])\s+|\n+", text):
-        for m in _NOT_FIT.finditer(clause):
-            tail = re.split(r"[.;:]", clause[m.end() : m.end() + 80])[0]
-            near = (clause[max(0, m.start() - 30) : m.end()] + " " + tail).lower()
-            words = {_root(w) for w in re.findall(r"[a-z]{4,}", near)} - names
+        spans = [
+            (clause[max(0, m.start() - 30) : m.end()]
+             + " " + re.split(r"[.;:]", clause[m.end() : m.end() + 80])[0])
+            for m in _NOT_FIT.finditer(clause)
+        ]  # fmt: skip
+        if (m := _IF_YOU.search(clause)) and _IF_NOT.search(clause, m.end()):
+            spans.append(clause[m.end() : m.end() + 80])
+        for near in spans:
+            words = {_root(w) for w in re.findall(r"[a-z0-9]{3,}", near.lower())} - names
             hit = sorted(words & have - _filler_roots())
             if hit:
                 # (what a body cannot do is an injury: "had wrist surgery, can barely lift")
                 return [{
-                    "type": "injury" if set(hit) & hurt else "fit", "severity": "medium",
-                    "fact": hit[0],
+                    "type": _warning_type(set(hit), hurt, near), "severity": "medium",
+                    "fact": said[hit[0]],
                     "product_id": product.get("product_id"), "product_name": product.get("name"),
                     "evidence": [f"text '{clause.strip()[:160]}'"],
                 }]  # fmt: skip
