@@ -84,3 +84,38 @@ def test_we_includes_the_speaker_and_never_done_is_a_beginner(client: TestClient
     out = say(client, "wortworks", "s2", "never made beer in my life. is the hazy daze neipa "
               "kit ok to start with?")  # fmt: skip
     assert ("Hazy Daze NEIPA All-Grain Kit", "level") in _conflicts(out), out["reply"]
+
+
+def test_a_word_every_listing_uses_names_no_product(client: TestClient) -> None:
+    # "horse" is in one product name (the treats) but in most listings' text: the calmer that
+    # both rankings put first keeps first place
+    out = say(client, "hoofhalter", "c1", "what would help a horse that gets nervous and fizzy "
+              "at shows?")  # fmt: skip
+    assert _names(out)[0] == "Steady Mag Calmer", out["reply"]
+
+
+def test_safe_for_me_searches_with_the_told_diet(client: TestClient) -> None:
+    # "diagnosed with coeliac disease" is a gluten-free diet; "safe for me" searches for it,
+    # and "we do not recommend it for people with coeliac disease" is no "ok" for coeliacs
+    out = say(client, "wortworks", "g1", "I was diagnosed with coeliac disease. Any beer kit "
+              "that is safe for me?")  # fmt: skip
+    assert _names(out)[0] == "Harvest Sorghum Ale Kit", out["reply"]
+    assert "Clear Skies Gluten-Reduced Lager Kit" not in _names(out)
+    assert [c for c in _conflicts(out) if c[0] == "Clear Skies Gluten-Reduced Lager Kit"]
+
+
+def test_the_policy_answers_a_service_and_a_bare_ask(client: TestClient) -> None:
+    # a service the policy offers: its words, and the products below
+    out = say(client, "hoofhalter", "p1", "do you do body protector fittings?")
+    assert "appointment" in out["reply"] and out["products"], out["reply"]
+    # "any discount?" is read with what the message told (a fall, an Aegis helmet)
+    out = say(client, "hoofhalter", "p2", "had a fall on the weekend and my aegis helmet is 5 "
+              "months old. any discount?")  # fmt: skip
+    assert "25%" in out["reply"], out["reply"]
+
+
+def test_a_health_warning_keeps_the_product_off_the_list(client: TestClient) -> None:
+    out = say(client, "hoofhalter", "h1", "fly spray for my mare please, she is in foal")
+    assert "DEET Max Fly Spray" not in _names(out), out["reply"]
+    assert ("DEET Max Fly Spray", "safety") in _conflicts(out)
+    assert out["products"], out["reply"]

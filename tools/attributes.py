@@ -57,6 +57,7 @@ def contraindications() -> dict[str, Any]:
 
 _NEGATORS = re.compile(
     r"(?:\bnot\b|\bno\b|\bnon[- ]?|\bwithout\b|\bisn't\b|\baren't\b|\bdoesn't\b|\bfree from\b|"
+    r"\bcannot\b|\bcan't\b|"
     r"\bfree of\b|\bnever\b|\bzero\b)\W*(?:\w+\W+){0,2}$"
     # "faux leather", "vegan leather": only right before the word ("vegan, cruelty-free,
     # fragrance-free" says nothing against fragrance)
@@ -67,7 +68,8 @@ _NEGATORS = re.compile(
     # another product, or a list of what it is not for: "pair it with a feather inner",
     # "not suitable for vegetarians, vegans or halal diets"
     r"|\b(?:pair(?:ed)?(?: it| them)? with|goes (?:well )?with|sold separately|alternative to|"
-    r"instead of|compared to|unlike|not suitable for|unsuitable for)\b[^.;:]*$",
+    r"instead of|compared to|unlike|not suitable for|unsuitable for|not recommended for|"
+    r"(?:do|does|would)(?: not|n't) recommend(?: it| this| them)? for)\b[^.;:]*$",
     re.I,
 )
 

@@ -140,6 +140,7 @@ def search_products(
         prefer=prefer,
         prefer_option=prefer_option[:60],
     )
+    query = _with_facts(query, runtime.state)
     context = "" if product_ids or require else whole_message(runtime.state, query)
     if context and not tokenize(query):
         # "what do I need to buy for that?": the rest of the message says what
@@ -249,6 +250,18 @@ def search_store_policy(
     Args:
         question: the customer's question, in their words.
     """
+    whole = whole_message(runtime.state, question)
+    ask = next((q for q in runtime.state.get("questions") or [] if q.get("text") == question), {})
+    if (
+        whole
+        and len(tokenize(question)) <= POLICY_SHORT_ASK
+        and (
+            ask.get("intent") != "product_search"  # ("something like a breville": a product)
+        )
+    ):
+        # "is there any discount?" after "came off at a hunter trial ... my helmet": what the
+        # message told says which policy ("crash replacement: 25% off")
+        question = whole
     hits = runtime.context.search.policies.search(runtime.state["creator_id"], question)
     # The best passage, and the next ones when they score nearly as well (a fee and the
     # countries it applies to are often two sentences).
@@ -260,6 +273,7 @@ def search_store_policy(
 
 
 POLICY_MARGIN = 0.2
+POLICY_SHORT_ASK = 1  # content words: an ask this bare ("any discount?") is read with its message
 
 
 @tool(response_format="content_and_artifact")
@@ -321,6 +335,25 @@ _FOR_PERSON = re.compile(
     r"(?:me|us|her|him|them|my\s+\w+)\W*$",
     re.I,
 )
+
+
+_SAFE_FOR = re.compile(
+    r"\b(?:safe|ok|okay|alright|fine|suitable)\s+for\s+(?:me|us|her|him|them|my\s+\w+)\b", re.I
+)
+
+
+def _with_facts(query: str, state: Any) -> str:
+    """A search for what is "safe for me", with the facts told of that person as its words.
+
+    "I was diagnosed with coeliac disease ... anything I could brew that's safe for me?":
+    the gluten-free kits, not whatever brewing gear is nearest to "brew myself".
+    """
+    if not _SAFE_FOR.search(query or ""):
+        return query
+    facts = state.get("recipient") or state.get("profile") or {}
+    words = [f"{a} free" for a in facts.get("allergies") or []]
+    words += [str(d).replace("_", " ") for d in facts.get("diet") or []]
+    return f"{query} {' '.join(words)}" if words else query
 
 
 def _as_facts(attr: str, state: Any) -> str:

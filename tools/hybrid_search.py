@@ -4,6 +4,9 @@ Filters apply to variants (price, colour, size, any option), hierarchical catego
 
 How one query runs (``HybridSearch.search``):
 
+0. A category read from one word of the message ("moths ate my jumpers": Knitwear) is
+   dropped when the vector and the keyword ranking, over everything the other filters allow,
+   agree on a product filed elsewhere; a category the ask itself names is kept.
 1. Filters are evaluated first, on numpy arrays of every variant (price, stock, colour family,
    canonical size, other options) and product (category, tags); a product is *allowed* when one
    of its variants passes. This costs well under a millisecond at 10k products.
@@ -23,7 +26,9 @@ How one query runs (``HybridSearch.search``):
    then ``score = rrf * (1 + 0.05*featured + 0.10*availability + 0.10*budget_fit +
    0.20*named)``, where named is 1 when every word of the product name is in the query,
    availability is the in-stock share of the matching variants and budget_fit is 1 within the
-   customer's soft budget and decays linearly to 0 at twice the budget.
+   customer's soft budget and decays linearly to 0 at twice the budget. A product that both
+   rankings put first, within budget, stays first (the flags break ties; they do not overturn
+   an agreement), unless another product is named outright.
 6. No hit with filters: constraints are relaxed one at a time (colour, size and options, price
    widened by 50 %, price dropped, category, tags, stock) and the relaxation is reported.
 7. When the query is one ask of a longer message (``context``), the whole message is searched
@@ -594,7 +599,12 @@ class HybridSearch:
             if missing := missing_kind(idx, query, qs.vec, self.catalog.embedder, self._lock):
                 # "gps watch" in a shop without one: the closest, said to be only that
                 relaxed = [Relaxation(constraint="kind", detail=missing), *relaxed]
-        if named is not None and hits and not (f.colors or f.sizes or f.options):
+        if (
+            named is not None
+            and hits
+            and not (f.colors or f.sizes or f.options)
+            and proper_name(idx, named, qs.tokens, f)  # ("a horse that ...": no name said)
+        ):
             # "the 32 inch one": a product named outright leads among the hits (a budget or
             # a featured flag does not outrank a name)
             pid = int(idx.product_ids[named])
@@ -922,11 +932,20 @@ class HybridSearch:
             # ranks it first; otherwise stock and featured flags can break the tie.
             named = [bool(idx.name_tokens[i]) and idx.name_tokens[i] <= tokens for i in cand_idx]
             boost += 0.20 * np.asarray(named, dtype=np.float32)
+        fit = np.ones(len(cand_idx))
         if f.budget:
             price = idx.price_min[cand_idx]
             fit = np.clip(1.0 - (price - f.budget) / f.budget, 0.0, 1.0)
             boost += 0.10 * fit
-        return rrf * boost
+        score = rrf * boost
+        if has_query and len(cand_idx) > 1 and not (tokens and any(named)):
+            # the product both rankings put first keeps first place: stock and featured
+            # flags break ties, they do not overturn an agreement ("a horse that gets
+            # nervous at shows": the calmer, not the in-stock treats ranked second by both)
+            both = np.flatnonzero((rank_v == 1) & (rank_b == 1) & (b > 0) & (fit >= 1.0))
+            if both.size:
+                score[both[0]] = score.max() * 1.0001
+        return score
 
     def _hit(
         self, idx: CatalogIndex, i: int, vmask: np.ndarray, score: float, sim: float, kw: float,

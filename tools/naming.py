@@ -109,6 +109,26 @@ def word_overlap(idx: CatalogIndex, tokens: frozenset[str], i: int) -> int:
     return 2 * len(in_name) + len((cat & tokens) - in_name)
 
 
+COMMON_TEXT_SHARE = 0.25  # a word more listings than this use is the shop's everyday word
+
+
+def common_in_text(idx: CatalogIndex, word: str) -> bool:
+    """Whether most of the shop's listings use ``word`` ("horse" in a saddlery).
+
+    Such a word in only one product's name ("Apple & Molasses Horse Treats") does not name
+    that product: "a horse that gets spooky at shows" asks about calmers.
+    """
+    cache: dict[str, bool] | None = getattr(idx, "_common_text", None)
+    if cache is None:
+        cache = {}
+        idx._common_text = cache  # type: ignore[attr-defined]
+    if word not in cache:
+        forms = {word, f"{word}s", f"{word}es"}
+        n = sum(1 for words in idx.text_tokens if forms & words)
+        cache[word] = n > COMMON_TEXT_SHARE * idx.size
+    return cache[word]
+
+
 def named_product(idx: CatalogIndex, tokens: frozenset[str], f: SearchFilters) -> int | None:
     """The product a query names ("the chester sofa", "oak dining table"), if one stands out.
 
@@ -175,7 +195,10 @@ def proper_name(idx: CatalogIndex, i: int, tokens: frozenset[str], f: SearchFilt
     asked = {t for v in [*f.colors, *(x for vs in f.options.values() for x in vs)]
              for t in tokenize(v)}  # fmt: skip
     own = (idx.name_tokens[i] & (tokens | asked)) - options
-    if any(idf.get(t, 0.0) >= unique and len(t) > 3 for t in own - kinds - asked):
+    if any(
+        idf.get(t, 0.0) >= unique and len(t) > 3 and not common_in_text(idx, t)
+        for t in own - kinds - asked
+    ):
         return True
     words = {t for t in idx.name_tokens[i] if t.isalpha() and len(t) > 2}  # not "12-pack"
     return len(own & words) > len(words) / 2

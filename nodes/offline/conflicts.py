@@ -655,7 +655,9 @@ def setup_conflicts(
     "we only have an induction stove" and "Not induction compatible (aluminium)": a fit
     conflict. The words that meet are those of the warning's own object, not the product's
     name nor a kind the shop sells (``kinds``: "vintage pens" meets "a vintage pen", not "i
-    have lots of pens").
+    have lots of pens"). ``statements`` (``told``) add their words that are not ``common``
+    in the catalog ("mare is in foal" and "do not use on foals ... or on pregnant mares"; a
+    warning that starts "if you have asthma" too). The type follows ``_warning_type``.
     """
     if not (own or statements) or not text:
         return []
@@ -685,8 +687,10 @@ def setup_conflicts(
             hit = sorted(words & have - _filler_roots())
             if hit:
                 # (what a body cannot do is an injury: "had wrist surgery, can barely lift")
+                kind = _warning_type(set(hit), hurt, near)
                 return [{
-                    "type": _warning_type(set(hit), hurt, near), "severity": "medium",
+                    # (a health warning is not offered past: "do not use on pregnant mares")
+                    "type": kind, "severity": "high" if kind == "safety" else "medium",
                     "fact": said[hit[0]],
                     "product_id": product.get("product_id"), "product_name": product.get("name"),
                     "evidence": [f"text '{clause.strip()[:160]}'"],

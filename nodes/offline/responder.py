@@ -181,6 +181,15 @@ def render(
             sections.append(Section(prio, said))
             continue
         if (
+            said
+            and top
+            and _offers(q["text"], top["text"])
+            and not _REFUSES.search(f"{top.get('topic', '')}. {top['text']}")
+        ):  # (not a line of "What we don't sell")
+            # "do you do hat fittings?": "Free hat and body protector fitting in the shop, by
+            # appointment." The shop's yes, and the products below it
+            sections.append(Section(prio + 1, said))
+        elif (
             top
             and top["score"] >= PRODUCT_QUESTION_SCORE
             and (top["similarity"] >= 0.6 or _names_topic(q["text"], top.get("topic", "")))
@@ -428,6 +437,18 @@ def _names_topic(question: str, topic: str) -> bool:
         ):  # ("wrap" says "wrapping")
             return True
     return False
+
+
+def _offers(question: str, passage: str) -> bool:
+    """Whether a policy passage speaks of every word of the service a question asks for.
+
+    "do you do hat fittings?" and "Free hat and body protector fitting in the shop".
+    """
+    ask = SERVICE_ASK.match(question)
+    if not ask:
+        return False
+    wanted = set(tokenize(re.split(r"[?.!,]", question[ask.end() :])[0]))
+    return bool(wanted) and wanted <= set(tokenize(passage))
 
 
 def _policy_text(art: dict[str, Any], question: str = "") -> str:
