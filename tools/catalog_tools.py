@@ -251,7 +251,8 @@ def search_store_policy(
         question: the customer's question, in their words.
     """
     whole = whole_message(runtime.state, question)
-    ask = next((q for q in runtime.state.get("questions") or [] if q.get("text") == question), {})
+    questions: list[dict[str, Any]] = runtime.state.get("questions") or []
+    ask = next((q for q in questions if q.get("text") == question), {})
     if (
         whole
         and len(tokenize(question)) <= POLICY_SHORT_ASK
