@@ -119,3 +119,20 @@ def test_a_health_warning_keeps_the_product_off_the_list(client: TestClient) -> 
     assert "DEET Max Fly Spray" not in _names(out), out["reply"]
     assert ("DEET Max Fly Spray", "safety") in _conflicts(out)
     assert out["products"], out["reply"]
+
+
+def test_the_new_readings_stay_narrow() -> None:
+    # (pure functions: what the review found too wide, kept from coming back)
+    from nodes.offline.conflicts import _HEALTH, setup_conflicts, told
+    from tools.attributes import mentions
+    from tools.variant_choice import DENIED, said_words
+
+    assert mentions("You can't beat real leather for a bridle.", "leather") == "yes"
+    assert mentions("It cannot be labelled gluten-free.", "gluten free") == "negated"
+    assert told("the price is fine. mare is in foal.") == ["mare is in foal"]
+    assert not _HEALTH.search("This choker does not fit necks over 40cm")
+    product = {"name": "Tea Tree Spray", "product_id": 1}
+    said = told("i don't ride much.")
+    assert setup_conflicts([], product, "Don't use on broken skin.", [], said) == []
+    assert DENIED + "olive" not in said_words("no rush, the olive green one")
+    assert DENIED + "nose" in said_words("with ears, no nose piece please")

@@ -57,7 +57,7 @@ def contraindications() -> dict[str, Any]:
 
 _NEGATORS = re.compile(
     r"(?:\bnot\b|\bno\b|\bnon[- ]?|\bwithout\b|\bisn't\b|\baren't\b|\bdoesn't\b|\bfree from\b|"
-    r"\bcannot\b|\bcan't\b|"
+    r"\bcan(?:not|'t| not) be (?:labell?ed|called|sold as|described as|certified)\b|"
     r"\bfree of\b|\bnever\b|\bzero\b)\W*(?:\w+\W+){0,2}$"
     # "faux leather", "vegan leather": only right before the word ("vegan, cruelty-free,
     # fragrance-free" says nothing against fragrance)

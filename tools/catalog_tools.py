@@ -140,8 +140,8 @@ def search_products(
         prefer=prefer,
         prefer_option=prefer_option[:60],
     )
-    query = _with_facts(query, runtime.state)
     context = "" if product_ids or require else whole_message(runtime.state, query)
+    query = _with_facts(query, runtime.state)
     if context and not tokenize(query):
         # "what do I need to buy for that?": the rest of the message says what
         query, context = context, ""

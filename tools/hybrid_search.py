@@ -4,9 +4,10 @@ Filters apply to variants (price, colour, size, any option), hierarchical catego
 
 How one query runs (``HybridSearch.search``):
 
-0. A category read from one word of the message ("moths ate my jumpers": Knitwear) is
-   dropped when the vector and the keyword ranking, over everything the other filters allow,
-   agree on a product filed elsewhere; a category the ask itself names is kept.
+0. A category filter (read from a word of the message, "moths ate my jumpers": Knitwear, or
+   passed by a model) is dropped when the vector and the keyword ranking, over everything the
+   other filters allow, agree on a product filed elsewhere; a category the ask itself names
+   ("cushions for a grey sofa") is kept. Up to ``exact_max_products``.
 1. Filters are evaluated first, on numpy arrays of every variant (price, stock, colour family,
    canonical size, other options) and product (category, tags); a product is *allowed* when one
    of its variants passes. This costs well under a millisecond at 10k products.
@@ -28,7 +29,7 @@ How one query runs (``HybridSearch.search``):
    availability is the in-stock share of the matching variants and budget_fit is 1 within the
    customer's soft budget and decays linearly to 0 at twice the budget. A product that both
    rankings put first, within budget, stays first (the flags break ties; they do not overturn
-   an agreement), unless another product is named outright.
+   an agreement), unless some candidate's whole name is in the query.
 6. No hit with filters: constraints are relaxed one at a time (colour, size and options, price
    widened by 50 %, price dropped, category, tags, stock) and the relaxation is reported.
 7. When the query is one ask of a longer message (``context``), the whole message is searched
@@ -232,7 +233,7 @@ _DENYING_TAG = re.compile(r"\b(?:free|no|non|not|without|none)\b")
 
 
 def _same_measure(asked: str, value: tuple[str, ...]) -> bool:
-    """The same length or weight in another unit ("7ft" is the rug size 7'0", i.e. 84in)."""
+    """The same quantity in another unit of its kind ("7ft" is the rug size 7'0", i.e. 84in)."""
     if len(value) != 1 or not (b := magnitude(value[0])) or not (a := magnitude(asked)):
         return False
     return a[1] == b[1] and abs(a[0] - b[0]) <= 0.01 * max(a[0], b[0])
@@ -654,25 +655,21 @@ class HybridSearch:
         first and it is filed elsewhere, the two independent readings of the whole query
         outvote the one word.
         """
-        if qs.vec is None or qs.kw is None or qs.best_kw <= 0:
-            return f
+        if qs.vec is None or qs.kw is None or qs.best_kw <= 0 or not qs.full_exact:
+            return f  # (above the exact-scoring size, no full ranking to agree on)
         kind = named_kind(query)
         said = set(tokenize(" ".join(kind)))
         if len(kind) <= KIND_NAMED_MAX and any(said & set(tokenize(c)) for c in f.categories):
             return f  # (the kind named as the ask: "cushions for a grey sofa, any in linen?")
         loose = f.model_copy(update={"categories": []})
-        allowed = self._product_mask(idx, loose, self._variant_mask(idx, loose))
-        if not allowed.any():
-            return f
-        missing = np.flatnonzero(allowed & np.isnan(qs.exact))
-        if missing.size:
-            qs.exact[missing] = idx.vectors[missing] @ qs.vec
+        vmask = self._variant_mask(idx, f)  # (a category does not change the variants)
+        allowed = self._product_mask(idx, loose, vmask)
         sims = np.where(allowed & idx.has_vector, qs.exact, -np.inf)
         kw = np.where(allowed, qs.kw, -np.inf)
         top = int(np.argmax(sims))
-        if top != int(np.argmax(kw)) or kw[top] <= 0:
+        if not np.isfinite(sims[top]) or top != int(np.argmax(kw)) or kw[top] <= 0:
             return f
-        inside = self._product_mask(idx, f, self._variant_mask(idx, f))
+        inside = self._product_mask(idx, f, vmask)
         if inside[top] or not inside.any():
             return f  # (nothing inside: the relaxation steps decide)
         return loose
@@ -942,7 +939,9 @@ class HybridSearch:
             # the product both rankings put first keeps first place: stock and featured
             # flags break ties, they do not overturn an agreement ("a horse that gets
             # nervous at shows": the calmer, not the in-stock treats ranked second by both)
-            both = np.flatnonzero((rank_v == 1) & (rank_b == 1) & (b > 0) & (fit >= 1.0))
+            both = np.flatnonzero(
+                (rank_v == 1) & (s > -1.0) & (rank_b == 1) & (b > 0) & (fit >= 1.0)
+            )
             if both.size:
                 score[both[0]] = score.max() * 1.0001
         return score

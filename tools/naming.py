@@ -113,7 +113,7 @@ COMMON_TEXT_SHARE = 0.25  # a word more listings than this use is the shop's eve
 
 
 def common_in_text(idx: CatalogIndex, word: str) -> bool:
-    """Whether most of the shop's listings use ``word`` ("horse" in a saddlery).
+    """Whether more than a quarter of the shop's listings use ``word`` ("horse" in a saddlery).
 
     Such a word in only one product's name ("Apple & Molasses Horse Treats") does not name
     that product: "a horse that gets spooky at shows" asks about calmers.

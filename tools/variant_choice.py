@@ -6,13 +6,16 @@ import re
 from typing import Any
 
 from prompts.lexicon import is_color_option, is_size_option, normalize_size, stopwords, tokenize
-from tools.attributes import mentions
 from tools.catalog_index import CatalogIndex
 from tools.search_schemas import VariantHit
 from tools.units import magnitude, normalize, quantity
 
 DENIED = "-"  # marks a word the customer rules out, in a set of said words
-_DENIAL_CUE = re.compile(r"\b(?:no|not|non|without|never|free|nothing|none)\b|n't\b", re.I)
+# the word or two right after a denial, in one clause: "without the nose net thing", "no nose
+# piece", "not the small one" (not "no rush, the olive green one")
+_DENIED_AFTER = re.compile(
+    r"\b(?:no|not|without|never|non)\s+(?:the\s+|a\s+|an\s+|any\s+)?([a-z]+)(?:\s+([a-z]+))?"
+)
 
 
 def said_words(text: str) -> frozenset[str]:
@@ -22,9 +25,10 @@ def said_words(text: str) -> frozenset[str]:
     out the values that hold it (Ears & Nose).
     """
     words = set(normalize(text).split())
-    if not _DENIAL_CUE.search(text):
-        return frozenset(words)
-    denied = {w for w in words if w.isalpha() and len(w) > 2 and mentions(text, w) == "negated"}
+    denied = {
+        normalize(w) for m in _DENIED_AFTER.finditer(text.lower()) for w in m.groups()
+        if w and len(w) > 2
+    } & words  # fmt: skip
     return frozenset((words - denied) | {DENIED + w for w in denied})
 
 

@@ -517,7 +517,9 @@ _IF_NOT = re.compile(r"\b(?:do not|don't|never|avoid|not|unsuitable)\b", re.I)
 # spring", "we're aiming for our first FEI event", "mare is in foal")
 _TOLD = re.compile(
     r"^\W*(?:(?:i|we|he|she|they|i'm|im|we're|he's|hes|she's|shes|they're|i've|ive|we've)\b"
-    r"|(?:my|our|his|her|their)\s+\w+|\w+(?:\s+\w+)?\s+(?:is|was|has|had|are|were)\b)",
+    r"|(?:my|our|his|her|their)\s+\w+"
+    r"|(?!(?:it|its|this|that|there|the|these|those|what|which|who|how)\b)\w+(?:\s+\w+)?"
+    r"\s+(?:is|was|has|had|are|were)\b)",
     re.I,
 )
 COMMON_SHARE = 0.25  # a word in more of the catalog's listings than this meets no warning
@@ -552,7 +554,7 @@ _FIT_FILLER = frozenset(
     " this it its work will cannot can't won't doesn't does anyone people allergy allergies"
     " allergic sensitive sensitivity recommended safe never avoid should also only just very"
     " someone person those children child kids adults user users find finds difficult easy"
-    " really honestly still thing things stuff".split()
+    " really honestly still thing things stuff fit fits dont doesnt isnt wont cant didnt".split()
 )  # (an allergy is the allergy rules' to judge, with the materials' own words)
 
 
@@ -561,6 +563,7 @@ def _filler_roots() -> frozenset[str]:
     return frozenset(_root(w) for w in _FIT_FILLER)
 
 
+@lru_cache(maxsize=65536)
 def _root(word: str) -> str:
     """A word folded for meeting its other forms ("lifting"/"lift", "fillers"/"filler")."""
     w = stem(word.lower())
@@ -619,8 +622,9 @@ def own_setup(said: str) -> list[str]:
 # a warning about health rather than fit ("SO2 can trigger asthma attacks", "do not use on
 # pregnant mares", "toxic to cats")
 _HEALTH = re.compile(
-    r"\b(?:toxic|harm\w*|hazard\w*|danger\w*|irritat\w*|asthma\w*|pregnan\w*|allerg\w*|"
-    r"sensitiv\w*|health|poison\w*|chok\w*|breath\w*|lactating|nursing|unsafe|disease\w*)\b",
+    r"(?<![-\w])(?:toxic|harm(?:ful)?|hazard\w*|danger\w*|irritat\w*|asthma\w*|pregnan\w*|"
+    r"allerg\w*|sensitiv(?:e|ity)|health|poison\w*|chok(?:e|es|ing)|breath(?:e|es|ing)?|"
+    r"lactating|nursing|unsafe|disease\w*)\b",
     re.I,
 )
 
@@ -664,9 +668,11 @@ def setup_conflicts(
     said = {_root(w): w for c in own for w in re.findall(r"[a-z]{4,}", c)}
     # (a statement's rarer words too, three letters and up: "fei", "foal", "pin")
     said |= {
-        r: w for c in [*own, *(statements or [])] for w in re.findall(r"[a-z0-9]{3,}", c)
-        if w not in stopwords() and (r := _root(w)) not in common and r not in said
-    }  # fmt: skip
+        r: w
+        for c in [*own, *(statements or [])]
+        for w in re.findall(r"[a-z0-9']{3,}", c)
+        if "'" not in w and w not in stopwords() and (r := _root(w)) not in common and r not in said
+    }  # fmt: skip  (not a piece of "don't")
     have = set(said)
     bodily = _conditions()[1]
     hurt = {_root(w) for c in own if bodily.search(c) for w in re.findall(r"[a-z]{4,}", c)}
