@@ -330,8 +330,6 @@ def _shopify_product(item: dict[str, Any], sid: str | None, base: str) -> Produc
                 opts[name] = str(val)
         qty = v.get("inventory_quantity")
         stock = max(int(qty), 0) if qty not in (None, "") else None
-        if "inventory_management" in v and not v["inventory_management"]:
-            stock = None  # Shopify does not track it (a gift card): no count, always for sale
         available = v.get("available")
         if available is None:
             available = stock is None or stock > 0 or v.get("inventory_policy") == "continue"
@@ -444,10 +442,7 @@ def _shopify_csv_variant(handle: str, row: dict[str, str], index: int) -> dict[s
         "compare_at_price": row.get("variant compare at price") or None,
         "inventory_quantity": row.get("variant inventory qty") or None,
         "inventory_policy": row.get("variant inventory policy") or None,
-        # (an empty tracker: Shopify does not count this variant's stock)
-        **({"inventory_management": row.get("variant inventory tracker") or None}
-           if "variant inventory tracker" in row else {}),
-    }  # fmt: skip
+    }
 
 
 def detect_format(filename: str | None, text: str) -> Format:

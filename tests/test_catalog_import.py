@@ -259,24 +259,3 @@ def test_csv_with_bare_carriage_returns_is_read_not_a_server_error():
     products, errors, rows = parse_csv("name,base_price\rMat,10\rBlock\r2,5\n")
     assert rows == 3 and [p.product.name for p in products] == ["Mat", "2"]
     assert [e.row for e in errors] == [3] and "base_price" in errors[0].message  # "Block"
-
-
-def test_a_variant_shopify_does_not_track_is_for_sale():
-    """``inventory_management: null`` (an empty "Variant Inventory Tracker" in the CSV export)
-    means Shopify keeps no count: a gift card with quantity 0 is still for sale."""
-    from memory.importers import parse_shopify, parse_shopify_csv
-
-    item = {"id": 1, "title": "Gift Card", "options": [], "variants": [
-        {"id": 11, "price": "25.00", "inventory_quantity": 0, "inventory_management": None},
-        {"id": 12, "price": "50.00", "inventory_quantity": 0, "inventory_management": "shopify"},
-    ]}  # fmt: skip
-    parsed, errors, _ = parse_shopify(json.dumps({"products": [item]}))
-    untracked, counted = parsed[0].product.variants
-    assert not errors and untracked.stock is None and untracked.available
-    assert counted.stock == 0 and not counted.available
-    header = ("Handle,Title,Option1 Name,Option1 Value,Variant Price,Variant Inventory Tracker,"
-              "Variant Inventory Qty,Variant Inventory Policy,Status")  # fmt: skip
-    rows = ["gift,Gift Card,Amount,25,25.00,,0,deny,active", "gift,,,50,50.00,shopify,0,deny,"]
-    parsed, errors, _ = parse_shopify_csv("\n".join([header, *rows]))
-    untracked, counted = parsed[0].product.variants
-    assert not errors and untracked.available and not counted.available
